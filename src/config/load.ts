@@ -1,0 +1,30 @@
+import { resolve } from 'node:path';
+import { EnvConfig } from './schema.js';
+import { UsageError } from '../errors.js';
+
+export interface Config extends EnvConfig {
+  /** Absolute state directory (PostgreSQL data, Temporal db file, locks, caches). */
+  stateDir: string;
+}
+
+/** Reads configuration from an environment (defaults → environment); a bad value names its key. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvConfig.safeParse(present);
+  if (!parsed.success) {
+    const why = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new UsageError(`invalid configuration: ${why}`);
+  }
+  return { ...parsed.data, stateDir: resolve(cwd, parsed.data.GLOBALLM_STATE_DIR) };
+}
+
+/** The connection string with its password replaced, for logs and messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '<unparseable url>';
+  }
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const optionalUrl = z.string().url().optional();
+
+/**
+ * Every environment variable GlobaLLM reads, with its default. Parsed once at start-up;
+ * the result is passed down as a value, never re-read from `process.env` deep inside.
+ */
+export const EnvConfig = z.object({
+  GLOBALLM_STATE_DIR: z.string().min(1).default('.globallm'),
+  DATABASE_URL: z.string().url().optional(),
+  GLOBALLM_PG_PORT: port.default(54329),
+  TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'expected host:port').optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  GLOBALLM_TEMPORAL_PORT: port.default(7233),
+  GLOBALLM_TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_UI_URL: optionalUrl,
+  TEMPORAL_CLI_PATH: z.string().min(1).optional(),
+  GLOBALLM_TASK_QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]+$/).default('globallm'),
+  GLOBALLM_RETENTION_HOURS: z.coerce.number().int().min(24).default(720),
+  GITHUB_TOKEN: z.string().min(1).optional(),
+  GITHUB_API_URL: z.string().url().default('https://api.github.com'),
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_BASE_URL: optionalUrl,
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: optionalUrl,
+  GLOBALLM_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+});
+export type EnvConfig = z.infer<typeof EnvConfig>;

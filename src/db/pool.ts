@@ -1,0 +1,28 @@
+import pg from 'pg';
+import { ServiceUnavailable } from '../errors.js';
+import { redactUrl } from '../config/load.js';
+
+export type Pool = pg.Pool;
+
+/** A connection pool; the first connection is tried at once so a bad URL fails fast and clearly. */
+export async function openPool(url: string, options: { max?: number; connectTimeoutMs?: number } = {}): Promise<pg.Pool> {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: options.connectTimeoutMs ?? 8_000 });
+  pool.on('error', () => { /* idle client errors surface on the next query */ });
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw new ServiceUnavailable(`PostgreSQL at ${describeTarget(url)} is not reachable: ${(err as Error).message}`, { cause: err });
+  }
+  return pool;
+}
+
+function describeTarget(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  } catch {
+    return redactUrl(url);
+  }
+}

@@ -1,0 +1,86 @@
+import proto from '@temporalio/proto';
+
+const { temporal } = proto;
+import { openPool } from '../db/pool.js';
+import { appliedVersion } from '../db/migrate.js';
+import { connectClient } from '../temporal/connect.js';
+import { redactUrl } from '../config/load.js';
+import type { Endpoints } from './endpoints.js';
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  latencyMs: number;
+  detail: string;
+}
+
+export interface StackStatus {
+  healthy: boolean;
+  checks: Check[];
+  migration: string | undefined;
+  pollers: Record<string, string[]>;
+}
+
+async function timed<T>(name: string, fn: () => Promise<{ ok: boolean; detail: string; value?: T }>): Promise<Check & { value?: T }> {
+  const t0 = performance.now();
+  try {
+    const r = await fn();
+    return { name, latencyMs: round(performance.now() - t0), ...r };
+  } catch (err) {
+    return { name, ok: false, latencyMs: round(performance.now() - t0), detail: (err as Error).message };
+  }
+}
+const round = (ms: number): number => Math.round(ms * 10) / 10;
+
+/** Every part of the stack, checked for real: PostgreSQL, migrations, Temporal, the Web UI, pollers. */
+export async function checkStack(endpoints: Endpoints, opts: { namespace: string; queues: string[]; timeoutMs?: number }): Promise<StackStatus> {
+  const timeoutMs = opts.timeoutMs ?? 5_000;
+  let migration: string | undefined;
+  const pollers: Record<string, string[]> = {};
+  const pgCheck = timed('postgres', async () => {
+    const pool = await openPool(endpoints.databaseUrl, { max: 1, connectTimeoutMs: timeoutMs });
+    try {
+      await pool.query('SELECT 1');
+      migration = await appliedVersion(pool);
+      return { ok: true, detail: redactUrl(endpoints.databaseUrl) };
+    } finally {
+      await pool.end();
+    }
+  });
+  const temporalChecks = (async (): Promise<Check[]> => {
+    const server = await timed('temporal', async () => {
+      const { connection } = await connectClient(endpoints.temporalAddress, opts.namespace, timeoutMs);
+      try {
+        const info = await connection.workflowService.getSystemInfo({});
+        for (const q of opts.queues) {
+          const seen = new Set<string>();
+          for (const type of [temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY]) {
+            const d = await connection.workflowService.describeTaskQueue({ namespace: opts.namespace, taskQueue: { name: q }, taskQueueType: type });
+            for (const p of d.pollers ?? []) if (p.identity) seen.add(p.identity);
+          }
+          pollers[q] = [...seen];
+        }
+        return { ok: true, detail: `${endpoints.temporalAddress} (server ${info.serverVersion || 'unknown'})` };
+      } finally {
+        await connection.close();
+      }
+    });
+    const pollerChecks: Check[] = opts.queues.map((q) => ({
+      name: `pollers:${q}`,
+      ok: (pollers[q]?.length ?? 0) > 0,
+      latencyMs: 0,
+      detail: pollers[q]?.length ? pollers[q].join(', ') : 'no worker is polling this task queue',
+    }));
+    return [server, ...(server.ok ? pollerChecks : [])];
+  })();
+  const uiCheck = endpoints.uiUrl
+    ? timed('web-ui', async () => {
+        const res = await fetch(endpoints.uiUrl as string, { signal: AbortSignal.timeout(timeoutMs) });
+        return { ok: res.ok, detail: `${endpoints.uiUrl} answered ${res.status}` };
+      })
+    : Promise.resolve<Check>({ name: 'web-ui', ok: true, latencyMs: 0, detail: 'not managed here (set TEMPORAL_UI_URL to check it)' });
+  const [pgResult, temporalResults, uiResult] = await Promise.all([pgCheck, temporalChecks, uiCheck]);
+  const migrationCheck: Check = { name: 'migrations', ok: pgResult.ok && migration !== undefined, latencyMs: 0, detail: migration ?? 'no migration applied' };
+  const checks = [pgResult, migrationCheck, ...temporalResults, uiResult].map(({ name, ok, latencyMs, detail }) => ({ name, ok, latencyMs, detail }));
+  return { healthy: checks.every((c) => c.ok), checks, migration, pollers };
+}

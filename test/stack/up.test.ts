@@ -1,0 +1,82 @@
+import { describe, test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { Client, Connection } from '@temporalio/client';
+import { freePort } from '../../src/stack/ports.js';
+import { isAlive } from '../../src/stack/processes.js';
+import { runCli, startCliUntilReady } from '../helpers/cli.js';
+
+const state = mkdtempSync(join(tmpdir(), 'globallm-up-'));
+after(() => rmSync(state, { recursive: true, force: true }));
+
+async function stackEnv(): Promise<NodeJS.ProcessEnv> {
+  return {
+    GLOBALLM_STATE_DIR: state,
+    GLOBALLM_PG_PORT: String(await freePort()),
+    GLOBALLM_TEMPORAL_PORT: String(await freePort()),
+    GLOBALLM_TEMPORAL_UI_PORT: String(await freePort()),
+    TEMPORAL_CLI_PATH: process.env['GLOBALLM_TEST_TEMPORAL_CLI'],
+    DATABASE_URL: '',
+    TEMPORAL_ADDRESS: '',
+  };
+}
+
+function childPids(): number[] {
+  const recorded = JSON.parse(readFileSync(join(state, 'stack.json'), 'utf8')) as { children: Record<string, number> };
+  return Object.values(recorded.children);
+}
+
+describe('globallm up on the embedded default stack', () => {
+  test('starts every part, survives SIGKILL with its data, and stops cleanly on SIGTERM', async () => {
+    const env = await stackEnv();
+    const first = await startCliUntilReady(['up'], env);
+    assert.match(first.readyLine, /ready/);
+    assert.match(first.readyLine, /web-ui=http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(first.readyLine, /database=postgres:\/\/postgres:\*\*\*@/);
+    const password = readFileSync(join(state, 'postgres.password'), 'utf8').trim();
+    assert.ok(!first.readyLine.includes(password), 'the ready line must not show the password');
+
+    const status = await runCli(['status', '--json'], env);
+    assert.equal(status.code, 0, status.stderr);
+    const parsed = JSON.parse(status.stdout) as { healthy: boolean; checks: Array<{ name: string; ok: boolean }>; migration: string };
+    assert.equal(parsed.healthy, true);
+    assert.deepEqual(parsed.checks.filter((c) => !c.ok), []);
+    assert.ok(parsed.checks.some((c) => c.name === 'pollers:globallm-core'));
+    assert.equal(parsed.migration, '0001_initial');
+
+    const doctor = await runCli(['doctor', '--json'], env);
+    assert.equal(doctor.code, 0, doctor.stderr);
+    const report = JSON.parse(doctor.stdout) as { ok: boolean; workflowId: string; hops: Array<{ name: string; ok: boolean }> };
+    assert.equal(report.ok, true);
+    assert.ok(report.hops.some((h) => h.name.includes('database write') && h.ok));
+
+    const second = await runCli(['up'], env, { timeoutMs: 30_000 });
+    assert.notEqual(second.code, 0);
+    assert.match(second.stderr, /already running/);
+
+    // SIGKILL leaves postgres and temporal orphaned; the next up must stop them and keep the data.
+    const orphans = childPids();
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const again = await startCliUntilReady(['up'], env);
+    for (const pid of orphans) assert.equal(isAlive(pid), false, `orphan ${pid} should have been stopped`);
+    const url = (JSON.parse(readFileSync(join(state, 'stack.json'), 'utf8')) as { databaseUrl: string }).databaseUrl;
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const rows = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM doctor_checks');
+    await client.end();
+    assert.equal(rows.rows[0]?.n, 1, 'the row the doctor wrote survives the restart');
+    const connection = await Connection.connect({ address: `127.0.0.1:${env['GLOBALLM_TEMPORAL_PORT']}` });
+    const described = await new Client({ connection }).workflow.getHandle(report.workflowId).describe();
+    await connection.close();
+    assert.equal(described.status.name, 'COMPLETED', 'the doctor workflow survives the restart');
+
+    const running = childPids();
+    again.child.kill('SIGTERM');
+    assert.equal(await again.exited, 0);
+    for (const pid of running) assert.equal(isAlive(pid), false, `child ${pid} must be stopped on SIGTERM`);
+  });
+});
