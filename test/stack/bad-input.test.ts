@@ -1,6 +1,7 @@
 import { describe, test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,15 +76,20 @@ describe('bad input and faults at start-up', () => {
     assert.equal(r.code, 2);
   });
 
-  test('the state lock admits one holder and takes over a stale one', () => {
+  test('the state lock refuses a live holder and takes over a dead one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'globallm-lock-'));
+    const sleeper = spawn('sleep', ['30']);
     try {
-      const held = acquireStateLock(dir);
-      // Same pid re-entering counts as stale-free re-acquire only after release.
-      held.release();
-      const again = acquireStateLock(dir);
-      again.release();
+      writeFileSync(join(dir, 'up.pid'), String(sleeper.pid));
+      assert.throws(() => acquireStateLock(dir), /already running .*pid \d+/);
+      sleeper.kill('SIGKILL');
+      await new Promise((r) => sleeper.once('exit', r));
+      const lock = acquireStateLock(dir);
+      assert.equal(readFileSync(join(dir, 'up.pid'), 'utf8'), String(process.pid));
+      lock.release();
+      assert.equal(existsSync(join(dir, 'up.pid')), false);
     } finally {
+      sleeper.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
   });

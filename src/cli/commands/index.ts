@@ -4,6 +4,7 @@ import { registerStatus } from './status.js';
 import { registerDoctor } from './doctor.js';
 import { registerWorker } from './worker.js';
 import { registerMigrate } from './migrate.js';
+import { registerTriage } from './triage.js';
 
 /** Every CLI command registers itself here; one file per command under src/cli/commands. */
 export const commands: Array<(program: Command) => void> = [
@@ -12,4 +13,5 @@ export const commands: Array<(program: Command) => void> = [
   registerDoctor,
   registerWorker,
   registerMigrate,
+  registerTriage,
 ];

@@ -1,0 +1,31 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { UsageError } from '../../errors.js';
+import { LinearModel } from './model.js';
+
+/** Where the shipped weights live (written by train.ts). */
+export const MODEL_PATH = fileURLToPath(new URL('./model.json', import.meta.url));
+
+let cached: Promise<LinearModel> | undefined;
+
+/** Reads and validates a model file. */
+export async function readModel(path: string): Promise<LinearModel> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`offline model not found at ${path}: run \`node --import tsx src/analysis/offline/train.ts [csvPath]\``, { cause: err });
+  }
+  const parsed = LinearModel.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new UsageError(`offline model at ${path} is invalid: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
+  return parsed.data;
+}
+
+/** The shipped model, read once per process. */
+export function loadShippedModel(): Promise<LinearModel> {
+  cached ??= readModel(MODEL_PATH).catch((err: unknown) => {
+    cached = undefined;
+    throw err;
+  });
+  return cached;
+}
