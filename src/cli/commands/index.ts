@@ -5,6 +5,7 @@ import { registerDoctor } from './doctor.js';
 import { registerWorker } from './worker.js';
 import { registerMigrate } from './migrate.js';
 import { registerTriage } from './triage.js';
+import { registerValidate } from './validate.js';
 
 /** Every CLI command registers itself here; one file per command under src/cli/commands. */
 export const commands: Array<(program: Command) => void> = [
@@ -14,4 +15,5 @@ export const commands: Array<(program: Command) => void> = [
   registerWorker,
   registerMigrate,
   registerTriage,
+  registerValidate,
 ];

@@ -1,0 +1,37 @@
+/**
+ * Token budgets that hold across every worker on every machine: a reservation is taken
+ * atomically in PostgreSQL before each model call and settled with the API's own usage after
+ * it (or released when the call fails), so concurrent workers can never overspend.
+ */
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+}
+
+/** What a call is charged against: the week always, plus the repository and language when known. */
+export interface BudgetScopes {
+  repo?: string; // owner/name
+  language?: string;
+}
+
+export interface Reservation {
+  id: string;
+  tokens: number;
+  scopes: string[];
+}
+
+export interface TokenBudget {
+  /** Holds `tokens` against every scope, or throws BudgetExhausted naming the scope with no room. */
+  reserve(request: { tokens: number; scopes: BudgetScopes; purpose: string }): Promise<Reservation>;
+  /** Charges the actual usage (may be less or more than reserved) and frees the hold. Idempotent. */
+  settle(reservationId: string, usage: TokenUsage): Promise<void>;
+  /** Frees the hold without charging (the call failed before the API charged anything). Idempotent. */
+  release(reservationId: string): Promise<void>;
+}
+
+/** Total tokens charged for a usage record. */
+export function chargedTokens(u: TokenUsage): number {
+  return u.inputTokens + u.outputTokens + u.cacheReadTokens + u.cacheWriteTokens;
+}

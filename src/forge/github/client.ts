@@ -1,0 +1,41 @@
+import { Octokit } from '@octokit/rest';
+import { throttling } from '@octokit/plugin-throttling';
+import { retry } from '@octokit/plugin-retry';
+import { logger } from '../../log.js';
+
+const log = logger.child({ component: 'github' });
+
+/** Octokit with GitHub's limits honoured: built once per process. */
+export const GitHubOctokit = Octokit.plugin(throttling, retry);
+export type GitHubOctokit = InstanceType<typeof GitHubOctokit>;
+
+export interface GitHubClientOptions {
+  baseUrl: string;
+  token?: string | undefined;
+  /** Short waits are absorbed here; longer ones surface as RateLimited so Temporal waits instead. */
+  maxInlineWaitSeconds?: number;
+  userAgent?: string;
+}
+
+export function createGitHubClient(opts: GitHubClientOptions): GitHubOctokit {
+  if (!opts.token) {
+    log.warn({ baseUrl: opts.baseUrl }, 'GITHUB_TOKEN is not set: unauthenticated requests are limited to 60 per hour');
+  }
+  const maxWait = opts.maxInlineWaitSeconds ?? 60;
+  return new GitHubOctokit({
+    baseUrl: opts.baseUrl.replace(/\/$/, ''),
+    ...(opts.token ? { auth: opts.token } : {}),
+    userAgent: opts.userAgent ?? 'globallm',
+    retry: { retries: 2 },
+    throttle: {
+      onRateLimit: (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+        log.warn({ retryAfter, method: options.method, url: options.url, retryCount }, 'primary rate limit');
+        return retryCount < 1 && retryAfter <= maxWait;
+      },
+      onSecondaryRateLimit: (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+        log.warn({ retryAfter, method: options.method, url: options.url, retryCount }, 'secondary rate limit');
+        return retryCount < 1 && retryAfter <= maxWait;
+      },
+    },
+  });
+}

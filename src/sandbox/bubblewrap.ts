@@ -1,0 +1,195 @@
+import { spawn, execFile } from 'node:child_process';
+import { chmod, lchown, lstat, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import { SandboxViolation, ServiceUnavailable, UsageError } from '../errors.js';
+import { logger } from '../log.js';
+import { buildBwrapArgs, groupFile, hostsFile, passwdFile, type LimitOptions } from './bwrap-args.js';
+import { describeHost } from './host.js';
+import { TailBuffer } from './output.js';
+import { killTree } from './process-tree.js';
+import type { RunSpec, Sandbox } from './sandbox.js';
+import { RunSpecData, SECRET_NAME, type RunResult, type Violation } from './schema.js';
+import { scanOutput, signalFromExitCode, signalViolation } from './violations.js';
+
+const log = logger.child({ component: 'sandbox' });
+const execFileP = promisify(execFile);
+
+export interface BubblewrapOptions {
+  /** bwrap binary; found on the host PATH when omitted. */
+  bwrapPath?: string;
+  /** Host identity bwrap runs as. Default: nobody (65534) when this process is root, else the current user. */
+  hostUid?: number;
+  hostGid?: number;
+  /** Trusted toolchain directories bound read-only (must be readable by the host identity). */
+  toolchainDirs?: string[];
+  /** PATH entries put first inside the sandbox (e.g. a toolchain's bin directory). */
+  extraPath?: string[];
+  maxProcesses?: number;
+  maxFileSizeMb?: number;
+  tmpSizeMb?: number;
+  /** Characters kept (from the end) of each of stdout and stderr. */
+  maxOutputChars?: number;
+}
+
+async function findOnPath(name: string): Promise<string | null> {
+  for (const dir of ['/usr/bin', '/usr/local/bin', '/bin']) {
+    try {
+      const p = path.join(dir, name);
+      if ((await stat(p)).isFile()) return p;
+    } catch {
+      // keep looking
+    }
+  }
+  return null;
+}
+
+/**
+ * The bubblewrap sandbox. When run as root it drops to an unprivileged host uid before
+ * creating its user namespace: root is exempt from RLIMIT_NPROC, and an escape would land
+ * as nobody rather than root. If bwrap is missing or cannot create its namespaces, `run`
+ * throws ServiceUnavailable — it never falls back to running unsandboxed.
+ */
+export class BubblewrapSandbox implements Sandbox {
+  readonly name = 'bubblewrap';
+  private readonly uid: number;
+  private readonly gid: number;
+  private readonly limits: LimitOptions;
+  private readonly maxOutputChars: number;
+  private probed: Promise<string> | null = null;
+
+  constructor(private readonly opts: BubblewrapOptions = {}) {
+    const root = process.getuid?.() === 0;
+    this.uid = opts.hostUid ?? (root ? 65534 : (process.getuid?.() ?? 65534));
+    this.gid = opts.hostGid ?? (root ? 65534 : (process.getgid?.() ?? 65534));
+    this.limits = {
+      maxProcesses: opts.maxProcesses ?? 512,
+      maxFileSizeMb: opts.maxFileSizeMb ?? 1024,
+      tmpSizeMb: opts.tmpSizeMb ?? 512,
+    };
+    this.maxOutputChars = opts.maxOutputChars ?? 1_000_000;
+  }
+
+  private spawnIdentity(): { uid?: number; gid?: number } {
+    return process.getuid?.() === 0 ? { uid: this.uid, gid: this.gid } : {};
+  }
+
+  /** Resolves to the bwrap path once a trivial sandbox has started; ServiceUnavailable otherwise. */
+  probe(): Promise<string> {
+    this.probed ??= (async () => {
+      const bwrap = this.opts.bwrapPath ?? (await findOnPath('bwrap'));
+      if (!bwrap) throw new ServiceUnavailable('bubblewrap (bwrap) is not installed; install the Debian package "bubblewrap" (scripts/install-system-deps.sh)');
+      try {
+        await execFileP(bwrap, ['--unshare-user', '--unshare-pid', '--unshare-net', '--unshare-ipc', '--unshare-uts', '--cap-drop', 'ALL', '--die-with-parent', '--ro-bind', '/usr', '/usr', '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--proc', '/proc', '--', '/usr/bin/true'], { env: {}, timeout: 10_000, ...this.spawnIdentity() });
+      } catch (err) {
+        const detail = err instanceof Error && 'stderr' in err ? String((err as { stderr: unknown }).stderr).trim() : String(err);
+        throw new ServiceUnavailable(`bubblewrap cannot create its namespaces here (${detail}); refusing to run untrusted code unsandboxed`, { cause: err });
+      }
+      return bwrap;
+    })();
+    this.probed.catch(() => { this.probed = null; });
+    return this.probed;
+  }
+
+  async prepareWorktree(dir: string): Promise<void> {
+    if (process.getuid?.() !== 0) return;
+    const walk = async (p: string): Promise<void> => {
+      await lchown(p, this.uid, this.gid);
+      const st = await lstat(p);
+      if (st.isDirectory()) for (const e of await readdir(p)) await walk(path.join(p, e));
+    };
+    await walk(dir);
+  }
+
+  async run(spec: RunSpec): Promise<RunResult> {
+    const data = RunSpecData.parse({
+      cwd: spec.cwd, argv: spec.argv, env: spec.env, network: spec.network,
+      timeoutMs: spec.timeoutMs, memoryMb: spec.memoryMb, cpuSeconds: spec.cpuSeconds,
+    });
+    for (const k of Object.keys(data.env ?? {})) {
+      if (SECRET_NAME.test(k)) throw new SandboxViolation(`environment variable ${k} looks like a credential and is not passed into the sandbox`);
+    }
+    try {
+      if (!(await stat(data.cwd)).isDirectory()) throw new Error('not a directory');
+    } catch {
+      throw new UsageError(`sandbox working directory is not a directory: ${data.cwd}`);
+    }
+    const bwrap = await this.probe();
+    const start = performance.now();
+    if (spec.signal?.aborted) return this.emptyResult(start, 'cancelled');
+
+    const gen = await mkdtemp(path.join(tmpdir(), 'globallm-sbx-'));
+    try {
+      await chmod(gen, 0o755);
+      const generated = { passwd: path.join(gen, 'passwd'), group: path.join(gen, 'group'), hosts: path.join(gen, 'hosts') };
+      await writeFile(generated.passwd, passwdFile(), { mode: 0o644 });
+      await writeFile(generated.group, groupFile(), { mode: 0o644 });
+      await writeFile(generated.hosts, hostsFile(), { mode: 0o644 });
+      const layout = await describeHost({ toolchainDirs: this.opts.toolchainDirs ?? [], extraPath: this.opts.extraPath ?? [], generated });
+      const args = buildBwrapArgs(data, layout, this.limits);
+      return await this.spawnAndWait(bwrap, args, spec, start);
+    } finally {
+      await rm(gen, { recursive: true, force: true });
+    }
+  }
+
+  private emptyResult(start: number, why: 'cancelled'): RunResult {
+    return {
+      exitCode: null, signal: null, timedOut: false, cancelled: true, stdout: '', stderr: '', truncated: false,
+      durationMs: performance.now() - start, violations: [{ kind: why, evidence: 'cancelled before start' }],
+    };
+  }
+
+  private spawnAndWait(bwrap: string, args: string[], spec: RunSpec, start: number): Promise<RunResult> {
+    return new Promise<RunResult>((resolve, reject) => {
+      const child = spawn(bwrap, args, { env: {}, stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...this.spawnIdentity() });
+      const out = new TailBuffer(this.maxOutputChars);
+      const err = new TailBuffer(this.maxOutputChars);
+      let timedOut = false;
+      let cancelled = false;
+      let killing: Promise<number[]> | null = null;
+      const stop = (why: 'timeout' | 'cancelled'): void => {
+        if (killing || child.pid === undefined) return;
+        if (why === 'timeout') timedOut = true;
+        else cancelled = true;
+        log.warn({ childPid: child.pid, why }, 'killing sandboxed process tree');
+        killing = killTree(child.pid);
+      };
+      const timer = setTimeout(() => stop('timeout'), spec.timeoutMs);
+      const onAbort = (): void => stop('cancelled');
+      spec.signal?.addEventListener('abort', onAbort, { once: true });
+      child.stdout.setEncoding('utf8');
+      child.stderr.setEncoding('utf8');
+      child.stdout.on('data', (c: string) => { out.push(c); spec.onOutput?.('stdout', c); });
+      child.stderr.on('data', (c: string) => { err.push(c); spec.onOutput?.('stderr', c); });
+      child.on('error', (e) => {
+        clearTimeout(timer);
+        spec.signal?.removeEventListener('abort', onAbort);
+        reject(new ServiceUnavailable(`could not start bwrap: ${e.message}`, { cause: e }));
+      });
+      child.on('close', (code, sig) => {
+        clearTimeout(timer);
+        spec.signal?.removeEventListener('abort', onAbort);
+        const finish = async (): Promise<void> => {
+          const leftover = killing ? await killing : [];
+          if (leftover.length > 0) log.error({ leftover }, 'sandboxed processes survived SIGKILL');
+          const stdout = out.toString();
+          const stderr = err.toString();
+          const signal = sig ?? signalFromExitCode(code);
+          const violations: Violation[] = scanOutput(`${stdout}\n${stderr}`);
+          const sv = signalViolation(signal);
+          if (sv) violations.push(sv);
+          if (timedOut) violations.push({ kind: 'timeout', evidence: `killed after ${spec.timeoutMs} ms` });
+          if (cancelled) violations.push({ kind: 'cancelled', evidence: 'cancelled by caller' });
+          resolve({
+            exitCode: code, signal, timedOut, cancelled, stdout, stderr,
+            truncated: out.truncated || err.truncated, durationMs: performance.now() - start, violations,
+          });
+        };
+        finish().catch(reject);
+      });
+    });
+  }
+}

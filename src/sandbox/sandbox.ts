@@ -1,0 +1,26 @@
+import type { RunResult, RunSpecData } from './schema.js';
+
+export type OutputStream = 'stdout' | 'stderr';
+
+export type RunSpec = RunSpecData & {
+  /** Aborting kills the whole process tree inside the sandbox. */
+  signal?: AbortSignal;
+  /** Called with each chunk as it arrives (before capping). */
+  onOutput?: (stream: OutputStream, chunk: string) => void;
+};
+
+/**
+ * Runs untrusted commands (a repository's build and tests) in a box: a clean environment
+ * with no secrets, no network unless asked for, the worktree the only writable place, and
+ * CPU, memory, file-size, process-count and wall-clock limits. The core owns this interface;
+ * `BubblewrapSandbox` is the implementation.
+ */
+export interface Sandbox {
+  readonly name: string;
+  /**
+   * Makes `dir` (a throwaway copy the caller owns) writable from inside the sandbox.
+   * Call it after changing files in the directory from outside and before `run`.
+   */
+  prepareWorktree(dir: string): Promise<void>;
+  run(spec: RunSpec): Promise<RunResult>;
+}

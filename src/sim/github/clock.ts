@@ -1,0 +1,14 @@
+/** A movable clock: real time plus an offset tests can advance to cross reset windows. */
+export class Clock {
+  private offsetMs = 0;
+  constructor(private readonly base: () => number = Date.now) {}
+  now(): number {
+    return this.base() + this.offsetMs;
+  }
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+  iso(ms: number = this.now()): string {
+    return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+}
