@@ -25,6 +25,9 @@ export const EnvConfig = z.object({
   ANTHROPIC_BASE_URL: optionalUrl,
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: optionalUrl,
+  GLOBALLM_LLM_PROVIDER: z.enum(['anthropic', 'openai']).optional(),
+  GLOBALLM_ANTHROPIC_MODEL: z.string().min(1).default('claude-haiku-4-5'),
+  GLOBALLM_OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
   GLOBALLM_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 export type EnvConfig = z.infer<typeof EnvConfig>;

@@ -85,7 +85,7 @@ export async function up(config: Config, opts: UpOptions = {}): Promise<RunningS
     const queues = taskQueues(config.GLOBALLM_TASK_QUEUE_PREFIX);
     let workers: RunningWorkers | undefined;
     if (opts.workers !== false) {
-      workers = await startWorkers({ address: temporalAddress, namespace: config.TEMPORAL_NAMESPACE, taskQueuePrefix: config.GLOBALLM_TASK_QUEUE_PREFIX, pool });
+      workers = await startWorkers({ address: temporalAddress, namespace: config.TEMPORAL_NAMESPACE, taskQueuePrefix: config.GLOBALLM_TASK_QUEUE_PREFIX, pool, config });
       const w = workers;
       cleanups.push(() => w.shutdown());
     }

@@ -1,6 +1,9 @@
 import { NativeConnection, Worker, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { createActivities } from '../activities/index.js';
+import type { Config } from '../config/load.js';
+import { MemoryTokenBudget } from '../budget/memory-budget.js';
 import { taskQueues } from '../temporal/task-queues.js';
 import { workflowBundle } from './bundle.js';
 import { workerIdentity } from './identity.js';
@@ -16,6 +19,8 @@ export interface WorkerOptions {
   /** Activity dispatches per second across ALL workers of the GitHub queue (server-enforced). */
   githubActivitiesPerSecond?: number;
   sandboxConcurrency?: number;
+  /** Where activities find their outside systems (model keys, GitHub URL). */
+  config: Config;
 }
 
 export interface RunningWorkers {
@@ -51,7 +56,9 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
   const identity = workerIdentity();
   const queues = taskQueues(opts.taskQueuePrefix);
   const connection = await NativeConnection.connect({ address: opts.address });
-  const activities = createActivities({ pool: opts.pool, identity });
+  const clientConnection = await Connection.connect({ address: opts.address });
+  const client = new Client({ connection: clientConnection, namespace: opts.namespace });
+  const activities = createActivities({ pool: opts.pool, identity, client, taskQueuePrefix: opts.taskQueuePrefix, config: opts.config, budget: new MemoryTokenBudget() });
   const bundle = await workflowBundle();
   const common = { connection, namespace: opts.namespace, identity, activities };
   const workers = await Promise.all([
@@ -62,6 +69,7 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
   ]);
   const done = Promise.all(workers.map((w) => w.run())).then(async () => {
     await connection.close();
+    await clientConnection.close();
   });
   log.info({ identity, queues: Object.values(queues) }, 'workers polling');
   return {

@@ -1,2 +1,6 @@
 // Every workflow the workers register. Workflow code imports only types from activities.
 export { doctorWorkflow } from './doctor.js';
+export { issueWorkflow } from './issue.js';
+export { repoWorkflow } from './repo.js';
+export { campaignWorkflow } from './campaign.js';
+export { discoveryWorkflow, reprioritizeWorkflow } from './scheduled.js';

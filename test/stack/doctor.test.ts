@@ -1,6 +1,6 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createActivities } from '../../src/activities/index.js';
+import { createDoctorActivities } from '../../src/activities/doctor.js';
 import type { doctorWorkflow } from '../../src/workflows/doctor.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { connectTestTemporal } from '../helpers/temporal.js';
@@ -10,7 +10,7 @@ const temporal = await connectTestTemporal();
 after(async () => { await temporal.close(); await db.drop(); });
 
 test('the doctor workflow writes and reads a row through a real worker', async () => {
-  const activities = createActivities({ pool: db.pool, identity: 'test-worker' });
+  const activities = createDoctorActivities({ pool: db.pool, identity: 'test-worker' });
   const result = await temporal.withWorker(activities, () =>
     temporal.client.workflow.execute<typeof doctorWorkflow>('doctorWorkflow', { taskQueue: temporal.taskQueue, workflowId: `doctor/test-${Date.now()}`, args: ['t1'] }));
   assert.equal(result.hop.worker, 'test-worker');

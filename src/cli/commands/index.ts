@@ -6,6 +6,8 @@ import { registerWorker } from './worker.js';
 import { registerMigrate } from './migrate.js';
 import { registerTriage } from './triage.js';
 import { registerValidate } from './validate.js';
+import { registerRepo } from './repo.js';
+import { registerCampaign } from './campaign.js';
 
 /** Every CLI command registers itself here; one file per command under src/cli/commands. */
 export const commands: Array<(program: Command) => void> = [
@@ -16,4 +18,6 @@ export const commands: Array<(program: Command) => void> = [
   registerMigrate,
   registerTriage,
   registerValidate,
+  registerRepo,
+  registerCampaign,
 ];

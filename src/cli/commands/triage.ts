@@ -3,14 +3,21 @@ import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { UsageError } from '../../errors.js';
+import { LlmIssueAnalyzer, type IssueOutcome } from '../../analysis/llm/analyzer.js';
 import { OfflineAnalyzer } from '../../analysis/offline/analyzer.js';
 import { IssueInput, type IssueAnalysis } from '../../analysis/schema.js';
 import type { IssueAnalyzer } from '../../analysis/types.js';
+import { DEFAULT_MEMORY_BUDGET_TOKENS, MemoryTokenBudget } from '../../budget/memory-budget.js';
+import { loadConfig } from '../../config/load.js';
+import { createLlmProvider, type LlmConfig } from '../../llm/registry.js';
 
 export const TriageOptions = z.object({
   input: z.string({ error: 'missing --input FILE.jsonl (or - for stdin)' }).min(1, 'missing --input FILE.jsonl (or - for stdin)'),
   analyzer: z.string().default('offline'),
   json: z.boolean().default(false),
+  /** Token cap for the run's in-memory budget (the llm analyzer only). */
+  budget: z.coerce.number({ error: '--budget must be a number of tokens' }).int('--budget must be a whole number of tokens')
+    .positive('--budget must be positive').default(DEFAULT_MEMORY_BUDGET_TOKENS),
 });
 export type TriageOptions = z.input<typeof TriageOptions>;
 
@@ -25,11 +32,40 @@ export interface TriageSummary {
   failed: number;
 }
 
-/** Picks the analyzer named on the command line; the LLM one is not available in this build. */
-export function selectAnalyzer(name: string): IssueAnalyzer {
+export interface AnalyzerSetup {
+  /** Provider settings; read from the environment when absent. */
+  config?: LlmConfig;
+  budgetTokens?: number;
+}
+
+/**
+ * Picks the analyzer named on the command line. `llm` uses the provider the configuration names,
+ * under an in-memory token budget for this run; with no room left it falls back to offline, noted.
+ */
+export function selectAnalyzer(name: string, setup: AnalyzerSetup = {}): IssueAnalyzer {
   if (name === 'offline') return new OfflineAnalyzer();
-  if (name === 'llm') throw new UsageError('no LLM provider is configured (set ANTHROPIC_API_KEY or OPENAI_BASE_URL); use --analyzer offline');
+  if (name === 'llm') {
+    const provider = createLlmProvider(setup.config ?? loadConfig(process.env));
+    if (!provider) throw new UsageError('no LLM provider is configured (set ANTHROPIC_API_KEY or OPENAI_BASE_URL); use --analyzer offline');
+    // One run's issues are charged to one budget, so batches may mix repositories.
+    return new LlmIssueAnalyzer({ provider, budget: new MemoryTokenBudget(setup.budgetTokens ?? DEFAULT_MEMORY_BUDGET_TOKENS), groupByRepo: false });
+  }
   throw new UsageError(`unknown analyzer "${name}" (expected offline or llm)`);
+}
+
+/** Analyzes several issues: in one batch when the analyzer can, else one by one. UsageError aborts the run. */
+async function analyzeMany(analyzer: IssueAnalyzer, issues: IssueInput[]): Promise<IssueOutcome[]> {
+  if (analyzer instanceof LlmIssueAnalyzer) return analyzer.analyzeBatch(issues);
+  const out: IssueOutcome[] = [];
+  for (const issue of issues) {
+    try {
+      out.push({ ok: true, analysis: await analyzer.analyze(issue) });
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      out.push({ ok: false, error: err instanceof Error ? err.message : String(err), retryable: false });
+    }
+  }
+  return out;
 }
 
 function describeLineProblem(err: z.ZodError): string {
@@ -48,11 +84,11 @@ export function parseIssueLine(text: string): { issue: IssueInput } | { error: s
   return parsed.success ? { issue: parsed.data } : { error: describeLineProblem(parsed.error) };
 }
 
-function readableLine(line: number, issue: IssueInput, a: IssueAnalysis): string {
+function readableLine(line: number, issue: IssueInput, a: IssueAnalysis, note: string | undefined): string {
   const where = issue.repo ? `${issue.repo}${issue.number ? `#${issue.number}` : ''} ` : '';
   const title = issue.title.replace(/\s+/g, ' ').slice(0, 80);
   return `line ${line}: ${where}[${a.category}${a.critical ? ', critical' : ''}] complexity=${a.complexity} solvability=${a.solvability} `
-    + `risk=${a.breakingChangeRisk} test=${a.testNeeded ? 'yes' : 'no'} confidence=${a.confidence} files=${a.affectedFiles.join(',') || '-'} "${title}"\n`;
+    + `risk=${a.breakingChangeRisk} test=${a.testNeeded ? 'yes' : 'no'} confidence=${a.confidence} files=${a.affectedFiles.join(',') || '-'} "${title}"${note ? ` (${note})` : ''}\n`;
 }
 
 async function openInput(input: string, stdin: NodeJS.ReadableStream): Promise<{ stream: NodeJS.ReadableStream; close: () => Promise<void> }> {
@@ -75,10 +111,13 @@ async function openInput(input: string, stdin: NodeJS.ReadableStream): Promise<{
  * Analyzes every JSON line of the input: one result per non-blank line, in order. A bad line gives an
  * error record naming its line number and reason, and the rest are still analyzed.
  */
-export async function runTriage(options: TriageOptions, io: TriageIo, analyzerFor: (name: string) => IssueAnalyzer = selectAnalyzer): Promise<TriageSummary> {
+export async function runTriage(options: TriageOptions, io: TriageIo,
+  analyzerFor: (name: string, setup?: AnalyzerSetup) => IssueAnalyzer = selectAnalyzer): Promise<TriageSummary> {
   const opts = TriageOptions.safeParse(options);
   if (!opts.success) throw new UsageError(describeLineProblem(opts.error));
-  const analyzer = analyzerFor(opts.data.analyzer);
+  const analyzer = analyzerFor(opts.data.analyzer, { budgetTokens: opts.data.budget });
+  // Lines wait in order until a batch is full, so output order always follows input order.
+  const batchSize = analyzer instanceof LlmIssueAnalyzer ? analyzer.batchSize : 1;
   const { stream, close } = await openInput(opts.data.input, io.stdin);
   const summary: TriageSummary = { analyzed: 0, failed: 0 };
   const fail = (line: number, error: string): void => {
@@ -86,29 +125,46 @@ export async function runTriage(options: TriageOptions, io: TriageIo, analyzerFo
     if (opts.data.json) io.stdout.write(`${JSON.stringify({ line, error })}\n`);
     else io.stderr.write(`line ${line}: error: ${error}\n`);
   };
+  type Pending = { line: number; issue: IssueInput } | { line: number; error: string };
+  let pending: Pending[] = [];
+  const flush = async (): Promise<void> => {
+    const batch = pending;
+    pending = [];
+    const issues = batch.flatMap((p) => ('issue' in p ? [p.issue] : []));
+    const outcomes = issues.length > 0 ? await analyzeMany(analyzer, issues) : [];
+    let k = 0;
+    for (const p of batch) {
+      if ('error' in p) {
+        fail(p.line, p.error);
+        continue;
+      }
+      const outcome = outcomes[k++];
+      if (!outcome || !outcome.ok) {
+        fail(p.line, `analysis failed: ${outcome?.error ?? 'no result'}`);
+        continue;
+      }
+      summary.analyzed++;
+      const { analysis, note } = outcome;
+      const { repo, number } = p.issue;
+      if (opts.data.json) io.stdout.write(`${JSON.stringify({ line: p.line, ...(repo ? { repo } : {}), ...(number ? { number } : {}), analysis, ...(note ? { note } : {}) })}\n`);
+      else io.stdout.write(readableLine(p.line, p.issue, analysis, note));
+    }
+  };
   try {
     let line = 0;
+    let waiting = 0;
     for await (const text of createInterface({ input: stream, crlfDelay: Infinity })) {
       line++;
       if (text.trim() === '') continue;
       const parsed = parseIssueLine(text);
-      if ('error' in parsed) {
-        fail(line, parsed.error);
-        continue;
+      pending.push('error' in parsed ? { line, error: parsed.error } : { line, issue: parsed.issue });
+      if ('issue' in parsed) waiting++;
+      if (waiting >= batchSize) {
+        waiting = 0;
+        await flush();
       }
-      let analysis: IssueAnalysis;
-      try {
-        analysis = await analyzer.analyze(parsed.issue);
-      } catch (err) {
-        if (err instanceof UsageError) throw err;
-        fail(line, `analysis failed: ${err instanceof Error ? err.message : String(err)}`);
-        continue;
-      }
-      summary.analyzed++;
-      const { repo, number } = parsed.issue;
-      if (opts.data.json) io.stdout.write(`${JSON.stringify({ line, ...(repo ? { repo } : {}), ...(number ? { number } : {}), analysis })}\n`);
-      else io.stdout.write(readableLine(line, parsed.issue, analysis));
     }
+    await flush();
   } finally {
     await close();
   }
@@ -122,9 +178,10 @@ export function registerTriage(program: Command): void {
     .option('--input <file>', 'JSON-lines file of issues, or - for stdin')
     .option('--analyzer <name>', 'offline or llm', 'offline')
     .option('--json', 'one JSON object per input line', false)
-    .action(async (raw: { input?: string; analyzer: string; json: boolean }) => {
+    .option('--budget <tokens>', `token cap for the llm analyzer in this run (default ${DEFAULT_MEMORY_BUDGET_TOKENS})`)
+    .action(async (raw: { input?: string; analyzer: string; json: boolean; budget?: string }) => {
       if (raw.input === undefined) throw new UsageError('missing --input FILE.jsonl (or - for stdin)');
-      const summary = await runTriage({ input: raw.input, analyzer: raw.analyzer, json: raw.json }, process);
+      const summary = await runTriage({ input: raw.input, analyzer: raw.analyzer, json: raw.json, ...(raw.budget !== undefined ? { budget: raw.budget } : {}) }, process);
       if (summary.failed > 0) throw new Error(`${summary.failed} of ${summary.failed + summary.analyzed} line(s) could not be analyzed`);
     });
 }

@@ -10,7 +10,7 @@ export function registerWorker(program: Command): void {
     .action(async () => {
       const { config, endpoints } = cliContext();
       const pool = await openPool(endpoints.databaseUrl);
-      const workers = await startWorkers({ address: endpoints.temporalAddress, namespace: config.TEMPORAL_NAMESPACE, taskQueuePrefix: config.GLOBALLM_TASK_QUEUE_PREFIX, pool });
+      const workers = await startWorkers({ address: endpoints.temporalAddress, namespace: config.TEMPORAL_NAMESPACE, taskQueuePrefix: config.GLOBALLM_TASK_QUEUE_PREFIX, pool, config });
       process.stdout.write(`worker ${workers.identity} polling ${workers.queues.join(', ')}\n`);
       const stop = (): void => { workers.shutdown().then(() => pool.end(), () => pool.end()).catch(() => {}); };
       process.once('SIGINT', stop);

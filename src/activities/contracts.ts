@@ -1,0 +1,81 @@
+// The stage contracts between workflows and activities: plain data in, plain data out.
+// Workflows import these types only; large artefacts (diffs, PR bodies) stay in PostgreSQL.
+import type { IssueRef, QueuedIssue } from '../workflows/shared.js';
+
+export interface AnalyzeIssueResult {
+  category: string;
+  critical: boolean;
+  priority: number | null;
+  language: string | null;
+  analyzer: string;
+  /** Set when intake or analysis decided this issue is not for us (with the reason). */
+  skip?: string;
+}
+
+export interface GenerateFixResult {
+  /** Row in fix_results holding the candidates; null when no candidate came out. */
+  fixId: string | null;
+  candidates: number;
+  /** Why nothing was generated (no model configured, budget exhausted, no applicable edit). */
+  reason?: string;
+}
+
+export interface ValidateFixResult {
+  verdict: 'pass' | 'fail' | 'error';
+  summary: string;
+}
+
+export interface ConsentResult { allowed: boolean; reason?: string; quote?: string }
+
+export interface OpenPullRequestResult {
+  state: 'preview' | 'draft' | 'updated' | 'deduped';
+  url?: string;
+  number?: number;
+  detail?: string;
+}
+
+export interface FollowUpResult { state: 'open' | 'merged' | 'closed' | 'gone'; done: boolean }
+
+export interface RecordIssueRunInput {
+  workflowId: string;
+  runId: string;
+  ref: IssueRef;
+  campaign?: string;
+  result: 'pr_opened' | 'skipped' | 'failed' | 'no_fix' | 'dry_run';
+  detail: Record<string, unknown>;
+}
+
+export interface IssueStageActivities {
+  analyzeIssue(ref: IssueRef): Promise<AnalyzeIssueResult>;
+  checkConsent(ref: IssueRef): Promise<ConsentResult>;
+  generateFix(input: { ref: IssueRef; candidates: number }): Promise<GenerateFixResult>;
+  validateFix(input: { ref: IssueRef; fixId: string }): Promise<ValidateFixResult>;
+  openPullRequest(input: { ref: IssueRef; fixId: string; dryRun: boolean }): Promise<OpenPullRequestResult>;
+  followUpPullRequest(input: { ref: IssueRef }): Promise<FollowUpResult>;
+  recordIssueRun(input: RecordIssueRunInput): Promise<void>;
+}
+
+export interface CampaignOptionsData {
+  id: string;
+  forge: 'github' | 'local';
+  domain: string;
+  language?: string;
+  localRepos?: string[];
+  minStars: number;
+  maxRepos: number;
+  maxIssues: number;
+  tokenBudget: number;
+  analyzer: 'offline' | 'llm' | 'auto';
+  dryRun: boolean;
+}
+
+export interface CampaignRepo { forge: 'github' | 'local'; owner: string; repo: string; language: string | null }
+
+export interface CampaignActivities {
+  campaignDiscover(opts: CampaignOptionsData): Promise<{ repos: CampaignRepo[]; discovered: number; rejected: number }>;
+  campaignIntake(input: { repos: CampaignRepo[] }): Promise<{ issues: number; skipped: number }>;
+  campaignAnalyze(input: { repos: CampaignRepo[]; campaign: CampaignOptionsData }): Promise<{ analyzed: number; failed: number; analyzer: string; note?: string }>;
+  campaignRerank(): Promise<{ ranked: number }>;
+  campaignSelect(input: { repos: CampaignRepo[]; maxIssues: number }): Promise<Array<CampaignRepo & { issues: number[]; priorities: number[] }>>;
+  enqueueRepoIssues(input: { repo: CampaignRepo; issues: QueuedIssue[] }): Promise<void>;
+}

@@ -1,0 +1,60 @@
+import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
+import type { CampaignActivities, RecordIssueRunInput } from './contracts.js';
+import { topIssues } from '../store/issues.js';
+import { enqueueSignal, repoWorkflowId, type QueuedIssue } from '../workflows/shared.js';
+import { SA } from '../temporal/search-attributes.js';
+import type { repoWorkflow } from '../workflows/repo.js';
+
+export interface OrchestrationDeps {
+  pool: Pool;
+  client: Client;
+  taskQueuePrefix: string;
+}
+
+/** Activities that keep PostgreSQL and the repository workflows in step with the campaign. */
+export function createOrchestrationActivities(deps: OrchestrationDeps) {
+  return {
+    /** Finished work outlives Temporal's retention: one row per issue workflow, idempotent. */
+    async recordIssueRun(input: RecordIssueRunInput): Promise<void> {
+      await deps.pool.query(
+        `INSERT INTO issue_runs (workflow_id, run_id, owner, name, issue_number, campaign, result, detail)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (workflow_id) DO UPDATE SET run_id = EXCLUDED.run_id, result = EXCLUDED.result, detail = EXCLUDED.detail, finished_at = now()`,
+        [input.workflowId, input.runId, input.ref.owner, input.ref.repo, input.ref.number, input.campaign ?? null, input.result, JSON.stringify(input.detail)],
+      );
+      const state = input.result === 'failed' ? 'failed' : input.result === 'skipped' ? 'skipped' : 'done';
+      await deps.pool.query(
+        `UPDATE issues i SET state = $5 FROM repositories r
+          WHERE r.id = i.repository_id AND r.forge = $1 AND r.owner = $2 AND r.name = $3 AND i.number = $4`,
+        [input.ref.forge, input.ref.owner, input.ref.repo, input.ref.number, state],
+      );
+    },
+
+    async campaignSelect(input: Parameters<CampaignActivities['campaignSelect']>[0]): ReturnType<CampaignActivities['campaignSelect']> {
+      const rows = await topIssues(deps.pool, input.repos.map((r) => ({ forge: r.forge, owner: r.owner, repo: r.repo })), input.maxIssues);
+      const byRepo = new Map<string, Awaited<ReturnType<CampaignActivities['campaignSelect']>>[number]>();
+      for (const row of rows) {
+        const key = `${row.forge}:${row.owner}/${row.name}`;
+        const entry = byRepo.get(key) ?? { forge: row.forge as 'github' | 'local', owner: row.owner, repo: row.name, language: row.language, issues: [], priorities: [] };
+        entry.issues.push(row.number);
+        entry.priorities.push(row.priority);
+        byRepo.set(key, entry);
+      }
+      return [...byRepo.values()];
+    },
+
+    /** Signal-with-start is atomic: the repository workflow is created on first use, then fed. */
+    async enqueueRepoIssues(input: Parameters<CampaignActivities['enqueueRepoIssues']>[0]): Promise<void> {
+      const { repo, issues } = input;
+      await deps.client.workflow.signalWithStart<typeof repoWorkflow, [{ issues: QueuedIssue[]; forge: 'github' | 'local' }]>('repoWorkflow', {
+        workflowId: repoWorkflowId({ owner: repo.owner, repo: repo.repo }),
+        taskQueue: `${deps.taskQueuePrefix}-core`,
+        args: [{ forge: repo.forge, owner: repo.owner, repo: repo.repo, taskQueuePrefix: deps.taskQueuePrefix }],
+        signal: enqueueSignal,
+        signalArgs: [{ issues, forge: repo.forge }],
+        typedSearchAttributes: [{ key: SA.repo, value: `${repo.owner}/${repo.repo}` }, ...(repo.language ? [{ key: SA.language, value: repo.language }] : [])],
+      });
+    },
+  };
+}

@@ -1,0 +1,277 @@
+import type { z } from 'zod';
+import type { BudgetScopes, TokenBudget } from '../../budget/types.js';
+import { BudgetExhausted, GlobaLLMError, RateLimited, Unavailable, UsageError, InvalidModelOutput } from '../../errors.js';
+import { logger } from '../../log.js';
+import { ModelRefusal, type LlmProvider, type ToolCallRequest, type ToolCallResult } from '../../llm/types.js';
+import { OfflineAnalyzer } from '../offline/analyzer.js';
+import { AnalyzerName, IssueAnalysis, type IssueInput } from '../schema.js';
+import type { IssueAnalyzer } from '../types.js';
+import { renderBatch, renderIssueBlock, renderRepair, TRIAGE_SYSTEM, TRIAGE_TOOL, type RenderedIssue } from './prompt.js';
+import { salvageArrayItems } from './salvage.js';
+import { TriageItem, TriageToolInput } from './schema.js';
+
+/** What one issue came to: an analysis (maybe from the fallback, with a note saying why) or a recorded failure. */
+export type IssueOutcome =
+  | { ok: true; analysis: IssueAnalysis; note?: string }
+  | { ok: false; error: string; retryable: boolean; retryAfterMs?: number };
+
+export interface LlmAnalyzerOptions {
+  provider: LlmProvider;
+  budget: TokenBudget;
+  /** Used when the budget has no room; the offline analyzer by default. */
+  fallback?: IssueAnalyzer;
+  /** Issues per model call. */
+  batchSize?: number;
+  /**
+   * Batch only issues of one repository, so each call is charged to that repository's budget (default).
+   * When false, batches mix repositories and are charged without a repository scope.
+   */
+  groupByRepo?: boolean;
+  /** Tokens of title and body each issue may use in the prompt. */
+  issueTokenCap?: number;
+  /** Charged with the repository of each batch. */
+  scopes?: BudgetScopes;
+  purpose?: string;
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_BATCH_SIZE = 12;
+export const DEFAULT_ISSUE_TOKEN_CAP = 160;
+/** Output room per item: a typical item is ~50 tokens, one with five long paths ~110. */
+const OUTPUT_TOKENS_PER_ITEM = 110;
+const OUTPUT_OVERHEAD = 30;
+const MAX_PROBLEMS = 20;
+export const BUDGET_EXHAUSTED_NOTE = 'budget exhausted';
+
+type CallOutcome =
+  | { kind: 'answer'; result: ToolCallResult }
+  | { kind: 'budget'; message: string }
+  | { kind: 'refused'; message: string };
+
+interface Collected {
+  valid: Map<number, IssueAnalysis>;
+  problems: string[];
+  missing: number[];
+}
+
+function brief(err: z.ZodError): string {
+  return err.issues.slice(0, 4).map((i) => `${i.path.length > 0 ? i.path.join('.') : 'value'}: ${i.message}`.slice(0, 90)).join('; ');
+}
+
+function refOf(item: unknown): number | undefined {
+  if (typeof item !== 'object' || item === null) return undefined;
+  const ref = (item as Record<string, unknown>)['ref'];
+  return typeof ref === 'number' && Number.isInteger(ref) ? ref : undefined;
+}
+
+function failureOf(err: GlobaLLMError): Extract<IssueOutcome, { ok: false }> {
+  return err instanceof RateLimited
+    ? { ok: false, error: err.message, retryable: true, retryAfterMs: err.retryAfterMs }
+    : { ok: false, error: err.message, retryable: err.retryable };
+}
+
+/**
+ * Analyzes issues with a model: several issues per call as quoted, escaped, token-capped data under
+ * one cacheable instruction block; output validated item by item, one repair call for the invalid or
+ * missing items, then a recorded failure for each still wrong. Every call is reserved against the
+ * token budget first and settled with the API's usage after; no room → the offline analyzer, noted.
+ */
+export class LlmIssueAnalyzer implements IssueAnalyzer {
+  readonly name: string;
+  private readonly fallback: IssueAnalyzer;
+  readonly batchSize: number;
+  private readonly issueTokenCap: number;
+  private readonly log = logger.child({ component: 'llm-analyzer' });
+
+  constructor(private readonly options: LlmAnalyzerOptions) {
+    this.fallback = options.fallback ?? new OfflineAnalyzer();
+    this.batchSize = Math.max(1, Math.floor(options.batchSize ?? DEFAULT_BATCH_SIZE));
+    this.issueTokenCap = Math.max(16, Math.floor(options.issueTokenCap ?? DEFAULT_ISSUE_TOKEN_CAP));
+    this.name = this.analyzerName(options.provider.model);
+  }
+
+  async analyze(issue: IssueInput): Promise<IssueAnalysis> {
+    const [outcome] = await this.analyzeBatch([issue]);
+    if (outcome === undefined) throw new Error('no outcome for the issue');
+    if (outcome.ok) return outcome.analysis;
+    if (outcome.retryAfterMs !== undefined) throw new RateLimited(outcome.error, outcome.retryAfterMs);
+    throw outcome.retryable ? new Unavailable(outcome.error) : new InvalidModelOutput(outcome.error);
+  }
+
+  /**
+   * One outcome per issue, in order. A rate limit or outage stops further calls and marks the rest
+   * retryable; a bad key or unknown model (UsageError) and a caller's abort are thrown.
+   */
+  async analyzeBatch(issues: readonly IssueInput[]): Promise<IssueOutcome[]> {
+    const results = new Array<IssueOutcome | undefined>(issues.length).fill(undefined);
+    let halted: IssueOutcome | undefined;
+    for (const chunk of this.chunks(issues)) {
+      if (halted) {
+        for (const i of chunk) results[i] = halted;
+        continue;
+      }
+      try {
+        await this.runBatch(chunk, issues, results);
+      } catch (err) {
+        if (!(err instanceof GlobaLLMError) || err instanceof UsageError) throw err;
+        const failure = failureOf(err);
+        for (const i of chunk) if (results[i] === undefined) results[i] = failure;
+        if (err.retryable) halted = failure;
+        this.log.warn({ err: err.message, issues: chunk.length }, 'model call failed');
+      }
+    }
+    return results.map((r) => r ?? { ok: false, error: 'not analyzed', retryable: true });
+  }
+
+  /** Batches of the same repository, in input order within each. */
+  private chunks(issues: readonly IssueInput[]): number[][] {
+    const byRepo = new Map<string, number[]>();
+    issues.forEach((issue, i) => {
+      const key = this.options.groupByRepo === false ? '' : issue.repo ?? '';
+      const list = byRepo.get(key) ?? [];
+      list.push(i);
+      byRepo.set(key, list);
+    });
+    const out: number[][] = [];
+    for (const list of byRepo.values()) {
+      for (let at = 0; at < list.length; at += this.batchSize) out.push(list.slice(at, at + this.batchSize));
+    }
+    return out;
+  }
+
+  private async runBatch(indices: number[], issues: readonly IssueInput[], results: Array<IssueOutcome | undefined>): Promise<void> {
+    const issueAt = (ref: number): IssueInput => issues[indices[ref - 1] ?? -1] as IssueInput;
+    const blocks: RenderedIssue[] = indices.map((idx, k) => renderIssueBlock(k + 1, issues[idx] as IssueInput, this.issueTokenCap));
+    const refs = blocks.map((_, k) => k + 1);
+    const set = (ref: number, outcome: IssueOutcome): void => {
+      const idx = indices[ref - 1];
+      if (idx !== undefined) results[idx] = outcome;
+    };
+    const repo = this.options.groupByRepo === false ? undefined : issueAt(1).repo;
+    const scopes: BudgetScopes = { ...this.options.scopes, ...(repo !== undefined ? { repo } : {}) };
+
+    const first = await this.call(renderBatch(blocks), refs.length, scopes, 1);
+    if (first.kind !== 'answer') return this.settleRefs(refs, first, issueAt, set);
+    const collected = this.collect(first.result, refs);
+    for (const [ref, analysis] of collected.valid) set(ref, { ok: true, analysis });
+    if (collected.missing.length === 0) return;
+
+    this.log.info({ missing: collected.missing.length, problems: collected.problems.slice(0, 3) }, 'repairing invalid model output');
+    const repairBlocks = collected.missing.map((ref) => blocks[ref - 1] as RenderedIssue);
+    const growth = first.result.stopReason === 'max_tokens' ? 1.5 : 1;
+    const second = await this.call(renderRepair(repairBlocks, collected.missing, collected.problems), collected.missing.length, scopes, growth);
+    if (second.kind !== 'answer') return this.settleRefs(collected.missing, second, issueAt, set);
+    const repaired = this.collect(second.result, collected.missing);
+    for (const [ref, analysis] of repaired.valid) set(ref, { ok: true, analysis });
+    for (const ref of repaired.missing) {
+      const mine = repaired.problems.filter((p) => p.startsWith(`ref ${ref}:`) || !p.startsWith('ref '));
+      set(ref, { ok: false, error: `invalid model output after one repair: ${(mine.length > 0 ? mine : repaired.problems).join('; ').slice(0, 400)}`, retryable: false });
+    }
+  }
+
+  private async settleRefs(refs: readonly number[], outcome: Exclude<CallOutcome, { kind: 'answer' }>, issueAt: (ref: number) => IssueInput,
+    set: (ref: number, outcome: IssueOutcome) => void): Promise<void> {
+    if (outcome.kind === 'refused') {
+      for (const ref of refs) set(ref, { ok: false, error: outcome.message, retryable: false });
+      return;
+    }
+    this.log.warn({ reason: outcome.message, issues: refs.length }, 'token budget exhausted: falling back to the offline analyzer');
+    for (const ref of refs) {
+      try {
+        set(ref, { ok: true, analysis: await this.fallback.analyze(issueAt(ref)), note: BUDGET_EXHAUSTED_NOTE });
+      } catch (err) {
+        set(ref, { ok: false, error: `${BUDGET_EXHAUSTED_NOTE}; offline analysis failed: ${err instanceof Error ? err.message : String(err)}`, retryable: false });
+      }
+    }
+  }
+
+  /** One model call under a budget reservation: settled with the API's usage, released when nothing was charged. */
+  private async call(content: string, items: number, scopes: BudgetScopes, growth: number): Promise<CallOutcome> {
+    const maxTokens = Math.ceil((OUTPUT_OVERHEAD + OUTPUT_TOKENS_PER_ITEM * items) * growth);
+    const request: ToolCallRequest = {
+      system: TRIAGE_SYSTEM,
+      messages: [{ role: 'user', content }],
+      tool: TRIAGE_TOOL,
+      maxTokens,
+      ...(this.options.signal ? { signal: this.options.signal } : {}),
+    };
+    const { provider, budget } = this.options;
+    let reservationId: string;
+    try {
+      const reservation = await budget.reserve({ tokens: provider.estimateInputTokens(request) + maxTokens, scopes, purpose: this.options.purpose ?? 'triage' });
+      reservationId = reservation.id;
+    } catch (err) {
+      if (err instanceof BudgetExhausted) return { kind: 'budget', message: err.message };
+      throw err;
+    }
+    let result: ToolCallResult;
+    try {
+      result = await provider.callTool(request);
+    } catch (err) {
+      if (err instanceof ModelRefusal) {
+        await budget.settle(reservationId, err.usage);
+        return { kind: 'refused', message: err.message };
+      }
+      await budget.release(reservationId);
+      throw err;
+    }
+    await budget.settle(reservationId, result.usage);
+    return { kind: 'answer', result };
+  }
+
+  private collect(result: ToolCallResult, expected: readonly number[]): Collected {
+    const wanted = new Set(expected);
+    const problems: string[] = [];
+    const valid = new Map<number, IssueAnalysis>();
+    const flagged = new Set<number>();
+    let items: unknown[] = [];
+    if (result.input !== undefined) {
+      const parsed = TriageToolInput.safeParse(result.input);
+      if (parsed.success) items = parsed.data.a;
+      else problems.push(`tool input: ${brief(parsed.error)}`);
+    } else if (result.rawInput !== undefined) {
+      items = salvageArrayItems(result.rawInput);
+    } else {
+      problems.push('no triage call was made');
+    }
+    if (result.stopReason === 'max_tokens') problems.push('the answer was cut off at max_tokens: keep items short');
+    const analyzer = this.analyzerName(result.model);
+    for (const [j, item] of items.entries()) {
+      const ref = refOf(item);
+      if (ref !== undefined && (!wanted.has(ref) || valid.has(ref))) continue;
+      const parsed = TriageItem.safeParse(item);
+      if (!parsed.success) {
+        problems.push(ref === undefined ? `item ${j + 1}: ${brief(parsed.error)}` : `ref ${ref}: ${brief(parsed.error)}`);
+        if (ref !== undefined) flagged.add(ref);
+        continue;
+      }
+      const it = parsed.data;
+      const analysis = IssueAnalysis.safeParse({
+        category: it.cat,
+        critical: it.crit,
+        complexity: it.cx,
+        solvability: it.solv / 10,
+        affectedFiles: [...new Set(it.files)],
+        breakingChangeRisk: it.risk,
+        testNeeded: it.test,
+        rationale: it.why,
+        analyzer,
+        confidence: it.conf / 10,
+      });
+      if (!analysis.success) {
+        problems.push(`ref ${it.ref}: ${brief(analysis.error)}`);
+        flagged.add(it.ref);
+        continue;
+      }
+      valid.set(it.ref, analysis.data);
+    }
+    const missing = expected.filter((ref) => !valid.has(ref));
+    for (const ref of missing) if (!flagged.has(ref)) problems.push(`ref ${ref}: missing`);
+    return { valid, problems: problems.slice(0, MAX_PROBLEMS), missing };
+  }
+
+  private analyzerName(model: string): string {
+    const name = `llm:${model}`;
+    return AnalyzerName.safeParse(name).success ? name : 'llm';
+  }
+}

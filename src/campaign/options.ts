@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { DOMAIN_NAMES, LANGUAGES, canonicalLanguage } from '../discovery/domains.js';
+
+const count = (max: number) => z.coerce.number().int().min(1).max(max);
+
+/** Everything a campaign can be told, from the CLI or from TypeScript; unknown keys are refused. */
+export const CampaignOptions = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes').optional(),
+  forge: z.enum(['github', 'local']).default('github'),
+  domain: z.enum(DOMAIN_NAMES as [string, ...string[]], { message: `expected one of ${DOMAIN_NAMES.join(', ')}` }).default('overall'),
+  language: z.string().transform((v, ctx) => {
+    const lang = canonicalLanguage(v);
+    if (!lang) {
+      ctx.addIssue({ code: 'custom', message: `unknown language "${v}"; valid: ${LANGUAGES.join(', ')}` });
+      return z.NEVER;
+    }
+    return lang;
+  }).optional(),
+  localRepos: z.array(z.string().min(1)).optional(),
+  minStars: z.coerce.number().int().min(0).default(100),
+  maxRepos: count(10_000).default(20),
+  maxIssues: count(100_000).default(50),
+  tokenBudget: z.coerce.number().int().min(0).default(1_000_000),
+  analyzer: z.enum(['offline', 'llm', 'auto']).default('auto'),
+  dryRun: z.boolean().default(false),
+  wait: z.boolean().default(false),
+}).strict().superRefine((o, ctx) => {
+  if (o.forge === 'local' && (!o.localRepos || o.localRepos.length === 0)) {
+    ctx.addIssue({ code: 'custom', path: ['localRepos'], message: 'the local forge needs at least one repository path (--repo PATH)' });
+  }
+});
+export type CampaignOptions = z.input<typeof CampaignOptions>;
+export type ParsedCampaignOptions = z.output<typeof CampaignOptions>;
+
+export function newCampaignId(now: Date = new Date()): string {
+  return `c-${now.toISOString().slice(0, 10).replaceAll('-', '')}-${randomBytes(3).toString('hex')}`;
+}

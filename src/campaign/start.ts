@@ -1,0 +1,45 @@
+import type { Client } from '@temporalio/client';
+import { CampaignOptions, newCampaignId, type ParsedCampaignOptions } from './options.js';
+import { campaignWorkflowId } from '../workflows/shared.js';
+import { SA } from '../temporal/search-attributes.js';
+import { UsageError } from '../errors.js';
+import type { campaignWorkflow, CampaignInput, CampaignProgress } from '../workflows/campaign.js';
+import { resolve } from 'node:path';
+
+export interface StartedCampaign {
+  id: string;
+  workflowId: string;
+  runId: string;
+  options: ParsedCampaignOptions;
+  /** Resolves with the final progress when the campaign completes. */
+  result(): Promise<CampaignProgress>;
+}
+
+/**
+ * Starts a campaign: discovery → analysis → prioritization → fan-out to repository workflows.
+ * Options are validated first; invalid ones throw a UsageError naming the option and start nothing.
+ */
+export async function startCampaign(client: Client, options: CampaignOptions, ctx: { taskQueuePrefix: string }): Promise<StartedCampaign> {
+  const parsed = CampaignOptions.safeParse(options);
+  if (!parsed.success) {
+    throw new UsageError(`invalid campaign options: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ')}`);
+  }
+  const o = parsed.data;
+  const id = o.id ?? newCampaignId();
+  const input: CampaignInput = {
+    id, forge: o.forge, domain: o.domain, minStars: o.minStars, maxRepos: o.maxRepos, maxIssues: o.maxIssues,
+    tokenBudget: o.tokenBudget, analyzer: o.analyzer, dryRun: o.dryRun,
+    ...(o.language ? { language: o.language } : {}),
+    ...(o.localRepos ? { localRepos: o.localRepos.map((p) => resolve(p)) } : {}),
+    taskQueuePrefix: ctx.taskQueuePrefix, waitForIssues: o.wait,
+  };
+  const handle = await client.workflow.start<typeof campaignWorkflow>('campaignWorkflow', {
+    workflowId: campaignWorkflowId(id),
+    taskQueue: `${ctx.taskQueuePrefix}-core`,
+    args: [input],
+    workflowIdConflictPolicy: 'FAIL',
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    typedSearchAttributes: [{ key: SA.campaign, value: id }, { key: SA.stage, value: 'discover' }],
+  });
+  return { id, workflowId: handle.workflowId, runId: handle.firstExecutionRunId, options: o, result: () => handle.result() };
+}

@@ -1,0 +1,31 @@
+/** What an issue names: identifiers (code words) and paths, read from its untrusted text. */
+export interface IssueMentions {
+  identifiers: string[];
+  paths: string[];
+  /** Lower-case plain words, for file-name similarity. */
+  words: string[];
+}
+
+const STOP = new Set(['the', 'and', 'for', 'with', 'that', 'this', 'when', 'from', 'have', 'should', 'would', 'returns', 'return', 'error', 'none', 'true', 'false', 'null', 'not', 'but', 'are', 'was', 'bug', 'issue', 'fix', 'expected', 'actual', 'instead', 'python', 'function']);
+const PATH = /(?:^|[\s`'"(])((?:[\w.-]+\/)*[\w-]+\.[A-Za-z]{1,5})(?=$|[\s`'"):,;])/g;
+const CODE_SPAN = /`([^`\n]{1,200})`/g;
+const IDENT = /[A-Za-z_][A-Za-z0-9_]*/g;
+
+function codeLike(word: string): boolean {
+  return /[a-z][A-Z]|_|^[A-Z][a-z]+[A-Z]/.test(word) || /\d/.test(word.slice(1));
+}
+
+export function issueMentions(text: string, max = 40): IssueMentions {
+  const identifiers = new Set<string>();
+  const paths = new Set<string>();
+  for (const m of text.matchAll(PATH)) {
+    const p = (m[1] ?? '').replace(/^\.\//, '');
+    if (p && !/^\d/.test(p) && !p.includes('..')) paths.add(p);
+  }
+  for (const m of text.matchAll(CODE_SPAN)) for (const w of (m[1] ?? '').matchAll(IDENT)) if (w[0].length >= 3 && !STOP.has(w[0].toLowerCase())) identifiers.add(w[0]);
+  for (const m of text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)) if ((m[1] ?? '').length >= 3 && !STOP.has((m[1] ?? '').toLowerCase())) identifiers.add(m[1] ?? '');
+  for (const m of text.matchAll(IDENT)) if (m[0].length >= 3 && codeLike(m[0])) identifiers.add(m[0]);
+  const words = new Set<string>();
+  for (const m of text.toLowerCase().matchAll(/[a-z][a-z0-9]{2,}/g)) if (!STOP.has(m[0])) words.add(m[0]);
+  return { identifiers: [...identifiers].slice(0, max), paths: [...paths].slice(0, max), words: [...words].slice(0, 200) };
+}

@@ -1,0 +1,118 @@
+import {
+  ApplicationFailure, condition, getExternalWorkflowHandle, log, proxyActivities, setHandler, sleep,
+  upsertSearchAttributes, workflowInfo, isCancellation,
+} from '@temporalio/workflow';
+import type { IssueStageActivities } from '../activities/contracts.js';
+import { SA } from '../temporal/search-attributes.js';
+import { issueFinishedSignal, issueStatusQuery, pauseSignal, resumeSignal, type IssueFinished, type IssueRef } from './shared.js';
+import { stageOptions } from './stage-options.js';
+
+export interface IssueWorkInput extends IssueRef {
+  taskQueuePrefix: string;
+  dryRun: boolean;
+  candidates?: number;
+  campaign?: string;
+  campaignWorkflowId?: string;
+  repoWorkflowId?: string;
+  /** Follow-up cadence for an opened PR (defaults: every 6 h, 14 days). */
+  followUp?: { every: string; checks: number };
+}
+
+/**
+ * One issue, claimed by its workflow ID `issue/<owner>/<repo>/<number>`: analyze → consent →
+ * generate → validate → open PR → follow up. Pause holds it at the next stage boundary.
+ */
+export async function issueWorkflow(input: IssueWorkInput): Promise<IssueFinished> {
+  const opts = stageOptions(input.taskQueuePrefix);
+  const analyze = proxyActivities<IssueStageActivities>(opts.analyze);
+  const consent = proxyActivities<IssueStageActivities>(opts.consent);
+  const generate = proxyActivities<IssueStageActivities>(opts.generate);
+  const validate = proxyActivities<IssueStageActivities>(opts.validate);
+  const openPr = proxyActivities<IssueStageActivities>(opts.openPr);
+  const followUp = proxyActivities<IssueStageActivities>(opts.followUp);
+  const record = proxyActivities<IssueStageActivities>(opts.record);
+
+  const ref: IssueRef = { forge: input.forge, owner: input.owner, repo: input.repo, number: input.number };
+  let stage = 'queued';
+  let paused = false;
+  let pauseReason: string | undefined;
+  setHandler(pauseSignal, (req) => { paused = true; pauseReason = req?.reason; });
+  setHandler(resumeSignal, () => { paused = false; pauseReason = undefined; });
+  setHandler(issueStatusQuery, () => ({ stage, paused, pauseReason }));
+
+  const enter = async (next: string): Promise<void> => {
+    if (paused) log.info('paused at stage boundary', { next, reason: pauseReason });
+    await condition(() => !paused);
+    stage = next;
+    upsertSearchAttributes([{ key: SA.stage, value: next }]);
+  };
+
+  upsertSearchAttributes([
+    { key: SA.repo, value: `${input.owner}/${input.repo}` },
+    ...(input.campaign ? [{ key: SA.campaign, value: input.campaign }] : []),
+  ]);
+
+  const finish = async (outcome: IssueFinished['outcome'], detail: Record<string, unknown>): Promise<IssueFinished> => {
+    stage = 'done';
+    upsertSearchAttributes([{ key: SA.stage, value: 'done' }]);
+    const info = workflowInfo();
+    if (outcome !== 'already_claimed') {
+      await record.recordIssueRun({ workflowId: info.workflowId, runId: info.runId, ref, ...(input.campaign ? { campaign: input.campaign } : {}), result: outcome, detail });
+    }
+    const finished: IssueFinished = { number: input.number, outcome, ...(typeof detail['reason'] === 'string' ? { detail: detail['reason'] } : {}) };
+    for (const parent of [input.repoWorkflowId, input.campaignWorkflowId]) {
+      if (!parent) continue;
+      try {
+        await getExternalWorkflowHandle(parent).signal(issueFinishedSignal, finished);
+      } catch (err) {
+        log.warn('could not tell the parent that the issue finished', { parent, error: String(err) });
+      }
+    }
+    return finished;
+  };
+
+  try {
+    await enter('analyze');
+    const analysis = await analyze.analyzeIssue(ref);
+    upsertSearchAttributes([
+      { key: SA.category, value: analysis.category },
+      ...(analysis.priority !== null ? [{ key: SA.priority, value: analysis.priority }] : []),
+      ...(analysis.language ? [{ key: SA.language, value: analysis.language }] : []),
+    ]);
+    if (analysis.skip) return await finish('skipped', { reason: analysis.skip, analysis });
+
+    await enter('consent');
+    const gate = await consent.checkConsent(ref);
+    if (!gate.allowed) return await finish('skipped', { reason: gate.reason ?? 'consent denied', quote: gate.quote });
+
+    await enter('generate');
+    const fix = await generate.generateFix({ ref, candidates: input.candidates ?? 1 });
+    if (!fix.fixId) return await finish('no_fix', { reason: fix.reason ?? 'no candidate' });
+
+    await enter('validate');
+    const verdict = await validate.validateFix({ ref, fixId: fix.fixId });
+    if (verdict.verdict !== 'pass') return await finish('no_fix', { reason: `validation ${verdict.verdict}: ${verdict.summary}` });
+
+    await enter('open_pr');
+    const pr = await openPr.openPullRequest({ ref, fixId: fix.fixId, dryRun: input.dryRun });
+    if (pr.state === 'preview') return await finish('dry_run', { reason: 'dry run: PR body and patch saved for review', fixId: fix.fixId });
+    if (pr.state === 'deduped') return await finish('skipped', { reason: pr.detail ?? 'someone else is on it' });
+
+    await enter('follow_up');
+    const cadence = input.followUp ?? { every: '6h', checks: 56 };
+    let last = 'open';
+    for (let i = 0; i < cadence.checks; i++) {
+      await sleep(cadence.every);
+      await condition(() => !paused);
+      const state = await followUp.followUpPullRequest({ ref });
+      last = state.state;
+      if (state.done) break;
+    }
+    return await finish('pr_opened', { pr, lastState: last });
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    await finish('failed', { reason: message, stage });
+    throw ApplicationFailure.nonRetryable(`issue ${input.owner}/${input.repo}#${input.number} failed at ${stage}: ${message}`, 'IssueFailed');
+  }
+}

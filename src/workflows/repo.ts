@@ -1,0 +1,104 @@
+import {
+  ParentClosePolicy, allHandlersFinished, condition, continueAsNew,
+  getExternalWorkflowHandle, log, setHandler, startChild, upsertSearchAttributes, workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { SA } from '../temporal/search-attributes.js';
+import { RepoState, type RepoLimits, type RepoSnapshot } from './repo-state.js';
+import { enqueueSignal, issueFinishedSignal, issueWorkflowId, pauseSignal, repoStatusQuery, resumeSignal, type IssueRef } from './shared.js';
+import { issueWorkflow, type IssueWorkInput } from './issue.js';
+
+export interface RepoWorkflowInput {
+  forge: IssueRef['forge'];
+  owner: string;
+  repo: string;
+  taskQueuePrefix: string;
+  limits?: Partial<RepoLimits>;
+  /** Carried over by continue-as-new. */
+  snapshot?: RepoSnapshot;
+  /** Passed to each issue (tests shorten the follow-up cadence). */
+  issueDefaults?: Pick<IssueWorkInput, 'followUp' | 'candidates'>;
+  /** Continue-as-new after this many history events (default: when the server suggests it). */
+  historyLimit?: number;
+}
+
+/**
+ * The entity workflow of one repository (`repo/<owner>/<repo>`): holds its issue queue, starts
+ * issue workflows as children within the caps, and takes `pause`/`resume` signals and a `status` query.
+ */
+export async function repoWorkflow(input: RepoWorkflowInput): Promise<void> {
+  const limits: RepoLimits = { maxConcurrent: input.limits?.maxConcurrent ?? 1 };
+  const name = `${input.owner}/${input.repo}`;
+  const state = new RepoState(name, limits, input.snapshot);
+  const tellChildren = async (signal: typeof pauseSignal, reason: string | undefined): Promise<void> => {
+    for (const number of state.running) {
+      try {
+        await getExternalWorkflowHandle(issueWorkflowId({ owner: input.owner, repo: input.repo, number })).signal(signal, reason ? { reason } : {});
+      } catch (err) {
+        log.warn('could not signal a running issue', { number, error: String(err) });
+      }
+    }
+  };
+
+  setHandler(enqueueSignal, ({ issues }) => state.enqueue(issues));
+  setHandler(pauseSignal, async (req) => {
+    state.paused = true;
+    state.pauseReason = req?.reason;
+    log.info('repository paused', { repo: name, reason: req?.reason });
+    await tellChildren(pauseSignal, req?.reason);
+  });
+  setHandler(resumeSignal, async (req) => {
+    state.paused = false;
+    state.pauseReason = undefined;
+    log.info('repository resumed', { repo: name, reason: req?.reason });
+    await tellChildren(resumeSignal, req?.reason);
+  });
+  setHandler(issueFinishedSignal, (f) => state.done(f));
+  setHandler(repoStatusQuery, () => state.status());
+  upsertSearchAttributes([{ key: SA.repo, value: name }]);
+
+  const shouldRoll = (): boolean => {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || (input.historyLimit !== undefined && info.historyLength >= input.historyLimit);
+  };
+
+  for (;;) {
+    await condition(() => state.canStart() || shouldRoll());
+    if (shouldRoll()) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof repoWorkflow>({ ...input, snapshot: state.snapshot() });
+    }
+    const issue = state.next();
+    if (!issue) continue;
+    const childInput: IssueWorkInput = {
+      forge: input.forge, owner: input.owner, repo: input.repo, number: issue.number,
+      taskQueuePrefix: input.taskQueuePrefix, dryRun: issue.dryRun,
+      repoWorkflowId: workflowInfo().workflowId,
+      ...(issue.campaign ? { campaign: issue.campaign } : {}),
+      ...(issue.campaignWorkflowId ? { campaignWorkflowId: issue.campaignWorkflowId } : {}),
+      ...input.issueDefaults,
+    };
+    try {
+      await startChild(issueWorkflow, {
+        workflowId: issueWorkflowId({ owner: input.owner, repo: input.repo, number: issue.number }),
+        args: [childInput],
+        taskQueue: `${input.taskQueuePrefix}-core`,
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        typedSearchAttributes: [
+          { key: SA.repo, value: name },
+          { key: SA.stage, value: 'queued' },
+          { key: SA.priority, value: issue.priority },
+          ...(issue.campaign ? [{ key: SA.campaign, value: issue.campaign }] : []),
+        ],
+      });
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        log.info('issue already claimed elsewhere', { repo: name, number: issue.number });
+        state.done({ number: issue.number, outcome: 'already_claimed' });
+      } else {
+        throw err;
+      }
+    }
+  }
+}

@@ -1,0 +1,23 @@
+// Per-stage activity options: timeouts, heartbeats, retries and task queues chosen per stage.
+import type { ActivityOptions, RetryPolicy } from '@temporalio/workflow';
+
+/** Errors that another attempt cannot fix (named error classes from src/errors.ts). */
+export const NON_RETRYABLE = ['UsageError', 'NotFound', 'InvalidModelOutput', 'BudgetExhausted', 'SandboxViolation', 'ConsentDenied'];
+
+export function stageOptions(prefix: string) {
+  const queue = (kind: 'core' | 'github' | 'llm' | 'sandbox'): string => `${prefix}-${kind}`;
+  const retry = (maximumAttempts: number, maximumInterval: string): RetryPolicy => ({
+    initialInterval: '1s', backoffCoefficient: 2, maximumInterval, maximumAttempts, nonRetryableErrorTypes: NON_RETRYABLE,
+  });
+  return {
+    analyze: { taskQueue: queue('llm'), startToCloseTimeout: '5m', heartbeatTimeout: '30s', retry: retry(5, '1m') },
+    consent: { taskQueue: queue('github'), startToCloseTimeout: '2m', retry: retry(10, '10m') },
+    generate: { taskQueue: queue('llm'), startToCloseTimeout: '30m', heartbeatTimeout: '1m', retry: retry(3, '5m') },
+    validate: { taskQueue: queue('sandbox'), startToCloseTimeout: '60m', heartbeatTimeout: '30s', retry: retry(2, '1m') },
+    openPr: { taskQueue: queue('github'), startToCloseTimeout: '10m', heartbeatTimeout: '30s', retry: retry(10, '15m') },
+    followUp: { taskQueue: queue('github'), startToCloseTimeout: '2m', retry: retry(5, '10m') },
+    record: { taskQueue: queue('core'), startToCloseTimeout: '30s', retry: retry(20, '30s') },
+    campaign: { taskQueue: queue('core'), startToCloseTimeout: '2h', heartbeatTimeout: '30s', retry: retry(5, '5m') },
+    campaignGithub: { taskQueue: queue('github'), startToCloseTimeout: '2h', heartbeatTimeout: '30s', retry: retry(10, '15m') },
+  } satisfies Record<string, ActivityOptions>;
+}
