@@ -33,6 +33,11 @@ export function createAnalysisActivities(deps: AnalysisDeps) {
       if (issue.state === 'skipped') {
         return { category: 'other', critical: false, priority: null, language: issue.language, analyzer: 'intake', skip: issue.skipReason ?? 'skipped at intake' };
       }
+      // Analyzed already (by the campaign's batch): reuse it rather than pay for it twice.
+      const stored = await deps.pool.query<{ category: string; critical: boolean; priority: number | null; analyzer: string | null }>(
+        `SELECT category, critical, priority, analysis->>'analyzer' AS analyzer FROM issues WHERE id = $1 AND analyzed_at IS NOT NULL`, [issue.id]);
+      const row = stored.rows[0];
+      if (row) return { category: row.category, critical: row.critical, priority: row.priority, language: issue.language, analyzer: row.analyzer ?? 'stored' };
       const { analyzer } = deps.analyzerFor('auto');
       return analyzeAndStore(deps, analyzer, issue);
     },

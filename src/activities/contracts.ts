@@ -60,7 +60,6 @@ export interface CampaignOptionsData {
   forge: 'github' | 'local';
   domain: string;
   language?: string;
-  localRepos?: string[];
   minStars: number;
   maxRepos: number;
   maxIssues: number;

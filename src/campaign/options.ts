@@ -17,7 +17,6 @@ export const CampaignOptions = z.object({
     }
     return lang;
   }).optional(),
-  localRepos: z.array(z.string().min(1)).optional(),
   minStars: z.coerce.number().int().min(0).default(100),
   maxRepos: count(10_000).default(20),
   maxIssues: count(100_000).default(50),
@@ -25,11 +24,7 @@ export const CampaignOptions = z.object({
   analyzer: z.enum(['offline', 'llm', 'auto']).default('auto'),
   dryRun: z.boolean().default(false),
   wait: z.boolean().default(false),
-}).strict().superRefine((o, ctx) => {
-  if (o.forge === 'local' && (!o.localRepos || o.localRepos.length === 0)) {
-    ctx.addIssue({ code: 'custom', path: ['localRepos'], message: 'the local forge needs at least one repository path (--repo PATH)' });
-  }
-});
+}).strict();
 export type CampaignOptions = z.input<typeof CampaignOptions>;
 export type ParsedCampaignOptions = z.output<typeof CampaignOptions>;
 

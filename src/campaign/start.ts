@@ -4,7 +4,6 @@ import { campaignWorkflowId } from '../workflows/shared.js';
 import { SA } from '../temporal/search-attributes.js';
 import { UsageError } from '../errors.js';
 import type { campaignWorkflow, CampaignInput, CampaignProgress } from '../workflows/campaign.js';
-import { resolve } from 'node:path';
 
 export interface StartedCampaign {
   id: string;
@@ -30,7 +29,6 @@ export async function startCampaign(client: Client, options: CampaignOptions, ct
     id, forge: o.forge, domain: o.domain, minStars: o.minStars, maxRepos: o.maxRepos, maxIssues: o.maxIssues,
     tokenBudget: o.tokenBudget, analyzer: o.analyzer, dryRun: o.dryRun,
     ...(o.language ? { language: o.language } : {}),
-    ...(o.localRepos ? { localRepos: o.localRepos.map((p) => resolve(p)) } : {}),
     taskQueuePrefix: ctx.taskQueuePrefix, waitForIssues: o.wait,
   };
   const handle = await client.workflow.start<typeof campaignWorkflow>('campaignWorkflow', {

@@ -28,6 +28,18 @@ export const EnvConfig = z.object({
   GLOBALLM_LLM_PROVIDER: z.enum(['anthropic', 'openai']).optional(),
   GLOBALLM_ANTHROPIC_MODEL: z.string().min(1).default('claude-haiku-4-5'),
   GLOBALLM_OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  GITHUB_LOGIN: z.string().min(1).optional(),
+  /** Local forge: every git repository directly under this folder (default: <state>/repos). */
+  GLOBALLM_LOCAL_ROOT: z.string().min(1).optional(),
+  /** Mirrors, worktrees and repository models (default: <state>/cache). */
+  GLOBALLM_CACHE_DIR: z.string().min(1).optional(),
+  GLOBALLM_FIX_CANDIDATES: z.coerce.number().int().min(1).max(8).default(1),
+  GLOBALLM_MAX_OPEN_PRS_PER_REPO: z.coerce.number().int().min(0).default(1),
+  GLOBALLM_MAX_OPEN_PRS_PER_OWNER: z.coerce.number().int().min(0).default(3),
+  GLOBALLM_REQUIRE_OPT_IN: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  GLOBALLM_BUDGET_WEEKLY_TOKENS: z.coerce.number().int().min(0).default(5_000_000),
+  GLOBALLM_BUDGET_REPO_TOKENS: z.coerce.number().int().min(0).default(100_000),
+  GLOBALLM_BUDGET_LANGUAGE_ISSUES: z.coerce.number().int().min(0).default(50),
   GLOBALLM_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 export type EnvConfig = z.infer<typeof EnvConfig>;

@@ -14,6 +14,7 @@ import { migrateUp } from '../db/migrate.js';
 import { connectClient } from '../temporal/connect.js';
 import { prepareNamespace } from '../temporal/namespace-setup.js';
 import { taskQueues } from '../temporal/task-queues.js';
+import { ensureSchedules } from '../temporal/schedules.js';
 import { startWorkers, type RunningWorkers } from '../workers/start.js';
 import { logger } from '../log.js';
 
@@ -74,10 +75,11 @@ export async function up(config: Config, opts: UpOptions = {}): Promise<RunningS
     const pool = await openPool(databaseUrl);
     cleanups.push(() => pool.end());
 
-    const { connection } = await connectClient(temporalAddress, config.TEMPORAL_NAMESPACE);
+    const { connection, client } = await connectClient(temporalAddress, config.TEMPORAL_NAMESPACE);
     await Promise.all([
       migrateUp(databaseUrl),
-      prepareNamespace(connection, config.TEMPORAL_NAMESPACE, config.GLOBALLM_RETENTION_HOURS),
+      prepareNamespace(connection, config.TEMPORAL_NAMESPACE, config.GLOBALLM_RETENTION_HOURS)
+        .then(() => ensureSchedules(client, { taskQueuePrefix: config.GLOBALLM_TASK_QUEUE_PREFIX, githubToken: config.GITHUB_TOKEN !== undefined })),
     ]);
     await connection.close();
     phase('migrations and namespace');

@@ -1,6 +1,11 @@
 import type { Pool } from 'pg';
 import type { IssueAnalysis } from '../analysis/schema.js';
 import type { PriorityBreakdown } from '../scoring/priority.js';
+import { logger } from '../log.js';
+import { rankingState, rankSource } from '../prioritize/ranking.js';
+import { SqlParams } from '../prioritize/sql-params.js';
+
+const log = logger.child({ component: 'store-issues' });
 
 export interface StoredIssue {
   id: string;
@@ -20,12 +25,13 @@ export interface StoredIssue {
   skipReason: string | null;
   health: number | null;
   impact: number | null;
+  defaultBranch: string | null;
 }
 
 const SELECT = `
   SELECT i.id::text, i.repository_id::text AS "repositoryId", r.forge, r.owner, r.name, r.language, i.number, i.title, i.body,
          i.labels, i.comments, i.reactions, i.created_at AS "createdAt", i.state, i.skip_reason AS "skipReason",
-         r.health, r.impact
+         r.health, r.impact, r.metadata->>'defaultBranch' AS "defaultBranch"
     FROM issues i JOIN repositories r ON r.id = i.repository_id`;
 
 type Row = Omit<StoredIssue, 'createdAt'> & { createdAt: Date };
@@ -57,16 +63,27 @@ export async function saveAnalysis(pool: Pool, issueId: string, analysis: IssueA
   );
 }
 
-/** The highest-priority open, analyzed issues of these repositories, at most `limit` in all. */
+/**
+ * The highest-priority open issues of these repositories, at most `limit` in all, from the
+ * ranking (issue_ranks). When the ranking is missing or empty (re-rank needed) the priorities of
+ * these repositories' issues are computed on the fly instead.
+ */
 export async function topIssues(pool: Pool, repositoryKeys: Array<{ forge: string; owner: string; repo: string }>, limit: number): Promise<Array<{ forge: string; owner: string; name: string; language: string | null; number: number; priority: number }>> {
   if (repositoryKeys.length === 0 || limit <= 0) return [];
+  const state = await rankingState(pool);
+  const p = new SqlParams(1);
+  const forge = p.textArray(repositoryKeys.map((k) => k.forge));
+  const owner = p.textArray(repositoryKeys.map((k) => k.owner));
+  const name = p.textArray(repositoryKeys.map((k) => k.repo));
+  const inRepos = `(r.forge, r.owner, r.name) IN (SELECT * FROM unnest(${forge}, ${owner}, ${name}))`;
+  const source = rankSource(state, p, `i.repository_id IN (SELECT r.id FROM repositories r WHERE ${inRepos})`);
+  if (state !== 'ready') log.warn({ state }, 're-rank needed: ranking computed on the fly');
   const res = await pool.query<{ forge: string; owner: string; name: string; language: string | null; number: number; priority: number }>(
-    `SELECT r.forge, r.owner, r.name, r.language, i.number, i.priority
-       FROM issues i JOIN repositories r ON r.id = i.repository_id
-      WHERE i.state = 'open' AND i.priority IS NOT NULL
-        AND (r.forge, r.owner, r.name) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))
-      ORDER BY i.priority DESC, i.id LIMIT $4`,
-    [repositoryKeys.map((k) => k.forge), repositoryKeys.map((k) => k.owner), repositoryKeys.map((k) => k.repo), limit],
+    `SELECT r.forge, r.owner, r.name, r.language, i.number, k.priority
+       FROM ${source} k JOIN issues i ON i.id = k.issue_id JOIN repositories r ON r.id = i.repository_id
+      WHERE i.state = 'open' AND ${inRepos}
+      ORDER BY k.priority DESC, k.issue_id LIMIT ${p.num(limit)}::bigint`,
+    p.values,
   );
   return res.rows;
 }

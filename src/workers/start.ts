@@ -3,7 +3,8 @@ import { Client, Connection } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { createActivities } from '../activities/index.js';
 import type { Config } from '../config/load.js';
-import { MemoryTokenBudget } from '../budget/memory-budget.js';
+import { PostgresTokenBudget } from '../budget/postgres-budget.js';
+import { budgetConfig } from '../budget/from-config.js';
 import { taskQueues } from '../temporal/task-queues.js';
 import { workflowBundle } from './bundle.js';
 import { workerIdentity } from './identity.js';
@@ -58,7 +59,7 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
   const connection = await NativeConnection.connect({ address: opts.address });
   const clientConnection = await Connection.connect({ address: opts.address });
   const client = new Client({ connection: clientConnection, namespace: opts.namespace });
-  const activities = createActivities({ pool: opts.pool, identity, client, taskQueuePrefix: opts.taskQueuePrefix, config: opts.config, budget: new MemoryTokenBudget() });
+  const activities = createActivities({ pool: opts.pool, identity, client, taskQueuePrefix: opts.taskQueuePrefix, config: opts.config, budget: new PostgresTokenBudget(opts.pool, { config: budgetConfig(opts.config) }) });
   const bundle = await workflowBundle();
   const common = { connection, namespace: opts.namespace, identity, activities };
   const workers = await Promise.all([

@@ -1,6 +1,7 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, readFileSync } from 'node:fs';
+import { projectRoot } from '../../src/stack/project-root.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -45,7 +46,8 @@ describe('globallm up on the embedded default stack', () => {
     assert.equal(parsed.healthy, true);
     assert.deepEqual(parsed.checks.filter((c) => !c.ok), []);
     assert.ok(parsed.checks.some((c) => c.name === 'pollers:globallm-core'));
-    assert.equal(parsed.migration, '0001_initial');
+    const newest = readdirSync(join(projectRoot, 'migrations')).filter((f) => f.endsWith('.sql')).sort().at(-1)?.replace(/\.sql$/, '');
+    assert.equal(parsed.migration, newest, 'every migration applied');
 
     const doctor = await runCli(['doctor', '--json'], env);
     assert.equal(doctor.code, 0, doctor.stderr);
@@ -71,8 +73,13 @@ describe('globallm up on the embedded default stack', () => {
     assert.equal(rows.rows[0]?.n, 1, 'the row the doctor wrote survives the restart');
     const connection = await Connection.connect({ address: `127.0.0.1:${env['GLOBALLM_TEMPORAL_PORT']}` });
     const described = await new Client({ connection }).workflow.getHandle(report.workflowId).describe();
-    await connection.close();
     assert.equal(described.status.name, 'COMPLETED', 'the doctor workflow survives the restart');
+    const schedules: string[] = [];
+    for await (const sch of new Client({ connection }).schedule.list()) schedules.push(sch.scheduleId);
+    assert.deepEqual(schedules.sort(), ['globallm-discovery', 'globallm-reprioritize'], 'schedules exist once, after two start-ups');
+    const discovery = await new Client({ connection }).schedule.getHandle('globallm-discovery').describe();
+    assert.equal(discovery.state.paused, true, 'discovery waits for a GitHub token');
+    await connection.close();
 
     const running = childPids();
     again.child.kill('SIGTERM');

@@ -8,7 +8,7 @@ import { campaignWorkflowId } from '../../workflows/shared.js';
 import { ServiceUnavailable } from '../../errors.js';
 
 interface StartFlags {
-  id?: string; forge?: string; domain?: string; language?: string; repo?: string[]; minStars?: string;
+  id?: string; forge?: string; domain?: string; language?: string; minStars?: string;
   maxRepos?: string; maxIssues?: string; tokenBudget?: string; analyzer?: string; dryRun?: boolean; wait?: boolean; json?: boolean;
 }
 
@@ -16,7 +16,7 @@ interface StartFlags {
 export function flagsToOptions(f: StartFlags): Record<string, unknown> {
   const o: Record<string, unknown> = {};
   const set = (k: string, v: unknown): void => { if (v !== undefined) o[k] = v; };
-  set('id', f.id); set('forge', f.forge); set('domain', f.domain); set('language', f.language); set('localRepos', f.repo);
+  set('id', f.id); set('forge', f.forge); set('domain', f.domain); set('language', f.language);
   set('minStars', f.minStars); set('maxRepos', f.maxRepos); set('maxIssues', f.maxIssues); set('tokenBudget', f.tokenBudget);
   set('analyzer', f.analyzer); set('dryRun', f.dryRun); set('wait', f.wait);
   return o;
@@ -38,10 +38,9 @@ export function registerCampaign(program: Command): void {
   campaign.command('start')
     .description('discover → analyze → prioritize → fan out to repository workflows')
     .option('--id <id>', 'campaign id (default: generated)')
-    .option('--forge <forge>', 'github or local')
+    .option('--forge <forge>', 'github, or local (the git repositories under GLOBALLM_LOCAL_ROOT)')
     .option('--domain <domain>', 'ai_ml, web_dev, data_science, cloud_devops, mobile, security, games, overall')
     .option('--language <language>', 'programming language filter')
-    .option('--repo <path...>', 'local forge: repository paths')
     .option('--min-stars <n>', 'minimum stars (github)')
     .option('--max-repos <n>', 'repositories at most')
     .option('--max-issues <n>', 'issues at most')

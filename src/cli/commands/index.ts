@@ -4,10 +4,16 @@ import { registerStatus } from './status.js';
 import { registerDoctor } from './doctor.js';
 import { registerWorker } from './worker.js';
 import { registerMigrate } from './migrate.js';
+import { registerDiscover } from './discover.js';
+import { registerAnalyze } from './analyze.js';
+import { registerRepos } from './repos.js';
 import { registerTriage } from './triage.js';
+import { registerIssues } from './issues.js';
+import { registerBudget } from './budget.js';
 import { registerValidate } from './validate.js';
-import { registerRepo } from './repo.js';
+import { registerPrs } from './prs.js';
 import { registerCampaign } from './campaign.js';
+import { registerRepo } from './repo.js';
 
 /** Every CLI command registers itself here; one file per command under src/cli/commands. */
 export const commands: Array<(program: Command) => void> = [
@@ -16,8 +22,14 @@ export const commands: Array<(program: Command) => void> = [
   registerDoctor,
   registerWorker,
   registerMigrate,
+  registerDiscover,
+  registerAnalyze,
+  registerRepos,
   registerTriage,
+  registerIssues,
+  registerBudget,
   registerValidate,
-  registerRepo,
+  registerPrs,
   registerCampaign,
+  registerRepo,
 ];

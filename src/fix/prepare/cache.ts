@@ -39,6 +39,11 @@ export function repoSlug(repo: string): string {
   return repo.toLowerCase().replace('/', '__');
 }
 
+/** Where a repository's bare mirror lives in the cache. */
+export function mirrorPath(cacheDir: string, repo: string): string {
+  return path.join(path.resolve(cacheDir), 'mirrors', `${repoSlug(repo)}.git`);
+}
+
 async function exists(p: string): Promise<boolean> {
   try {
     await stat(p);
@@ -69,10 +74,8 @@ async function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
 export async function prepareWorktree(options: PrepareOptions): Promise<PreparedWorktree> {
   if (!isSafeBranch(options.baseBranch)) throw new UsageError(`unsafe base branch name: ${JSON.stringify(options.baseBranch)}`);
   if (!/^[A-Za-z0-9_-]{1,40}$/.test(options.label)) throw new UsageError('worktree label must be short and alphanumeric');
-  const slug = repoSlug(options.repo);
   const source = await resolveSource(options.source);
-  const root = path.resolve(options.cacheDir);
-  const mirror = path.join(root, 'mirrors', `${slug}.git`);
+  const mirror = mirrorPath(options.cacheDir, options.repo);
   const signal = options.signal;
   return withLock(mirror, async () => {
     await mkdir(path.dirname(mirror), { recursive: true });
@@ -89,7 +92,7 @@ export async function prepareWorktree(options: PrepareOptions): Promise<Prepared
     });
     const commit = (await runGit(['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`], { cwd: mirror, signal })).trim();
     if (!OID.test(commit)) throw new Error(`unexpected commit id from git: ${commit.slice(0, 80)}`);
-    const worktree = path.join(root, 'worktrees', `${slug}-${options.label}-${randomBytes(4).toString('hex')}`);
+    const worktree = path.join(path.resolve(options.cacheDir), 'worktrees', `${repoSlug(options.repo)}-${options.label}-${randomBytes(4).toString('hex')}`);
     await mkdir(path.dirname(worktree), { recursive: true });
     await runGit(['worktree', 'add', '--quiet', '--detach', '--', worktree, commit], { cwd: mirror, signal });
     let disposed = false;

@@ -1,0 +1,66 @@
+import { activityInfo, heartbeat } from '@temporalio/activity';
+import type { Pool } from 'pg';
+import type { CampaignActivities, CampaignOptionsData, CampaignRepo } from './contracts.js';
+import type { ForgeReader, ForgeKind } from '../forge/types.js';
+import { parseDiscoveryQuery } from '../discovery/domains.js';
+import { runDiscovery, type DiscoveryCheckpoint } from '../discovery/run.js';
+import { runIntake, type IntakeCheckpoint } from '../intake/run.js';
+import { rerankOpenIssues } from '../prioritize/rerank.js';
+import { toActivityFailure } from './contribute.js';
+
+export interface CampaignDeps {
+  pool: Pool;
+  readerFor(kind: ForgeKind): ForgeReader;
+  now?: () => Date;
+}
+
+async function guarded<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw toActivityFailure(err);
+  }
+}
+
+function checkpoint<T>(): T | undefined {
+  return activityInfo().heartbeatDetails as T | undefined;
+}
+
+/** The campaign's stages before fan-out: discover and score repositories, take in issues, re-rank. */
+export function createCampaignActivities(deps: CampaignDeps): Pick<CampaignActivities, 'campaignDiscover' | 'campaignIntake' | 'campaignRerank'> {
+  const now = deps.now ?? (() => new Date());
+  return {
+    campaignDiscover: (opts: CampaignOptionsData) => guarded(async () => {
+      const query = parseDiscoveryQuery({ domain: opts.domain, minStars: opts.minStars, ...(opts.language ? { language: opts.language } : {}) });
+      const from = checkpoint<DiscoveryCheckpoint>();
+      const summary = await runDiscovery({ pool: deps.pool, forge: deps.readerFor(opts.forge) }, {
+        query, max: opts.maxRepos, now: now(), ...(from ? { from } : {}),
+        onProgress: (p) => heartbeat({ cursor: p.cursor, done: p.done }),
+      });
+      const res = await deps.pool.query<{ owner: string; name: string; language: string | null }>(
+        `SELECT owner, name, language FROM repositories
+          WHERE forge = $1 AND status = 'approved' AND ($2::text IS NULL OR lower(language) = lower($2))
+          ORDER BY impact DESC NULLS LAST, health DESC NULLS LAST, id LIMIT $3`,
+        [opts.forge, opts.language ?? null, opts.maxRepos],
+      );
+      const repos: CampaignRepo[] = res.rows.map((r) => ({ forge: opts.forge, owner: r.owner, repo: r.name, language: r.language }));
+      return { repos, discovered: summary.analyzed, rejected: summary.rejected };
+    }),
+
+    campaignIntake: ({ repos }) => guarded(async () => {
+      if (repos.length === 0) return { issues: 0, skipped: 0 };
+      const from = checkpoint<IntakeCheckpoint>();
+      const kind = (repos[0] as CampaignRepo).forge;
+      const summary = await runIntake({ pool: deps.pool, forge: deps.readerFor(kind) }, {
+        now: now(), only: repos.map((r) => `${r.owner}/${r.repo}`), ...(from ? { from } : {}),
+        onProgress: (p) => heartbeat({ cursor: p.cursor, done: p.done }),
+      });
+      return { issues: summary.open, skipped: summary.skipped };
+    }),
+
+    campaignRerank: () => guarded(async () => {
+      const result = await rerankOpenIssues(deps.pool, { now: now() });
+      return { ranked: result.updated };
+    }),
+  };
+}

@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Pool } from 'pg';
+import { parsePatch } from 'diff';
+import type { IssueStageActivities, ConsentResult, GenerateFixResult, ValidateFixResult, OpenPullRequestResult, FollowUpResult } from './contracts.js';
+import type { IssueRef } from '../workflows/shared.js';
+import { createFixActivities, NO_MODEL_MESSAGE, type FixActivityDeps } from './fix.js';
+import { toActivityFailure } from './contribute.js';
+import { checkConsent } from '../contribute/check-consent.js';
+import { openPullRequest } from '../contribute/contribute.js';
+import { followUp } from '../contribute/follow-up.js';
+import { findPrRow } from '../contribute/store.js';
+import type { GateCaps } from '../contribute/consent/gate.js';
+import type { ForgeWriter } from '../forge/writer.js';
+import { FixResult } from '../fix/schema.js';
+import { mirrorPath } from '../fix/prepare/cache.js';
+import { runGit } from '../fix/prepare/git.js';
+import { resolveSource } from '../fix/prepare/source.js';
+import { findIssue } from '../store/issues.js';
+import { NotFound } from '../errors.js';
+
+export interface IssueStageDeps {
+  pool: Pool;
+  fix: FixActivityDeps;
+  /** The write side of the forge an issue lives on. */
+  writerFor(forge: IssueRef['forge']): ForgeWriter;
+  /** Where the fix stage clones from: a URL for GitHub, a directory for the local forge. */
+  sourceFor(ref: IssueRef): { cloneUrl: string } | { localPath: string };
+  caps: GateCaps;
+  stateDir?: string;
+  ignoredAfterDays?: number;
+}
+
+interface StoredFile { path: string; before?: string; after: string | null }
+
+async function guarded<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw toActivityFailure(err);
+  }
+}
+
+/** The chosen diff applied with real git to a scratch worktree of the mirror: each file before and after. */
+async function filesOfDiff(mirror: string, commit: string, diff: string): Promise<StoredFile[]> {
+  const scratch = await mkdtemp(join(tmpdir(), 'globallm-apply-'));
+  const tree = join(scratch, 'tree');
+  try {
+    await runGit(['worktree', 'add', '--quiet', '--detach', '--', tree, commit], { cwd: mirror });
+    const patchFile = join(scratch, 'change.patch');
+    await writeFile(patchFile, diff);
+    await runGit(['apply', '--whitespace=nowarn', '--', patchFile], { cwd: tree });
+    const files: StoredFile[] = [];
+    for (const p of parsePatch(diff)) {
+      const oldPath = p.oldFileName?.replace(/^a\//, '');
+      const newPath = p.newFileName?.replace(/^b\//, '');
+      const path = newPath && newPath !== '/dev/null' ? newPath : (oldPath);
+      const before = oldPath && oldPath !== '/dev/null' ? await runGit(['show', `${commit}:${oldPath}`], { cwd: mirror }) : undefined;
+      const after = newPath && newPath !== '/dev/null' ? await readFile(join(tree, newPath), 'utf8') : null;
+      files.push({ path, ...(before !== undefined ? { before } : {}), after });
+    }
+    return files;
+  } finally {
+    await runGit(['worktree', 'remove', '--force', '--', tree], { cwd: mirror }).catch(() => undefined);
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The repository's default branch, asked of git itself (one cheap ls-remote). */
+async function defaultBranchOf(source: { cloneUrl: string } | { localPath: string }): Promise<string> {
+  const resolved = await resolveSource(source);
+  const out = await runGit(['ls-remote', '--symref', '--', resolved.location, 'HEAD'], { cwd: tmpdir(), allowProtocols: [...resolved.protocols, 'file'], timeoutMs: 60_000 });
+  const m = /^ref: refs\/heads\/(\S+)\s+HEAD$/m.exec(out);
+  return m?.[1] ?? 'main';
+}
+
+async function loadFix(pool: Pool, fixId: string): Promise<{ result: FixResult; files: StoredFile[]; forge: string; owner: string; name: string }> {
+  const res = await pool.query<{ result: unknown; files: StoredFile[]; forge: string; owner: string; name: string }>('SELECT result, files, forge, owner, name FROM fix_results WHERE id = $1', [fixId]);
+  const row = res.rows[0];
+  if (!row) throw new NotFound(`no fix result ${fixId}`);
+  return { result: FixResult.parse(row.result), files: row.files, forge: row.forge, owner: row.owner, name: row.name };
+}
+
+/**
+ * The issue workflow's stages past analysis, as thin adapters over the fix and contribute
+ * pipelines: inputs are issue references, large artefacts stay in PostgreSQL (fix_results).
+ */
+export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStageActivities, 'analyzeIssue' | 'recordIssueRun'> {
+  const fix = createFixActivities(deps.fix);
+  return {
+    checkConsent: (ref) => guarded(async (): Promise<ConsentResult> => {
+      const outcome = await checkConsent({ pool: deps.pool, forge: deps.writerFor(ref.forge), caps: deps.caps }, { owner: ref.owner, name: ref.repo }, { number: ref.number });
+      if (outcome.decision.allowed) return { allowed: true };
+      return { allowed: false, reason: `${outcome.decision.reason}: ${outcome.decision.detail}`, ...(outcome.quote ? { quote: outcome.quote } : {}) };
+    }),
+
+    generateFix: async ({ ref, candidates }): Promise<GenerateFixResult> => {
+      if (!deps.fix.llm) return { fixId: null, candidates: 0, reason: NO_MODEL_MESSAGE };
+      const issue = await findIssue(deps.pool, ref);
+      if (!issue) throw ApplicationFailure.nonRetryable(`issue ${ref.owner}/${ref.repo}#${ref.number} is not in the database`, 'NotFound');
+      const repo = `${ref.owner}/${ref.repo}`;
+      const source = deps.sourceFor(ref);
+      const baseBranch = issue.defaultBranch ?? await guarded(() => defaultBranchOf(source));
+      const result = await fix.fixIssue({
+        repo, issue: { number: ref.number, title: issue.title, body: issue.body },
+        ...source, baseBranch, candidates,
+        ...(issue.language ? { language: issue.language } : {}),
+      });
+      if (!result.chosen) return { fixId: null, candidates: result.candidates.length, reason: 'no candidate applied cleanly and passed the change guard' };
+      const files = await guarded(() => filesOfDiff(mirrorPath(deps.fix.cacheDir, repo), result.commit, result.chosen?.diff ?? ''));
+      const id = randomUUID();
+      await deps.pool.query(
+        'INSERT INTO fix_results (id, forge, owner, name, issue_number, status, result, files) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+        [id, ref.forge, ref.owner, ref.repo, ref.number, result.status, JSON.stringify(result), JSON.stringify(files)],
+      );
+      return { fixId: id, candidates: result.candidates.length };
+    },
+
+    /** The evidence gate: the chosen candidate passed in the sandbox, broke nothing, and its new test reproduced the bug. */
+    validateFix: ({ fixId }) => guarded(async (): Promise<ValidateFixResult> => {
+      const { result } = await loadFix(deps.pool, fixId);
+      const chosen = result.chosen;
+      if (!chosen) return { verdict: 'error', summary: 'no candidate was chosen' };
+      const ev = chosen.evidence;
+      if (chosen.verdict !== 'pass') return { verdict: chosen.verdict, summary: `sandbox verdict ${chosen.verdict}; broken: ${ev.broken.join(', ') || 'none'}` };
+      if (ev.broken.length > 0) return { verdict: 'fail', summary: `breaks ${ev.broken.join(', ')}` };
+      return { verdict: 'pass', summary: `fixed ${ev.fixed.length} test(s), ${ev.newTests.length} new, nothing broken` };
+    }),
+
+    openPullRequest: ({ ref, fixId, dryRun }) => guarded(async (): Promise<OpenPullRequestResult> => {
+      const { result, files } = await loadFix(deps.pool, fixId);
+      const chosen = result.chosen;
+      if (!chosen) throw new NotFound(`fix ${fixId} has no chosen candidate`);
+      const opened = await openPullRequest({ pool: deps.pool, forge: deps.writerFor(ref.forge), caps: deps.caps, ...(deps.stateDir ? { stateDir: deps.stateDir } : {}) }, {
+        forge: ref.forge, repo: { owner: ref.owner, name: ref.repo },
+        issue: { number: ref.number, title: result.issue.title },
+        files: files.map((f) => ({ path: f.path, after: f.after, ...(f.before !== undefined ? { before: f.before } : {}) })),
+        summary: chosen.explanation,
+        evidence: { failedBefore: chosen.evidence.failedBefore, passedAfter: chosen.evidence.passedAfter, newTests: chosen.evidence.newTests, ...(chosen.evidence.testCommand ? { testCommand: chosen.evidence.testCommand } : {}), ...(chosen.evidence.logExcerpt ? { logExcerpt: chosen.evidence.logExcerpt } : {}) },
+        disclosure: { model: result.model, inputTokens: result.tokens.inputTokens + result.tokens.cacheReadTokens + result.tokens.cacheWriteTokens, outputTokens: result.tokens.outputTokens, costUsd: 0 },
+        dryRun,
+      });
+      switch (opened.status) {
+        case 'preview': return { state: 'preview', detail: `saved for review (globallm prs preview ${ref.owner}/${ref.repo}#${ref.number})` };
+        case 'skipped': return { state: 'deduped', detail: `${opened.reason}: ${opened.detail}` };
+        case 'failed': throw new NotFound(`PR not opened (${opened.reason}): ${opened.message}`);
+        default: return { state: opened.status === 'opened' ? 'draft' : 'updated', ...(opened.pull.url ? { url: opened.pull.url } : {}), number: opened.pull.number };
+      }
+    }),
+
+    followUpPullRequest: ({ ref }) => guarded(async (): Promise<FollowUpResult> => {
+      const forge = deps.writerFor(ref.forge);
+      const row = await findPrRow(deps.pool, ref.forge, { owner: ref.owner, name: ref.repo }, ref.number);
+      if (!row) return { state: 'gone', done: true };
+      const r = await followUp(deps.pool, forge, row, { ignoredAfterDays: deps.ignoredAfterDays ?? 14 });
+      const state = r.state === 'merged' ? 'merged' : r.state === 'closed' ? 'closed' : 'open';
+      return { state, done: state !== 'open' };
+    }),
+  };
+}

@@ -1,0 +1,10 @@
+import type { Config } from '../config/load.js';
+
+/** The budget limits named in the environment, as the budget's own config object. */
+export function budgetConfig(config: Config): Record<string, number> {
+  return {
+    weeklyTokens: config.GLOBALLM_BUDGET_WEEKLY_TOKENS,
+    repoTokens: config.GLOBALLM_BUDGET_REPO_TOKENS,
+    languageIssues: config.GLOBALLM_BUDGET_LANGUAGE_ISSUES,
+  };
+}

@@ -1,0 +1,62 @@
+import type pg from 'pg';
+import { isoWeekStart } from './period.js';
+import { WEEK_SCOPE, scopeKind } from './scopes.js';
+import type { ResolvedBudgetConfig } from './schema.js';
+
+export interface TokenScopeUse {
+  scope: string;
+  limit: number;
+  used: number;
+  reserved: number;
+  /** Tokens charged beyond the limit by settles that exceeded their reservation. */
+  overshoot: number;
+  remaining: number;
+}
+
+export interface LanguageUse extends TokenScopeUse {
+  language: string;
+  issuesLimit: number;
+  issuesUsed: number;
+  issuesRemaining: number;
+}
+
+export interface BudgetReport {
+  periodStart: string;
+  week: TokenScopeUse;
+  repositories: TokenScopeUse[];
+  languages: LanguageUse[];
+  heldReservations: number;
+}
+
+interface Row { scope: string; limit_tokens: string; used_tokens: string; reserved_tokens: string; overshoot_tokens: string }
+
+function use(scope: string, limit: number, used = 0, reserved = 0, overshoot = 0): TokenScopeUse {
+  return { scope, limit, used, reserved, overshoot, remaining: Math.max(0, limit - used - reserved) };
+}
+
+/** What is used and what remains this week, per scope, read from the database. */
+export async function budgetReport(pool: pg.Pool, config: ResolvedBudgetConfig, now: Date = new Date()): Promise<BudgetReport> {
+  const period = isoWeekStart(now);
+  const [tokens, issues, held] = await Promise.all([
+    pool.query<Row>(`SELECT scope, limit_tokens, used_tokens, reserved_tokens, overshoot_tokens FROM budgets WHERE period_start = $1 ORDER BY scope`, [period]),
+    pool.query<{ scope: string; limit_issues: number; used_issues: number }>(`SELECT scope, limit_issues, used_issues FROM budget_issue_counts WHERE period_start = $1`, [period]),
+    pool.query<{ n: string }>(`SELECT count(*) AS n FROM budget_reservations WHERE state = 'held' AND period_start = $1`, [period]),
+  ]);
+  const byScope = new Map(tokens.rows.map((r) => [r.scope, use(r.scope, Number(r.limit_tokens), Number(r.used_tokens), Number(r.reserved_tokens), Number(r.overshoot_tokens))]));
+  const issueCounts = new Map(issues.rows.map((r) => [r.scope, r]));
+  const languageScopes = new Set([...byScope.keys(), ...issueCounts.keys()].filter((s) => s.startsWith('language:')));
+  const languages = [...languageScopes].sort().map((scope): LanguageUse => {
+    const t = byScope.get(scope) ?? use(scope, config.languageTokens);
+    const c = issueCounts.get(scope);
+    const issuesLimit = c?.limit_issues ?? config.languageIssues;
+    const issuesUsed = c?.used_issues ?? 0;
+    return { ...t, language: scope.slice('language:'.length), issuesLimit, issuesUsed, issuesRemaining: Math.max(0, issuesLimit - issuesUsed) };
+  });
+  return {
+    periodStart: period.toISOString(),
+    week: byScope.get(WEEK_SCOPE) ?? use(WEEK_SCOPE, config.weeklyTokens),
+    repositories: [...byScope.values()].filter((s) => scopeKind(s.scope) === 'repo'),
+    languages,
+    heldReservations: Number(held.rows[0]?.n ?? 0),
+  };
+}

@@ -1,0 +1,59 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { analyzeBatch, refreshImpact } from '../../discovery/analyze.js';
+import { UsageError } from '../../errors.js';
+import { assertGitRepository } from '../../forge/local/git.js';
+import { LOCAL_OWNER } from '../../forge/local/reader.js';
+import { parseForgeKind } from '../../forge/registry.js';
+import { parseRepoRef, type RepoRef } from '../../forge/types.js';
+import { printJson } from '../output.js';
+import { openForgeDeps, type ForgeCommandDeps } from './discover.js';
+import { printDetail, showRepository, type RepositoryDetail } from './repos.js';
+
+export interface AnalyzeFlags {
+  forge?: string;
+  repo?: string;
+  json?: boolean;
+}
+
+/** Which repository to analyze and, for the local forge, the directory holding it. */
+export async function analyzeTarget(target: string | undefined, flags: AnalyzeFlags): Promise<{ ref: RepoRef; root?: string }> {
+  const kind = parseForgeKind(flags.forge ?? 'github');
+  if (kind === 'local') {
+    if (flags.repo === undefined) throw new UsageError('the local forge needs --repo PATH (a git repository)');
+    if (target !== undefined) throw new UsageError('give either owner/repo (GitHub) or --forge local --repo PATH, not both');
+    const real = await assertGitRepository(path.resolve(flags.repo));
+    return { ref: { owner: LOCAL_OWNER, name: path.basename(real) }, root: path.dirname(real) };
+  }
+  if (flags.repo !== undefined) throw new UsageError('--repo PATH is for --forge local; for GitHub give owner/repo');
+  if (target === undefined) throw new UsageError('missing repository: globallm analyze owner/repo');
+  return { ref: parseRepoRef(target) };
+}
+
+/** Analyzes one repository now (cache permitting) and returns what was stored. */
+export async function analyzeHandler(deps: ForgeCommandDeps & { now?: Date }, ref: RepoRef): Promise<RepositoryDetail> {
+  const now = deps.now ?? new Date();
+  await analyzeBatch(deps, { refs: [ref], now });
+  await refreshImpact(deps.pool, deps.forge.kind);
+  return showRepository(deps.pool, deps.forge.kind, ref);
+}
+
+export function registerAnalyze(program: Command): void {
+  program
+    .command('analyze [repo]')
+    .description('analyze one repository (owner/repo on GitHub, or --forge local --repo PATH): health, impact, filter verdicts')
+    .option('--forge <forge>', 'github or local', 'github')
+    .option('--repo <path>', 'local forge: the git repository to analyze')
+    .option('--json', 'one JSON document')
+    .action(async (target: string | undefined, flags: AnalyzeFlags) => {
+      const { ref, root } = await analyzeTarget(target, flags);
+      const deps = await openForgeDeps({ ...(flags.forge !== undefined ? { forge: flags.forge } : {}), ...(root !== undefined ? { root } : {}) });
+      try {
+        const detail = await analyzeHandler(deps, ref);
+        if (flags.json) printJson(detail);
+        else printDetail(detail);
+      } finally {
+        await deps.close();
+      }
+    });
+}

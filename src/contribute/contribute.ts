@@ -1,0 +1,202 @@
+/**
+ * The contribute pipeline: dedupe just before opening, fork, one commit, a draft PR with evidence
+ * and disclosure, and a pull_requests row keyed so that a retried activity finds its own branch
+ * and PR and updates them instead of opening another. `dryRun` does everything except forge writes.
+ */
+import { createHash } from 'node:crypto';
+import type { Pool } from 'pg';
+import { ConsentDenied, isRetryable, UsageError } from '../errors.js';
+import { unifiedDiff } from '../fix/edits/apply.js';
+import type { RepoRef } from '../forge/types.js';
+import { branchName, type ExistingWork, type FileChange, type ForgeWriter, type ForkRef, type PullSummary, type WaitOptions } from '../forge/writer.js';
+import { logger } from '../log.js';
+import type { GateCaps } from './consent/gate.js';
+import { escapeInline } from './markdown.js';
+import { renderPrBody } from './pr-body.js';
+import { savePreview } from './preview.js';
+import { ContributionRequest, type ParsedContributionRequest } from './schema.js';
+import { findPrRow, recordConsent, recordOutcome, updatePrRow, upsertPrRow, type PrRow } from './store.js';
+
+const log = logger.child({ component: 'contribute' });
+
+export interface ContributeDeps {
+  pool: Pool;
+  forge: ForgeWriter;
+  caps: GateCaps;
+  /** Where dry-run previews are written (optional: the row holds them too). */
+  stateDir?: string;
+}
+
+export type SkipReason = 'issue_closed' | 'linked_pr' | 'assigned' | 'claimed';
+
+export type OpenResult =
+  | { status: 'preview'; row: PrRow; files?: { body: string; patch: string } }
+  | { status: 'opened' | 'updated' | 'unchanged'; row: PrRow; pull: PullSummary; autoMerge: boolean }
+  | { status: 'skipped'; reason: SkipReason; detail: string }
+  | { status: 'failed'; reason: 'no_commits' | 'invalid' | 'empty_repository'; message: string; row: PrRow };
+
+/** A title for the PR: the issue title, flattened, never a mention or a reference. */
+export function prTitle(issue: { number: number; title: string }): string {
+  const t = escapeInline(issue.title, 100).replace(/\\/g, '');
+  return `Fix #${issue.number}: ${t}`.slice(0, 120);
+}
+
+/** Documentation-only changes of a few lines: the only kind auto-merge is ever enabled for. */
+export function isTrivialChange(files: ParsedContributionRequest['files'], maxChangedLines = 20): boolean {
+  const doc = /(^|\/)(docs?)\/|\.(md|rst|txt|adoc)$/i;
+  if (!files.every((f) => doc.test(f.path) && f.after !== null)) return false;
+  const diff = unifiedDiff(files.map((f) => ({ path: f.path, before: f.before, after: f.after ?? '' })));
+  const changed = diff.split('\n').filter((l) => (l.startsWith('+') || l.startsWith('-')) && !l.startsWith('+++') && !l.startsWith('---')).length;
+  return changed <= maxChangedLines;
+}
+
+function patchOf(req: ParsedContributionRequest): string {
+  return unifiedDiff(req.files.map((f) => ({ path: f.path, before: f.before, after: f.after ?? '' })));
+}
+
+function bodyOf(req: ParsedContributionRequest): string {
+  return renderPrBody({
+    issue: { number: req.issue.number, title: req.issue.title },
+    summary: req.summary,
+    changes: req.files.map((f) => ({ path: f.path, ...(f.note ? { note: f.note } : f.after === null ? { note: 'deleted' } : {}) })),
+    evidence: req.evidence,
+    disclosure: req.disclosure,
+  });
+}
+
+function commitMessage(req: ParsedContributionRequest): string {
+  return `${prTitle(req.issue)}\n\nFixes #${req.issue.number}\n\nWritten by an AI model (${req.disclosure.model}) and opened by GlobaLLM.`;
+}
+
+export function parseRequest(raw: unknown): ParsedContributionRequest {
+  const parsed = ContributionRequest.safeParse(raw);
+  if (!parsed.success) throw new UsageError(`invalid contribution request: ${parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+function dedupe(existing: ExistingWork): { reason: SkipReason; detail: string } | null {
+  if (!existing.issueOpen) return { reason: 'issue_closed', detail: 'the issue is closed' };
+  const linked = existing.linkedByOthers[0];
+  if (linked) return { reason: 'linked_pr', detail: `#${linked.number} by ${linked.author ?? 'someone'} is linked (${linked.state.toLowerCase()})` };
+  if (existing.assignees.length > 0) return { reason: 'assigned', detail: `assigned to ${existing.assignees.join(', ')}` };
+  if (existing.claimedBy.length > 0) return { reason: 'claimed', detail: `${existing.claimedBy.join(', ')} said they are working on it` };
+  return null;
+}
+
+async function recordFailure(pool: Pool, row: PrRow, stage: string, err: unknown): Promise<void> {
+  const retryable = isRetryable(err);
+  const message = err instanceof Error ? err.message : String(err);
+  await updatePrRow(pool, row.id, { state: retryable ? 'pending' : 'failed', last_error: { stage, message: message.slice(0, 2000), retryable } }).catch((e: unknown) => log.error({ err: e }, 'could not record a contribute failure'));
+}
+
+export interface OpenHooks {
+  /** Fork waits: heartbeats and cancellation. */
+  wait?: WaitOptions;
+}
+
+/** Opens (or, when ours already exists, updates) the draft PR for one fixed issue. Idempotent. */
+export async function openPullRequest(deps: ContributeDeps, raw: ContributionRequest, hooks: OpenHooks = {}): Promise<OpenResult> {
+  const req = parseRequest(raw);
+  if (req.forge !== deps.forge.kind) throw new UsageError(`request for forge ${req.forge} given to the ${deps.forge.kind} writer`);
+  const repo: RepoRef = req.repo;
+  const key = req.idempotencyKey ?? `${req.forge}:${repo.owner}/${repo.name}#${req.issue.number}`.toLowerCase();
+  const title = prTitle(req.issue);
+  const body = bodyOf(req);
+  const patch = patchOf(req);
+  const branch = branchName(req.issue.number, req.issue.title);
+  const base = { forge: req.forge, repo, issueNumber: req.issue.number, issueId: req.issue.id, branch, title, body, patch, category: req.issue.category, idempotencyKey: key, evidence: req.evidence, tokens: req.disclosure };
+  let row = await findPrRow(deps.pool, req.forge, repo, req.issue.number);
+
+  if (req.dryRun) {
+    // A real PR row is never downgraded to a preview; the preview is still saved as files.
+    if (!row || row.number === null) row = await upsertPrRow(deps.pool, { ...base, state: 'preview' });
+    const files = deps.stateDir ? await savePreview(deps.stateDir, req.forge, repo, req.issue.number, body, patch) : undefined;
+    return { status: 'preview', row, ...(files ? { files } : {}) };
+  }
+
+  const existing = await deps.forge.findExisting(repo, req.issue.number, branch);
+  let own: PullSummary | null = existing.ownPull?.state === 'OPEN' ? existing.ownPull : null;
+  if (!own) {
+    const dup = dedupe(existing);
+    if (dup) {
+      await recordConsent(deps.pool, { forge: req.forge, repo, issueNumber: req.issue.number, allowed: false, reason: `duplicate:${dup.reason}`, detail: dup.detail });
+      if (row?.state === 'preview' || row?.state === 'pending') await updatePrRow(deps.pool, row.id, { state: 'failed', last_error: { stage: 'dedupe', message: dup.detail, retryable: false } });
+      return { status: 'skipped', ...dup };
+    }
+    const repoCap = req.maxOpenPrsInRepo ?? deps.caps.maxOpenPrsPerRepo;
+    const capped = existing.openPrsInRepo >= repoCap ? `repo_pr_cap: ${existing.openPrsInRepo} open PRs, cap ${repoCap}`
+      : existing.openPrsForOwner >= deps.caps.maxOpenPrsPerOwner ? `owner_pr_cap: ${existing.openPrsForOwner} open PRs for ${repo.owner}, cap ${deps.caps.maxOpenPrsPerOwner}` : null;
+    if (capped) {
+      await recordConsent(deps.pool, { forge: req.forge, repo, issueNumber: req.issue.number, allowed: false, reason: capped.split(':')[0], detail: capped });
+      throw new ConsentDenied(`${repo.owner}/${repo.name}: ${capped}`);
+    }
+  }
+
+  const keepHead = row?.head_oid ?? null;
+  const samePatch = row?.patch === patch;
+  const sameBody = row?.body === body && row.state !== 'preview';
+  row = await upsertPrRow(deps.pool, { ...base, state: row && row.number !== null && own ? row.state : 'pending' });
+  if (!existing.upstreamBaseOid) {
+    row = await updatePrRow(deps.pool, row.id, { state: 'failed', last_error: { stage: 'base', message: 'the repository has no default branch', retryable: false } });
+    return { status: 'failed', reason: 'empty_repository', message: 'the repository has no default branch', row };
+  }
+
+  let fork: ForkRef;
+  try {
+    fork = existing.fork ?? (await deps.forge.ensureFork(repo, hooks.wait));
+  } catch (err) {
+    await recordFailure(deps.pool, row, 'fork', err);
+    throw err;
+  }
+
+  // Our change is already on the branch when the branch head is the commit we recorded for this patch.
+  const branchHead = existing.ownBranchOid ?? own?.headOid ?? null;
+  let headOid = branchHead;
+  let committed = false;
+  if (!(samePatch && keepHead !== null && branchHead === keepHead)) {
+    try {
+      const changes: FileChange[] = req.files.map((f) => ({ path: f.path, contents: f.after }));
+      const c = await deps.forge.commitFiles(fork, branch, { baseOid: existing.upstreamBaseOid, headOid: branchHead, syncBranch: fork.defaultBranch }, changes, commitMessage(req));
+      headOid = c.oid;
+      committed = true;
+      row = await updatePrRow(deps.pool, row.id, { head_owner: fork.owner, head_oid: c.oid });
+      if (branchHead !== null && !c.branchCreated && own) log.info({ repo, branch }, 'committed onto our existing branch');
+    } catch (err) {
+      await recordFailure(deps.pool, row, 'commit', err);
+      throw err;
+    }
+  }
+
+  const autoMerge = req.autoMerge && isTrivialChange(req.files);
+  if (!own) {
+    const opened = await deps.forge.openDraftPullRequest({ upstream: repo, baseBranch: existing.upstreamDefaultBranch, headOwner: fork.owner, branch, title, body, draft: !autoMerge, issueNumber: req.issue.number }).catch(async (err: unknown) => {
+      if (row) await recordFailure(deps.pool, row, 'pull_request', err);
+      throw err;
+    });
+    if (opened.ok) {
+      own = opened.pull;
+      row = await updatePrRow(deps.pool, row.id, { state: own.isDraft ? 'draft' : 'open', number: own.number, url: own.url, node_id: own.nodeId ?? null, head_owner: fork.owner, ...(headOid ? { head_oid: headOid } : {}), last_error: null });
+      let merged = false;
+      if (autoMerge) merged = await deps.forge.enableAutoMerge(repo, own).catch((err: unknown) => { log.warn({ err, repo }, 'auto-merge could not be enabled'); return false; });
+      log.info({ repo, number: own.number, branch }, 'pull request opened');
+      return { status: 'opened', row, pull: own, autoMerge: merged };
+    }
+    if (opened.reason !== 'already_exists') {
+      row = await updatePrRow(deps.pool, row.id, { state: 'failed', last_error: { stage: 'pull_request', message: opened.message, retryable: false } });
+      return { status: 'failed', reason: opened.reason, message: opened.message, row };
+    }
+    // 422 "already exists": ours from an earlier attempt whose answer was lost. Adopt it.
+    own = await deps.forge.findOwnPullRequest(repo, fork.owner, branch);
+    if (!own) {
+      row = await updatePrRow(deps.pool, row.id, { state: 'failed', last_error: { stage: 'pull_request', message: opened.message, retryable: true } });
+      return { status: 'failed', reason: 'invalid', message: opened.message, row };
+    }
+    committed = true; // the adopted PR's body may be older than ours
+  }
+
+  const bodyChanged = committed || !sameBody;
+  if (bodyChanged) await deps.forge.updatePullRequest(repo, own.number, { title, body });
+  row = await updatePrRow(deps.pool, row.id, { state: own.isDraft ? 'draft' : 'open', number: own.number, url: own.url, node_id: own.nodeId ?? row.node_id, head_owner: fork.owner, ...(headOid ? { head_oid: headOid } : {}), last_error: null });
+  if (bodyChanged) await recordOutcome(deps.pool, row.id, 'updated', { head: headOid, patchSha: createHash('sha256').update(patch).digest('hex').slice(0, 16) });
+  return { status: bodyChanged ? 'updated' : 'unchanged', row, pull: own, autoMerge: false };
+}

@@ -1,0 +1,187 @@
+import type { Pool } from 'pg';
+import { buildDependencyGraph, repositoryCentrality } from '../ecosystem/graph.js';
+import type { ScoreBreakdown } from '../scoring/breakdown.js';
+import { computeHealth } from '../scoring/health.js';
+import { computeImpact } from '../scoring/impact.js';
+import { RepositorySignals } from '../scoring/signals.js';
+import { refKey, type ForgeKind, type ForgeReader, type RepoRef, type SignalsResult } from '../forge/types.js';
+import { logger } from '../log.js';
+import { applyFilters, defaultFilters, explainFilters, type FilterOptions, type FilterResult, type RepositoryFilter } from './filters/index.js';
+import { classifyLibrary } from './filters/library.js';
+
+const log = logger.child({ component: 'analyze' });
+
+export interface FilterVerdict {
+  filter: string;
+  keep: boolean;
+  reason: string | null;
+}
+
+/** One repository scored and judged; pure result of its signals and `now`. */
+export interface AnalyzedRepository {
+  signals: RepositorySignals;
+  health: ScoreBreakdown;
+  /** Impact without ecosystem centrality; refreshImpact adds the graph term afterwards. */
+  impact: ScoreBreakdown;
+  verdicts: FilterVerdict[];
+  decision: FilterResult;
+  library: ReturnType<typeof classifyLibrary>;
+}
+
+function verdicts(list: Array<{ filter: string; result: FilterResult }>): FilterVerdict[] {
+  return list.map(({ filter, result }) => ({ filter, keep: result.keep, reason: result.keep ? null : result.reason }));
+}
+
+export function impactInput(kind: ForgeKind, s: RepositorySignals, centrality: number | null): Parameters<typeof computeImpact>[0] {
+  // A local (closed) repository has no stars, forks or watchers: unknown, not zero, so the
+  // organisation's own graph (dependents, centrality) carries its impact.
+  const publicCounts = kind === 'github';
+  return {
+    stars: publicCounts ? s.stars : null,
+    forks: publicCounts ? s.forks : null,
+    watchers: publicCounts ? s.watchers : null,
+    dependents: s.dependents ?? null,
+    centrality,
+  };
+}
+
+export function analyzeSignals(kind: ForgeKind, signals: RepositorySignals, now: Date, filters: readonly RepositoryFilter[]): AnalyzedRepository {
+  const ctx = { now };
+  return {
+    signals,
+    health: computeHealth(signals, now),
+    impact: computeImpact(impactInput(kind, signals, null)),
+    verdicts: verdicts(explainFilters(signals, filters, ctx)),
+    decision: applyFilters(signals, filters, ctx),
+    library: classifyLibrary(signals),
+  };
+}
+
+/** Inserts or updates analyzed repositories. Other metadata keys (the intake watermark) are kept. */
+export async function storeAnalyzed(pool: Pool, kind: ForgeKind, rows: readonly AnalyzedRepository[], now: Date): Promise<void> {
+  if (rows.length === 0) return;
+  const cols = rows.map((r) => ({
+    owner: r.signals.owner,
+    name: r.signals.name,
+    language: r.signals.primaryLanguage,
+    stars: r.signals.stars,
+    forks: r.signals.forks,
+    archived: r.signals.isArchived,
+    status: r.decision.keep ? 'approved' : 'rejected',
+    reject: r.decision.keep ? null : JSON.stringify({ filter: r.decision.filter, reason: r.decision.reason }),
+    metadata: JSON.stringify({ signals: r.signals, filters: r.verdicts, library: r.library, gone: null }),
+    health: r.health.total,
+    healthBreakdown: JSON.stringify(r.health),
+    impact: r.impact.total,
+    impactBreakdown: JSON.stringify(r.impact),
+  }));
+  const pick = <K extends keyof (typeof cols)[number]>(k: K): Array<(typeof cols)[number][K]> => cols.map((c) => c[k]);
+  await pool.query(
+    `INSERT INTO repositories (forge, owner, name, language, stars, forks, archived, status, reject_reason, metadata, health, health_breakdown, impact, impact_breakdown, analyzed_at)
+     SELECT $1, o, n, l, s, f, a, st, rr, md, h, hb, i, ib, $15
+     FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::bool[], $8::text[], $9::jsonb[], $10::jsonb[], $11::float8[], $12::jsonb[], $13::float8[], $14::jsonb[])
+       AS t(o, n, l, s, f, a, st, rr, md, h, hb, i, ib)
+     ON CONFLICT (forge, owner, name) DO UPDATE SET
+       language = EXCLUDED.language, stars = EXCLUDED.stars, forks = EXCLUDED.forks, archived = EXCLUDED.archived,
+       status = EXCLUDED.status, reject_reason = EXCLUDED.reject_reason,
+       metadata = repositories.metadata || EXCLUDED.metadata,
+       health = EXCLUDED.health, health_breakdown = EXCLUDED.health_breakdown,
+       impact = EXCLUDED.impact, impact_breakdown = EXCLUDED.impact_breakdown, analyzed_at = EXCLUDED.analyzed_at`,
+    [kind, pick('owner'), pick('name'), pick('language'), pick('stars'), pick('forks'), pick('archived'), pick('status'), pick('reject'),
+      pick('metadata'), pick('health'), pick('healthBreakdown'), pick('impact'), pick('impactBreakdown'), now],
+  );
+}
+
+/** A repository that vanished or became private: recorded as gone, with why. */
+export async function markGone(pool: Pool, kind: ForgeKind, ref: RepoRef, result: Extract<SignalsResult, { kind: 'gone' }>, now: Date): Promise<void> {
+  await pool.query(
+    `INSERT INTO repositories (forge, owner, name, status, reject_reason, metadata, analyzed_at)
+     VALUES ($1, $2, $3, 'gone', $4, $5, $6)
+     ON CONFLICT (forge, owner, name) DO UPDATE SET status = 'gone', reject_reason = EXCLUDED.reject_reason,
+       metadata = repositories.metadata || EXCLUDED.metadata, analyzed_at = EXCLUDED.analyzed_at`,
+    [kind, ref.owner, ref.name, JSON.stringify({ filter: 'gone', reason: `${result.reason}: ${result.message}` }), JSON.stringify({ gone: { reason: result.reason, message: result.message, at: now.toISOString() } }), now],
+  );
+}
+
+export interface BatchSummary {
+  analyzed: number;
+  approved: number;
+  rejected: number;
+  gone: number;
+}
+
+export function emptySummary(): BatchSummary {
+  return { analyzed: 0, approved: 0, rejected: 0, gone: 0 };
+}
+
+export function addSummary(a: BatchSummary, b: BatchSummary): BatchSummary {
+  return { analyzed: a.analyzed + b.analyzed, approved: a.approved + b.approved, rejected: a.rejected + b.rejected, gone: a.gone + b.gone };
+}
+
+/** Scores, judges and stores the signals of one batch; gone repositories are recorded as such. */
+export async function storeSignals(pool: Pool, kind: ForgeKind, refs: readonly RepoRef[], results: ReadonlyMap<string, SignalsResult>, now: Date, filters: readonly RepositoryFilter[]): Promise<BatchSummary> {
+  const summary = emptySummary();
+  const analyzed: AnalyzedRepository[] = [];
+  const seen = new Set<string>();
+  for (const ref of refs) {
+    const r = results.get(refKey(ref));
+    if (!r || seen.has(refKey(ref))) continue;
+    seen.add(refKey(ref));
+    if (r.kind === 'gone') {
+      log.info({ repo: refKey(ref), reason: r.reason }, 'repository gone; recorded and skipped');
+      await markGone(pool, kind, ref, r, now);
+      summary.gone += 1;
+      continue;
+    }
+    const a = analyzeSignals(kind, r.signals, now, filters);
+    analyzed.push(a);
+    summary.analyzed += 1;
+    if (a.decision.keep) summary.approved += 1;
+    else summary.rejected += 1;
+  }
+  await storeAnalyzed(pool, kind, analyzed, now);
+  return summary;
+}
+
+export interface AnalyzeBatchOptions {
+  refs: readonly RepoRef[];
+  now: Date;
+  filters?: FilterOptions;
+}
+
+/** Fetches (batched) and analyzes the given repositories; the ecosystem term is refreshed after. */
+export async function analyzeBatch(deps: { pool: Pool; forge: ForgeReader }, opts: AnalyzeBatchOptions): Promise<BatchSummary> {
+  const results = await deps.forge.repositorySignals(opts.refs, opts.now);
+  return storeSignals(deps.pool, deps.forge.kind, opts.refs, results, opts.now, defaultFilters(opts.filters));
+}
+
+/**
+ * Builds the ecosystem graph (edges dependent → dependency) from the manifests of every stored
+ * repository of this forge, and recomputes impact with each repository's PageRank centrality.
+ */
+export async function refreshImpact(pool: Pool, kind: ForgeKind): Promise<{ repositories: number; graphNodes: number; graphEdges: number }> {
+  const res = await pool.query<{ id: string; owner: string; name: string; signals: unknown }>(
+    `SELECT id, owner, name, metadata->'signals' AS signals FROM repositories WHERE forge = $1 AND status <> 'gone' AND metadata ? 'signals'`, [kind]);
+  const rows: Array<{ id: string; key: string; signals: RepositorySignals }> = [];
+  for (const r of res.rows) {
+    const parsed = RepositorySignals.safeParse(r.signals);
+    if (parsed.success) rows.push({ id: r.id, key: `${r.owner}/${r.name}`, signals: parsed.data });
+  }
+  const dg = buildDependencyGraph(rows.map((r) => ({ repo: r.key, manifests: r.signals.manifests })));
+  const centrality = repositoryCentrality(dg);
+  const ids: string[] = [];
+  const totals: number[] = [];
+  const breakdowns: string[] = [];
+  for (const r of rows) {
+    const c = centrality.get(r.key);
+    const impact = computeImpact(impactInput(kind, r.signals, c ? c.normalised : null));
+    ids.push(r.id);
+    totals.push(impact.total);
+    breakdowns.push(JSON.stringify({ ...impact, notes: [...impact.notes, ...(c ? [`pagerank ${c.pagerank.toExponential(3)} in a graph of ${dg.graph.order} packages`] : [])] }));
+  }
+  await pool.query(
+    `UPDATE repositories r SET impact = t.i, impact_breakdown = t.b FROM unnest($1::bigint[], $2::float8[], $3::jsonb[]) AS t(id, i, b) WHERE r.id = t.id`,
+    [ids, totals, breakdowns],
+  );
+  return { repositories: rows.length, graphNodes: dg.graph.order, graphEdges: dg.graph.size };
+}

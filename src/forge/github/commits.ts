@@ -1,0 +1,101 @@
+/**
+ * One commit with any number of files: GraphQL `createCommitOnBranch` (a single request, where the
+ * REST Git Data API needs one per blob plus tree, commit and ref). The branch is created first
+ * from the upstream base commit when it does not exist yet.
+ */
+import { NotFound, Unavailable, UsageError } from '../../errors.js';
+import type { RepoRef } from '../types.js';
+import type { CommitResult, CommitTarget, FileChange } from '../writer.js';
+import { branchHead, createBranch, syncFork } from './branches.js';
+import { graphqlRequest } from './graphql.js';
+import type { GitHubWriteContext } from './write-context.js';
+
+const COMMIT_MUTATION = `mutation Commit($input: CreateCommitOnBranchInput!) {
+  createCommitOnBranch(input: $input) { commit { oid } }
+}`;
+
+interface CommitData {
+  createCommitOnBranch: { commit: { oid: string } | null } | null;
+}
+
+type Attempt = { ok: true; oid: string } | { ok: false; kind: 'stale' | 'no_branch'; message: string };
+
+function splitMessage(message: string): { headline: string; body?: string } {
+  const [first = '', ...rest] = message.replace(/\r\n?/g, '\n').split('\n');
+  const headline = first.trim().slice(0, 200) || 'Update files';
+  const body = rest.join('\n').trim();
+  return body ? { headline, body } : { headline };
+}
+
+async function tryCommit(ctx: GitHubWriteContext, repo: RepoRef, branch: string, expectedHeadOid: string, changes: readonly FileChange[], message: string): Promise<Attempt> {
+  const additions = changes.filter((c) => c.contents !== null).map((c) => ({ path: c.path, contents: Buffer.from(c.contents ?? '', 'utf8').toString('base64') }));
+  const deletions = changes.filter((c) => c.contents === null).map((c) => ({ path: c.path }));
+  await ctx.budget.acquire(`commit ${repo.owner}/${repo.name}:${branch}`);
+  const res = await graphqlRequest<CommitData>(ctx.octokit, COMMIT_MUTATION, {
+    input: {
+      branch: { repositoryNameWithOwner: `${repo.owner}/${repo.name}`, branchName: branch },
+      expectedHeadOid,
+      message: splitMessage(message),
+      fileChanges: { additions, deletions },
+    },
+  }, `committing to ${repo.owner}/${repo.name}:${branch}`);
+  const oid = res.data?.createCommitOnBranch?.commit?.oid;
+  if (oid) return { ok: true, oid };
+  const err = res.errors[0];
+  const text = res.errors.map((e) => e.message).join('; ');
+  if (err?.type === 'STALE_DATA') return { ok: false, kind: 'stale', message: text };
+  if (err?.type === 'NOT_FOUND' && /ref/i.test(text)) return { ok: false, kind: 'no_branch', message: text };
+  if (err?.type === 'NOT_FOUND') throw new NotFound(`committing to ${repo.owner}/${repo.name}: ${text}`);
+  if (err?.type === 'UNPROCESSABLE') throw new UsageError(`the forge refused the commit to ${repo.owner}/${repo.name}: ${text}`);
+  throw new Unavailable(`committing to ${repo.owner}/${repo.name} failed: ${text || 'no commit returned'}`);
+}
+
+async function ensureBranch(ctx: GitHubWriteContext, repo: RepoRef, branch: string, baseOid: string, syncBranch: string | undefined): Promise<{ head: string; created: boolean }> {
+  let made = await createBranch(ctx, repo, branch, baseOid);
+  if (!made.created && made.reason === 'missing_object' && syncBranch) {
+    // The upstream base commit is not in the fork yet: sync the fork, then try once more.
+    await syncFork(ctx, repo, syncBranch);
+    made = await createBranch(ctx, repo, branch, baseOid);
+  }
+  if (made.created) return { head: made.oid, created: true };
+  if (made.reason === 'missing_object') throw new Unavailable(`base commit ${baseOid} is not in ${repo.owner}/${repo.name}: ${made.message}`);
+  const head = await branchHead(ctx, repo, branch);
+  if (!head) throw new Unavailable(`branch ${branch} of ${repo.owner}/${repo.name} exists and vanished`);
+  return { head, created: false };
+}
+
+export async function commitFiles(
+  ctx: GitHubWriteContext,
+  repo: RepoRef,
+  branch: string,
+  target: CommitTarget,
+  changes: readonly FileChange[],
+  message: string,
+): Promise<CommitResult> {
+  if (changes.length === 0) throw new UsageError('a commit needs at least one file change');
+  let created = false;
+  let head = target.headOid ?? null;
+  if (!head) {
+    const b = await ensureBranch(ctx, repo, branch, target.baseOid, target.syncBranch);
+    head = b.head;
+    created = b.created;
+  }
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const r = await tryCommit(ctx, repo, branch, head, changes, message);
+    if (r.ok) return { oid: r.oid, branchCreated: created };
+    if (r.kind === 'no_branch') {
+      // Deleted since we looked: start it again from the base.
+      const b = await ensureBranch(ctx, repo, branch, target.baseOid, target.syncBranch);
+      head = b.head;
+      created = created || b.created;
+    } else {
+      const now = await branchHead(ctx, repo, branch);
+      if (!now) {
+        const b = await ensureBranch(ctx, repo, branch, target.baseOid, target.syncBranch);
+        head = b.head;
+        created = created || b.created;
+      } else head = now;
+    }
+  }
+  throw new Unavailable(`branch ${branch} of ${repo.owner}/${repo.name} kept moving while committing`);
+}

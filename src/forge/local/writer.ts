@@ -1,0 +1,228 @@
+/**
+ * The local forge's write side: a pull request is a branch in the local repository plus a stored
+ * record in pull_requests. There are no forks (the repository is its own "fork"); commits are
+ * written with git plumbing into a private index, so the working tree is never touched.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import type { Pool } from 'pg';
+import { NotFound, UsageError } from '../../errors.js';
+import { normalizeRepoPath } from '../../fix/edits/repo-path.js';
+import { unlimitedWrites, type WriteBudget } from '../../writes/budget.js';
+import type { RepoRef } from '../types.js';
+import { CONSENT_READ_PATHS, type CommitResult, type CommitTarget, type ConsentSnapshot, type ExistingWork, type FileChange, type ForgeWriter, type ForkRef, type OpenPullInput, type OpenPullResult, type PullState, type PullSummary, type PullUpdate } from '../writer.js';
+import { tryGit, runGit } from './git.js';
+import { readLocalIssues } from './issues-file.js';
+import { LocalForgeReader } from './reader.js';
+
+export const LOCAL_VIEWER = 'globallm';
+
+interface RecordRow {
+  id: string;
+  number: number | null;
+  state: string;
+  branch: string;
+  url: string | null;
+  updated_at: Date;
+  created_at: Date;
+}
+
+/** git with stdin and extra environment (a private index file). */
+function gitWith(cwd: string, args: readonly string[], opts: { input?: Buffer; env?: Record<string, string> } = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile('git', ['-c', 'core.quotepath=off', ...args], {
+      cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/nonexistent', GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0', LANG: 'C', ...opts.env },
+    }, (err, stdout, stderr) => (err ? reject(new Error(`git ${args[0] ?? ''} failed: ${stderr.trim().split('\n')[0] ?? err.message}`)) : resolve(stdout)));
+    child.stdin?.end(opts.input ?? Buffer.alloc(0));
+  });
+}
+
+const SAFE_BRANCH = /^[A-Za-z0-9._/-]{1,200}$/;
+
+function checkBranch(branch: string): void {
+  if (!SAFE_BRANCH.test(branch) || branch.includes('..') || branch.startsWith('/') || branch.startsWith('-') || branch.endsWith('/') || branch.endsWith('.lock')) {
+    throw new UsageError(`invalid branch name "${branch}"`);
+  }
+}
+
+export class LocalForgeWriter implements ForgeWriter {
+  readonly kind = 'local' as const;
+  private readonly reader: LocalForgeReader;
+
+  constructor(private readonly opts: { pool: Pool; root: string; budget?: WriteBudget; author?: { name: string; email: string } }) {
+    this.reader = new LocalForgeReader(opts.root);
+  }
+
+  private dir(ref: RepoRef): Promise<string> {
+    return this.reader.directory(ref);
+  }
+
+  private async head(dir: string): Promise<{ branch: string; oid: string | null }> {
+    const branch = (await tryGit(dir, ['symbolic-ref', '--short', 'HEAD']))?.trim() || 'main';
+    const oid = (await tryGit(dir, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']))?.trim() || null;
+    return { branch, oid };
+  }
+
+  private async branchOid(dir: string, branch: string): Promise<string | null> {
+    checkBranch(branch);
+    return (await tryGit(dir, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`]))?.trim() || null;
+  }
+
+  async ensureFork(upstream: RepoRef): Promise<ForkRef> {
+    const dir = await this.dir(upstream);
+    return { owner: upstream.owner, name: upstream.name, defaultBranch: (await this.head(dir)).branch, created: false };
+  }
+
+  async readConsentFiles(upstream: RepoRef): Promise<ConsentSnapshot> {
+    const dir = await this.dir(upstream);
+    const { branch, oid } = await this.head(dir);
+    const files: ConsentSnapshot['files'] = [];
+    if (oid) {
+      for (const p of CONSENT_READ_PATHS) {
+        const text = await tryGit(dir, ['show', `${oid}:${p}`]);
+        if (text !== null) files.push({ path: p, text: text.slice(0, 100_000) });
+      }
+    }
+    return { repo: upstream, viewer: LOCAL_VIEWER, archived: false, topics: [], autoMergeAllowed: false, defaultBranch: branch, baseOid: oid, files };
+  }
+
+  private async record(upstream: RepoRef, issueNumber: number): Promise<RecordRow | null> {
+    const r = await this.opts.pool.query<RecordRow>(
+      "SELECT id, number, state, branch, url, created_at, updated_at FROM pull_requests WHERE forge = 'local' AND owner = $1 AND name = $2 AND issue_number = $3",
+      [upstream.owner, upstream.name, issueNumber],
+    );
+    return r.rows[0] ?? null;
+  }
+
+  private summary(upstream: RepoRef, row: RecordRow, headOid: string | null): PullSummary | null {
+    if (row.number === null || !['draft', 'open', 'merged', 'closed'].includes(row.state)) return null;
+    const state = row.state === 'merged' ? 'MERGED' : row.state === 'closed' ? 'CLOSED' : 'OPEN';
+    return { number: row.number, url: row.url ?? `local:${upstream.name}#${row.number}`, state, author: LOCAL_VIEWER, headRefName: row.branch, isDraft: row.state === 'draft', ...(headOid ? { headOid } : {}) };
+  }
+
+  async findExisting(upstream: RepoRef, issueNumber: number, branch: string): Promise<ExistingWork> {
+    const dir = await this.dir(upstream);
+    const { branch: def, oid } = await this.head(dir);
+    const issue = (await readLocalIssues(dir)).find((i) => i.number === issueNumber);
+    if (!issue) throw new NotFound(`issue ${upstream.name}#${issueNumber} not found in the local issues file`);
+    const ownBranchOid = await this.branchOid(dir, branch);
+    const row = await this.record(upstream, issueNumber);
+    const own = row && row.branch === branch ? this.summary(upstream, row, ownBranchOid) : null;
+    const counts = await this.opts.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pull_requests WHERE forge = 'local' AND owner = $1 AND name = $2 AND state IN ('draft', 'open')", [upstream.owner, upstream.name]);
+    const n = counts.rows[0]?.n ?? 0;
+    return {
+      viewer: LOCAL_VIEWER, issueOpen: issue.state === 'open', assignees: issue.assignees,
+      linkedByOthers: issue.linkedPullRequests.filter((p) => p.state !== 'CLOSED').map((p) => ({ number: p.number, url: `local:${upstream.name}#${p.number}`, state: p.state, author: null, headRefName: '', isDraft: false })),
+      claimedBy: [], ownPull: own, ownBranchOid,
+      fork: { owner: upstream.owner, name: upstream.name, defaultBranch: def, created: false },
+      upstreamDefaultBranch: def, upstreamBaseOid: oid, openPrsInRepo: n, openPrsForOwner: n,
+    };
+  }
+
+  async commitFiles(fork: RepoRef, branch: string, target: CommitTarget, changes: readonly FileChange[], message: string): Promise<CommitResult> {
+    if (changes.length === 0) throw new UsageError('a commit needs at least one file change');
+    const dir = await this.dir(fork);
+    checkBranch(branch);
+    for (const c of changes) {
+      const n = normalizeRepoPath(c.path);
+      if (!n.ok || n.path !== c.path) throw new UsageError(`invalid path for a commit: ${c.path}`);
+    }
+    const budget = this.opts.budget ?? unlimitedWrites;
+    await budget.acquire(`local commit ${fork.name}:${branch}`);
+    const current = await this.branchOid(dir, branch);
+    const parent = target.headOid ?? current ?? target.baseOid;
+    const tmp = await mkdtemp(path.join(tmpdir(), 'globallm-index-'));
+    const env = { GIT_INDEX_FILE: path.join(tmp, 'index') };
+    try {
+      await gitWith(dir, ['read-tree', parent], { env });
+      for (const c of changes) {
+        if (c.contents === null) {
+          await gitWith(dir, ['update-index', '--force-remove', '--', c.path], { env });
+          continue;
+        }
+        const blob = (await gitWith(dir, ['hash-object', '-w', '--stdin'], { input: Buffer.from(c.contents, 'utf8') })).trim();
+        await gitWith(dir, ['update-index', '--add', '--cacheinfo', `100644,${blob},${c.path}`], { env });
+      }
+      const tree = (await gitWith(dir, ['write-tree'], { env })).trim();
+      const author = this.opts.author ?? { name: 'GlobaLLM', email: 'globallm@localhost' };
+      const who = { GIT_AUTHOR_NAME: author.name, GIT_AUTHOR_EMAIL: author.email, GIT_COMMITTER_NAME: author.name, GIT_COMMITTER_EMAIL: author.email };
+      const oid = (await gitWith(dir, ['commit-tree', tree, '-p', parent], { input: Buffer.from(message.endsWith('\n') ? message : `${message}\n`), env: { ...env, ...who } })).trim();
+      // Compare-and-swap: fails if someone moved the branch since we read it.
+      await runGit(dir, ['update-ref', `refs/heads/${branch}`, oid, current ?? '']);
+      return { oid, branchCreated: current === null };
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }
+
+  async openDraftPullRequest(input: OpenPullInput): Promise<OpenPullResult> {
+    const dir = await this.dir(input.upstream);
+    const headOid = await this.branchOid(dir, input.branch);
+    if (!headOid) return { ok: false, reason: 'invalid', message: `branch ${input.branch} does not exist` };
+    const baseOid = await this.branchOid(dir, input.baseBranch);
+    if (!baseOid) return { ok: false, reason: 'invalid', message: `base branch ${input.baseBranch} does not exist` };
+    if (headOid === baseOid || (await tryGit(dir, ['merge-base', '--is-ancestor', headOid, baseOid])) !== null) {
+      return { ok: false, reason: 'no_commits', message: `No commits between ${input.baseBranch} and ${input.branch}` };
+    }
+    const existing = await this.record(input.upstream, input.issueNumber);
+    if (existing?.number !== null && existing?.number !== undefined && ['draft', 'open'].includes(existing.state)) {
+      return { ok: false, reason: 'already_exists', message: `A pull request already exists for ${input.branch}` };
+    }
+    const state = input.draft ? 'draft' : 'open';
+    // The stored record: numbered per repository, upserted on the row the pipeline keeps for the issue.
+    const r = await this.opts.pool.query<RecordRow>(
+      `WITH n AS (SELECT coalesce(max(number), 0) + 1 AS next FROM pull_requests WHERE forge = 'local' AND owner = $1 AND name = $2)
+       INSERT INTO pull_requests (forge, owner, name, issue_number, number, branch, url, state, title, body, head_owner, head_oid)
+       SELECT 'local', $1, $2, $3, n.next, $4, 'local:' || $2 || '#' || n.next, $5, $6, $7, $1, $8 FROM n
+       ON CONFLICT (forge, owner, name, issue_number) DO UPDATE SET number = EXCLUDED.number, url = EXCLUDED.url, branch = EXCLUDED.branch,
+         state = EXCLUDED.state, title = EXCLUDED.title, body = EXCLUDED.body, head_owner = EXCLUDED.head_owner, head_oid = EXCLUDED.head_oid, updated_at = now()
+       RETURNING id, number, state, branch, url, created_at, updated_at`,
+      [input.upstream.owner, input.upstream.name, input.issueNumber, input.branch, state, input.title, input.body, headOid],
+    );
+    const row = r.rows[0];
+    const pull = row ? this.summary(input.upstream, row, headOid) : null;
+    if (!pull) throw new Error('local pull request record was not stored');
+    return { ok: true, pull };
+  }
+
+  async findOwnPullRequest(upstream: RepoRef, _headOwner: string, branch: string): Promise<PullSummary | null> {
+    const r = await this.opts.pool.query<RecordRow>("SELECT id, number, state, branch, url, created_at, updated_at FROM pull_requests WHERE forge = 'local' AND owner = $1 AND name = $2 AND branch = $3 AND number IS NOT NULL ORDER BY id DESC LIMIT 1", [upstream.owner, upstream.name, branch]);
+    const row = r.rows[0];
+    if (!row) return null;
+    return this.summary(upstream, row, await this.branchOid(await this.dir(upstream), branch));
+  }
+
+  async updatePullRequest(upstream: RepoRef, number: number, update: PullUpdate): Promise<void> {
+    const r = await this.opts.pool.query(
+      `UPDATE pull_requests SET title = coalesce($4, title), body = coalesce($5, body),
+         state = CASE WHEN $6::text = 'closed' THEN 'closed' WHEN $6::text = 'open' AND state = 'closed' THEN 'open' ELSE state END, updated_at = now()
+       WHERE forge = 'local' AND owner = $1 AND name = $2 AND number = $3`,
+      [upstream.owner, upstream.name, number, update.title ?? null, update.body ?? null, update.state ?? null],
+    );
+    if (r.rowCount === 0) throw new NotFound(`local pull request ${upstream.name}#${number} not found`);
+  }
+
+  enableAutoMerge(): Promise<boolean> {
+    return Promise.resolve(false);
+  }
+
+  async pullRequestState(upstream: RepoRef, number: number): Promise<PullState> {
+    const r = await this.opts.pool.query<RecordRow & { state: string }>("SELECT id, number, state, branch, url, created_at, updated_at FROM pull_requests WHERE forge = 'local' AND owner = $1 AND name = $2 AND number = $3", [upstream.owner, upstream.name, number]);
+    const row = r.rows[0];
+    if (!row) throw new NotFound(`local pull request ${upstream.name}#${number} not found`);
+    const state = row.state === 'merged' ? 'MERGED' : row.state === 'closed' ? 'CLOSED' : 'OPEN';
+    const at = row.updated_at.toISOString();
+    return { number, state, isDraft: row.state === 'draft', mergedAt: state === 'MERGED' ? at : null, closedAt: state === 'CLOSED' ? at : null, updatedAt: at, comments: [] };
+  }
+
+  async countOpenPullRequestsByUs(scope: { owner: string; name?: string }): Promise<number> {
+    const r = await this.opts.pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pull_requests WHERE forge = 'local' AND owner = $1 AND ($2::text IS NULL OR name = $2) AND state IN ('draft', 'open')",
+      [scope.owner, scope.name ?? null],
+    );
+    return r.rows[0]?.n ?? 0;
+  }
+}

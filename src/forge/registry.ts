@@ -1,0 +1,43 @@
+import type { Pool } from 'pg';
+import { UsageError } from '../errors.js';
+import { CachedForgeReader, DEFAULT_CACHE_TTL_MS, ForgeCache } from './cache.js';
+import { createGitHubClient, type GitHubOctokit } from './github/client.js';
+import { GitHubForgeReader } from './github/reader.js';
+import { LocalForgeReader } from './local/reader.js';
+import type { ForgeKind, ForgeReader } from './types.js';
+
+export const FORGE_KINDS: readonly ForgeKind[] = ['github', 'local'];
+
+export function parseForgeKind(text: string): ForgeKind {
+  const k = FORGE_KINDS.find((f) => f === text);
+  if (!k) throw new UsageError(`unknown forge "${text}"; valid forges: ${FORGE_KINDS.join(', ')}`);
+  return k;
+}
+
+export interface ForgeSettings {
+  kind: ForgeKind;
+  /** github: API base URL and token (missing token → unauthenticated, with a warning). */
+  githubApiUrl?: string;
+  githubToken?: string | undefined;
+  /** Reuse an already built client (one per process). */
+  octokit?: GitHubOctokit;
+  /** local: the directory holding the organisation's git repositories. */
+  localRoot?: string;
+  /** When given, reads go through the PostgreSQL cache. */
+  pool?: Pool;
+  cacheTtlMs?: number;
+}
+
+/** Picks and builds the forge reader named in the settings. */
+export function createForgeReader(s: ForgeSettings): ForgeReader {
+  let reader: ForgeReader;
+  if (s.kind === 'github') {
+    const octokit = s.octokit ?? createGitHubClient({ baseUrl: s.githubApiUrl ?? 'https://api.github.com', token: s.githubToken });
+    reader = new GitHubForgeReader(octokit);
+  } else {
+    if (s.localRoot === undefined) throw new UsageError('the local forge needs a directory of git repositories (--root DIR or --repo PATH)');
+    reader = new LocalForgeReader(s.localRoot);
+  }
+  // Local repositories change with every commit and cost no requests: only GitHub reads are cached.
+  return s.pool && s.kind === 'github' ? new CachedForgeReader(reader, new ForgeCache(s.pool, s.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS)) : reader;
+}

@@ -1,0 +1,70 @@
+import { CATEGORY_MULTIPLIERS, FALLBACK_SOLVABILITY, IssueCategory, MAX_CATEGORY_MULTIPLIER } from '../scoring/categories.js';
+import { COMPLEXITY_MAX, HEALTH_BLEND } from '../scoring/priority.js';
+import type { PriorityWeights } from '../scoring/schema.js';
+import { URGENCY_CONSTANTS, URGENCY_WEIGHTS } from '../scoring/urgency.js';
+import type { SqlParams } from './sql-params.js';
+
+/**
+ * The priority of computePriority (priority.ts, urgency.ts) and its compact breakdown as one
+ * PostgreSQL SELECT over open issues joined with their repositories. Every weight, multiplier
+ * and constant is a parameter taken from the same TypeScript constants as computePriority (and
+ * prioritySql); tests compare each row with both.
+ *
+ * Each term is evaluated once per row: the issue terms in an inner subquery (which parallel
+ * workers can compute below the Gather), the blended health and urgency above it, and the total
+ * as the weighted sum of those terms (so the total always equals the sum of the contributions
+ * explained). `OFFSET 0` keeps PostgreSQL from folding the subqueries together, which would
+ * evaluate every term again inside the total (measured: about 45% more CPU).
+ */
+const clamp = (x: string): string => `LEAST(GREATEST(${x}, 0), 1)`;
+
+const LABELS = IssueCategory.options.filter((c) => c !== 'other');
+for (const c of LABELS) if (!/^[a-z_]+$/.test(c)) throw new Error(`unexpected category label ${c}`);
+
+function categoryCase(col: string, p: SqlParams, table: Readonly<Record<IssueCategory, number>>): string {
+  return `(CASE ${col} ${LABELS.map((c) => `WHEN '${c}' THEN ${p.num(table[c])}`).join(' ')} ELSE ${p.num(table.other)} END)`;
+}
+
+/** Positions in the compact breakdown array (the `breakdown` column of issue_ranks). */
+export const COMPACT_FIELDS = [
+  'version', 'health', 'impact', 'solvability', 'urgency',
+  'repoHealth', 'complexity', 'category', 'age', 'engagement',
+  'weightHealth', 'weightImpact', 'weightSolvability', 'weightUrgency',
+] as const;
+export const COMPACT_VERSION = 1;
+
+/** The columns rankSelectSql yields, in order (and the columns of issue_ranks). */
+export const RANK_COLUMNS = ['issue_id', 'priority', 'breakdown', 'ranked_at'] as const;
+
+/**
+ * `SELECT issue_id, priority, breakdown, ranked_at` for the open issues matching `issueFilter`
+ * (an SQL condition over `i`, built with the same SqlParams, or `TRUE`). `breakdown` is a
+ * `double precision[]` in COMPACT_FIELDS order: every normalised term value (complexity NULL
+ * when unknown, health then being the repository's alone) and the four weights, so each
+ * contribution is value × weight; explain.ts expands it with the row's raw inputs.
+ */
+export function rankSelectSql(now: Date, weights: PriorityWeights, p: SqlParams, issueFilter = 'TRUE'): string {
+  const nowTs = p.timestamp(now);
+  const nowEpoch = `date_part('epoch', ${nowTs})`;
+  const cmax = p.num(COMPLEXITY_MAX);
+  const engagementRaw = `(GREATEST(i.comments, 0) + ${p.num(URGENCY_CONSTANTS.reactionWeight)} * GREATEST(i.reactions, 0))`;
+  const issueTerms = [
+    'i.id AS issue_id',
+    'r.repo_health',
+    'r.impact',
+    `(CASE WHEN i.complexity IS NULL THEN NULL ELSE 1 - LEAST(GREATEST(i.complexity::double precision, 0), ${cmax}) / ${cmax} END) AS complexity`,
+    `${clamp(`COALESCE(i.solvability, ${categoryCase('i.category', p, FALLBACK_SOLVABILITY)})`)} AS solvability`,
+    `(${categoryCase('i.category', p, CATEGORY_MULTIPLIERS)} / ${p.num(MAX_CATEGORY_MULTIPLIER)}) AS category`,
+    `LEAST(GREATEST((${nowEpoch} - date_part('epoch', i.created_at)) / 86400.0, 0) / ${p.num(URGENCY_CONSTANTS.ageFullDays)}, 1) AS age`,
+    `(LN(1 + ${engagementRaw}) / LN(1 + GREATEST(${engagementRaw}, ${p.num(URGENCY_CONSTANTS.engagementCap)}))) AS engagement`,
+  ];
+  const repos = `SELECT id, ${clamp('COALESCE(health, 0)')} AS repo_health, ${clamp('COALESCE(impact, 0)')} AS impact FROM repositories`;
+  const inner = `SELECT ${issueTerms.join(', ')} FROM issues i JOIN (${repos}) r ON r.id = i.repository_id WHERE i.state = 'open' AND (${issueFilter}) OFFSET 0`;
+  const health = `(CASE WHEN b.complexity IS NULL THEN b.repo_health ELSE ${clamp(`${p.num(HEALTH_BLEND.repository)} * b.repo_health + ${p.num(HEALTH_BLEND.complexity)} * b.complexity`)} END)`;
+  const urgency = clamp(`${p.num(URGENCY_WEIGHTS.category)} * b.category + ${p.num(URGENCY_WEIGHTS.age)} * b.age + ${p.num(URGENCY_WEIGHTS.engagement)} * b.engagement`);
+  const blended = `SELECT b.*, ${health} AS health, ${urgency} AS urgency FROM (${inner}) b OFFSET 0`;
+  const w = { health: p.num(weights.health), impact: p.num(weights.impact), solvability: p.num(weights.solvability), urgency: p.num(weights.urgency) };
+  const priority = `(${w.health} * t.health + ${w.impact} * t.impact + ${w.solvability} * t.solvability + ${w.urgency} * t.urgency)`;
+  const breakdown = `ARRAY[${p.num(COMPACT_VERSION)}, t.health, t.impact, t.solvability, t.urgency, t.repo_health, t.complexity, t.category, t.age, t.engagement, ${w.health}, ${w.impact}, ${w.solvability}, ${w.urgency}]`;
+  return `SELECT t.issue_id, ${priority} AS priority, ${breakdown} AS breakdown, ${nowTs} AS ranked_at FROM (${blended}) t`;
+}

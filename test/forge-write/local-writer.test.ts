@@ -1,0 +1,87 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openPullRequest } from '../../src/contribute/contribute.js';
+import { findPrRow } from '../../src/contribute/store.js';
+import { UsageError } from '../../src/errors.js';
+import { LocalForgeWriter } from '../../src/forge/local/writer.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { git } from './helpers.js';
+
+describe('local forge writer: a PR is a branch plus a stored record', () => {
+  let db: TestDatabase;
+  let root: string;
+  let repoDir: string;
+  const ref = { owner: 'local', name: 'demo' };
+
+  before(async () => {
+    db = await createTestDatabase();
+    root = await mkdtemp(path.join(tmpdir(), 'local-forge-'));
+    repoDir = path.join(root, 'demo');
+    await mkdir(path.join(repoDir, '.globallm'), { recursive: true });
+    await git(root, 'init', '--quiet', '-b', 'main', repoDir);
+    await writeFile(path.join(repoDir, 'README.md'), '# demo\n');
+    await writeFile(path.join(repoDir, 'CONTRIBUTING.md'), 'AI-assisted contributions are welcome if you disclose them.\n');
+    await writeFile(path.join(repoDir, '.globallm', 'issues.jsonl'), [
+      JSON.stringify({ number: 1, title: 'Typo in README', createdAt: '2025-01-01T00:00:00Z' }),
+      JSON.stringify({ number: 2, title: 'Taken', createdAt: '2025-01-01T00:00:00Z', assignees: ['alice'] }),
+    ].join('\n') + '\n');
+    await git(repoDir, 'add', '-A');
+    await git(repoDir, 'commit', '--quiet', '-m', 'init');
+  });
+  after(async () => {
+    await db.drop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  test('consent files are read from HEAD', async () => {
+    const w = new LocalForgeWriter({ pool: db.pool, root });
+    const snap = await w.readConsentFiles(ref);
+    assert.deepEqual(snap.files.map((f) => f.path), ['CONTRIBUTING.md']);
+    assert.equal(snap.defaultBranch, 'main');
+  });
+
+  test('openPullRequest makes a branch with one commit and a stored draft record; the working tree is untouched', async () => {
+    const w = new LocalForgeWriter({ pool: db.pool, root });
+    const r = await openPullRequest({ pool: db.pool, forge: w, caps: { maxOpenPrsPerRepo: 3, maxOpenPrsPerOwner: 5, requireOptIn: false } }, {
+      forge: 'local', repo: ref, issue: { number: 1, title: 'Typo in README' },
+      files: [{ path: 'README.md', before: '# demo\n', after: '# Demo\n' }, { path: 'docs/new.md', after: 'new\n' }],
+      summary: 'Fix the typo.', evidence: { failedBefore: [], passedAfter: [], newTests: [] },
+      disclosure: { model: 'm', inputTokens: 1, outputTokens: 1, costUsd: 0 },
+    });
+    assert.equal(r.status, 'opened');
+    const branch = 'globallm/issue-1-typo-in-readme';
+    assert.equal(await git(repoDir, 'show', `${branch}:README.md`), '# Demo');
+    assert.equal(await git(repoDir, 'show', `${branch}:docs/new.md`), 'new');
+    assert.equal(await git(repoDir, 'rev-list', '--count', `main..${branch}`), '1');
+    assert.equal(await readFile(path.join(repoDir, 'README.md'), 'utf8'), '# demo\n');
+    const row = await findPrRow(db.pool, 'local', ref, 1);
+    assert.equal(row?.state, 'draft');
+    assert.equal(row?.number, 1);
+    assert.equal(row?.branch, branch);
+    assert.match(row?.body ?? '', /Fixes #1/);
+    assert.equal(await w.countOpenPullRequestsByUs({ owner: 'local', name: 'demo' }), 1);
+    const again = await openPullRequest({ pool: db.pool, forge: w, caps: { maxOpenPrsPerRepo: 3, maxOpenPrsPerOwner: 5, requireOptIn: false } }, {
+      forge: 'local', repo: ref, issue: { number: 1, title: 'Typo in README' },
+      files: [{ path: 'README.md', before: '# demo\n', after: '# Demo\n' }, { path: 'docs/new.md', after: 'new\n' }],
+      summary: 'Fix the typo.', evidence: { failedBefore: [], passedAfter: [], newTests: [] },
+      disclosure: { model: 'm', inputTokens: 1, outputTokens: 1, costUsd: 0 },
+    });
+    assert.equal(again.status, 'unchanged');
+    assert.equal(await git(repoDir, 'rev-list', '--count', `main..${branch}`), '1');
+    const state = await w.pullRequestState(ref, 1);
+    assert.equal(state.state, 'OPEN');
+  });
+
+  test('an assigned issue is skipped; unsafe paths and branch names are refused', async () => {
+    const w = new LocalForgeWriter({ pool: db.pool, root });
+    const ex = await w.findExisting(ref, 2, 'globallm/issue-2-taken');
+    assert.deepEqual(ex.assignees, ['alice']);
+    const base = ex.upstreamBaseOid ?? '';
+    await assert.rejects(w.commitFiles(ref, 'globallm/x', { baseOid: base }, [{ path: '../escape', contents: 'x' }], 'm'), UsageError);
+    await assert.rejects(w.commitFiles(ref, '-evil', { baseOid: base }, [{ path: 'a', contents: 'x' }], 'm'), UsageError);
+    await assert.rejects(w.commitFiles(ref, 'a/../b', { baseOid: base }, [{ path: 'a', contents: 'x' }], 'm'), UsageError);
+  });
+});

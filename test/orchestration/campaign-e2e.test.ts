@@ -1,0 +1,100 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { testTemporalAddress } from '../helpers/temporal.js';
+import { startTestWorkers } from '../helpers/workers.js';
+import { createExampleRepos } from '../../src/examples/create.js';
+import { startCampaign } from '../../src/campaign/start.js';
+import { startLlmStandIn, type LlmStandIn, type ScriptRule } from '../../src/sim/llm/server.js';
+import { campaignProgressQuery } from '../../src/workflows/campaign.js';
+import { issueStatusQuery } from '../../src/workflows/shared.js';
+
+const git = promisify(execFile);
+let db: TestDatabase;
+let sim: LlmStandIn;
+let dir: string;
+let workers: Awaited<ReturnType<typeof startTestWorkers>>;
+let connection: Connection;
+let client: Client;
+
+const pick = (id: string, contains: string, path: string): ScriptRule => ({
+  id, match: { tool: 'select_files', contains }, respond: { toolUse: { name: 'select_files', input: { files: [{ path, reason: 'named in the issue' }] } } },
+});
+const fix = (id: string, contains: string, edits: unknown[]): ScriptRule => ({
+  id, match: { tool: 'propose_fix', contains }, respond: { toolUse: { name: 'propose_fix', input: { explanation: `Fix for ${id}.`, edits } } },
+});
+
+before(async () => {
+  db = await createTestDatabase();
+  dir = await mkdtemp(join(tmpdir(), 'globallm-e2e-'));
+  await createExampleRepos(join(dir, 'repos'));
+  sim = await startLlmStandIn({ script: [
+    pick('slug-files', 'slugify leaves repeated dashes', 'src/slug.js'),
+    fix('slug-fix', 'slugify leaves repeated dashes', [
+      { path: 'src/slug.js', search: ".replace(/[^a-z0-9]/g, '-');", replace: ".replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');" },
+      { path: 'test/collapse.test.js', newFile: "'use strict';\nconst { test } = require('node:test');\nconst assert = require('node:assert/strict');\nconst { slugify } = require('../src/slug.js');\n\ntest('collapses runs of separators', () => {\n  assert.equal(slugify('Hello,  World!'), 'hello-world');\n});\n" },
+    ]),
+    pick('bytes-files', 'formatBytes(1024) prints 1024 B', 'src/format.js'),
+    fix('bytes-fix', 'formatBytes(1024) prints 1024 B', [
+      { path: 'src/format.js', search: 'while (n > 1024', replace: 'while (n >= 1024' },
+      { path: 'test/exact.test.js', newFile: "'use strict';\nconst { test } = require('node:test');\nconst assert = require('node:assert/strict');\nconst { formatBytes } = require('../src/format.js');\n\ntest('exactly 1024 bytes is 1 KiB', () => {\n  assert.equal(formatBytes(1024), '1 KiB');\n});\n" },
+    ]),
+  ] });
+  workers = await startTestWorkers(db.pool, {
+    GLOBALLM_STATE_DIR: join(dir, 'state'), GLOBALLM_LOCAL_ROOT: join(dir, 'repos'), GLOBALLM_CACHE_DIR: join(dir, 'cache'),
+    OPENAI_BASE_URL: `${sim.url}/v1`, OPENAI_API_KEY: 'test', GLOBALLM_OPENAI_MODEL: 'gpt-4.1-mini',
+  });
+  connection = await Connection.connect({ address: testTemporalAddress() });
+  client = new Client({ connection });
+});
+after(async () => {
+  await workers.shutdown();
+  await connection.close();
+  await sim.close();
+  await db.drop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('a campaign on the local forge goes from discovery to validated draft PRs with evidence', async () => {
+  const started = await startCampaign(client, { id: `e2e-${Date.now()}`, forge: 'local', minStars: 0, maxRepos: 10, maxIssues: 10, analyzer: 'offline' }, { taskQueuePrefix: workers.prefix });
+  const handle = client.workflow.getHandle(started.workflowId);
+
+  // Both bugs become PRs: wait for the stored PR records.
+  let prs: Array<{ name: string; issue_number: number; state: string; branch: string; body: string }> = [];
+  for (let i = 0; i < 600 && prs.length < 2; i++) {
+    prs = (await db.pool.query<{ name: string; issue_number: number; state: string; branch: string; body: string }>(`SELECT name, issue_number, state, branch, body FROM pull_requests WHERE state IN ('draft', 'open') ORDER BY name`)).rows;
+    if (prs.length < 2) await new Promise((r) => setTimeout(r, 250));
+  }
+  const progress = await handle.query(campaignProgressQuery);
+  assert.equal(progress.repos, 2, JSON.stringify(progress));
+  assert.equal(progress.enqueued, 4, 'the four open, unclaimed issues');
+  assert.deepEqual(prs.map((p) => [p.name, p.issue_number]), [['bytefmt', 1], ['slugkit', 1]], JSON.stringify((await db.pool.query('SELECT workflow_id, result, detail FROM issue_runs')).rows));
+
+  for (const pr of prs) {
+    assert.match(pr.branch, /^globallm\/issue-1-/);
+    assert.match(pr.body, /Fixes #1/);
+    assert.match(pr.body, /AI disclosure/);
+    // The local forge's PR is a real branch whose tip holds the fix and the new test.
+    const repo = join(dir, 'repos', pr.name);
+    const files = (await git('git', ['-C', repo, 'show', '--name-only', '--format=', pr.branch])).stdout;
+    assert.match(files, pr.name === 'slugkit' ? /src\/slug\.js/ : /src\/format\.js/);
+    assert.match(files, /test\/(collapse|exact)\.test\.js/);
+  }
+  const slugBody = prs.find((p) => p.name === 'slugkit')?.body ?? '';
+  assert.match(slugBody, /collapses runs of separators/, 'the new test is named in the evidence');
+
+  // The claims are held: each issue workflow waits in its follow-up stage.
+  const status = await client.workflow.getHandle('issue/local/slugkit/1').query(issueStatusQuery);
+  assert.equal(status.stage, 'follow_up');
+  const skipped = await db.pool.query<{ number: number; skip_reason: string }>(`SELECT i.number, i.skip_reason FROM issues i JOIN repositories r ON r.id = i.repository_id WHERE r.name = 'slugkit' AND i.state = 'skipped' ORDER BY i.number`);
+  assert.deepEqual(skipped.rows.map((r) => r.number), [3, 4], 'the assigned issue and the one with an open linked PR are skipped');
+  for (const id of ['issue/local/slugkit/1', 'issue/local/bytefmt/1', 'repo/local/slugkit', 'repo/local/bytefmt', started.workflowId]) {
+    await client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
+  }
+});
