@@ -23,7 +23,8 @@ export function createOrchestrationActivities(deps: OrchestrationDeps) {
          ON CONFLICT (workflow_id) DO UPDATE SET run_id = EXCLUDED.run_id, result = EXCLUDED.result, detail = EXCLUDED.detail, finished_at = now()`,
         [input.workflowId, input.runId, input.ref.owner, input.ref.repo, input.ref.number, input.campaign ?? null, input.result, JSON.stringify(input.detail)],
       );
-      const state = input.result === 'failed' ? 'failed' : input.result === 'skipped' ? 'skipped' : 'done';
+      // No fix yet (no model, nothing passed) leaves the issue open and ranked for a later attempt.
+      const state = { failed: 'failed', skipped: 'skipped', no_fix: 'open', pr_opened: 'done', dry_run: 'done' }[input.result];
       await deps.pool.query(
         `UPDATE issues i SET state = $5 FROM repositories r
           WHERE r.id = i.repository_id AND r.forge = $1 AND r.owner = $2 AND r.name = $3 AND i.number = $4`,

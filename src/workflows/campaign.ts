@@ -68,7 +68,9 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignPr
   const self = workflowInfo().workflowId;
   for (const repo of selected) {
     const issues = repo.issues.map((number, i) => ({
-      number, priority: repo.priorities[i] ?? 0, campaign: input.id, dryRun: input.dryRun, campaignWorkflowId: self,
+      number, priority: repo.priorities[i] ?? 0, campaign: input.id, dryRun: input.dryRun,
+      // Issues report back only to a campaign that waits for them.
+      ...(input.waitForIssues ? { campaignWorkflowId: self } : {}),
     }));
     await core.enqueueRepoIssues({ repo, issues });
     progress.enqueued += issues.length;

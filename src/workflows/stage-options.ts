@@ -10,10 +10,10 @@ export function stageOptions(prefix: string) {
     initialInterval: '1s', backoffCoefficient: 2, maximumInterval, maximumAttempts, nonRetryableErrorTypes: NON_RETRYABLE,
   });
   return {
-    analyze: { taskQueue: queue('llm'), startToCloseTimeout: '5m', heartbeatTimeout: '30s', retry: retry(5, '1m') },
+    analyze: { taskQueue: queue('llm'), startToCloseTimeout: '5m', heartbeatTimeout: '20s', retry: retry(5, '1m') },
     consent: { taskQueue: queue('github'), startToCloseTimeout: '2m', retry: retry(10, '10m') },
-    generate: { taskQueue: queue('llm'), startToCloseTimeout: '30m', heartbeatTimeout: '1m', retry: retry(3, '5m') },
-    validate: { taskQueue: queue('sandbox'), startToCloseTimeout: '60m', heartbeatTimeout: '30s', retry: retry(2, '1m') },
+    generate: { taskQueue: queue('llm'), startToCloseTimeout: '30m', heartbeatTimeout: '20s', retry: retry(3, '5m') },
+    validate: { taskQueue: queue('sandbox'), startToCloseTimeout: '60m', heartbeatTimeout: '20s', retry: retry(2, '1m') },
     openPr: { taskQueue: queue('github'), startToCloseTimeout: '10m', heartbeatTimeout: '30s', retry: retry(10, '15m') },
     followUp: { taskQueue: queue('github'), startToCloseTimeout: '2m', retry: retry(5, '10m') },
     record: { taskQueue: queue('core'), startToCloseTimeout: '30s', retry: retry(20, '30s') },

