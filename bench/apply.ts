@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { applySearchReplace } from '../src/fix/edits/apply.js';
 import { leadingWhitespace, splitFile } from '../src/fix/edits/lines.js';
+import { seededRandom } from '../src/util/seeded-random.js';
 
 type Perturbation = 'none' | 'indent' | 'trailing_spaces' | 'crlf_search' | 'crlf_file' | 'drift' | 'indent_drift';
 type Negative = 'absent' | 'two_drifted' | 'duplicate' | 'duplicate_indent';
@@ -18,17 +19,6 @@ interface Case {
   marker: string;
   /** Ground truth for applicable cases: the block's lines [start, end), its first non-blank line and that line's indentation in the file. */
   truth?: { start: number; end: number; anchor: number; indent: string };
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function listSources(root: string, out: string[]): void {
@@ -69,7 +59,7 @@ function main(args: string[]): { seed: number; files: number } {
 
 export default function (args: string[]): Promise<void> {
   const { seed, files: fileCount } = main(args);
-  const rand = mulberry32(seed);
+  const rand = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
   const all: string[] = [];
   listSources('node_modules', all);

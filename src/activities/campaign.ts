@@ -6,7 +6,7 @@ import { parseDiscoveryQuery } from '../discovery/domains.js';
 import { runDiscovery, type DiscoveryCheckpoint } from '../discovery/run.js';
 import { runIntake, type IntakeCheckpoint } from '../intake/run.js';
 import { rerankOpenIssues } from '../prioritize/rerank.js';
-import { toActivityFailure } from './contribute.js';
+import { classified } from './errors.js';
 
 export interface CampaignDeps {
   pool: Pool;
@@ -14,13 +14,7 @@ export interface CampaignDeps {
   now?: () => Date;
 }
 
-async function guarded<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw toActivityFailure(err);
-  }
-}
+const guarded = classified;
 
 function checkpoint<T>(): T | undefined {
   return activityInfo().heartbeatDetails as T | undefined;

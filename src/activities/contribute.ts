@@ -4,7 +4,6 @@
  * other non-retryable errors are final; RateLimited asks for a retry after its wait.
  */
 import { cancellationSignal, heartbeat } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { checkConsent, type ConsentOutcome } from '../contribute/check-consent.js';
@@ -13,7 +12,8 @@ import { IssueCategory } from '../contribute/consent/schema.js';
 import { openPullRequest, type OpenResult } from '../contribute/contribute.js';
 import { followUp, type FollowUpResult } from '../contribute/follow-up.js';
 import { findPrRow } from '../contribute/store.js';
-import { GlobaLLMError, NotFound, RateLimited, UsageError } from '../errors.js';
+import { classified, toApplicationFailure } from './errors.js';
+import { NotFound, UsageError } from '../errors.js';
 import { RepoRefSchema } from '../forge/types.js';
 import type { ForgeWriter } from '../forge/writer.js';
 
@@ -30,25 +30,9 @@ export interface ContributeActivityDeps {
 const ConsentInput = z.object({ repo: RepoRefSchema, issueNumber: z.number().int().positive().optional(), category: IssueCategory.optional() });
 const FollowUpInput = z.object({ forge: z.enum(['github', 'local']), repo: RepoRefSchema, issueNumber: z.number().int().positive() });
 
-/** A named error as a Temporal failure: retryable or not, with the wait a rate limit asks for. */
-export function toActivityFailure(err: unknown): unknown {
-  if (err instanceof ApplicationFailure || !(err instanceof GlobaLLMError)) return err;
-  return ApplicationFailure.create({
-    message: err.message,
-    type: err.name,
-    nonRetryable: !err.retryable,
-    ...(err instanceof RateLimited ? { nextRetryDelay: Math.max(1000, err.retryAfterMs) } : {}),
-    cause: err,
-  });
-}
-
-async function guarded<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw toActivityFailure(err);
-  }
-}
+/** The contribute activities' failures go through the one classifier. */
+export const toActivityFailure = toApplicationFailure;
+const guarded = classified;
 
 function parse<T>(schema: z.ZodType<T>, raw: unknown, what: string): T {
   const r = schema.safeParse(raw);

@@ -7,6 +7,7 @@ import { runFixPipeline, type FixOptions } from '../fix/pipeline.js';
 import { FixCheckpoint, type FixResult } from '../fix/schema.js';
 import type { LlmProvider } from '../llm/types.js';
 import { logger } from '../log.js';
+import { toApplicationFailure } from './errors.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 
 const log = logger.child({ component: 'fix-activity' });
@@ -37,13 +38,6 @@ export interface FixActivityDeps {
   heartbeatMs?: number;
 }
 
-/** A named error as a Temporal failure: the error's own retry decision, its class name as the type. */
-function toFailure(err: unknown): unknown {
-  if (err instanceof GlobaLLMError) {
-    return ApplicationFailure.create({ message: err.message, type: err.name, nonRetryable: !err.retryable, cause: err });
-  }
-  return err;
-}
 
 export function createFixActivities(deps: FixActivityDeps) {
   return {
@@ -80,7 +74,7 @@ export function createFixActivities(deps: FixActivityDeps) {
           },
         });
       } catch (err) {
-        if (err instanceof UsageError || err instanceof GlobaLLMError) throw toFailure(err);
+        if (err instanceof UsageError || err instanceof GlobaLLMError) throw toApplicationFailure(err, 'other');
         throw err;
       } finally {
         clearInterval(timer);

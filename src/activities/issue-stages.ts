@@ -8,7 +8,7 @@ import { parsePatch } from 'diff';
 import type { IssueStageActivities, ConsentResult, GenerateFixResult, ValidateFixResult, OpenPullRequestResult, FollowUpResult } from './contracts.js';
 import type { IssueRef } from '../workflows/shared.js';
 import { createFixActivities, NO_MODEL_MESSAGE, type FixActivityDeps } from './fix.js';
-import { toActivityFailure } from './contribute.js';
+import { classified } from './errors.js';
 import { checkConsent } from '../contribute/check-consent.js';
 import { openPullRequest } from '../contribute/contribute.js';
 import { followUp } from '../contribute/follow-up.js';
@@ -36,13 +36,7 @@ export interface IssueStageDeps {
 
 interface StoredFile { path: string; before?: string; after: string | null }
 
-async function guarded<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw toActivityFailure(err);
-  }
-}
+const guarded = classified;
 
 /** The chosen diff applied with real git to a scratch worktree of the mirror: each file before and after. */
 async function filesOfDiff(mirror: string, commit: string, diff: string): Promise<StoredFile[]> {

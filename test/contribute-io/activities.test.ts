@@ -19,7 +19,8 @@ describe('contribute activities: failures Temporal understands', () => {
     const down = toActivityFailure(new Unavailable('502'));
     assert.ok(down instanceof ApplicationFailure && !down.nonRetryable && down.nextRetryDelay === undefined);
     const plain = new Error('unknown');
-    assert.equal(toActivityFailure(plain), plain, 'unknown errors are left to the default retry policy');
+    const wrapped = toActivityFailure(plain);
+    assert.ok(wrapped instanceof ApplicationFailure && !wrapped.nonRetryable && wrapped.message === 'unknown', 'unknown errors stay retryable under the stage policy');
   });
 
   test('bad activity input is a non-retryable usage failure', async () => {

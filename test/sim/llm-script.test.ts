@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
 import { UsageError } from '../../src/errors.js';
 import { ScriptBook } from '../../src/sim/llm/script.js';
-import { seededRandom } from '../../src/sim/llm/prng.js';
+import { seededRandom } from '../../src/util/seeded-random.js';
 import { AnthropicPromptCache, OpenAiPromptCache } from '../../src/sim/llm/prompt-cache.js';
 import { applyStopSequences, malformedInput, truncateInput } from '../../src/sim/llm/shape.js';
 import { startLlmStandIn } from '../../src/sim/llm/server.js';

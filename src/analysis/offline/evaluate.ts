@@ -1,9 +1,10 @@
+import { seededRandom } from '../../util/seeded-random.js';
 /** Evaluation helpers: stratified folds and per-class / macro F1. Pure and deterministic. */
 
 /** Assigns each item a fold 0..k-1 so every label is spread evenly over folds (seeded shuffle within a label). */
 export function stratifiedFolds<L extends string>(labels: readonly L[], k: number, seed = 1): number[] {
   if (!Number.isInteger(k) || k < 2) throw new RangeError('k must be an integer ≥ 2');
-  const rand = mulberry32(seed);
+  const rand = seededRandom(seed);
   const byLabel = new Map<L, number[]>();
   labels.forEach((l, i) => { const list = byLabel.get(l) ?? []; list.push(i); byLabel.set(l, list); });
   const folds = new Array<number>(labels.length).fill(0);
@@ -46,15 +47,4 @@ export function f1Report<L extends string>(classes: readonly L[], truth: readonl
   }
   const macroF1 = classes.reduce((s, c) => s + perClass[c].f1, 0) / classes.length;
   return { perClass, macroF1, accuracy: truth.length ? correct / truth.length : 0 };
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

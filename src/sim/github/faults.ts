@@ -1,17 +1,7 @@
 /** Deterministic fault injection: the same seed and request sequence give the same faults. */
 import type { FaultKind, FaultPlan } from './schema.js';
+import { seededRandom } from '../../util/seeded-random.js';
 
-/** mulberry32: small, fast, seedable. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class FaultInjector {
   private readonly rand: () => number;
@@ -19,7 +9,7 @@ export class FaultInjector {
   readonly log: (FaultKind | null)[] = [];
 
   constructor(readonly plan: FaultPlan | undefined) {
-    this.rand = prng(plan?.seed ?? 0);
+    this.rand = seededRandom(plan?.seed ?? 0);
   }
 
   next(): FaultKind | null {

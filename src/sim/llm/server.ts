@@ -15,7 +15,7 @@ import { outcome, type Outcome, type ProviderContext } from './context.js';
 import { BodyTooLarge, headerValue, readBody, sendJson } from './http.js';
 import { anthropicModelList, DEFAULT_MODELS, openAiModelList } from './models.js';
 import { checkAuth, handleChatCompletions, openAiError } from './openai.js';
-import { seededRandom } from './prng.js';
+import { seededRandom } from '../../util/seeded-random.js';
 import { AnthropicPromptCache, OpenAiPromptCache } from './prompt-cache.js';
 import { ScriptBook } from './script.js';
 import type { CallRecord, FaultRate, Provider, RespondFn, ScriptRule, StaticRespond, Usage } from './schema.js';

@@ -4,7 +4,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { prng } from '../github/faults.js';
+import { seededRandom } from '../../util/seeded-random.js';
 import { buildBareRepo, resolveRef, updateRef, writeCommit, type FixtureCommit, type GitAuthor } from '../github/gitops.js';
 import { createPull } from '../github/pulls.js';
 import type { World } from '../github/world.js';
@@ -139,7 +139,7 @@ const TOPICS = ['cli', 'web', 'parser', 'cache', 'testing', 'http', 'database', 
  * so history, trees and clones still work for them.
  */
 export async function generateSyntheticRepos(world: World, n: number, seed = 1): Promise<string[]> {
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   const shared = path.join(world.gitRoot, '_shared', 'synthetic.git');
   await mkdir(path.dirname(shared), { recursive: true });
   if (!(await resolveRef(shared, 'refs/heads/main').catch(() => null))) {
