@@ -11,7 +11,8 @@ import { testTemporalAddress } from '../helpers/temporal.js';
 import { startTestWorkers } from '../helpers/workers.js';
 import { createExampleRepos } from '../../src/examples/create.js';
 import { startCampaign } from '../../src/campaign/start.js';
-import { startLlmStandIn, type LlmStandIn, type ScriptRule } from '../../src/sim/llm/server.js';
+import { startLlmStandIn, type LlmStandIn } from '../../src/sim/llm/server.js';
+import { exampleScript } from './example-script.js';
 import { campaignProgressQuery } from '../../src/workflows/campaign.js';
 import { issueStatusQuery } from '../../src/workflows/shared.js';
 
@@ -23,29 +24,11 @@ let workers: Awaited<ReturnType<typeof startTestWorkers>>;
 let connection: Connection;
 let client: Client;
 
-const pick = (id: string, contains: string, path: string): ScriptRule => ({
-  id, match: { tool: 'select_files', contains }, respond: { toolUse: { name: 'select_files', input: { files: [{ path, reason: 'named in the issue' }] } } },
-});
-const fix = (id: string, contains: string, edits: unknown[]): ScriptRule => ({
-  id, match: { tool: 'propose_fix', contains }, respond: { toolUse: { name: 'propose_fix', input: { explanation: `Fix for ${id}.`, edits } } },
-});
-
 before(async () => {
   db = await createTestDatabase();
   dir = await mkdtemp(join(tmpdir(), 'globallm-e2e-'));
   await createExampleRepos(join(dir, 'repos'));
-  sim = await startLlmStandIn({ script: [
-    pick('slug-files', 'slugify leaves repeated dashes', 'src/slug.js'),
-    fix('slug-fix', 'slugify leaves repeated dashes', [
-      { path: 'src/slug.js', search: ".replace(/[^a-z0-9]/g, '-');", replace: ".replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');" },
-      { path: 'test/collapse.test.js', newFile: "'use strict';\nconst { test } = require('node:test');\nconst assert = require('node:assert/strict');\nconst { slugify } = require('../src/slug.js');\n\ntest('collapses runs of separators', () => {\n  assert.equal(slugify('Hello,  World!'), 'hello-world');\n});\n" },
-    ]),
-    pick('bytes-files', 'formatBytes(1024) prints 1024 B', 'src/format.js'),
-    fix('bytes-fix', 'formatBytes(1024) prints 1024 B', [
-      { path: 'src/format.js', search: 'while (n > 1024', replace: 'while (n >= 1024' },
-      { path: 'test/exact.test.js', newFile: "'use strict';\nconst { test } = require('node:test');\nconst assert = require('node:assert/strict');\nconst { formatBytes } = require('../src/format.js');\n\ntest('exactly 1024 bytes is 1 KiB', () => {\n  assert.equal(formatBytes(1024), '1 KiB');\n});\n" },
-    ]),
-  ] });
+  sim = await startLlmStandIn({ script: exampleScript() });
   workers = await startTestWorkers(db.pool, {
     GLOBALLM_STATE_DIR: join(dir, 'state'), GLOBALLM_LOCAL_ROOT: join(dir, 'repos'), GLOBALLM_CACHE_DIR: join(dir, 'cache'),
     OPENAI_BASE_URL: `${sim.url}/v1`, OPENAI_API_KEY: 'test', GLOBALLM_OPENAI_MODEL: 'gpt-4.1-mini',

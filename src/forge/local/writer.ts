@@ -36,6 +36,8 @@ function gitWith(cwd: string, args: readonly string[], opts: { input?: Buffer; e
       cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
       env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/nonexistent', GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0', LANG: 'C', ...opts.env },
     }, (err, stdout, stderr) => (err ? reject(new Error(`git ${args[0] ?? ''} failed: ${stderr.trim().split('\n')[0] ?? err.message}`)) : resolve(stdout)));
+    // git may exit before reading stdin (commands that take none): that EPIPE is not an error of ours.
+    child.stdin?.on('error', () => {});
     child.stdin?.end(opts.input ?? Buffer.alloc(0));
   });
 }

@@ -250,6 +250,8 @@ export async function startGitHubStandIn(options: StandInOptions & { clock?: Clo
   };
 
   const server = createServer((req, res) => {
+    req.on('error', () => {});
+    res.on('error', () => {});
     const url = new URL(req.url ?? '/', base || 'http://127.0.0.1');
     const g = parseGitPath(url.pathname);
     const work = async (): Promise<void> => {

@@ -146,6 +146,9 @@ export async function startLlmStandIn(options: LlmStandInOptions = {}): Promise<
   };
 
   const server: Server = createServer((req, res) => {
+    // A client that gave up (timeout, cancelled activity) is not the stand-in's failure.
+    req.on('error', () => {});
+    res.on('error', () => {});
     if (closing) {
       res.destroy();
       return;
@@ -155,6 +158,7 @@ export async function startLlmStandIn(options: LlmStandInOptions = {}): Promise<
       res.destroy();
     });
   });
+  server.on('clientError', (_err, socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {

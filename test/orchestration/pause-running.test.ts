@@ -1,0 +1,83 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { testTemporalAddress } from '../helpers/temporal.js';
+import { startTestWorkers } from '../helpers/workers.js';
+import { createExampleRepos } from '../../src/examples/create.js';
+import { startCampaign } from '../../src/campaign/start.js';
+import { startLlmStandIn, type LlmStandIn } from '../../src/sim/llm/server.js';
+import { issueStatusQuery, pauseSignal, repoStatusQuery, resumeSignal } from '../../src/workflows/shared.js';
+import { exampleScript } from './example-script.js';
+
+let db: TestDatabase;
+let sim: LlmStandIn;
+let dir: string;
+let workers: Awaited<ReturnType<typeof startTestWorkers>>;
+let connection: Connection;
+let client: Client;
+
+before(async () => {
+  db = await createTestDatabase();
+  dir = await mkdtemp(join(tmpdir(), 'globallm-pause-'));
+  await createExampleRepos(join(dir, 'repos'));
+  // slugkit's model call is slow, so the pause lands while its generate stage is running.
+  sim = await startLlmStandIn({ script: [
+    { id: 'slow-slug-files', match: { tool: 'select_files', contains: 'slugify leaves repeated dashes' }, times: 1, respond: { fault: 'slow', delayMs: 3000, then: { toolUse: { name: 'select_files', input: { files: [{ path: 'src/slug.js', reason: 'named in the issue' }] } } } } },
+    ...exampleScript(),
+  ] });
+  workers = await startTestWorkers(db.pool, {
+    GLOBALLM_STATE_DIR: join(dir, 'state'), GLOBALLM_LOCAL_ROOT: join(dir, 'repos'), GLOBALLM_CACHE_DIR: join(dir, 'cache'),
+    OPENAI_BASE_URL: `${sim.url}/v1`, OPENAI_API_KEY: 'test', GLOBALLM_OPENAI_MODEL: 'gpt-4.1-mini',
+  });
+  connection = await Connection.connect({ address: testTemporalAddress() });
+  client = new Client({ connection });
+});
+after(async () => {
+  await workers.shutdown();
+  await connection.close();
+  await sim.close();
+  await db.drop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const prRows = async (name: string): Promise<number> =>
+  (await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pull_requests WHERE name = $1 AND state IN ('draft', 'open')`, [name])).rows[0]?.n ?? 0;
+
+async function until(fn: () => Promise<boolean> | boolean, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await fn())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('pausing a repository holds its running issue at the next stage boundary; resume lets it finish', async () => {
+  const started = await startCampaign(client, { id: `pause-${Date.now()}`, forge: 'local', minStars: 0, maxRepos: 10, maxIssues: 10, analyzer: 'offline' }, { taskQueuePrefix: workers.prefix });
+  await until(() => sim.calls.some((c) => c.ruleId === 'slow-slug-files'), 'the slow model call for slugkit');
+  const repo = client.workflow.getHandle('repo/local/slugkit');
+  await repo.signal(pauseSignal, { reason: 'maintainer asked to wait' });
+
+  const issue = client.workflow.getHandle('issue/local/slugkit/1');
+  await until(async () => (await issue.query(issueStatusQuery)).paused, 'the running issue to hear the pause');
+  // The generate stage finishes (the model answers after 3 s), then the issue holds before validate.
+  await until(() => sim.calls.filter((c) => c.ruleId === 'slug-fix').length === 1, 'the fix to be generated');
+  await new Promise((r) => setTimeout(r, 3000));
+  const held = await issue.query(issueStatusQuery);
+  assert.equal(held.paused, true);
+  assert.equal(held.stage, 'generate', 'held at the boundary after generate');
+  assert.equal(await prRows('slugkit'), 0, 'no PR while paused');
+  assert.equal((await repo.query(repoStatusQuery)).paused, true);
+  // The other repository was not paused and carries on.
+  await until(async () => (await prRows('bytefmt')) === 1, 'bytefmt PR');
+
+  await repo.signal(resumeSignal, { reason: 'go ahead' });
+  await until(async () => (await prRows('slugkit')) === 1, 'slugkit PR after resume');
+  assert.equal((await issue.query(issueStatusQuery)).stage, 'follow_up');
+  for (const id of ['issue/local/slugkit/1', 'issue/local/bytefmt/1', 'repo/local/slugkit', 'repo/local/bytefmt', started.workflowId]) {
+    await client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
+  }
+});
