@@ -14,7 +14,6 @@ export interface CampaignDeps {
   now?: () => Date;
 }
 
-const guarded = classified;
 
 function checkpoint<T>(): T | undefined {
   return activityInfo().heartbeatDetails as T | undefined;
@@ -24,7 +23,7 @@ function checkpoint<T>(): T | undefined {
 export function createCampaignActivities(deps: CampaignDeps): Pick<CampaignActivities, 'campaignDiscover' | 'campaignIntake' | 'campaignRerank'> {
   const now = deps.now ?? (() => new Date());
   return {
-    campaignDiscover: (opts: CampaignOptionsData) => guarded(async () => {
+    campaignDiscover: (opts: CampaignOptionsData) => classified(async () => {
       const query = parseDiscoveryQuery({ domain: opts.domain, minStars: opts.minStars, ...(opts.language ? { language: opts.language } : {}) });
       const from = checkpoint<DiscoveryCheckpoint>();
       const summary = await runDiscovery({ pool: deps.pool, forge: deps.readerFor(opts.forge) }, {
@@ -41,7 +40,7 @@ export function createCampaignActivities(deps: CampaignDeps): Pick<CampaignActiv
       return { repos, discovered: summary.analyzed, rejected: summary.rejected };
     }),
 
-    campaignIntake: ({ repos }) => guarded(async () => {
+    campaignIntake: ({ repos }) => classified(async () => {
       if (repos.length === 0) return { issues: 0, skipped: 0 };
       const from = checkpoint<IntakeCheckpoint>();
       const kind = (repos[0] as CampaignRepo).forge;
@@ -52,7 +51,7 @@ export function createCampaignActivities(deps: CampaignDeps): Pick<CampaignActiv
       return { issues: summary.open, skipped: summary.skipped };
     }),
 
-    campaignRerank: () => guarded(async () => {
+    campaignRerank: () => classified(async () => {
       const result = await rerankOpenIssues(deps.pool, { now: now() });
       return { ranked: result.updated };
     }),

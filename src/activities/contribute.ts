@@ -32,7 +32,6 @@ const FollowUpInput = z.object({ forge: z.enum(['github', 'local']), repo: RepoR
 
 /** The contribute activities' failures go through the one classifier. */
 export const toActivityFailure = toApplicationFailure;
-const guarded = classified;
 
 function parse<T>(schema: z.ZodType<T>, raw: unknown, what: string): T {
   const r = schema.safeParse(raw);
@@ -43,7 +42,7 @@ function parse<T>(schema: z.ZodType<T>, raw: unknown, what: string): T {
 export function createContributeActivities(deps: ContributeActivityDeps) {
   return {
     async checkConsent(input: z.input<typeof ConsentInput>): Promise<ConsentOutcome> {
-      return guarded(async () => {
+      return classified(async () => {
         const i = parse(ConsentInput, input, 'checkConsent');
         return checkConsent(deps, i.repo, { ...(i.issueNumber ? { number: i.issueNumber } : {}), ...(i.category ? { category: i.category } : {}) });
       });
@@ -51,7 +50,7 @@ export function createContributeActivities(deps: ContributeActivityDeps) {
 
     /** Idempotent: a retry finds the row, branch and PR of the earlier attempt and updates them. */
     async openPullRequest(input: unknown): Promise<Omit<OpenResult, 'row'> & { rowId?: string }> {
-      return guarded(async () => {
+      return classified(async () => {
         // The request is validated by the pipeline (zod); its key defaults to forge:owner/name#issue.
         const result = await openPullRequest(deps, input as Parameters<typeof openPullRequest>[1], {
           wait: { ...deps.forkWait, onPoll: (p) => heartbeat({ stage: 'fork', ...p }), signal: cancellationSignal() },
@@ -65,7 +64,7 @@ export function createContributeActivities(deps: ContributeActivityDeps) {
     },
 
     async followUpPullRequest(input: z.input<typeof FollowUpInput>): Promise<FollowUpResult> {
-      return guarded(async () => {
+      return classified(async () => {
         const i = parse(FollowUpInput, input, 'followUpPullRequest');
         const row = await findPrRow(deps.pool, i.forge, i.repo, i.issueNumber);
         if (!row) throw new NotFound(`no pull request recorded for ${i.repo.owner}/${i.repo.name}#${i.issueNumber}`);

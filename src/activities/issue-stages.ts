@@ -36,7 +36,6 @@ export interface IssueStageDeps {
 
 interface StoredFile { path: string; before?: string; after: string | null }
 
-const guarded = classified;
 
 /** The chosen diff applied with real git to a scratch worktree of the mirror: each file before and after. */
 async function filesOfDiff(mirror: string, commit: string, diff: string): Promise<StoredFile[]> {
@@ -85,7 +84,7 @@ async function loadFix(pool: Pool, fixId: string): Promise<{ result: FixResult; 
 export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStageActivities, 'analyzeIssue' | 'recordIssueRun'> {
   const fix = createFixActivities(deps.fix);
   return {
-    checkConsent: (ref) => guarded(async (): Promise<ConsentResult> => {
+    checkConsent: (ref) => classified(async (): Promise<ConsentResult> => {
       const outcome = await checkConsent({ pool: deps.pool, forge: deps.writerFor(ref.forge), caps: deps.caps }, { owner: ref.owner, name: ref.repo }, { number: ref.number });
       if (outcome.decision.allowed) return { allowed: true };
       return { allowed: false, reason: `${outcome.decision.reason}: ${outcome.decision.detail}`, ...(outcome.quote ? { quote: outcome.quote } : {}) };
@@ -97,14 +96,14 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
       if (!issue) throw ApplicationFailure.nonRetryable(`issue ${ref.owner}/${ref.repo}#${ref.number} is not in the database`, 'NotFound');
       const repo = `${ref.owner}/${ref.repo}`;
       const source = deps.sourceFor(ref);
-      const baseBranch = issue.defaultBranch ?? await guarded(() => defaultBranchOf(source));
+      const baseBranch = issue.defaultBranch ?? await classified(() => defaultBranchOf(source));
       const result = await fix.fixIssue({
         repo, issue: { number: ref.number, title: issue.title, body: issue.body },
         ...source, baseBranch, candidates,
         ...(issue.language ? { language: issue.language } : {}),
       });
       if (!result.chosen) return { fixId: null, candidates: result.candidates.length, reason: 'no candidate applied cleanly and passed the change guard' };
-      const files = await guarded(() => filesOfDiff(mirrorPath(deps.fix.cacheDir, repo), result.commit, result.chosen?.diff ?? ''));
+      const files = await classified(() => filesOfDiff(mirrorPath(deps.fix.cacheDir, repo), result.commit, result.chosen?.diff ?? ''));
       const id = randomUUID();
       await deps.pool.query(
         'INSERT INTO fix_results (id, forge, owner, name, issue_number, status, result, files) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
@@ -114,7 +113,7 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
     },
 
     /** The evidence gate: the chosen candidate passed in the sandbox, broke nothing, and its new test reproduced the bug. */
-    validateFix: ({ fixId }) => guarded(async (): Promise<ValidateFixResult> => {
+    validateFix: ({ fixId }) => classified(async (): Promise<ValidateFixResult> => {
       const { result } = await loadFix(deps.pool, fixId);
       const chosen = result.chosen;
       if (!chosen) return { verdict: 'error', summary: 'no candidate was chosen' };
@@ -124,7 +123,7 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
       return { verdict: 'pass', summary: `fixed ${ev.fixed.length} test(s), ${ev.newTests.length} new, nothing broken` };
     }),
 
-    openPullRequest: ({ ref, fixId, dryRun }) => guarded(async (): Promise<OpenPullRequestResult> => {
+    openPullRequest: ({ ref, fixId, dryRun }) => classified(async (): Promise<OpenPullRequestResult> => {
       const { result, files } = await loadFix(deps.pool, fixId);
       const chosen = result.chosen;
       if (!chosen) throw new NotFound(`fix ${fixId} has no chosen candidate`);
@@ -145,7 +144,7 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
       }
     }),
 
-    followUpPullRequest: ({ ref }) => guarded(async (): Promise<FollowUpResult> => {
+    followUpPullRequest: ({ ref }) => classified(async (): Promise<FollowUpResult> => {
       const forge = deps.writerFor(ref.forge);
       const row = await findPrRow(deps.pool, ref.forge, { owner: ref.owner, name: ref.repo }, ref.number);
       if (!row) return { state: 'gone', done: true };

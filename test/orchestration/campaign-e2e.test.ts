@@ -1,48 +1,26 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { testTemporalAddress } from '../helpers/temporal.js';
-import { startTestWorkers } from '../helpers/workers.js';
-import { createExampleRepos } from '../../src/examples/create.js';
 import { startCampaign } from '../../src/campaign/start.js';
-import { startLlmStandIn, type LlmStandIn } from '../../src/sim/llm/server.js';
+import { startExampleWorld, type ExampleWorld } from './example-world.js';
 import { exampleScript } from './example-script.js';
 import { campaignProgressQuery } from '../../src/workflows/campaign.js';
 import { issueStatusQuery } from '../../src/workflows/shared.js';
 
 const git = promisify(execFile);
-let db: TestDatabase;
-let sim: LlmStandIn;
+let world: ExampleWorld;
+let db: ExampleWorld['db'];
 let dir: string;
-let workers: Awaited<ReturnType<typeof startTestWorkers>>;
-let connection: Connection;
-let client: Client;
+let workers: ExampleWorld['workers'];
+let client: ExampleWorld['client'];
 
 before(async () => {
-  db = await createTestDatabase();
-  dir = await mkdtemp(join(tmpdir(), 'globallm-e2e-'));
-  await createExampleRepos(join(dir, 'repos'));
-  sim = await startLlmStandIn({ script: exampleScript() });
-  workers = await startTestWorkers(db.pool, {
-    GLOBALLM_STATE_DIR: join(dir, 'state'), GLOBALLM_LOCAL_ROOT: join(dir, 'repos'), GLOBALLM_CACHE_DIR: join(dir, 'cache'),
-    OPENAI_BASE_URL: `${sim.url}/v1`, OPENAI_API_KEY: 'test', GLOBALLM_OPENAI_MODEL: 'gpt-4.1-mini',
-  });
-  connection = await Connection.connect({ address: testTemporalAddress() });
-  client = new Client({ connection });
+  world = await startExampleWorld(exampleScript());
+  ({ db, dir, workers, client } = world);
 });
-after(async () => {
-  await workers.shutdown();
-  await connection.close();
-  await sim.close();
-  await db.drop();
-  await rm(dir, { recursive: true, force: true });
-});
+after(() => world.close());
 
 test('a campaign on the local forge goes from discovery to validated draft PRs with evidence', async () => {
   const started = await startCampaign(client, { id: `e2e-${Date.now()}`, forge: 'local', minStars: 0, maxRepos: 10, maxIssues: 10, analyzer: 'offline' }, { taskQueuePrefix: workers.prefix });

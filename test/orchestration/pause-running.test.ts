@@ -1,48 +1,25 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { testTemporalAddress } from '../helpers/temporal.js';
-import { startTestWorkers } from '../helpers/workers.js';
-import { createExampleRepos } from '../../src/examples/create.js';
 import { startCampaign } from '../../src/campaign/start.js';
-import { startLlmStandIn, type LlmStandIn } from '../../src/sim/llm/server.js';
+import { startExampleWorld, type ExampleWorld } from './example-world.js';
 import { issueStatusQuery, pauseSignal, repoStatusQuery, resumeSignal } from '../../src/workflows/shared.js';
 import { exampleScript } from './example-script.js';
 
-let db: TestDatabase;
-let sim: LlmStandIn;
-let dir: string;
-let workers: Awaited<ReturnType<typeof startTestWorkers>>;
-let connection: Connection;
-let client: Client;
+let world: ExampleWorld;
+let db: ExampleWorld['db'];
+let sim: ExampleWorld['sim'];
+let workers: ExampleWorld['workers'];
+let client: ExampleWorld['client'];
 
 before(async () => {
-  db = await createTestDatabase();
-  dir = await mkdtemp(join(tmpdir(), 'globallm-pause-'));
-  await createExampleRepos(join(dir, 'repos'));
   // slugkit's model call is slow, so the pause lands while its generate stage is running.
-  sim = await startLlmStandIn({ script: [
+  world = await startExampleWorld([
     { id: 'slow-slug-files', match: { tool: 'select_files', contains: 'slugify leaves repeated dashes' }, times: 1, respond: { fault: 'slow', delayMs: 3000, then: { toolUse: { name: 'select_files', input: { files: [{ path: 'src/slug.js', reason: 'named in the issue' }] } } } } },
     ...exampleScript(),
-  ] });
-  workers = await startTestWorkers(db.pool, {
-    GLOBALLM_STATE_DIR: join(dir, 'state'), GLOBALLM_LOCAL_ROOT: join(dir, 'repos'), GLOBALLM_CACHE_DIR: join(dir, 'cache'),
-    OPENAI_BASE_URL: `${sim.url}/v1`, OPENAI_API_KEY: 'test', GLOBALLM_OPENAI_MODEL: 'gpt-4.1-mini',
-  });
-  connection = await Connection.connect({ address: testTemporalAddress() });
-  client = new Client({ connection });
+  ]);
+  ({ db, sim, workers, client } = world);
 });
-after(async () => {
-  await workers.shutdown();
-  await connection.close();
-  await sim.close();
-  await db.drop();
-  await rm(dir, { recursive: true, force: true });
-});
+after(() => world.close());
 
 const prRows = async (name: string): Promise<number> =>
   (await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pull_requests WHERE name = $1 AND state IN ('draft', 'open')`, [name])).rows[0]?.n ?? 0;

@@ -7,7 +7,7 @@ import { NotFound } from '../../errors.js';
 import type { RepoRef } from '../types.js';
 import type { ExistingWork, PullSummary } from '../writer.js';
 import { graphqlRequest, gqlString } from './graphql.js';
-import { openPrQuery, pullSummary } from './pulls.js';
+import { openPrQuery, pullSummary, type PullNode } from './pulls.js';
 import type { GitHubWriteContext } from './write-context.js';
 
 const PR = 'id number url state isDraft headRefName headRefOid author { login }';
@@ -46,16 +46,6 @@ export function existingQuery(upstream: RepoRef, issueNumber: number, branch: st
 }`;
 }
 
-interface PullNode {
-  id: string;
-  number: number;
-  url: string;
-  state: 'OPEN' | 'CLOSED' | 'MERGED';
-  isDraft: boolean;
-  headRefName: string;
-  headRefOid?: string;
-  author: { login: string } | null;
-}
 
 interface ExistingData {
   upstream: {

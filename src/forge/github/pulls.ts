@@ -8,7 +8,7 @@ import { type GitHubWriteContext } from './write-context.js';
 
 const PULL_FIELDS = 'id number url state isDraft headRefName headRefOid author { login }';
 
-interface PullNode {
+export interface PullNode {
   id: string;
   number: number;
   url: string;
