@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { UsageError } from '../errors.js';
 import { DOMAIN_NAMES, LANGUAGES, canonicalLanguage } from '../discovery/domains.js';
 
 const count = (max: number) => z.coerce.number().int().min(1).max(max);
@@ -27,6 +28,15 @@ export const CampaignOptions = z.object({
 }).strict();
 export type CampaignOptions = z.input<typeof CampaignOptions>;
 export type ParsedCampaignOptions = z.output<typeof CampaignOptions>;
+
+/** Validates campaign options; a bad one is a UsageError naming the option, and nothing starts. */
+export function parseCampaignOptions(options: unknown): ParsedCampaignOptions {
+  const parsed = CampaignOptions.safeParse(options);
+  if (!parsed.success) {
+    throw new UsageError(`invalid campaign options: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}
 
 export function newCampaignId(now: Date = new Date()): string {
   return `c-${now.toISOString().slice(0, 10).replaceAll('-', '')}-${randomBytes(3).toString('hex')}`;

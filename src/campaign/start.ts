@@ -1,8 +1,7 @@
 import type { Client } from '@temporalio/client';
-import { CampaignOptions, newCampaignId, type ParsedCampaignOptions } from './options.js';
+import { newCampaignId, parseCampaignOptions, type CampaignOptions, type ParsedCampaignOptions } from './options.js';
 import { campaignWorkflowId } from '../workflows/shared.js';
 import { SA } from '../temporal/search-attributes.js';
-import { UsageError } from '../errors.js';
 import type { campaignWorkflow, CampaignInput, CampaignProgress } from '../workflows/campaign.js';
 
 export interface StartedCampaign {
@@ -19,11 +18,7 @@ export interface StartedCampaign {
  * Options are validated first; invalid ones throw a UsageError naming the option and start nothing.
  */
 export async function startCampaign(client: Client, options: CampaignOptions, ctx: { taskQueuePrefix: string }): Promise<StartedCampaign> {
-  const parsed = CampaignOptions.safeParse(options);
-  if (!parsed.success) {
-    throw new UsageError(`invalid campaign options: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ')}`);
-  }
-  const o = parsed.data;
+  const o = parseCampaignOptions(options);
   const id = o.id ?? newCampaignId();
   const input: CampaignInput = {
     id, forge: o.forge, domain: o.domain, minStars: o.minStars, maxRepos: o.maxRepos, maxIssues: o.maxIssues,

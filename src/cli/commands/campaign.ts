@@ -3,6 +3,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { withTemporal } from '../temporal-client.js';
 import { printJson } from '../output.js';
 import { startCampaign } from '../../campaign/start.js';
+import { parseCampaignOptions } from '../../campaign/options.js';
 import { campaignProgressQuery, type CampaignProgress } from '../../workflows/campaign.js';
 import { campaignWorkflowId } from '../../workflows/shared.js';
 import { ServiceUnavailable } from '../../errors.js';
@@ -50,6 +51,7 @@ export function registerCampaign(program: Command): void {
     .option('--wait', 'wait until every enqueued issue finished')
     .option('--json', 'one JSON document')
     .action(async (flags: StartFlags) => {
+      parseCampaignOptions(flagsToOptions(flags)); // bad options fail here, before any connection
       await withTemporal(async (client, config) => {
         const started = await startCampaign(client, flagsToOptions(flags), { taskQueuePrefix: config.GLOBALLM_TASK_QUEUE_PREFIX });
         if (!flags.json) process.stdout.write(`started campaign ${started.id} (workflow ${started.workflowId})\n`);
