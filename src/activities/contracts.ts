@@ -21,8 +21,10 @@ export interface GenerateFixResult {
 }
 
 export interface ValidateFixResult {
-  verdict: 'pass' | 'fail' | 'error';
+  verdict: 'pass' | 'unproven' | 'fail' | 'error';
   summary: string;
+  /** True when a PR may be opened: a pass, or an unproven fix where the operator allows drafts of those. */
+  open?: boolean;
 }
 
 export interface ConsentResult { allowed: boolean; reason?: string; quote?: string }

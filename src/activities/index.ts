@@ -17,7 +17,7 @@ import type { ForgeWriter } from '../forge/writer.js';
 import { GitHubWriter } from '../forge/github/writer.js';
 import { LocalForgeWriter } from '../forge/local/writer.js';
 import { PgWriteBudget } from '../writes/budget.js';
-import { BubblewrapSandbox } from '../sandbox/bubblewrap.js';
+import { cacheDirOf, environmentCacheFrom, sandboxFrom } from '../environment/from-config.js';
 import { gitBaseUrl } from '../forge/github/git-url.js';
 
 export interface ActivityDeps {
@@ -64,7 +64,8 @@ export function createActivities(deps: ActivityDeps) {
       pool, caps, stateDir: config.stateDir,
       writerFor: (kind) => writers[kind],
       sourceFor: (ref) => (ref.forge === 'local' ? { localPath: join(root, ref.repo) } : { cloneUrl: `${gitBaseUrl(config.GITHUB_API_URL)}/${ref.owner}/${ref.repo}.git` }),
-      fix: { llm, budget: deps.budget, sandbox: new BubblewrapSandbox(), cacheDir: config.GLOBALLM_CACHE_DIR ?? join(config.stateDir, 'cache') },
+      fix: { llm, budget: deps.budget, cacheDir: cacheDirOf(config) },
+      validation: { sandbox: sandboxFrom(config), environments: environmentCacheFrom(config), cacheDir: cacheDirOf(config), openUnproven: config.GLOBALLM_OPEN_UNPROVEN },
     }),
   };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cancellationSignal, heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import { parsePatch } from 'diff';
@@ -16,6 +17,7 @@ import { findPrRow } from '../contribute/store.js';
 import type { GateCaps } from '../contribute/consent/gate.js';
 import type { ForgeWriter } from '../forge/writer.js';
 import { FixResult } from '../fix/schema.js';
+import { validateCandidates, type ValidateCandidatesDeps, type ValidateCandidatesOptions } from '../fix/validate-candidates.js';
 import { mirrorPath } from '../fix/prepare/cache.js';
 import { runGit } from '../fix/prepare/git.js';
 import { resolveSource } from '../fix/prepare/source.js';
@@ -25,6 +27,8 @@ import { NotFound } from '../errors.js';
 export interface IssueStageDeps {
   pool: Pool;
   fix: FixActivityDeps;
+  /** The validate stage: sandbox, prepared environments and test limits. */
+  validation: ValidateCandidatesDeps & { options?: Partial<ValidateCandidatesOptions>; openUnproven?: boolean; heartbeatMs?: number };
   /** The write side of the forge an issue lives on. */
   writerFor(forge: IssueRef['forge']): ForgeWriter;
   /** Where the fix stage clones from: a URL for GitHub, a directory for the local forge. */
@@ -102,25 +106,43 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
         ...source, baseBranch, candidates,
         ...(issue.language ? { language: issue.language } : {}),
       });
-      if (!result.chosen) return { fixId: null, candidates: result.candidates.length, reason: 'no candidate applied cleanly and passed the change guard' };
-      const files = await classified(() => filesOfDiff(mirrorPath(deps.fix.cacheDir, repo), result.commit, result.chosen?.diff ?? ''));
+      const applied = result.candidates.filter((c) => c.status === 'applied').length;
+      if (applied === 0) return { fixId: null, candidates: result.candidates.length, reason: 'no candidate applied cleanly and passed the change guard' };
       const id = randomUUID();
       await deps.pool.query(
         'INSERT INTO fix_results (id, forge, owner, name, issue_number, status, result, files) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-        [id, ref.forge, ref.owner, ref.repo, ref.number, result.status, JSON.stringify(result), JSON.stringify(files)],
+        [id, ref.forge, ref.owner, ref.repo, ref.number, result.status, JSON.stringify(result), JSON.stringify([])],
       );
-      return { fixId: id, candidates: result.candidates.length };
+      return { fixId: id, candidates: applied };
     },
 
-    /** The evidence gate: the chosen candidate passed in the sandbox, broke nothing, and its new test reproduced the bug. */
-    validateFix: ({ fixId }) => classified(async (): Promise<ValidateFixResult> => {
+    /**
+     * The validate stage, on the sandbox queue: prepares the repository's environment (cached)
+     * and runs every candidate before and after in the sandbox, heartbeating between runs;
+     * chooses the best by test results and records it with its files for the PR.
+     */
+    validateFix: ({ ref, fixId }) => classified(async (): Promise<ValidateFixResult> => {
       const { result } = await loadFix(deps.pool, fixId);
-      const chosen = result.chosen;
-      if (!chosen) return { verdict: 'error', summary: 'no candidate was chosen' };
+      const v = deps.validation;
+      const beat = (): void => heartbeat({ fixId });
+      const timer = setInterval(beat, v.heartbeatMs ?? 5_000);
+      let judged: FixResult;
+      try {
+        beat();
+        judged = result.status === 'generated'
+          ? await validateCandidates(v, { result, source: deps.sourceFor(ref), ...(v.options ? { options: v.options } : {}) }, { signal: cancellationSignal(), onProgress: beat })
+          : result;
+      } finally {
+        clearInterval(timer);
+      }
+      const chosen = judged.chosen;
+      const files = chosen ? await filesOfDiff(mirrorPath(v.cacheDir, judged.repo), judged.commit, chosen.diff) : [];
+      await deps.pool.query('UPDATE fix_results SET status = $2, result = $3, files = $4 WHERE id = $1', [fixId, judged.status, JSON.stringify(judged), JSON.stringify(files)]);
+      if (!chosen) return { verdict: 'error', summary: 'no candidate could be validated' };
       const ev = chosen.evidence;
-      if (chosen.verdict !== 'pass') return { verdict: chosen.verdict, summary: `sandbox verdict ${chosen.verdict}; broken: ${ev.broken.join(', ') || 'none'}` };
-      if (ev.broken.length > 0) return { verdict: 'fail', summary: `breaks ${ev.broken.join(', ')}` };
-      return { verdict: 'pass', summary: `fixed ${ev.fixed.length} test(s), ${ev.newTests.length} new, nothing broken` };
+      if (chosen.verdict === 'pass') return { verdict: 'pass', open: true, summary: `fixed ${ev.fixed.length} test(s), ${ev.newTests.length} new, nothing broken` };
+      if (chosen.verdict === 'unproven') return { verdict: 'unproven', open: v.openUnproven === true, summary: 'nothing broken, but no test shows the fix' };
+      return { verdict: chosen.verdict, summary: `sandbox verdict ${chosen.verdict}; broken: ${ev.broken.join(', ') || 'none'}` };
     }),
 
     openPullRequest: ({ ref, fixId, dryRun }) => classified(async (): Promise<OpenPullRequestResult> => {

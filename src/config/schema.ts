@@ -34,6 +34,14 @@ export const EnvConfig = z.object({
   /** Mirrors, worktrees and repository models (default: <state>/cache). */
   GLOBALLM_CACHE_DIR: z.string().min(1).optional(),
   GLOBALLM_FIX_CANDIDATES: z.coerce.number().int().min(1).max(8).default(1),
+  /** Prepared dependency environments are kept up to this size in total (MiB), least recently used evicted first. */
+  GLOBALLM_ENV_CACHE_MB: z.coerce.number().int().min(256).default(20_480),
+  /** Extra package-registry host names installs may reach, comma-separated (mirrors, private registries). */
+  GLOBALLM_REGISTRY_HOSTS: z.string().regex(/^[A-Za-z0-9.,-]*$/, 'host names separated by commas').default('').transform((v) => v.split(',').map((h) => h.trim()).filter(Boolean)),
+  /** Open a fix that breaks nothing but that no test proves as a draft that says so (default: never open it). */
+  GLOBALLM_OPEN_UNPROVEN: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Test runs in the sandbox at once on each worker's sandbox queue. */
+  GLOBALLM_SANDBOX_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   GLOBALLM_MAX_OPEN_PRS_PER_REPO: z.coerce.number().int().min(0).default(1),
   GLOBALLM_MAX_OPEN_PRS_PER_OWNER: z.coerce.number().int().min(0).default(3),
   GLOBALLM_REQUIRE_OPT_IN: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),

@@ -91,7 +91,7 @@ export async function issueWorkflow(input: IssueWorkInput): Promise<IssueFinishe
 
     await enter('validate');
     const verdict = await validate.validateFix({ ref, fixId: fix.fixId });
-    if (verdict.verdict !== 'pass') return await finish('no_fix', { reason: `validation ${verdict.verdict}: ${verdict.summary}` });
+    if (verdict.verdict !== 'pass' && verdict.open !== true) return await finish('no_fix', { reason: `validation ${verdict.verdict}: ${verdict.summary}` });
 
     await enter('open_pr');
     const pr = await openPr.openPullRequest({ ref, fixId: fix.fixId, dryRun: input.dryRun });
