@@ -34,6 +34,12 @@ export const EnvConfig = z.object({
   /** Mirrors, worktrees and repository models (default: <state>/cache). */
   GLOBALLM_CACHE_DIR: z.string().min(1).optional(),
   GLOBALLM_FIX_CANDIDATES: z.coerce.number().int().min(1).max(8).default(1),
+  /**
+   * Prepared dependency environments (installed node_modules, virtualenvs, module caches). They
+   * are mounted into the sandbox, whose unprivileged user must be able to reach them, so the
+   * default is outside any home folder.
+   */
+  GLOBALLM_ENV_CACHE_DIR: z.string().min(1).default('/var/tmp/globallm-envs'),
   /** Prepared dependency environments are kept up to this size in total (MiB), least recently used evicted first. */
   GLOBALLM_ENV_CACHE_MB: z.coerce.number().int().min(256).default(20_480),
   /** Extra package-registry host names installs may reach, comma-separated (mirrors, private registries). */

@@ -3,6 +3,7 @@ import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/p
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
+import { UsageError } from '../errors.js';
 import { logger } from '../log.js';
 
 const execFileP = promisify(execFile);
@@ -61,9 +62,20 @@ export class EnvironmentCache {
   /** A fresh staging folder for building `key`. */
   async stage(key: string): Promise<string> {
     await mkdir(this.root, { recursive: true, mode: 0o711 });
+    await this.checkReachable();
     const dir = path.join(this.root, `${key}.tmp-${process.pid}-${++this.n}`);
     await mkdir(dir, { mode: 0o755 });
     return dir;
+  }
+
+  /** The sandbox's unprivileged user must be able to pass through every folder above the cache. */
+  private async checkReachable(): Promise<void> {
+    let dir = path.resolve(this.root);
+    while (dir !== path.dirname(dir)) {
+      const st = await stat(dir);
+      if ((st.mode & 0o001) === 0) throw new UsageError(`the environment cache ${this.root} is not reachable by the sandbox's unprivileged user: ${dir} is not traversable by others (set GLOBALLM_ENV_CACHE_DIR to a folder outside any private home, e.g. /var/tmp/globallm-envs)`);
+      dir = path.dirname(dir);
+    }
   }
 
   /** Moves a finished staging folder into place (a concurrent builder may have won: then it is dropped). */

@@ -10,7 +10,7 @@ export function cacheDirOf(config: Config): string {
 }
 
 export function environmentCacheFrom(config: Config): EnvironmentCache {
-  return new EnvironmentCache(join(cacheDirOf(config), 'envs'), config.GLOBALLM_ENV_CACHE_MB);
+  return new EnvironmentCache(config.GLOBALLM_ENV_CACHE_DIR, config.GLOBALLM_ENV_CACHE_MB);
 }
 
 /** The sandbox, its installs allowed to reach the package registries this host is configured for. */

@@ -203,9 +203,9 @@ export async function runFixPipeline(deps: FixDeps, input: FixInput, hooks: FixH
       localized = cp.localized;
     } else {
       const mentions = issueMentions(`${input.issue.title}\n${input.issue.body}`);
-      const ranked = rankFiles(context.index, mentions);
-      const map = fitRepoMap(ranked, opts.mapTokens);
       const hits = await codeSearch(worktree, mentions.identifiers, signal ? { signal } : {});
+      const ranked = rankFiles(context.index, mentions, hits);
+      const map = fitRepoMap(ranked, opts.mapTokens);
       let usage = ZERO;
       const r = await localize(ctx((u) => { usage = add(usage, u); }), { worktree, issue: input.issue, map, hits, maxFiles: opts.maxFiles, issueTokens: opts.issueTokens });
       localized = { files: r.files, rejected: r.rejected, usage, model: r.model };

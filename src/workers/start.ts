@@ -66,7 +66,7 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
     Worker.create({ ...common, taskQueue: queues.core, workflowBundle: bundle }),
     Worker.create({ ...common, taskQueue: queues.github, maxTaskQueueActivitiesPerSecond: opts.githubActivitiesPerSecond ?? 1 }),
     Worker.create({ ...common, taskQueue: queues.llm, maxConcurrentActivityTaskExecutions: 8 }),
-    Worker.create({ ...common, taskQueue: queues.sandbox, maxConcurrentActivityTaskExecutions: opts.sandboxConcurrency ?? 1 }),
+    Worker.create({ ...common, taskQueue: queues.sandbox, maxConcurrentActivityTaskExecutions: opts.sandboxConcurrency ?? opts.config.GLOBALLM_SANDBOX_CONCURRENCY }),
   ]);
   const done = Promise.all(workers.map((w) => w.run())).then(async () => {
     await connection.close();
