@@ -61,17 +61,19 @@ async function overhead(repo: string, task: RealTask, env: PreparedEnvironment, 
     const mounts = environmentMounts(env);
     if (env.plan.layout === 'node_modules') await symlink(mounts[0]!.source, path.join(tree, 'node_modules'));
     const t0 = performance.now();
-    await new Promise<void>((resolve) => {
-      const child = spawn(argv[0]!, argv.slice(1), { cwd: tree, stdio: 'ignore', env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: scratch } });
-      child.on('close', () => resolve());
-      child.on('error', () => resolve());
+    const bareCode = await new Promise<number | null>((resolve) => {
+      const child = spawn(argv[0]!, argv.slice(1), { cwd: tree, stdio: 'ignore', env: { ...env.plan.testEnv, PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: scratch } });
+      child.on('close', (code) => resolve(code));
+      child.on('error', () => resolve(null));
     });
     const bare = performance.now() - t0;
     await rm(path.join(tree, 'node_modules'), { force: true });
     await sandbox.prepareWorktree(tree);
     const t1 = performance.now();
-    await sandbox.run({ cwd: tree, argv, network: false, mounts, env: env.plan.testEnv, pathPrepend: env.plan.pathPrepend, timeoutMs: 600_000, memoryMb: 4096, cpuSeconds: 1200 });
+    const boxedRun = await sandbox.run({ cwd: tree, argv, network: false, mounts, env: env.plan.testEnv, pathPrepend: env.plan.pathPrepend, timeoutMs: 600_000, memoryMb: 4096, cpuSeconds: 1200 });
     const boxed = performance.now() - t1;
+    if (bareCode !== boxedRun.exitCode) throw new Error(`${task.id}: the command exits ${String(bareCode)} outside the sandbox and ${String(boxedRun.exitCode)} inside: ${boxedRun.stderr.slice(-400)}`);
+    process.stderr.write(`${task.id} [overhead]: ${(bare / 1000).toFixed(2)} s outside, ${(boxed / 1000).toFixed(2)} s inside (exit ${String(bareCode)})\n`);
     return boxed / bare;
   } finally {
     await rm(scratch, { recursive: true, force: true });

@@ -67,7 +67,7 @@ describe('worktree cache', () => {
 
 describe('fixIssue activity', () => {
   test('without a model it fails non-retryably with a clear message', async () => {
-    const acts = createFixActivities({ llm: undefined, budget: new MemoryTokenBudget(), sandbox: new BubblewrapSandbox(), cacheDir: tmpdir() });
+    const acts = createFixActivities({ llm: undefined, budget: new MemoryTokenBudget(), cacheDir: tmpdir() });
     const env = new MockActivityEnvironment();
     await assert.rejects(env.run((i: FixIssueInput) => acts.fixIssue(i), { repo: 'acme/calc', issue: ISSUE, localPath: '/tmp', baseBranch: 'main' }), (err: unknown) => {
       assert.ok(err instanceof Error);

@@ -57,6 +57,6 @@ describe('globallm validate', () => {
     registerValidate(program);
     const cmd = program.commands.find((c) => c.name() === 'validate');
     assert.ok(cmd);
-    assert.deepEqual(cmd.options.map((o) => o.long).sort(), ['--json', '--patch', '--repo', '--test-cmd', '--timeout']);
+    assert.deepEqual(cmd.options.map((o) => o.long).sort(), ['--json', '--patch', '--repo', '--test-cmd', '--test-patch', '--timeout']);
   });
 });

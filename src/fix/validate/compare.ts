@@ -70,8 +70,9 @@ function runErrors(runs: Array<[string, SuiteRun | null]>, timeoutMs: number | u
  * - unproven: nothing broken, but no test shows the fix.
  * When the runner's per-test results cannot be read, the exit codes decide, and the reasons say so.
  */
-export function decideVerdict(input: { before: SuiteRun | null; after: SuiteRun | null; cmp: Comparison; timeoutMs?: number }): { verdict: Verdict; reasons: string[] } {
+export function decideVerdict(input: { before: SuiteRun | null; after: SuiteRun | null; cmp: Comparison; timeoutMs?: number; changesCode?: boolean }): { verdict: Verdict; reasons: string[] } {
   const { before, after, cmp } = input;
+  const changesCode = input.changesCode ?? true;
   const errors = runErrors([['before', before], ['after', after]], input.timeoutMs);
   if (!before || !after) errors.push('a test run is missing');
   if (errors.length > 0 || !before || !after) return { verdict: 'error', reasons: errors };
@@ -90,7 +91,8 @@ export function decideVerdict(input: { before: SuiteRun | null; after: SuiteRun 
   if (newFailing.length > 0) reasons.push(`new test(s) fail after the patch: ${newFailing.join(', ')}`);
   if (reasons.length > 0) return { verdict: 'fail', reasons: [...reasons, ...notes] };
 
-  const newPassing = cmp.newTests.filter((t) => after.results.passed.includes(t));
+  // A test that did not run before counts only beside a code change: adding a passing test fixes nothing.
+  const newPassing = changesCode ? cmp.newTests.filter((t) => after.results.passed.includes(t)) : [];
   const proof = [...cmp.fixed, ...newPassing];
   if (proof.length === 0) {
     return { verdict: 'unproven', reasons: ['nothing broken, but no test failed before and passes after: the fix is not shown by a test', ...notes] };

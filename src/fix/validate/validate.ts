@@ -148,7 +148,8 @@ export async function validatePatch(opts: ValidateOptions): Promise<ValidationRe
       const afterAgain = cmp.broken.length > 0 ? await run(trees.after) : null;
       cmp = withRepeats(cmp, { before: beforeAgain?.results ?? null, after: afterAgain?.results ?? null });
     }
-    const { verdict, reasons } = decideVerdict({ before, after, cmp, ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}) });
+    const changesCode = files.some((f) => [f.oldPath, f.newPath].some((p) => p !== null && !isTestPath(p)));
+    const { verdict, reasons } = decideVerdict({ before, after, cmp, changesCode, ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}) });
     const blocked = [...before.violations, ...(after?.violations ?? [])].filter((v) => v.kind === 'network' || v.kind === 'filesystem');
     if (blocked.length > 0) reasons.push(`the sandbox blocked ${blocked.length} attempt(s) to reach the network or write outside the worktree`);
     if (environment) reasons.push(...environment.notes);

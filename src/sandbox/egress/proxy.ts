@@ -63,6 +63,8 @@ export async function startEgressProxy(opts: { hosts: readonly string[]; uid: nu
     server.once('error', reject);
     server.listen(socketPath, () => resolve());
   });
+  // The proxy serves runs while they last; it never keeps the process alive by itself.
+  server.unref();
   await chown(socketPath, opts.uid, opts.gid);
   await chmod(socketPath, 0o600);
   return {
