@@ -52,6 +52,7 @@ function judge(task: RealTask, r: ModeResult): { verdictOk: number; f2p: number;
 /** The same command in the same prepared tree, outside the sandbox and inside it. */
 async function overhead(repo: string, task: RealTask, env: PreparedEnvironment, sandbox: BubblewrapSandbox): Promise<number> {
   const scratch = await mkdtemp(path.join(tmpdir(), 'globallm-overhead-'));
+  await chmod(scratch, 0o711);
   try {
     const tree = path.join(scratch, 'tree');
     await execFileP('cp', ['-a', '--', repo, tree]);

@@ -61,7 +61,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createOrchestrationActivities(deps),
     ...createCampaignActivities({ pool, readerFor }),
     ...createIssueStageActivities({
-      pool, caps, stateDir: config.stateDir,
+      pool, caps, stateDir: config.stateDir, candidates: config.GLOBALLM_FIX_CANDIDATES,
       writerFor: (kind) => writers[kind],
       sourceFor: (ref) => (ref.forge === 'local' ? { localPath: join(root, ref.repo) } : { cloneUrl: `${gitBaseUrl(config.GITHUB_API_URL)}/${ref.owner}/${ref.repo}.git` }),
       fix: { llm, budget: deps.budget, cacheDir: cacheDirOf(config) },

@@ -27,6 +27,8 @@ import { NotFound } from '../errors.js';
 export interface IssueStageDeps {
   pool: Pool;
   fix: FixActivityDeps;
+  /** Candidates per issue when the workflow leaves it to the worker (GLOBALLM_FIX_CANDIDATES). */
+  candidates?: number;
   /** The validate stage: sandbox, prepared environments and test limits. */
   validation: ValidateCandidatesDeps & { options?: Partial<ValidateCandidatesOptions>; openUnproven?: boolean; heartbeatMs?: number };
   /** The write side of the forge an issue lives on. */
@@ -103,7 +105,7 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
       const baseBranch = issue.defaultBranch ?? await classified(() => defaultBranchOf(source));
       const result = await fix.fixIssue({
         repo, issue: { number: ref.number, title: issue.title, body: issue.body },
-        ...source, baseBranch, candidates,
+        ...source, baseBranch, candidates: candidates > 0 ? candidates : deps.candidates ?? 1,
         ...(issue.language ? { language: issue.language } : {}),
       });
       const applied = result.candidates.filter((c) => c.status === 'applied').length;

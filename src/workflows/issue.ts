@@ -86,7 +86,8 @@ export async function issueWorkflow(input: IssueWorkInput): Promise<IssueFinishe
     if (!gate.allowed) return await finish('skipped', { reason: gate.reason ?? 'consent denied', quote: gate.quote });
 
     await enter('generate');
-    const fix = await generate.generateFix({ ref, candidates: input.candidates ?? 1 });
+    // 0: the worker's GLOBALLM_FIX_CANDIDATES decides.
+    const fix = await generate.generateFix({ ref, candidates: input.candidates ?? 0 });
     if (!fix.fixId) return await finish('no_fix', { reason: fix.reason ?? 'no candidate' });
 
     await enter('validate');
