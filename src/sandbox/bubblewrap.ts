@@ -9,6 +9,7 @@ import { logger } from '../log.js';
 import { buildBwrapArgs, groupFile, hostsFile, passwdFile, sandboxEnv, type LimitOptions } from './bwrap-args.js';
 import { createRunCgroup, type RunCgroup } from './cgroup.js';
 import { FORWARDER_SOURCE } from './egress/forwarder.js';
+import { sweepLeftovers } from './sweep.js';
 import { startEgressProxy, type EgressProxy } from './egress/proxy.js';
 import { registryHosts, trustEnv } from './egress/registries.js';
 import { describeHost } from './host.js';
@@ -108,6 +109,8 @@ export class BubblewrapSandbox implements Sandbox {
         const detail = err instanceof Error && 'stderr' in err ? String((err as { stderr: unknown }).stderr).trim() : String(err);
         throw new ServiceUnavailable(`bubblewrap cannot create its namespaces here (${detail}); refusing to run untrusted code unsandboxed`, { cause: err });
       }
+      // The first run of this process clears what crashed runs of earlier processes left.
+      await sweepLeftovers();
       return bwrap;
     })();
     this.probed.catch(() => { this.probed = null; });

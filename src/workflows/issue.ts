@@ -112,7 +112,8 @@ export async function issueWorkflow(input: IssueWorkInput): Promise<IssueFinishe
     return await finish('pr_opened', { pr, lastState: last });
   } catch (err) {
     if (isCancellation(err)) throw err;
-    const message = err instanceof Error ? err.message : String(err);
+    // An activity's failure wraps the real reason: keep it, so the run says why.
+    const message = err instanceof Error ? (err.cause instanceof Error ? `${err.message}: ${err.cause.message}` : err.message) : String(err);
     await finish('failed', { reason: message, stage });
     throw ApplicationFailure.nonRetryable(`issue ${input.owner}/${input.repo}#${input.number} failed at ${stage}: ${message}`, 'IssueFailed');
   }

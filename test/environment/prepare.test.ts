@@ -122,3 +122,22 @@ describe('prepared environments', () => {
     await assert.rejects(prepareEnvironment({ tree: repo, repo: 'acme/tiny-env', sandbox, cache: new EnvironmentCache(path.join(priv, 'envs'), 4096) }), /GLOBALLM_ENV_CACHE_DIR/);
   });
 });
+
+describe('leftovers of crashed runs', () => {
+  test('temporary folders of dead processes are swept; those of live ones are kept', async () => {
+    const { sweepLeftovers } = await import('../../src/sandbox/sweep.js');
+    const { mkdir } = await import('node:fs/promises');
+    const root = await mkdtemp(path.join(tmpdir(), 'sweep-'));
+    try {
+      const dead = path.join(root, 'globallm-validate-999999999-abc');
+      const live = path.join(root, `globallm-sbx-${process.pid}-abc`);
+      const other = path.join(root, 'unrelated-999999999-x');
+      for (const d of [dead, live, other]) await mkdir(path.join(d, 'inner'), { recursive: true });
+      const swept = await sweepLeftovers(root);
+      assert.equal(swept.folders, 1);
+      assert.deepEqual((await readdir(root)).sort(), [path.basename(live), path.basename(other)].sort());
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});

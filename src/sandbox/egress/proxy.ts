@@ -44,7 +44,7 @@ export interface EgressProxy {
  */
 export async function startEgressProxy(opts: { hosts: readonly string[]; uid: number; gid: number }): Promise<EgressProxy> {
   const hosts = new Set(opts.hosts.map((h) => h.toLowerCase()));
-  const dir = await mkdtemp(path.join(tmpdir(), 'globallm-egress-'));
+  const dir = await mkdtemp(path.join(tmpdir(), `globallm-egress-${process.pid}-`));
   await chmod(dir, 0o711);
   const socketPath = path.join(dir, 'egress.sock');
   const refusals: string[] = [];
