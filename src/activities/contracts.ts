@@ -21,7 +21,7 @@ export interface GenerateFixResult {
 }
 
 export interface ValidateFixResult {
-  verdict: 'pass' | 'fail' | 'error';
+  verdict: 'pass' | 'fail' | 'error' | 'refused';
   summary: string;
 }
 

@@ -22,7 +22,8 @@ export const SuiteRun = z.object({
 });
 export type SuiteRun = z.infer<typeof SuiteRun>;
 
-export const Verdict = z.enum(['pass', 'fail', 'error']);
+/** `refused`: the fix policy forbids the patch (the reasons name the rule and the file); nothing ran. */
+export const Verdict = z.enum(['pass', 'fail', 'error', 'refused']);
 export type Verdict = z.infer<typeof Verdict>;
 
 export const ValidationReport = z.object({

@@ -1,5 +1,7 @@
 import { SandboxViolation } from '../../errors.js';
 import { logger } from '../../log.js';
+import { checkoutBaseTree } from '../policy/base-tree.js';
+import { checkPatchPolicy, describeRefusal } from '../policy/patch.js';
 import { detectRepoModel } from '../../repo-model/detect.js';
 import type { Sandbox } from '../../sandbox/sandbox.js';
 import type { RunResult } from '../../sandbox/schema.js';
@@ -50,6 +52,8 @@ function emptyReport(partial: Partial<ValidationReport> & Pick<ValidationReport,
  * that the new tests show the bug.
  */
 export async function validatePatch(opts: ValidateOptions): Promise<ValidationReport> {
+  const refusals = await checkPatchPolicy(opts.patch, checkoutBaseTree(opts.repo));
+  if (refusals.length > 0) return emptyReport({ verdict: 'refused', reasons: refusals.map(describeRefusal) });
   let files: PatchFile[];
   try {
     files = splitPatch(opts.patch);
