@@ -2,6 +2,7 @@ import { Octokit } from '@octokit/rest';
 import { throttling } from '@octokit/plugin-throttling';
 import { retry } from '@octokit/plugin-retry';
 import { logger } from '../../log.js';
+import { isWriteRequest } from './writes.js';
 
 const log = logger.child({ component: 'github' });
 
@@ -22,7 +23,7 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubOctokit {
     log.warn({ baseUrl: opts.baseUrl }, 'GITHUB_TOKEN is not set: unauthenticated requests are limited to 60 per hour');
   }
   const maxWait = opts.maxInlineWaitSeconds ?? 60;
-  return new GitHubOctokit({
+  const octokit = new GitHubOctokit({
     baseUrl: opts.baseUrl.replace(/\/$/, ''),
     ...(opts.token ? { auth: opts.token } : {}),
     userAgent: opts.userAgent ?? 'globallm',
@@ -38,4 +39,10 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubOctokit {
       },
     },
   });
+  // Reads are retried on 5xx and network errors; writes never are (a lost response may mean the
+  // write happened), so repeating one is left to the caller, who checks first.
+  octokit.hook.before('request', (options) => {
+    if (isWriteRequest(options)) options.request = { ...options.request, retries: 0 };
+  });
+  return octokit;
 }
