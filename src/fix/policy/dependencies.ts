@@ -229,12 +229,19 @@ const MANIFESTS: readonly (readonly [RegExp, Checker])[] = [
 
 /** True for files whose content this module judges (so a patch to one must be readable). */
 export function isManifest(path: string): boolean {
-  const name = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
+  const name = manifestName(path);
   return MANIFESTS.some(([re]) => re.test(name)) || UNVERIFIABLE.test(name);
 }
 
+/** The name a manifest is known by: files under a `requirements/` folder are requirements files. */
+function manifestName(path: string): string {
+  const lower = path.toLowerCase();
+  if (/(^|\/)requirements\/[^/]+\.(txt|in)$/.test(lower)) return 'requirements.txt';
+  return lower.slice(lower.lastIndexOf('/') + 1);
+}
+
 export function manifestCheck(path: string, before: string | undefined, after: string, allowed: ReadonlySet<string>): Finding[] {
-  const name = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
+  const name = manifestName(path);
   const prior = before ?? '';
   const checker = MANIFESTS.find(([re]) => re.test(name))?.[1];
   if (checker) return checker(prior, after, allowed);

@@ -6,7 +6,7 @@
  */
 
 export type RuleId =
-  | 'ci' | 'git-hooks' | 'wrappers' | 'toolchain-pins' | 'package-manager-config' | 'credentials' | 'env-files'
+  | 'ci' | 'git-hooks' | 'editor-tasks' | 'vendored-dependencies' | 'wrappers' | 'toolchain-pins' | 'package-manager-config' | 'credentials' | 'env-files'
   | 'submodules' | 'install-time-code' | 'build-scripts' | 'containers' | 'test-config'
   | 'package-scripts' | 'dependencies' | 'dependency-sources' | 'lockfile-registries' | 'build-backend' | 'unverifiable-manifest'
   | 'path-form' | 'symlink' | 'binary' | 'hidden-text' | 'size' | 'duplicate' | 'patch-form';
@@ -38,11 +38,11 @@ const ext = (stem: string): RegExp => new RegExp(`^${stem.replace(/\./g, '\\.')}
 export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: 'ci', ecosystems: 'all', allowed: 'never', reason: 'CI and automation configuration is never edited',
-    covers: 'GitHub Actions (workflows, composite and local actions, `action.yml`), GitLab, CircleCI, Azure Pipelines, Jenkins, Travis, Buildkite, Drone, Woodpecker, AppVeyor, Bitbucket, Cloud Build, Cirrus, TeamCity, Semaphore, bots (Dependabot, Renovate), CODEOWNERS, dev containers',
+    covers: 'GitHub Actions (workflows, composite and local actions, `action.yml`), Gitea and Forgejo, GitLab, CircleCI, Azure Pipelines, Jenkins, Travis, Buildkite, Drone, Woodpecker, AppVeyor, Bitbucket, Cloud Build, Cirrus, TeamCity, Semaphore, release tooling, bots (Dependabot, Renovate), CODEOWNERS, dev containers, Gitpod, deploy previews (Netlify, Vercel)',
     paths: {
-      names: ['action.yml', 'action.yaml', '.gitlab-ci.yml', '.gitlab-ci.yaml', '.travis.yml', 'appveyor.yml', '.appveyor.yml', 'azure-pipelines.yml', 'azure-pipelines.yaml', '.drone.yml', 'bitbucket-pipelines.yml', 'cloudbuild.yaml', 'cloudbuild.yml', '.woodpecker.yml', '.cirrus.yml', 'codecov.yml', '.codecov.yml', 'renovate.json', 'renovate.json5', '.renovaterc', '.renovaterc.json', 'dependabot.yml', 'dependabot.yaml', 'codeowners', 'devcontainer.json', '.devcontainer.json', '.goreleaser.yml', '.goreleaser.yaml', '.releaserc', '.releaserc.json', 'release.config.js'],
+      names: ['action.yml', 'action.yaml', '.gitlab-ci.yml', '.gitlab-ci.yaml', '.travis.yml', 'appveyor.yml', '.appveyor.yml', 'azure-pipelines.yml', 'azure-pipelines.yaml', '.drone.yml', 'bitbucket-pipelines.yml', 'cloudbuild.yaml', 'cloudbuild.yml', '.woodpecker.yml', '.cirrus.yml', 'codecov.yml', '.codecov.yml', 'renovate.json', 'renovate.json5', '.renovaterc', '.renovaterc.json', 'dependabot.yml', 'dependabot.yaml', 'codeowners', 'devcontainer.json', '.devcontainer.json', '.goreleaser.yml', '.goreleaser.yaml', '.releaserc', '.releaserc.json', 'release.config.js', '.gitpod.yml', '.gitpod.dockerfile', 'netlify.toml', 'vercel.json', 'now.json', 'wercker.yml', 'codeship-steps.yml'],
       namePatterns: [/^jenkinsfile/, /\.jenkinsfile$/],
-      dirs: ['.github/', '.circleci/', '.gitlab/', '.buildkite/', '.azure-pipelines/', '.woodpecker/', '.devcontainer/', '.teamcity/', '.semaphore/', '.jenkins/', '.drone/', '.ci/'],
+      dirs: ['.github/', '.gitea/', '.forgejo/', '.circleci/', '.gitlab/', '.buildkite/', '.azure-pipelines/', '.woodpecker/', '.devcontainer/', '.teamcity/', '.semaphore/', '.jenkins/', '.drone/', '.ci/', '.netlify/', '.vercel/'],
     },
   },
   {
@@ -53,6 +53,16 @@ export const POLICY_RULES: readonly PolicyRule[] = [
       namePatterns: [/^\.huskyrc/, /^\.lintstagedrc/, /^lint-staged\.config\./],
       dirs: ['.husky/', '.githooks/', '.git-hooks/', '.lefthook/', '.hooks/'],
     },
+  },
+  {
+    id: 'editor-tasks', ecosystems: 'all', allowed: 'never', reason: 'editor and IDE settings can run tasks when the folder is opened',
+    covers: '`.vscode/`, `.idea/`, `.fleet/`, `.zed/`',
+    paths: { dirs: ['.vscode/', '.idea/', '.fleet/', '.zed/'] },
+  },
+  {
+    id: 'vendored-dependencies', ecosystems: 'npm, Go, PHP, Ruby, Python', allowed: 'never', reason: 'vendored dependencies are dependencies: a fix does not change them',
+    covers: '`node_modules/`, `vendor/`, `.yarn/cache/`, `site-packages/`, `bower_components/`',
+    paths: { dirs: ['node_modules/', 'vendor/', '.yarn/cache/', 'site-packages/', 'bower_components/'] },
   },
   {
     id: 'wrappers', ecosystems: 'Java, Kotlin, Scala, npm (Yarn)', allowed: 'never', reason: 'build-tool wrappers download and run the build tool',
@@ -96,8 +106,8 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   },
   {
     id: 'install-time-code', ecosystems: 'Python, Rust, npm (node-gyp), Perl', allowed: 'never', reason: 'install-time code runs on every machine that installs the project',
-    covers: '`setup.py`, `build.rs`, `binding.gyp`, `Makefile.PL`, `Build.PL`, `hatch_build.py`, `conanfile.py`',
-    paths: { names: ['setup.py', 'build.rs', 'binding.gyp', 'makefile.pl', 'build.pl', 'hatch_build.py', 'conanfile.py', 'pdm_build.py'] },
+    covers: '`setup.py`, `build.rs`, `binding.gyp`, `Makefile.PL`, `Build.PL`, `hatch_build.py`, `conanfile.py`; Python start-up hooks (`sitecustomize.py`, `usercustomize.py`, `*.pth`)',
+    paths: { names: ['setup.py', 'build.rs', 'binding.gyp', 'makefile.pl', 'build.pl', 'hatch_build.py', 'conanfile.py', 'pdm_build.py', 'sitecustomize.py', 'usercustomize.py'], namePatterns: [/\.pth$/] },
   },
   {
     id: 'build-scripts', ecosystems: 'all', allowed: 'never', reason: 'build scripts decide how the project builds and which commands its tests run',
@@ -117,9 +127,9 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   },
   {
     id: 'test-config', ecosystems: 'all', allowed: 'never', reason: 'the test command, runner configuration and test setup are evidence and come from the base commit',
-    covers: 'Jest, Vitest, Mocha, Karma, AVA, Playwright, Cypress, nyc/c8, tap and test `tsconfig` files; pytest (`pytest.ini`, `conftest.py`, `tox.ini`, `noxfile.py`, `.coveragerc`), `setup.cfg` `[tool:pytest]`, `pyproject.toml` `[tool.pytest*]`/`[tool.coverage*]`/`[tool.tox]`, `package.json` `jest`/`mocha`/`ava`/`nyc`/`c8` keys, cargo-nextest config',
+    covers: 'Jest, Vitest, Mocha, Karma, AVA, Playwright, Cypress, nyc/c8, tap and test `tsconfig` files; pytest (`pytest.ini`, `pytest.toml`, `conftest.py`, `tox.ini`, `noxfile.py`, `.coveragerc`), JUnit Platform properties, `setup.cfg` `[tool:pytest]`, `pyproject.toml` `[tool.pytest*]`/`[tool.coverage*]`/`[tool.tox]`, `package.json` `jest`/`mocha`/`ava`/`nyc`/`c8` keys, cargo-nextest config',
     paths: {
-      names: ['pytest.ini', 'conftest.py', 'tox.ini', 'noxfile.py', '.coveragerc', 'cypress.json', '.taprc', 'mocha.opts', 'nextest.toml', 'phpunit.xml', 'phpunit.xml.dist'],
+      names: ['pytest.ini', '.pytest.ini', 'pytest.toml', '.pytest.toml', 'conftest.py', 'tox.ini', 'noxfile.py', '.coveragerc', 'cypress.json', '.taprc', 'mocha.opts', 'nextest.toml', 'phpunit.xml', 'phpunit.xml.dist', 'junit-platform.properties'],
       namePatterns: [
         ext('jest.config'), ext('jest.setup'), ext('jest.preset'), ext('vitest.config'), ext('vitest.workspace'), ext('vitest.setup'),
         ext('karma.conf'), ext('karma.config'), ext('ava.config'), ext('playwright.config'), ext('cypress.config'), ext('wdio.conf'),
