@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { memoryBaseTree } from '../src/fix/policy/base-tree.js';
 import { checkPatchPolicy, describeRefusal, type BaseTree } from '../src/fix/policy/patch.js';
 import { caseBase, casePatch, GUARD_CORPUS } from './data/guard-corpus.js';
 
@@ -25,11 +26,6 @@ function repoRoot(): string {
   }
   return dir;
 }
-
-export const memoryTree = (files: ReadonlyMap<string, string>): BaseTree => ({
-  read: (p) => Promise.resolve(files.get(p) ?? null),
-  symlinkOnPath: () => Promise.resolve(false),
-});
 
 const TaskYaml = z.object({ instance_id: z.string(), source: z.string(), ref: z.string() });
 
@@ -83,11 +79,11 @@ export default async function (_args: string[]): Promise<void> {
     let refused = 0;
     for (const c of GUARD_CORPUS.filter((x) => x.kind === 'hostile')) {
       hostile++;
-      const r = await checkPatchPolicy(casePatch(c), memoryTree(caseBase(c)));
+      const r = await checkPatchPolicy(casePatch(c), memoryBaseTree(caseBase(c)));
       if (r.length > 0) refused++;
       else process.stderr.write(`let through: ${c.id}\n`);
     }
-    const benign: RealPatch[] = GUARD_CORPUS.filter((x) => x.kind === 'benign').map((c) => ({ id: c.id, patch: casePatch(c), base: memoryTree(caseBase(c)) }));
+    const benign: RealPatch[] = GUARD_CORPUS.filter((x) => x.kind === 'benign').map((c) => ({ id: c.id, patch: casePatch(c), base: memoryBaseTree(caseBase(c)) }));
     benign.push(...(await realTaskPatches(dir, scratch)));
     let falseRefusals = 0;
     for (const b of benign) {

@@ -1,13 +1,13 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { memoryBaseTree } from '../../src/fix/policy/base-tree.js';
 import { renderPolicyDoc } from '../../src/fix/policy/doc.js';
 import { pathFindings, refusalReasons } from '../../src/fix/policy/guard.js';
 import { checkPatchPolicy } from '../../src/fix/policy/patch.js';
 import { canonicalPathKey } from '../../src/fix/policy/protected-paths.js';
 import { POLICY_RULES, type RuleId } from '../../src/fix/policy/rules.js';
 import type { ChangedFile } from '../../src/fix/policy/types.js';
-import { memoryTree } from '../../bench/guard.js';
 import { caseBase, casePatch, GUARD_CORPUS } from '../../bench/data/guard-corpus.js';
 
 const rulesOf = (path: string): RuleId[] => pathFindings(path).map((f) => f.rule);
@@ -106,7 +106,7 @@ describe('content rules', () => {
 describe('the guard corpus', () => {
   for (const c of GUARD_CORPUS) {
     test(`${c.kind} ${c.id}`, async () => {
-      const refusals = await checkPatchPolicy(casePatch(c), memoryTree(caseBase(c)));
+      const refusals = await checkPatchPolicy(casePatch(c), memoryBaseTree(caseBase(c)));
       if (c.kind === 'benign') assert.deepEqual(refusals, []);
       else assert.ok(refusals.some((r) => r.rule === c.rule), `expected rule ${c.rule ?? '?'}, got ${JSON.stringify(refusals)}`);
     });

@@ -31,3 +31,11 @@ export function checkoutBaseTree(root: string): BaseTree {
     },
   };
 }
+
+/** A base tree held in memory (path → text), with no symbolic links. */
+export function memoryBaseTree(files: ReadonlyMap<string, string>): BaseTree {
+  return {
+    read: (rel) => Promise.resolve(files.get(rel) ?? null),
+    symlinkOnPath: () => Promise.resolve(false),
+  };
+}
