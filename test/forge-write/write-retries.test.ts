@@ -50,6 +50,19 @@ describe('writes are never repeated blindly', () => {
     });
   });
 
+  test('a secondary rate limit on a write surfaces instead of being waited out and repeated; a read waits', async () => {
+    const gh = await startGitHubStandIn({ faults: { rate: 1, kinds: ['abuse403'], seed: 3 }, limits: { secondaryRetryAfterSec: 1 } });
+    try {
+      const octokit = createGitHubClient({ baseUrl: gh.url, token: 't', maxInlineWaitSeconds: 60 });
+      await assert.rejects(octokit.request('POST /repos/{owner}/{repo}/issues', { owner: 'o', repo: 'r', title: 'x' }));
+      assert.equal(gh.faultLog.length, 1, 'the write was sent once');
+      await assert.rejects(octokit.request('GET /repos/{owner}/{repo}', { owner: 'o', repo: 'r' }));
+      assert.equal(gh.faultLog.length, 3, 'the read was tried again after the wait');
+    } finally {
+      await gh.close();
+    }
+  });
+
   describe('a createCommitOnBranch answer lost after the commit landed', () => {
     let gh: GitHubStandIn;
     let work: string;

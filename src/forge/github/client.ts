@@ -2,7 +2,7 @@ import { Octokit } from '@octokit/rest';
 import { throttling } from '@octokit/plugin-throttling';
 import { retry } from '@octokit/plugin-retry';
 import { logger } from '../../log.js';
-import { isWriteRequest } from './writes.js';
+import { isWriteRequest, type RequestShape } from './writes.js';
 
 const log = logger.child({ component: 'github' });
 
@@ -29,13 +29,14 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubOctokit {
     userAgent: opts.userAgent ?? 'globallm',
     retry: { retries: 2 },
     throttle: {
-      onRateLimit: (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+      // Only reads wait inline; a write surfaces as RateLimited and is repeated by its caller, inside the write budget.
+      onRateLimit: (retryAfter: number, options: RequestShape & { method: string; url: string }, _octokit: unknown, retryCount: number) => {
         log.warn({ retryAfter, method: options.method, url: options.url, retryCount }, 'primary rate limit');
-        return retryCount < 1 && retryAfter <= maxWait;
+        return retryCount < 1 && retryAfter <= maxWait && !isWriteRequest(options);
       },
-      onSecondaryRateLimit: (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+      onSecondaryRateLimit: (retryAfter: number, options: RequestShape & { method: string; url: string }, _octokit: unknown, retryCount: number) => {
         log.warn({ retryAfter, method: options.method, url: options.url, retryCount }, 'secondary rate limit');
-        return retryCount < 1 && retryAfter <= maxWait;
+        return retryCount < 1 && retryAfter <= maxWait && !isWriteRequest(options);
       },
     },
   });
