@@ -142,7 +142,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     covers: 'every entry of `scripts` in `package.json` (added, changed or removed), `packageManager`, `workspaces`, `bin`, `gypfile`',
   },
   {
-    id: 'dependencies', ecosystems: 'npm, Python, Go, Rust', allowed: 'when the fix names the dependency (`allowDependencies`)', reason: 'a fix does not add dependencies',
+    id: 'dependencies', ecosystems: 'npm, Python, Go, Rust', allowed: 'never by default; a caller of the guard may name the dependencies it allows (`GuardOptions.allowDependencies`; no command sets it)', reason: 'a fix does not add dependencies',
     covers: 'a dependency name new to `package.json`, `requirements*.txt`/`constraints*.txt`, `pyproject.toml`, `Cargo.toml` or `go.mod`; deleting a manifest or lockfile',
   },
   {
