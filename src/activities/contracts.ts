@@ -21,7 +21,7 @@ export interface GenerateFixResult {
 }
 
 export interface ValidateFixResult {
-  verdict: 'pass' | 'unproven' | 'fail' | 'error';
+  verdict: 'pass' | 'unproven' | 'fail' | 'error' | 'refused';
   summary: string;
   /** True when a PR may be opened: a pass, or an unproven fix where the operator allows drafts of those. */
   open?: boolean;

@@ -132,10 +132,10 @@ function changedLines(diff: string): number {
   return diff.split('\n').filter((l) => /^[+-](?![+-]{2} )/.test(l)).length;
 }
 
-const VERDICT_RANK = { pass: 0, unproven: 1, fail: 2, error: 3 } as const;
+const VERDICT_RANK = { pass: 0, unproven: 1, fail: 2, error: 3, refused: 4 } as const;
 
 function rankKey(c: CandidateOutcome): [number, number, number, number] {
-  const v = c.verdict ? VERDICT_RANK[c.verdict] : 4;
+  const v = c.verdict ? VERDICT_RANK[c.verdict] : 5;
   return [v, -(c.validation?.fixed.length ?? 0), c.validation?.broken.length ?? 0, c.changedLines];
 }
 

@@ -56,7 +56,7 @@ describe('validatePatch', () => {
     assert.equal(report.before, null);
   });
 
-  test('patches reaching outside the tree, into .git or through symlinks are rejected', async () => {
+  test('patches reaching outside the tree, into .git or through symlinks are refused by the policy', async () => {
     const r = await repo({ ...PY_BUGGY, 'link/.keep': '' });
     const good = await diffFor(r, { 'calc.py': FIXED_CALC });
     const bad = [
@@ -72,7 +72,8 @@ describe('validatePatch', () => {
     bad.push('diff --git a/evil/hosts b/evil/hosts\nnew file mode 100644\nindex 0000000..1111111\n--- /dev/null\n+++ b/evil/hosts\n@@ -0,0 +1 @@\n+owned\n');
     for (const patch of bad) {
       const report = await validatePatch({ ...base, repo: r, patch });
-      assert.equal(report.verdict, 'error', patch.slice(0, 80));
+      assert.equal(report.verdict, 'refused', patch.slice(0, 80));
+      assert.match(report.reasons.join(' '), /refused by rule "(path-form|symlink|patch-form)"/);
       assert.equal(report.applied, false);
       assert.equal(report.before, null);
     }

@@ -31,9 +31,10 @@ export type SuiteRun = z.infer<typeof SuiteRun>;
  * pass: a test that failed (or did not exist) before passes after, and nothing that passed
  * before fails after. unproven: nothing broken, but no test shows the fix. fail: something
  * broke, or a test the patch adds fails. error: the patch, the environment or the runs could
- * not be judged.
+ * not be judged. refused: the fix policy forbids the patch (the reasons name the rule and the
+ * file); nothing ran.
  */
-export const Verdict = z.enum(['pass', 'unproven', 'fail', 'error']);
+export const Verdict = z.enum(['pass', 'unproven', 'fail', 'error', 'refused']);
 export type Verdict = z.infer<typeof Verdict>;
 
 export const EnvironmentSummary = z.object({

@@ -4,6 +4,8 @@ import { SandboxViolation } from '../../errors.js';
 import { environmentMounts } from '../../environment/prepare.js';
 import type { PreparedEnvironment } from '../../environment/schema.js';
 import { logger } from '../../log.js';
+import { checkoutBaseTree } from '../policy/base-tree.js';
+import { checkPatchPolicy, describeRefusal } from '../policy/patch.js';
 import { detectRepoModel } from '../../repo-model/detect.js';
 import type { Sandbox } from '../../sandbox/sandbox.js';
 import type { RunResult } from '../../sandbox/schema.js';
@@ -99,6 +101,12 @@ async function buildTrees(ws: Workspace, opts: ValidateOptions, files: PatchFile
  */
 export async function validatePatch(opts: ValidateOptions): Promise<ValidationReport> {
   const environment = opts.environment ? summarizeEnvironment(opts.environment) : null;
+  // The policy applies to everything the patch and the test patch change; nothing runs when it refuses.
+  const refusals = [
+    ...(await checkPatchPolicy(opts.patch, checkoutBaseTree(opts.repo))),
+    ...(opts.testPatch !== undefined ? await checkPatchPolicy(opts.testPatch, checkoutBaseTree(opts.repo)) : []),
+  ];
+  if (refusals.length > 0) return emptyReport({ verdict: 'refused', reasons: refusals.map(describeRefusal), environment });
   let files: PatchFile[];
   let testFiles: PatchFile[] = [];
   try {
