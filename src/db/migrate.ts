@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { runner } from 'node-pg-migrate';
 import type { Pool } from 'pg';
 import { projectRoot } from '../stack/project-root.js';
 import { logger } from '../log.js';
@@ -13,6 +12,8 @@ const MIGRATIONS_TABLE = 'pgmigrations';
  * `advisoryLockMode: 'wait'` a second process starting at the same time waits, then finds nothing to do.
  */
 export async function migrateUp(databaseUrl: string): Promise<string[]> {
+  // Loaded here, so `status` (which reads only the applied version) does not load the runner.
+  const { runner } = await import('node-pg-migrate');
   const applied = await runner({
     databaseUrl,
     dir: MIGRATIONS_DIR,

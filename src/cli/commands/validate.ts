@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import parseArgsStringToArgv from 'string-argv';
@@ -71,19 +70,11 @@ function printHuman(r: ValidationReport): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-export function registerValidate(program: Command): void {
-  program
-    .command('validate')
-    .description('run a repository\'s tests in the sandbox before and after a patch and give a verdict')
-    .requiredOption('--repo <path>', 'a local git checkout (left untouched; copies are used)')
-    .requiredOption('--patch <file>', 'a unified diff')
-    .option('--test-cmd <cmd>', 'test command, split into words without a shell (default: detected)')
-    .option('--timeout <seconds>', 'wall-clock limit for each test run', '600')
-    .option('--json', 'one JSON document')
-    .action(async (opts: { repo: string; patch: string; testCmd?: string; timeout: string; json?: boolean }) => {
-      const { report, exitCode } = await runValidate(opts);
-      if (opts.json) printJson(report);
-      else printHuman(report);
-      process.exitCode = exitCode;
-    });
+export interface ValidateFlags { repo: string; patch: string; testCmd?: string; timeout: string; json?: boolean }
+
+export async function validateAction(opts: ValidateFlags): Promise<void> {
+  const { report, exitCode } = await runValidate(opts);
+  if (opts.json) printJson(report);
+  else printHuman(report);
+  process.exitCode = exitCode;
 }
