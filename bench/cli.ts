@@ -1,12 +1,15 @@
 // `npm run bench -- cli [runs]`: median wall time and peak memory of the built CLI, each as a
 // ratio to `node -e 0` measured in the same run: `globallm --help`, `globallm status --json`
 // against a running stack, and `globallm validate` on a tiny repository against the same three
-// test runs without the CLI. Peak memory comes from GNU time (`/usr/bin/time`).
+// test runs without the CLI: in the same sandbox (`validate_ratio`) and run plainly
+// (`validate_plain_ratio`). Peak memory comes from GNU time (`/usr/bin/time`).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createExampleRepos } from '../src/examples/create.js';
+import { BubblewrapSandbox } from '../src/sandbox/bubblewrap.js';
+import type { Sandbox } from '../src/sandbox/sandbox.js';
 import { freePort } from '../src/stack/ports.js';
 import { projectRoot } from '../src/stack/project-root.js';
 import { buildCli } from '../scripts/build-cli.js';
@@ -36,14 +39,14 @@ const median = (xs: number[]): number => {
 };
 
 /** One warm-up, then `runs` samples of each case, interleaved so load changes hit all alike. */
-function sampleAll(cases: Record<string, () => Sample>, runs: number): Record<string, { wallS: number; peakMiB: number | undefined }> {
+async function sampleAll(cases: Record<string, () => Sample | Promise<Sample>>, runs: number): Promise<Record<string, { wallS: number; peakMiB: number | undefined }>> {
   const samples: Record<string, Sample[]> = {};
   for (const [name, run] of Object.entries(cases)) {
-    const warm = run();
+    const warm = await run();
     if (warm.code !== 0) throw new Error(`${name}: exit ${String(warm.code)} in the warm-up`);
     samples[name] = [];
   }
-  for (let i = 0; i < runs; i++) for (const [name, run] of Object.entries(cases)) samples[name]?.push(run());
+  for (let i = 0; i < runs; i++) for (const [name, run] of Object.entries(cases)) samples[name]?.push(await run());
   return Object.fromEntries(Object.entries(samples).map(([name, xs]) => {
     const rss = xs.flatMap((x) => (x.peakMiB === undefined ? [] : [x.peakMiB]));
     return [name, { wallS: median(xs.map((x) => x.wallS)), peakMiB: rss.length ? median(rss) : undefined }];
@@ -93,10 +96,22 @@ async function tinyRepoAndPatch(dir: string): Promise<{ repo: string; patch: str
   return { repo, patch, trees };
 }
 
-/** The three test runs validate makes, run directly one after another. */
-function bareRuns(trees: string[]): Sample {
-  const parts = trees.map((t) => measure(TEST_CMD, process.env, t));
-  return { wallS: parts.reduce((s, p) => s + p.wallS, 0), peakMiB: Math.max(...parts.map((p) => p.peakMiB ?? 0)), code: 0 };
+/** The three test runs validate makes, run directly one after another, with a clean environment as in the sandbox. */
+function plainRuns(trees: string[]): Sample {
+  const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: tmpdir() };
+  const parts = trees.map((t) => measure(TEST_CMD, env, t));
+  return { wallS: parts.reduce((s, p) => s + p.wallS, 0), peakMiB: undefined, code: 0 };
+}
+
+/** The same three test runs in the sandbox, with validate's limits, without the CLI around them. */
+async function sandboxedRuns(sandbox: Sandbox, trees: string[]): Promise<Sample> {
+  const t0 = performance.now();
+  for (const cwd of trees) {
+    await sandbox.prepareWorktree(cwd);
+    const r = await sandbox.run({ cwd, argv: TEST_CMD, network: false, timeoutMs: 600_000, memoryMb: 4096, cpuSeconds: 1200 });
+    if (!r.stdout.includes('# tests')) throw new Error(`the sandboxed test run in ${cwd} did not run the tests: ${r.stderr.slice(0, 500)}`);
+  }
+  return { wallS: (performance.now() - t0) / 1000, peakMiB: undefined, code: 0 };
 }
 
 const fmt = (x: number | undefined, digits = 3): string => (x === undefined ? 'unknown' : x.toFixed(digits));
@@ -105,27 +120,31 @@ export default async function cli(args: string[]): Promise<void> {
   const runs = Number(args[0] ?? 5);
   buildCli();
   const dir = mkdtempSync(join(tmpdir(), 'globallm-bench-cli-'));
+  chmodSync(dir, 0o711); // the sandbox's unprivileged user must reach the test trees, as in validate's own workspace
   // Its own temporary folder: as root, PostgreSQL's user must be able to enter every folder above.
   const state = mkdtempSync(join(tmpdir(), 'globallm-bench-cli-state-'));
   const stack = await startStack(state);
   try {
     const { repo, patch, trees } = await tinyRepoAndPatch(join(dir, 'repos'));
-    const m = sampleAll({
+    const sandbox = new BubblewrapSandbox();
+    const m = await sampleAll({
       node: () => measure([process.execPath, '-e', '0']),
       help: () => measure([process.execPath, bin, '--help']),
       status: () => measure([process.execPath, bin, 'status', '--json'], stack.env),
       validate: () => measure([process.execPath, bin, 'validate', '--repo', repo, '--patch', patch, '--test-cmd', TEST_CMD.join(' '), '--json']),
-      bare: () => bareRuns(trees),
+      sandboxed: () => sandboxedRuns(sandbox, trees),
+      plain: () => plainRuns(trees),
     }, runs);
-    const { node, help, status, validate, bare } = m as Record<string, { wallS: number; peakMiB: number | undefined }>;
+    const { node, help, status, validate, sandboxed, plain } = m as Record<string, { wallS: number; peakMiB: number | undefined }>;
     const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined ? 'unknown' : (a / b).toFixed(2));
     const lines = [
       `runs=${runs}`,
       `node_e0_s=${fmt(node?.wallS)}`, `node_e0_peak_mib=${fmt(node?.peakMiB, 1)}`,
       `help_s=${fmt(help?.wallS)}`, `help_peak_mib=${fmt(help?.peakMiB, 1)}`, `help_ratio=${ratio(help?.wallS, node?.wallS)}`, `help_peak_ratio=${ratio(help?.peakMiB, node?.peakMiB)}`,
       `status_json_s=${fmt(status?.wallS)}`, `status_json_peak_mib=${fmt(status?.peakMiB, 1)}`, `status_json_ratio=${ratio(status?.wallS, node?.wallS)}`,
-      `validate_s=${fmt(validate?.wallS)}`, `validate_bare_s=${fmt(bare?.wallS)}`, `validate_ratio=${ratio(validate?.wallS, bare?.wallS)}`,
-      `validate_node_ratio=${ratio(validate?.wallS, node?.wallS)}`, `validate_bare_node_ratio=${ratio(bare?.wallS, node?.wallS)}`,
+      `validate_s=${fmt(validate?.wallS)}`, `validate_node_ratio=${ratio(validate?.wallS, node?.wallS)}`,
+      `validate_sandboxed_runs_s=${fmt(sandboxed?.wallS)}`, `validate_ratio=${ratio(validate?.wallS, sandboxed?.wallS)}`,
+      `validate_plain_runs_s=${fmt(plain?.wallS)}`, `validate_plain_ratio=${ratio(validate?.wallS, plain?.wallS)}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
