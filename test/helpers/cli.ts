@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/stack/project-root.js';
@@ -98,7 +98,8 @@ export async function runCliTraced(args: string[], env: NodeJS.ProcessEnv, opts:
       child.stdout.once('close', () => resolve());
       setTimeout(resolve, 2000).unref();
     });
-    const modules = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+    // A killed process records nothing.
+    const modules = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l !== '') : [];
     return { code, stdout, stderr, modules, leftovers };
   } finally {
     rmSync(dir, { recursive: true, force: true });
