@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { UsageError } from '../../src/errors.js';
 import { IssueAnalysis } from '../../src/analysis/schema.js';
-import { registerTriage, runTriage, type TriageIo } from '../../src/cli/commands/triage.js';
+import { runTriage, type TriageIo } from '../../src/cli/commands/triage.js';
+import { registerTriage } from '../../src/cli/program/triage.js';
 
 function captureIo(stdinText = ''): TriageIo & { out: () => string; err: () => string } {
   const stdin = new PassThrough();

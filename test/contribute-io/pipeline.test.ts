@@ -9,7 +9,7 @@ import { openPullRequest, type ContributeDeps } from '../../src/contribute/contr
 import { followUp, mergeRates } from '../../src/contribute/follow-up.js';
 import type { ContributionRequest } from '../../src/contribute/schema.js';
 import { findPrRow, outcomesFor } from '../../src/contribute/store.js';
-import { registerPrs } from '../../src/cli/commands/prs.js';
+import { registerPrs } from '../../src/cli/program/prs.js';
 import { ConsentDenied, Unavailable, UsageError } from '../../src/errors.js';
 import type { ForgeWriter } from '../../src/forge/writer.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../../src/sim/github/server.js';

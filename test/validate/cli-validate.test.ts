@@ -4,7 +4,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { runValidate, splitTestCommand, registerValidate } from '../../src/cli/commands/validate.js';
+import { runValidate, splitTestCommand } from '../../src/cli/commands/validate.js';
+import { registerValidate } from '../../src/cli/program/validate.js';
 import { UsageError } from '../../src/errors.js';
 import { diffFor, makeRepo, PY_BUGGY } from './fixtures.js';
 

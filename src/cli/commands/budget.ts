@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import type pg from 'pg';
 import { budgetReport, type BudgetReport, type TokenScopeUse } from '../../budget/report.js';
 import { parseBudgetConfig } from '../../budget/schema.js';
@@ -31,20 +30,13 @@ export async function budgetShowHandler(pool: pg.Pool, options: { json?: boolean
   return options.json ? `${JSON.stringify(report, null, 2)}\n` : renderBudget(report);
 }
 
-export function registerBudget(program: Command): void {
-  const budget = program.command('budget').description('token and issue budgets');
-  budget
-    .command('show')
-    .description('tokens used, held and left this week: overall, per repository and per language (with issue counts)')
-    .option('--json', 'one JSON document')
-    .action(async (opts: { json?: boolean }) => {
-      const { config, endpoints } = cliContext();
-      const pool = await openPool(endpoints.databaseUrl, { max: 3 });
-      try {
-        if (opts.json) printJson(await budgetReport(pool, parseBudgetConfig(budgetConfig(config))));
-        else process.stdout.write(await budgetShowHandler(pool, { config: budgetConfig(config) }));
-      } finally {
-        await pool.end();
-      }
-    });
+export async function budgetShowAction(opts: { json?: boolean }): Promise<void> {
+  const { config, endpoints } = cliContext();
+  const pool = await openPool(endpoints.databaseUrl, { max: 3 });
+  try {
+    if (opts.json) printJson(await budgetReport(pool, parseBudgetConfig(budgetConfig(config))));
+    else process.stdout.write(await budgetShowHandler(pool, { config: budgetConfig(config) }));
+  } finally {
+    await pool.end();
+  }
 }

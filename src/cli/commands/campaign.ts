@@ -1,5 +1,4 @@
-import type { Command } from 'commander';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { withTemporal } from '../temporal-client.js';
 import { printJson } from '../output.js';
 import { startCampaign } from '../../campaign/start.js';
@@ -8,7 +7,7 @@ import { campaignProgressQuery, type CampaignProgress } from '../../workflows/ca
 import { campaignWorkflowId } from '../../workflows/shared.js';
 import { ServiceUnavailable } from '../../errors.js';
 
-interface StartFlags {
+export interface StartFlags {
   id?: string; forge?: string; domain?: string; language?: string; minStars?: string;
   maxRepos?: string; maxIssues?: string; tokenBudget?: string; analyzer?: string; dryRun?: boolean; wait?: boolean; json?: boolean;
 }
@@ -34,62 +33,39 @@ function describe(p: CampaignProgress): string {
   ].join('\n');
 }
 
-export function registerCampaign(program: Command): void {
-  const campaign = program.command('campaign').description('start, watch and cancel campaigns');
-  campaign.command('start')
-    .description('discover → analyze → prioritize → fan out to repository workflows')
-    .option('--id <id>', 'campaign id (default: generated)')
-    .option('--forge <forge>', 'github, or local (the git repositories under GLOBALLM_LOCAL_ROOT)')
-    .option('--domain <domain>', 'ai_ml, web_dev, data_science, cloud_devops, mobile, security, games, overall')
-    .option('--language <language>', 'programming language filter')
-    .option('--min-stars <n>', 'minimum stars (github)')
-    .option('--max-repos <n>', 'repositories at most')
-    .option('--max-issues <n>', 'issues at most')
-    .option('--token-budget <n>', 'model tokens this campaign may spend')
-    .option('--analyzer <kind>', 'offline, llm or auto')
-    .option('--dry-run', 'everything except forge writes; PR bodies and patches saved for review')
-    .option('--wait', 'wait until every enqueued issue finished')
-    .option('--json', 'one JSON document')
-    .action(async (flags: StartFlags) => {
-      parseCampaignOptions(flagsToOptions(flags)); // bad options fail here, before any connection
-      await withTemporal(async (client, config) => {
-        const started = await startCampaign(client, flagsToOptions(flags), { taskQueuePrefix: config.GLOBALLM_TASK_QUEUE_PREFIX });
-        if (!flags.json) process.stdout.write(`started campaign ${started.id} (workflow ${started.workflowId})\n`);
-        if (!started.options.wait) {
-          if (flags.json) printJson({ id: started.id, workflowId: started.workflowId, runId: started.runId });
-          return;
-        }
-        const progress = await started.result();
-        if (flags.json) printJson(progress);
-        else process.stdout.write(`${describe(progress)}\n`);
-      });
-    });
-  campaign.command('status <id>')
-    .description('progress of a campaign')
-    .option('--json', 'one JSON document')
-    .action(async (id: string, opts: { json?: boolean }) => {
-      const progress = await withTemporal(async (client) => {
-        try {
-          return await client.workflow.getHandle(campaignWorkflowId(id)).query(campaignProgressQuery);
-        } catch (err) {
-          if (err instanceof WorkflowNotFoundError) throw new ServiceUnavailable(`no campaign ${id}`);
-          throw err;
-        }
-      });
-      if (opts.json) printJson(progress);
-      else process.stdout.write(`${describe(progress)}\n`);
-    });
-  campaign.command('cancel <id>')
-    .description('cancel a campaign (running activities are cancelled through their heartbeats)')
-    .action(async (id: string) => {
-      await withTemporal(async (client) => {
-        try {
-          await client.workflow.getHandle(campaignWorkflowId(id)).cancel();
-        } catch (err) {
-          if (err instanceof WorkflowNotFoundError) throw new ServiceUnavailable(`no campaign ${id}`);
-          throw err;
-        }
-      });
-      process.stdout.write(`cancelled campaign ${id}\n`);
-    });
+export async function campaignStartAction(flags: StartFlags): Promise<void> {
+  parseCampaignOptions(flagsToOptions(flags)); // bad options fail here, before any connection
+  await withTemporal(async (client, config) => {
+    const started = await startCampaign(client, flagsToOptions(flags), { taskQueuePrefix: config.GLOBALLM_TASK_QUEUE_PREFIX });
+    if (!flags.json) process.stdout.write(`started campaign ${started.id} (workflow ${started.workflowId})\n`);
+    if (!started.options.wait) {
+      if (flags.json) printJson({ id: started.id, workflowId: started.workflowId, runId: started.runId });
+      return;
+    }
+    const progress = await started.result();
+    if (flags.json) printJson(progress);
+    else process.stdout.write(`${describe(progress)}\n`);
+  });
+}
+
+async function onCampaign<T>(id: string, fn: (handle: WorkflowHandle) => Promise<T>): Promise<T> {
+  return withTemporal(async (client) => {
+    try {
+      return await fn(client.workflow.getHandle(campaignWorkflowId(id)));
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new ServiceUnavailable(`no campaign ${id}`);
+      throw err;
+    }
+  });
+}
+
+export async function campaignStatusAction(id: string, opts: { json?: boolean }): Promise<void> {
+  const progress = await onCampaign(id, (handle) => handle.query(campaignProgressQuery));
+  if (opts.json) printJson(progress);
+  else process.stdout.write(`${describe(progress)}\n`);
+}
+
+export async function campaignCancelAction(id: string): Promise<void> {
+  await onCampaign(id, (handle) => handle.cancel());
+  process.stdout.write(`cancelled campaign ${id}\n`);
 }

@@ -1,14 +1,12 @@
-import type { Command } from 'commander';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { listPrRows, type PrRow } from '../../contribute/store.js';
 import { openPool } from '../../db/pool.js';
 import { UsageError } from '../../errors.js';
 import { RepoRefSchema } from '../../forge/types.js';
+import { PR_STATES } from '../choices.js';
 import { cliContext } from '../context.js';
 import { printJson, printTable } from '../output.js';
-
-const STATES = ['preview', 'pending', 'draft', 'open', 'merged', 'closed', 'failed'] as const;
 
 /** `owner/repo#n` (or `owner/repo`): the PR target a person typed. */
 export function parseIssueTarget(text: string): { repo: { owner: string; name: string }; issueNumber?: number } {
@@ -54,29 +52,17 @@ async function withPool<T>(fn: (pool: Pool) => Promise<T>): Promise<T> {
   }
 }
 
-export function registerPrs(program: Command): void {
-  const prs = program.command('prs').description('pull requests opened (or previewed with --dry-run) by the contribute pipeline');
+export async function prsListAction(opts: { state?: string; json?: boolean }): Promise<void> {
+  const state = opts.state === undefined ? undefined : z.enum(PR_STATES).safeParse(opts.state);
+  if (state && !state.success) throw new UsageError(`unknown state "${opts.state}" (expected ${PR_STATES.join(', ')})`);
+  const rows = await withPool((pool) => listPrRows(pool, state?.data ? { state: state.data } : {}));
+  if (opts.json) printJson(rows.map(summary));
+  else printTable(rows.map(summary), ['repo', 'issue', 'number', 'state', 'branch', 'url', 'last_error']);
+}
 
-  prs
-    .command('list')
-    .description('list pull requests with their state')
-    .option('--state <state>', `only this state (${STATES.join(', ')})`)
-    .option('--json', 'one JSON document')
-    .action(async (opts: { state?: string; json?: boolean }) => {
-      const state = opts.state === undefined ? undefined : z.enum(STATES).safeParse(opts.state);
-      if (state && !state.success) throw new UsageError(`unknown state "${opts.state}" (expected ${STATES.join(', ')})`);
-      const rows = await withPool((pool) => listPrRows(pool, state?.data ? { state: state.data } : {}));
-      if (opts.json) printJson(rows.map(summary));
-      else printTable(rows.map(summary), ['repo', 'issue', 'number', 'state', 'branch', 'url', 'last_error']);
-    });
-
-  prs
-    .command('preview [target]')
-    .description('print the body and patch saved for review (owner/repo#n; all previews when omitted)')
-    .action(async (target?: string) => {
-      const t = target === undefined ? undefined : parseIssueTarget(target);
-      const rows = await withPool((pool) => listPrRows(pool, t ? { repo: t.repo, ...(t.issueNumber !== undefined ? { issueNumber: t.issueNumber } : {}) } : { state: 'preview' }));
-      if (rows.length === 0) throw new UsageError(t ? `nothing recorded for ${target ?? ''}` : 'no previews recorded (run with --dry-run first)');
-      process.stdout.write(rows.map(renderPreview).join('\n'));
-    });
+export async function prsPreviewAction(target?: string): Promise<void> {
+  const t = target === undefined ? undefined : parseIssueTarget(target);
+  const rows = await withPool((pool) => listPrRows(pool, t ? { repo: t.repo, ...(t.issueNumber !== undefined ? { issueNumber: t.issueNumber } : {}) } : { state: 'preview' }));
+  if (rows.length === 0) throw new UsageError(t ? `nothing recorded for ${target ?? ''}` : 'no previews recorded (run with --dry-run first)');
+  process.stdout.write(rows.map(renderPreview).join('\n'));
 }

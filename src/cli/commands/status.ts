@@ -1,19 +1,12 @@
-import type { Command } from 'commander';
 import { cliContext } from '../context.js';
 import { checkStack } from '../../stack/health.js';
 import { taskQueues } from '../../temporal/task-queues.js';
 import { printJson, printTable } from '../output.js';
 
-export function registerStatus(program: Command): void {
-  program
-    .command('status')
-    .description('check Temporal, PostgreSQL, the Web UI, pollers on each task queue and the migration version (exit 0 only when all are healthy)')
-    .option('--json', 'one JSON document')
-    .action(async (opts: { json?: boolean }) => {
-      const { config, endpoints } = cliContext();
-      const status = await checkStack(endpoints, { namespace: config.TEMPORAL_NAMESPACE, queues: Object.values(taskQueues(config.GLOBALLM_TASK_QUEUE_PREFIX)) });
-      if (opts.json) printJson(status);
-      else printTable(status.checks.map((c) => ({ check: c.name, ok: c.ok ? 'yes' : 'NO', ms: c.latencyMs, detail: c.detail })));
-      process.exitCode = status.healthy ? 0 : 1;
-    });
+export async function statusAction(opts: { json?: boolean }): Promise<void> {
+  const { config, endpoints } = cliContext();
+  const status = await checkStack(endpoints, { namespace: config.TEMPORAL_NAMESPACE, queues: Object.values(taskQueues(config.GLOBALLM_TASK_QUEUE_PREFIX)) });
+  if (opts.json) printJson(status);
+  else printTable(status.checks.map((c) => ({ check: c.name, ok: c.ok ? 'yes' : 'NO', ms: c.latencyMs, detail: c.detail })));
+  process.exitCode = status.healthy ? 0 : 1;
 }

@@ -1,6 +1,5 @@
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import type { Command } from 'commander';
 import { z } from 'zod';
 import { UsageError } from '../../errors.js';
 import { LlmIssueAnalyzer, type IssueOutcome } from '../../analysis/llm/analyzer.js';
@@ -171,17 +170,10 @@ export async function runTriage(options: TriageOptions, io: TriageIo,
   return summary;
 }
 
-export function registerTriage(program: Command): void {
-  program
-    .command('triage')
-    .description('Analyze issues given as JSON lines (title, body, optional labels, repo, number): category, criticality, complexity, solvability.')
-    .option('--input <file>', 'JSON-lines file of issues, or - for stdin')
-    .option('--analyzer <name>', 'offline or llm', 'offline')
-    .option('--json', 'one JSON object per input line', false)
-    .option('--budget <tokens>', `token cap for the llm analyzer in this run (default ${DEFAULT_MEMORY_BUDGET_TOKENS})`)
-    .action(async (raw: { input?: string; analyzer: string; json: boolean; budget?: string }) => {
-      if (raw.input === undefined) throw new UsageError('missing --input FILE.jsonl (or - for stdin)');
-      const summary = await runTriage({ input: raw.input, analyzer: raw.analyzer, json: raw.json, ...(raw.budget !== undefined ? { budget: raw.budget } : {}) }, process);
-      if (summary.failed > 0) throw new Error(`${summary.failed} of ${summary.failed + summary.analyzed} line(s) could not be analyzed`);
-    });
+export interface TriageFlags { input?: string; analyzer: string; json: boolean; budget?: string }
+
+export async function triageAction(raw: TriageFlags): Promise<void> {
+  if (raw.input === undefined) throw new UsageError('missing --input FILE.jsonl (or - for stdin)');
+  const summary = await runTriage({ input: raw.input, analyzer: raw.analyzer, json: raw.json, ...(raw.budget !== undefined ? { budget: raw.budget } : {}) }, process);
+  if (summary.failed > 0) throw new Error(`${summary.failed} of ${summary.failed + summary.analyzed} line(s) could not be analyzed`);
 }

@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import parseArgsStringToArgv from 'string-argv';
@@ -110,20 +109,11 @@ function printHuman(r: ValidationReport): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-export function registerValidate(program: Command): void {
-  program
-    .command('validate')
-    .description('prepare a repository\'s environment, run its tests in the sandbox before and after a patch, and give a verdict')
-    .requiredOption('--repo <path>', 'a local git checkout at the base commit (left untouched; copies are used)')
-    .requiredOption('--patch <file>', 'a unified diff: the fix (with or without its tests)')
-    .option('--test-patch <file>', 'test changes applied on both sides (the fix is judged by them)')
-    .option('--test-cmd <cmd>', 'test command, split into words without a shell (default: detected from the base)')
-    .option('--timeout <seconds>', 'wall-clock limit for each test run', '600')
-    .option('--json', 'one JSON document')
-    .action(async (opts: { repo: string; patch: string; testPatch?: string; testCmd?: string; timeout: string; json?: boolean }) => {
-      const { report, exitCode } = await runValidate(opts);
-      if (opts.json) printJson(report);
-      else printHuman(report);
-      process.exitCode = exitCode;
-    });
+export interface ValidateFlags { repo: string; patch: string; testPatch?: string; testCmd?: string; timeout: string; json?: boolean }
+
+export async function validateAction(opts: ValidateFlags): Promise<void> {
+  const { report, exitCode } = await runValidate(opts);
+  if (opts.json) printJson(report);
+  else printHuman(report);
+  process.exitCode = exitCode;
 }

@@ -15,7 +15,11 @@ import { registerPrs } from './prs.js';
 import { registerCampaign } from './campaign.js';
 import { registerRepo } from './repo.js';
 
-/** Every CLI command registers itself here; one file per command under src/cli/commands. */
+/**
+ * Every CLI command registers its name, flags and help here, one file per command. These files
+ * import only commander: each action loads its implementation (src/cli/commands) with `import()`
+ * when it runs, so `--help` or `status` never load what `worker` or `validate` need.
+ */
 export const commands: Array<(program: Command) => void> = [
   registerUp,
   registerStatus,
