@@ -4,6 +4,7 @@ import type { IssueAnalyzer } from '../analysis/types.js';
 import type { AnalyzeIssueResult, CampaignActivities } from './contracts.js';
 import type { IssueRef } from '../workflows/shared.js';
 import { computePriority } from '../scoring/priority.js';
+import { outcomeHistory } from '../prioritize/outcome-sql.js';
 import { findIssue, saveAnalysis, unanalyzedIssues, type StoredIssue } from '../store/issues.js';
 import { NotFound } from '../errors.js';
 
@@ -16,9 +17,10 @@ export interface AnalysisDeps {
 
 async function analyzeAndStore(deps: AnalysisDeps, analyzer: IssueAnalyzer, issue: StoredIssue): Promise<AnalyzeIssueResult> {
   const analysis = await analyzer.analyze({ title: issue.title, body: issue.body, labels: issue.labels, repo: `${issue.owner}/${issue.name}`, number: issue.number });
+  const outcomes = await outcomeHistory(deps.pool, issue.repositoryId, analysis.category);
   const priority = computePriority({
     repoHealth: issue.health, repoImpact: issue.impact, solvability: analysis.solvability, complexity: analysis.complexity,
-    category: analysis.category, createdAt: issue.createdAt, comments: issue.comments, reactions: issue.reactions,
+    category: analysis.category, critical: analysis.critical, createdAt: issue.createdAt, comments: issue.comments, reactions: issue.reactions, outcomes,
   }, (deps.now ?? (() => new Date()))());
   await saveAnalysis(deps.pool, issue.id, analysis, priority);
   return { category: analysis.category, critical: analysis.critical, priority: priority.total, language: issue.language, analyzer: analysis.analyzer };

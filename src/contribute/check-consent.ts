@@ -5,7 +5,7 @@ import type { ConsentSnapshot, ForgeWriter } from '../forge/writer.js';
 import { detectAiPolicy } from './consent/ai-policy.js';
 import { CONSENT_FILE_PATHS, hasOptOutTopic, OPT_OUT_TOPICS, parseConsentFile } from './consent/config-file.js';
 import { gateDecision, type GateCaps, type GateDecision } from './consent/gate.js';
-import type { IssueCategory } from './consent/schema.js';
+import type { IssueCategory } from '../scoring/categories.js';
 import { recordConsent } from './store.js';
 
 export const DEFAULT_CAPS: GateCaps = { maxOpenPrsPerRepo: 2, maxOpenPrsPerOwner: 5, requireOptIn: false };

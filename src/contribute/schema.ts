@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { normalizeRepoPath } from '../fix/edits/repo-path.js';
 import { RepoRefSchema } from '../forge/types.js';
-import { IssueCategory } from './consent/schema.js';
+import { IssueCategory } from '../scoring/categories.js';
 import { PrBodyInput } from './pr-body.js';
 
 const SafePath = z.string().superRefine((p, ctx) => {
