@@ -7,16 +7,23 @@ import { computePriority } from '../scoring/priority.js';
 import { outcomeHistory } from '../prioritize/outcome-sql.js';
 import { findIssue, saveAnalysis, unanalyzedIssues, type StoredIssue } from '../store/issues.js';
 import { NotFound } from '../errors.js';
+import { ScopeExhausted } from '../budget/errors.js';
+import type { PostgresTokenBudget } from '../budget/postgres-budget.js';
 
 export interface AnalysisDeps {
   pool: Pool;
+  /** Counts each issue worked against its language's weekly issue cap. */
+  budget: Pick<PostgresTokenBudget, 'admitIssue'>;
   /** The analyzer to use for a campaign's choice (`offline`, `llm`, `auto`), with a note when it fell back. */
   analyzerFor(kind: 'offline' | 'llm' | 'auto'): { analyzer: IssueAnalyzer; note?: string };
   now?: () => Date;
 }
 
 async function analyzeAndStore(deps: AnalysisDeps, analyzer: IssueAnalyzer, issue: StoredIssue): Promise<AnalyzeIssueResult> {
-  const analysis = await analyzer.analyze({ title: issue.title, body: issue.body, labels: issue.labels, repo: `${issue.owner}/${issue.name}`, number: issue.number });
+  const analysis = await analyzer.analyze({
+    title: issue.title, body: issue.body, labels: issue.labels, repo: `${issue.owner}/${issue.name}`, number: issue.number,
+    ...(issue.language ? { language: issue.language } : {}),
+  });
   const outcomes = await outcomeHistory(deps.pool, issue.repositoryId, analysis.category);
   const priority = computePriority({
     repoHealth: issue.health, repoImpact: issue.impact, solvability: analysis.solvability, complexity: analysis.complexity,
@@ -24,6 +31,17 @@ async function analyzeAndStore(deps: AnalysisDeps, analyzer: IssueAnalyzer, issu
   }, (deps.now ?? (() => new Date()))());
   await saveAnalysis(deps.pool, issue.id, analysis, priority);
   return { category: analysis.category, critical: analysis.critical, priority: priority.total, language: issue.language, analyzer: analysis.analyzer };
+}
+
+/** Counts the issue against its language's weekly cap; the reason to skip it when the cap is reached. */
+async function admit(deps: AnalysisDeps, issue: StoredIssue): Promise<string | undefined> {
+  try {
+    await deps.budget.admitIssue({ language: issue.language ?? '', issue: `${issue.owner}/${issue.name}#${issue.number}` });
+    return undefined;
+  } catch (err) {
+    if (err instanceof ScopeExhausted) return err.message;
+    throw err;
+  }
 }
 
 /** Analysis activities: one issue (the issue workflow's first stage) or a campaign's batch. */
@@ -34,6 +52,10 @@ export function createAnalysisActivities(deps: AnalysisDeps) {
       if (!issue) throw new NotFound(`issue ${ref.owner}/${ref.repo}#${ref.number} is not in the database (run intake first)`);
       if (issue.state === 'skipped') {
         return { category: 'other', critical: false, priority: null, language: issue.language, analyzer: 'intake', skip: issue.skipReason ?? 'skipped at intake' };
+      }
+      if (issue.language) {
+        const capped = await admit(deps, issue);
+        if (capped) return { category: 'other', critical: false, priority: null, language: issue.language, analyzer: 'budget', skip: capped };
       }
       // Analyzed already (by the campaign's batch): reuse it rather than pay for it twice.
       const stored = await deps.pool.query<{ category: string; critical: boolean; priority: number | null; analyzer: string | null }>(

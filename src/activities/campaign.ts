@@ -30,6 +30,8 @@ export function createCampaignActivities(deps: CampaignDeps): Pick<CampaignActiv
   const now = deps.now ?? (() => new Date());
   return {
     campaignDiscover: (opts: CampaignOptionsData) => classified(async () => {
+      // The campaign's own token cap, held in PostgreSQL for every model call made for it.
+      await deps.pool.query(`INSERT INTO campaigns (id, token_budget) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET token_budget = EXCLUDED.token_budget`, [opts.id, opts.tokenBudget]);
       const query = parseDiscoveryQuery({ domain: opts.domain, minStars: opts.minStars, ...(opts.language ? { language: opts.language } : {}) });
       const from = lastCheckpoint();
       const summary = await runDiscovery({ pool: deps.pool, forge: deps.readerFor(opts.forge) }, {

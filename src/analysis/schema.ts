@@ -47,5 +47,7 @@ export const IssueInput = z.object({
   labels: z.array(z.string()).optional(),
   repo: RepoSlug.optional(),
   number: z.number().int().positive().optional(),
+  /** The repository's main language: model calls about it are charged to that language's budget. */
+  language: z.string().trim().min(1).max(60).optional(),
 });
 export type IssueInput = z.infer<typeof IssueInput>;

@@ -56,9 +56,8 @@ test('after intake, analysis and re-rank a security issue ranks above a typo, an
   assert.equal(ranked.rows[0]?.number, 5, 'the security issue leads its repository');
 
   // The one issue the campaign selected across both repositories is the security issue.
-  const picked = await client.workflow.list({ query: `GlobaLLMCampaign = '${started.id}' AND WorkflowType = 'issueWorkflow'` });
-  const ids: string[] = [];
-  for await (const wf of picked) ids.push(wf.workflowId);
-  assert.deepEqual(ids, ['issue/local/slugkit/5']);
+  const picked = await db.pool.query<{ name: string; number: number }>(
+    `SELECT r.name, i.number FROM issues i JOIN repositories r ON r.id = i.repository_id WHERE i.campaign = $1`, [started.id]);
+  assert.deepEqual(picked.rows, [{ name: 'slugkit', number: 5 }]);
   for (const id of ['issue/local/slugkit/5', 'repo/local/slugkit']) await client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
 });

@@ -148,7 +148,9 @@ export class LlmIssueAnalyzer implements IssueAnalyzer {
       if (idx !== undefined) results[idx] = outcome;
     };
     const repo = this.options.groupByRepo === false ? undefined : issueAt(1).repo;
-    const scopes: BudgetScopes = { ...this.options.scopes, ...(repo !== undefined ? { repo } : {}) };
+    // A batch holds one repository's issues, so one language: the call is charged to it too.
+    const language = repo === undefined ? undefined : issueAt(1).language;
+    const scopes: BudgetScopes = { ...this.options.scopes, ...(repo !== undefined ? { repo } : {}), ...(language ? { language } : {}) };
 
     const first = await this.call(renderBatch(blocks), refs.length, scopes, 1);
     if (first.kind !== 'answer') return this.settleRefs(refs, first, issueAt, set);
