@@ -21,7 +21,7 @@ let activities = 100;
 const attempt = (workflowId: string, n: number, activityId = '7'): MockActivityEnvironment =>
   new MockActivityEnvironment({ workflowExecution: { workflowId, runId: 'r' }, activityId, attempt: n });
 /** Runs `fn` inside an activity attempt `n` of workflow `workflowId`. */
-const inAttempt = <T>(workflowId: string, n: number, fn: () => Promise<T>, activityId?: string): Promise<T> => attempt(workflowId, n, activityId).run<[], Promise<T>, () => Promise<T>>(fn);
+const inAttempt = <T>(workflowId: string, n: number, fn: () => Promise<T>, activityId?: string): Promise<T> => attempt(workflowId, n, activityId).run<[], T, () => Promise<T>>(fn);
 /** A fresh activity (its own id) of the workflow, first attempt. */
 const inActivity = <T>(workflowId: string, fn: () => Promise<T>): Promise<T> => inAttempt(workflowId, 1, fn, String(activities++));
 async function week(b: PostgresTokenBudget): Promise<{ used: number; reserved: number }> {
