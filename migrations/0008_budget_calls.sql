@@ -18,7 +18,11 @@ CREATE TABLE campaigns (
 -- The campaign that last selected an issue: its fix is charged to that campaign's cap.
 ALTER TABLE issues ADD COLUMN campaign text;
 
+-- Labels the repository's consent file asked for, put on our PR when it was opened.
+ALTER TABLE pull_requests ADD COLUMN labels text[] NOT NULL DEFAULT '{}';
+
 -- Down Migration
+ALTER TABLE pull_requests DROP COLUMN labels;
 ALTER TABLE issues DROP COLUMN campaign;
 DROP TABLE campaigns;
 DROP INDEX budget_reservations_campaign_idx;

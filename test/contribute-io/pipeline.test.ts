@@ -232,6 +232,18 @@ describe('contribute pipeline (stand-in + PostgreSQL)', () => {
     }
   });
 
+  test("the consent file's labels are put on the opened PR and kept on its row", async () => {
+    const repo = await gh.world.addRepo({ owner: 'labelorg', name: 'tagged', commits: [{ author, date: '2025-01-01T00:00:00Z', message: 'init', files: { 'README.md': '# t\n' } }] });
+    gh.world.addIssue(repo, { title: 'Bug', user: 'dave' });
+    const tagged = { owner: 'labelorg', name: 'tagged' };
+    const r = await openPullRequest(deps, request(tagged, 1, { labels: ['ai-assisted', 'bot'] }));
+    assert.equal(r.status, 'opened');
+    if (r.status !== 'opened') return;
+    assert.deepEqual(gh.world.raw('labelorg', 'tagged')?.issues.find((i) => i.number === r.pull.number)?.labels, ['ai-assisted', 'bot']);
+    assert.deepEqual((await findPrRow(db.pool, 'github', tagged, 1))?.labels, ['ai-assisted', 'bot']);
+    await assert.rejects(openPullRequest(deps, request(tagged, 1, { labels: [''] })), UsageError);
+  });
+
   test('bad requests are refused before any forge call', async () => {
     gh.resetCounters();
     await assert.rejects(openPullRequest(deps, request(quickparse, 2, { files: [{ path: '../etc/passwd', after: 'x' }] })), UsageError);
