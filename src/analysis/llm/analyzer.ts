@@ -5,15 +5,12 @@ import { logger } from '../../log.js';
 import { ModelRefusal, type LlmProvider, type ToolCallRequest, type ToolCallResult } from '../../llm/types.js';
 import { OfflineAnalyzer } from '../offline/analyzer.js';
 import { AnalyzerName, IssueAnalysis, type IssueInput } from '../schema.js';
-import type { IssueAnalyzer } from '../types.js';
+import type { IssueAnalyzer, IssueOutcome } from '../types.js';
 import { renderBatch, renderIssueBlock, renderRepair, TRIAGE_SYSTEM, TRIAGE_TOOL, type RenderedIssue } from './prompt.js';
 import { salvageArrayItems } from './salvage.js';
 import { TriageItem, TriageToolInput } from './schema.js';
 
-/** What one issue came to: an analysis (maybe from the fallback, with a note saying why) or a recorded failure. */
-export type IssueOutcome =
-  | { ok: true; analysis: IssueAnalysis; note?: string }
-  | { ok: false; error: string; retryable: boolean; retryAfterMs?: number };
+export type { IssueOutcome } from '../types.js';
 
 export interface LlmAnalyzerOptions {
   provider: LlmProvider;
