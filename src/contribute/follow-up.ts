@@ -1,10 +1,8 @@
 /**
  * Outcome tracking: what happened to a PR we opened (merged, closed, review comments, ignored),
- * recorded once each in `outcomes`, and merge rates per repository and per category computed from
- * them (the ranking's `outcomes` term reads the same PR fates).
+ * recorded once each in `outcomes`. The ranking's `outcomes` term reads them (prioritize/outcome-sql.ts).
  */
 import type { Pool } from 'pg';
-import { PR_FATES_SQL } from '../prioritize/outcome-sql.js';
 import { UsageError } from '../errors.js';
 import type { ForgeWriter } from '../forge/writer.js';
 import { outcomesFor, recordOutcome, updatePrRow, type OutcomeKind, type PrRow } from './store.js';
@@ -49,32 +47,3 @@ export async function followUp(pool: Pool, forge: ForgeWriter, row: PrRow, opts:
   return { state, recorded };
 }
 
-export interface MergeRate {
-  key: string;
-  opened: number;
-  merged: number;
-  closed: number;
-  ignored: number;
-  /** merged / opened. */
-  rate: number;
-  /** (merged + 1) / (merged + closed + ignored + 2): a smoothed rate that small samples cannot push to 0 or 1. */
-  smoothed: number;
-}
-
-/** Merge rates per repository (`owner/name`) and per issue category, from PRs we opened and their outcomes. */
-export async function mergeRates(pool: Pool, forge?: string): Promise<{ byRepository: MergeRate[]; byCategory: MergeRate[] }> {
-  const q = (keyExpr: string): string => `
-    SELECT ${keyExpr} AS key, count(*)::int AS opened, count(*) FILTER (WHERE merged)::int AS merged,
-      count(*) FILTER (WHERE closed AND NOT merged)::int AS closed,
-      count(*) FILTER (WHERE ignored AND NOT merged AND NOT closed)::int AS ignored
-    FROM (${PR_FATES_SQL}) f WHERE ($1::text IS NULL OR f.forge = $1) GROUP BY key ORDER BY key`;
-  const toRate = (r: { key: string; opened: number; merged: number; closed: number; ignored: number }): MergeRate => ({
-    ...r, rate: r.opened === 0 ? 0 : r.merged / r.opened, smoothed: (r.merged + 1) / (r.merged + r.closed + r.ignored + 2),
-  });
-  type Row = { key: string; opened: number; merged: number; closed: number; ignored: number };
-  const [byRepo, byCat] = await Promise.all([
-    pool.query<Row>(q(`f.owner || '/' || f.name`), [forge ?? null]),
-    pool.query<Row>(q(`coalesce(f.category, 'unknown')`), [forge ?? null]),
-  ]);
-  return { byRepository: byRepo.rows.map(toRate), byCategory: byCat.rows.map(toRate) };
-}
