@@ -9,7 +9,8 @@ import { createCampaignActivities } from './campaign.js';
 import { selectAnalyzer } from '../analysis/select.js';
 import { createLlmProvider } from '../llm/registry.js';
 import type { Config } from '../config/load.js';
-import type { TokenBudget } from '../budget/types.js';
+import type { PostgresTokenBudget } from '../budget/postgres-budget.js';
+import { ActivityBudget } from '../budget/activity-budget.js';
 import { createGitHubClient } from '../forge/github/client.js';
 import { createForgeReader } from '../forge/registry.js';
 import type { ForgeKind, ForgeReader } from '../forge/types.js';
@@ -26,8 +27,8 @@ export interface ActivityDeps {
   client: Client;
   taskQueuePrefix: string;
   config: Config;
-  /** Model calls and fixes are charged here (PostgreSQL-backed in production). */
-  budget: TokenBudget;
+  /** Model calls and fixes are charged here, keyed per activity attempt (see ActivityBudget). */
+  budget: PostgresTokenBudget;
 }
 
 /** Where the local forge's repositories and the fix stage's cache live. */
@@ -38,6 +39,7 @@ export function localRoot(config: Config): string {
 /** Every activity, built once per worker from its dependencies. Workflows see only the type. */
 export function createActivities(deps: ActivityDeps) {
   const { config, pool } = deps;
+  const budget = new ActivityBudget(deps.budget, pool);
   const llm = createLlmProvider(config);
   const octokit = createGitHubClient({ baseUrl: config.GITHUB_API_URL, token: config.GITHUB_TOKEN });
   const root = localRoot(config);
@@ -57,14 +59,14 @@ export function createActivities(deps: ActivityDeps) {
   const caps = { maxOpenPrsPerRepo: config.GLOBALLM_MAX_OPEN_PRS_PER_REPO, maxOpenPrsPerOwner: config.GLOBALLM_MAX_OPEN_PRS_PER_OWNER, requireOptIn: config.GLOBALLM_REQUIRE_OPT_IN };
   return {
     ...createDoctorActivities(deps),
-    ...createAnalysisActivities({ pool, analyzerFor: (kind) => selectAnalyzer(kind, { llm, budget: deps.budget }) }),
+    ...createAnalysisActivities({ pool, budget: deps.budget, analyzerFor: (kind) => selectAnalyzer(kind, { llm, budget }) }),
     ...createOrchestrationActivities(deps),
     ...createCampaignActivities({ pool, readerFor }),
     ...createIssueStageActivities({
       pool, caps, stateDir: config.stateDir, candidates: config.GLOBALLM_FIX_CANDIDATES,
       writerFor: (kind) => writers[kind],
       sourceFor: (ref) => (ref.forge === 'local' ? { localPath: join(root, ref.repo) } : { cloneUrl: `${gitBaseUrl(config.GITHUB_API_URL)}/${ref.owner}/${ref.repo}.git` }),
-      fix: { llm, budget: deps.budget, cacheDir: cacheDirOf(config) },
+      fix: { llm, budget, cacheDir: cacheDirOf(config) },
       validation: { sandbox: sandboxFrom(config), environments: environmentCacheFrom(config), cacheDir: cacheDirOf(config), openUnproven: config.GLOBALLM_OPEN_UNPROVEN },
     }),
   };

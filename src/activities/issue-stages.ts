@@ -10,7 +10,8 @@ import type { IssueStageActivities, ConsentResult, GenerateFixResult, ValidateFi
 import type { IssueRef } from '../workflows/shared.js';
 import { createFixActivities, NO_MODEL_MESSAGE, type FixActivityDeps } from './fix.js';
 import { classified } from './errors.js';
-import { checkConsent } from '../contribute/check-consent.js';
+import { checkConsent, consentTerms } from '../contribute/check-consent.js';
+import { IssueCategory } from '../scoring/categories.js';
 import { openPullRequest } from '../contribute/contribute.js';
 import { followUp } from '../contribute/follow-up.js';
 import { findPrRow } from '../contribute/store.js';
@@ -91,7 +92,10 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
   const fix = createFixActivities(deps.fix);
   return {
     checkConsent: (ref) => classified(async (): Promise<ConsentResult> => {
-      const outcome = await checkConsent({ pool: deps.pool, forge: deps.writerFor(ref.forge), caps: deps.caps }, { owner: ref.owner, name: ref.repo }, { number: ref.number });
+      // The consent file's category allow-list is checked against the issue's analyzed category.
+      const category = IssueCategory.safeParse((await findIssue(deps.pool, ref))?.category);
+      const outcome = await checkConsent({ pool: deps.pool, forge: deps.writerFor(ref.forge), caps: deps.caps }, { owner: ref.owner, name: ref.repo },
+        { number: ref.number, ...(category.success ? { category: category.data } : {}) });
       if (outcome.decision.allowed) return { allowed: true };
       return { allowed: false, reason: `${outcome.decision.reason}: ${outcome.decision.detail}`, ...(outcome.quote ? { quote: outcome.quote } : {}) };
     }),
@@ -151,9 +155,14 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
       const { result, files } = await loadFix(deps.pool, fixId);
       const chosen = result.chosen;
       if (!chosen) throw new NotFound(`fix ${fixId} has no chosen candidate`);
-      const opened = await openPullRequest({ pool: deps.pool, forge: deps.writerFor(ref.forge), caps: deps.caps, ...(deps.stateDir ? { stateDir: deps.stateDir } : {}) }, {
+      const forge = deps.writerFor(ref.forge);
+      const terms = await consentTerms(forge, { owner: ref.owner, name: ref.repo });
+      const stored = await findIssue(deps.pool, ref);
+      const category = IssueCategory.safeParse(stored?.category);
+      const opened = await openPullRequest({ pool: deps.pool, forge, caps: deps.caps, ...(deps.stateDir ? { stateDir: deps.stateDir } : {}) }, {
         forge: ref.forge, repo: { owner: ref.owner, name: ref.repo },
-        issue: { number: ref.number, title: result.issue.title },
+        issue: { number: ref.number, title: result.issue.title, ...(stored ? { id: Number(stored.id) } : {}), ...(category.success ? { category: category.data } : {}) },
+        labels: terms.labels, ...(terms.maxOpenPrs !== undefined ? { maxOpenPrsInRepo: terms.maxOpenPrs } : {}),
         files: files.map((f) => ({ path: f.path, after: f.after, ...(f.before !== undefined ? { before: f.before } : {}) })),
         summary: chosen.explanation,
         evidence: { failedBefore: chosen.evidence.failedBefore, passedAfter: chosen.evidence.passedAfter, newTests: chosen.evidence.newTests, ...(chosen.evidence.testCommand ? { testCommand: chosen.evidence.testCommand } : {}), ...(chosen.evidence.logExcerpt ? { logExcerpt: chosen.evidence.logExcerpt } : {}) },

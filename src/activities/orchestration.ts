@@ -1,3 +1,4 @@
+import { activityInfo } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { CampaignActivities, RecordIssueRunInput } from './contracts.js';
@@ -10,6 +11,17 @@ export interface OrchestrationDeps {
   pool: Pool;
   client: Client;
   taskQueuePrefix: string;
+}
+
+/** The issues a campaign selected are charged to it (its `--token-budget`) while they are worked. */
+async function markSelected(pool: Pool, workflowId: string, rows: ReadonlyArray<{ forge: string; owner: string; name: string; number: number }>): Promise<void> {
+  const campaign = /^campaign\/(.+)$/.exec(workflowId)?.[1];
+  if (!campaign || rows.length === 0) return;
+  await pool.query(
+    `UPDATE issues i SET campaign = $1 FROM repositories r, unnest($2::text[], $3::text[], $4::text[], $5::int[]) AS s(forge, owner, name, number)
+      WHERE r.id = i.repository_id AND r.forge = s.forge AND r.owner = s.owner AND r.name = s.name AND i.number = s.number`,
+    [campaign, rows.map((r) => r.forge), rows.map((r) => r.owner), rows.map((r) => r.name), rows.map((r) => r.number)],
+  );
 }
 
 /** Activities that keep PostgreSQL and the repository workflows in step with the campaign. */
@@ -34,6 +46,7 @@ export function createOrchestrationActivities(deps: OrchestrationDeps) {
 
     async campaignSelect(input: Parameters<CampaignActivities['campaignSelect']>[0]): ReturnType<CampaignActivities['campaignSelect']> {
       const rows = await topIssues(deps.pool, input.repos.map((r) => ({ forge: r.forge, owner: r.owner, repo: r.repo })), input.maxIssues);
+      await markSelected(deps.pool, activityInfo().workflowExecution?.workflowId ?? '', rows);
       const byRepo = new Map<string, Awaited<ReturnType<CampaignActivities['campaignSelect']>>[number]>();
       for (const row of rows) {
         const key = `${row.forge}:${row.owner}/${row.name}`;

@@ -26,12 +26,14 @@ export interface StoredIssue {
   health: number | null;
   impact: number | null;
   defaultBranch: string | null;
+  /** The analyzer's category, once analyzed. */
+  category: string | null;
 }
 
 const SELECT = `
   SELECT i.id::text, i.repository_id::text AS "repositoryId", r.forge, r.owner, r.name, r.language, i.number, i.title, i.body,
          i.labels, i.comments, i.reactions, i.created_at AS "createdAt", i.state, i.skip_reason AS "skipReason",
-         r.health, r.impact, r.metadata->>'defaultBranch' AS "defaultBranch"
+         r.health, r.impact, r.metadata->>'defaultBranch' AS "defaultBranch", i.category
     FROM issues i JOIN repositories r ON r.id = i.repository_id`;
 
 type Row = Omit<StoredIssue, 'createdAt'> & { createdAt: Date };

@@ -8,7 +8,7 @@ import { testTemporalAddress } from '../helpers/temporal.js';
 import { startTestWorkers } from '../helpers/workers.js';
 import { insertIssue, insertRepository } from '../helpers/fixtures.js';
 import { runCli } from '../helpers/cli.js';
-import { claimIssue } from '../../src/temporal/claims.js';
+import { claimIssue } from '../helpers/claims.js';
 import { enqueueSignal, pauseSignal, repoStatusQuery, repoWorkflowId, resumeSignal, type RepoStatus } from '../../src/workflows/shared.js';
 import type { repoWorkflow } from '../../src/workflows/repo.js';
 

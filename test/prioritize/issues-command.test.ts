@@ -12,11 +12,14 @@ let db: TestDatabase;
 before(async () => {
   db = await createTestDatabase();
   await db.pool.query(`INSERT INTO repositories (id, forge, owner, name, health, impact) VALUES (1, 'github', 'Acme', 'Widget', 0.9, 0.8), (2, 'github', 'other', 'lib', 0.2, 0.1)`);
-  await db.pool.query(`INSERT INTO issues (repository_id, number, title, category, complexity, solvability, created_at, updated_at, comments, reactions, state) VALUES
-    (1, 7, 'Crash on start', 'critical_bug', 2, 0.9, '2026-01-01Z', '2026-01-01Z', 10, 4, 'open'),
-    (1, 8, E'Typo\\u001b[31m in docs', 'documentation', NULL, NULL, '2026-05-01Z', '2026-05-01Z', 0, 0, 'open'),
-    (2, 1, 'Slow parser', 'performance', 6, 0.4, '2025-01-01Z', '2025-01-01Z', 3, 0, 'open'),
-    (2, 2, 'Old closed', 'bug', 6, 0.4, '2025-01-01Z', '2025-01-01Z', 3, 0, 'closed')`);
+  await db.pool.query(`INSERT INTO issues (repository_id, number, title, category, critical, complexity, solvability, created_at, updated_at, comments, reactions, state) VALUES
+    (1, 7, 'Crash on start', 'bug', true, 2, 0.9, '2026-01-01Z', '2026-01-01Z', 10, 4, 'open'),
+    (1, 8, E'Typo\\u001b[31m in docs', 'documentation', false, NULL, NULL, '2026-05-01Z', '2026-05-01Z', 0, 0, 'open'),
+    (2, 1, 'Slow parser', 'performance', false, 6, 0.4, '2025-01-01Z', '2025-01-01Z', 3, 0, 'open'),
+    (2, 2, 'Old closed', 'bug', false, 6, 0.4, '2025-01-01Z', '2025-01-01Z', 3, 0, 'closed')`);
+  // One PR of ours in Acme/Widget, a bug fix, merged.
+  await db.pool.query(`INSERT INTO pull_requests (id, forge, owner, name, issue_number, number, branch, body, category) VALUES (1, 'github', 'Acme', 'Widget', 3, 11, 'b', '', 'bug')`);
+  await db.pool.query(`INSERT INTO outcomes (pull_request_id, kind) VALUES (1, 'merged')`);
 });
 after(async () => { await db.drop(); });
 
@@ -88,7 +91,8 @@ describe('issues list', () => {
   test('--explain shows every term per issue and strips control characters from titles', async () => {
     await rerankOpenIssues(db.pool, { now: new Date('2026-06-01T00:00:00Z') });
     const text = await issuesListHandler(db.pool, { explain: true, repo: 'acme/widget' });
-    for (const key of ['health', 'impact', 'solvability', 'urgency', 'category critical_bug (×5)', 'age ', 'engagement', 'complexity unknown', 'not judged: fallback for documentation']) {
+    for (const key of ['health', 'impact', 'solvability', 'urgency', 'importance', 'category bug (×3), critical (×2) / 10', 'age ', 'engagement', 'complexity unknown',
+      'not judged: fallback for documentation', 'outcomes', 'repository 1/1 → 0.67', 'category 1/1 → 0.67', 'category 0/0 → 0.50']) {
       assert.ok(text.includes(key), `missing ${key} in\n${text}`);
     }
     assert.ok(!text.includes('\u001b'));

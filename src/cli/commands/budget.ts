@@ -21,6 +21,10 @@ export function renderBudget(r: BudgetReport): string {
   lines.push('Languages:');
   if (r.languages.length === 0) lines.push('  (none charged this week)');
   for (const l of r.languages) lines.push(`${tokenLine(l.language, l)}  issues ${l.issuesUsed}/${l.issuesLimit} (${l.issuesRemaining} left)`);
+  if (r.campaigns.length > 0) {
+    lines.push('Campaigns (--token-budget, whole campaign):');
+    for (const c of r.campaigns) lines.push(tokenLine(c.scope.slice('campaign:'.length), c));
+  }
   return `${lines.join('\n')}\n`;
 }
 

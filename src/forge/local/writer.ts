@@ -207,6 +207,11 @@ export class LocalForgeWriter implements ForgeWriter {
     if (r.rowCount === 0) throw new NotFound(`local pull request ${upstream.name}#${number} not found`);
   }
 
+  /** The local forge's PR is the pull_requests row, whose `labels` the contribute pipeline sets. */
+  addLabels(): Promise<void> {
+    return Promise.resolve();
+  }
+
   enableAutoMerge(): Promise<boolean> {
     return Promise.resolve(false);
   }

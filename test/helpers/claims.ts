@@ -1,14 +1,15 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { SA } from './search-attributes.js';
-import { issueWorkflowId } from '../workflows/shared.js';
-import type { issueWorkflow, IssueWorkInput } from '../workflows/issue.js';
+import { SA } from '../../src/temporal/search-attributes.js';
+import { issueWorkflowId } from '../../src/workflows/shared.js';
+import type { issueWorkflow, IssueWorkInput } from '../../src/workflows/issue.js';
 
 export type ClaimResult =
   | { claimed: true; workflowId: string; runId: string }
   | { claimed: false; workflowId: string; existingRunId: string | undefined };
 
 /**
- * Starting the issue workflow is the claim: its ID is `issue/<owner>/<repo>/<number>`, a
+ * For tests and the claims benchmark: an issue workflow started straight from a client, with the
+ * same ID and policies the repository workflow's startChild uses. Starting the issue workflow is the claim: its ID is `issue/<owner>/<repo>/<number>`, a
  * running one makes the start fail (conflict policy FAIL), and a closed one may be started again
  * only if it failed. Whoever loses the race learns which run holds the claim.
  */
