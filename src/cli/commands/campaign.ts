@@ -3,6 +3,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { withTemporal } from '../temporal-client.js';
 import { printJson } from '../output.js';
 import { startCampaign } from '../../campaign/start.js';
+import { rejectedByText } from '../../discovery/funnel.js';
 import { parseCampaignOptions } from '../../campaign/options.js';
 import { campaignProgressQuery, type CampaignProgress } from '../../workflows/campaign.js';
 import { campaignWorkflowId } from '../../workflows/shared.js';
@@ -27,7 +28,7 @@ function describe(p: CampaignProgress): string {
   const outcomes = Object.entries(p.outcomes).map(([k, v]) => `${k}=${v}`).join(' ') || '-';
   return [
     `campaign ${p.id}: ${p.phase}`,
-    `repositories: ${p.repos} approved, ${p.rejected} rejected`,
+    `repositories: ${p.repos} approved, ${p.rejected} rejected${p.rejected > 0 ? ` (by ${rejectedByText(p.rejectedBy)})` : ''}`,
     `issues: ${p.issues} taken in, ${p.analyzed} analyzed${p.analyzer ? ` (${p.analyzer})` : ''}, ${p.enqueued} enqueued, ${p.finished} finished`,
     `outcomes: ${outcomes}`,
     ...p.notes.map((n) => `note: ${n}`),
