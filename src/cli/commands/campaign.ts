@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { cliContext } from '../context.js';
+import { requireCredentials } from '../credentials.js';
 import { withTemporal } from '../temporal-client.js';
 import { printJson } from '../output.js';
 import { startCampaign } from '../../campaign/start.js';
@@ -52,7 +54,9 @@ export function registerCampaign(program: Command): void {
     .option('--wait', 'wait until every enqueued issue finished')
     .option('--json', 'one JSON document')
     .action(async (flags: StartFlags) => {
-      parseCampaignOptions(flagsToOptions(flags)); // bad options fail here, before any connection
+      // Bad options and missing credentials fail here, before any connection.
+      const parsed = parseCampaignOptions(flagsToOptions(flags));
+      requireCredentials(cliContext().config, { github: parsed.forge === 'github', model: parsed.analyzer === 'llm' }, `campaign start --forge ${parsed.forge}`);
       await withTemporal(async (client, config) => {
         const started = await startCampaign(client, flagsToOptions(flags), { taskQueuePrefix: config.GLOBALLM_TASK_QUEUE_PREFIX });
         if (!flags.json) process.stdout.write(`started campaign ${started.id} (workflow ${started.workflowId})\n`);
