@@ -66,7 +66,7 @@ export function registerPrs(program: Command): void {
       const state = opts.state === undefined ? undefined : z.enum(STATES).safeParse(opts.state);
       if (state && !state.success) throw new UsageError(`unknown state "${opts.state}" (expected ${STATES.join(', ')})`);
       const rows = await withPool((pool) => listPrRows(pool, state?.data ? { state: state.data } : {}));
-      if (opts.json) printJson(rows.map(summary));
+      if (opts.json) printJson({ pullRequests: rows.map(summary) });
       else printTable(rows.map(summary), ['repo', 'issue', 'number', 'state', 'branch', 'url', 'last_error']);
     });
 

@@ -98,7 +98,7 @@ export function registerRepos(program: Command): void {
       const deps = await openForgeDeps({});
       try {
         const rows = await listRepositories(deps.pool, { ...(forge ? { forge } : {}), ...(flags.status !== undefined ? { status: flags.status } : {}), ...(limit !== undefined ? { limit } : {}) });
-        if (flags.json) printJson(rows);
+        if (flags.json) printJson({ repositories: rows });
         else printTable(rows as unknown as Array<Record<string, unknown>>);
       } finally {
         await deps.close();
