@@ -24,6 +24,12 @@ async function analyzeAndStore(deps: AnalysisDeps, analyzer: IssueAnalyzer, issu
   return { category: analysis.category, critical: analysis.critical, priority: priority.total, language: issue.language, analyzer: analysis.analyzer };
 }
 
+/** Says how many issues the analyzer failed on, and the first reason, so a run without analyses says why. */
+export function failureNote(failed: number, analyzed: number, analyzer: string, firstError: string | undefined): string | undefined {
+  if (failed === 0) return undefined;
+  return `${failed} of ${failed + analyzed} issues failed analysis with ${analyzer} (first: ${(firstError ?? 'unknown error').slice(0, 300)})`;
+}
+
 /** Analysis activities: one issue (the issue workflow's first stage) or a campaign's batch. */
 export function createAnalysisActivities(deps: AnalysisDeps) {
   return {
@@ -47,6 +53,7 @@ export function createAnalysisActivities(deps: AnalysisDeps) {
       const keys = input.repos.map((r) => ({ forge: r.forge, owner: r.owner, repo: r.repo }));
       let analyzed = 0;
       let failed = 0;
+      let firstError: string | undefined;
       // Each pass takes the next unanalyzed batch, so a retried attempt resumes where the last stopped.
       for (;;) {
         const batch = await unanalyzedIssues(deps.pool, keys, 50);
@@ -55,14 +62,16 @@ export function createAnalysisActivities(deps: AnalysisDeps) {
           try {
             await analyzeAndStore(deps, analyzer, issue);
             analyzed++;
-          } catch {
+          } catch (err) {
             failed++;
+            firstError ??= err instanceof Error ? err.message : String(err);
             await deps.pool.query(`UPDATE issues SET state = 'failed', skip_reason = 'analysis failed' WHERE id = $1`, [issue.id]);
           }
           heartbeat({ analyzed, failed });
         }
       }
-      return { analyzed, failed, analyzer: analyzer.name, ...(note ? { note } : {}) };
+      const notes = [note, failureNote(failed, analyzed, analyzer.name, firstError)].filter((n) => n !== undefined);
+      return { analyzed, failed, analyzer: analyzer.name, ...(notes.length > 0 ? { note: notes.join('; ') } : {}) };
     },
   };
 }

@@ -1,0 +1,39 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createAnalysisActivities, failureNote } from '../../src/activities/analysis.js';
+import { LlmIssueAnalyzer } from '../../src/analysis/llm/analyzer.js';
+import { MemoryTokenBudget } from '../../src/budget/memory-budget.js';
+import { createLlmProvider } from '../../src/llm/registry.js';
+import { startLlmStandIn, type LlmStandIn } from '../../src/sim/llm/server.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { insertIssue, insertRepository } from '../helpers/fixtures.js';
+
+let db: TestDatabase;
+let llm: LlmStandIn;
+before(async () => {
+  [db, llm] = await Promise.all([createTestDatabase(), startLlmStandIn()]); // no script: every request fails with a 500
+});
+after(async () => {
+  await Promise.all([db.drop(), llm.close()]);
+});
+
+test('a campaign whose model fails every analysis says how many failed and why, instead of finishing silently empty', async () => {
+  const repo = await insertRepository(db.pool, { owner: 'local', name: 'lib' });
+  await insertIssue(db.pool, repo, { number: 1, title: 'Crash on empty input', body: 'parse("") raises' });
+  await insertIssue(db.pool, repo, { number: 2, title: 'Add a --verbose flag' });
+  const provider = createLlmProvider({ OPENAI_BASE_URL: `${llm.url}/v1`, OPENAI_API_KEY: 'k' }, { maxRetries: 0 });
+  assert.ok(provider);
+  const analyzer = new LlmIssueAnalyzer({ provider, budget: new MemoryTokenBudget(1_000_000), batchSize: 1 });
+  const acts = createAnalysisActivities({ pool: db.pool, analyzerFor: () => ({ analyzer }) });
+  const campaign = { id: 'c', forge: 'local' as const, domain: 'overall', minStars: 0, maxRepos: 1, maxIssues: 2, tokenBudget: 1000, analyzer: 'llm' as const, dryRun: true };
+  const out = await new MockActivityEnvironment().run(acts.campaignAnalyze, { repos: [{ forge: 'local', owner: 'local', repo: 'lib', language: 'Python' }], campaign });
+  assert.equal(out.analyzed, 0);
+  assert.equal(out.failed, 2);
+  assert.match(out.note ?? '', /^2 of 2 issues failed analysis with llm:gpt-4o-mini \(first: .+\)$/);
+});
+
+test('no failures, no note; a long reason is cut', () => {
+  assert.equal(failureNote(0, 5, 'offline', undefined), undefined);
+  assert.ok((failureNote(1, 0, 'llm', 'x'.repeat(1000)) ?? '').length < 400);
+});
