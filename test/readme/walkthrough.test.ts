@@ -92,14 +92,16 @@ const TABLE_STEPS: Record<string, () => Promise<void>> = {
     // Stays up until SIGTERM: bounded to its start-up line and a clean stop.
     const child = spawn(process.execPath, [join(projectRoot, 'bin', 'globallm.js'), 'worker'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => { err += c.toString(); });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code, signal) => r(code ?? (signal ? -1 : null))));
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (c: Buffer) => { out += c.toString(); if (out.includes('polling')) resolve(); });
       void exited.then((code) => reject(new Error(`worker exited ${String(code)} before polling`)));
     });
     assert.match(out, /^worker globallm-worker@\S+ polling \S+-core/m);
     child.kill('SIGTERM');
-    assert.equal(await exited, 0);
+    assert.equal(await exited, 0, `worker did not stop cleanly on SIGTERM: ${err.slice(-2000)}`);
   },
   'migrate': async () => {
     await globallm('globallm migrate');
