@@ -43,11 +43,12 @@ async function store(deps: AnalysisDeps, issue: StoredIssue, analysis: IssueAnal
  * passing one (rate limit, outage) is thrown after the others are stored, so Temporal retries
  * the activity and it resumes with the issues still unanalyzed.
  */
-async function analyzeChunk(deps: AnalysisDeps, analyzer: IssueAnalyzer, batch: StoredIssue[]): Promise<{ analyzed: number; failed: number }> {
+async function analyzeChunk(deps: AnalysisDeps, analyzer: IssueAnalyzer, batch: StoredIssue[]): Promise<{ analyzed: number; failed: number; firstError?: string }> {
   const outcomes = await analyzer.analyzeBatch(batch.map(inputOf));
   let analyzed = 0;
   let failed = 0;
   let passing: string | undefined;
+  let firstError: string | undefined;
   for (const [i, issue] of batch.entries()) {
     const outcome = outcomes[i];
     if (outcome?.ok) {
@@ -57,11 +58,12 @@ async function analyzeChunk(deps: AnalysisDeps, analyzer: IssueAnalyzer, batch: 
       passing ??= outcome.error;
     } else {
       failed++;
+      firstError ??= outcome?.error ?? 'no outcome';
       await deps.pool.query(`UPDATE issues SET state = 'failed', skip_reason = $2 WHERE id = $1`, [issue.id, `analysis failed: ${outcome?.error ?? 'no outcome'}`.slice(0, 500)]);
     }
   }
   if (passing !== undefined) throw new Unavailable(`analysis will be retried: ${passing}`);
-  return { analyzed, failed };
+  return { analyzed, failed, ...(firstError !== undefined ? { firstError } : {}) };
 }
 
 /** Counts the issue against its language's weekly cap; the reason to skip it when the cap is reached. */
@@ -77,6 +79,12 @@ async function admit(deps: AnalysisDeps, issue: StoredIssue): Promise<string | u
 
 /** Issues read and analyzed together by a campaign (the LLM analyzer splits them by repository and batch size). */
 const ANALYZE_BATCH = 50;
+
+/** Says how many issues the analyzer failed on, and the first reason, so a run without analyses says why. */
+export function failureNote(failed: number, analyzed: number, analyzer: string, firstError: string | undefined): string | undefined {
+  if (failed === 0) return undefined;
+  return `${failed} of ${failed + analyzed} issues failed analysis with ${analyzer} (first: ${(firstError ?? 'unknown error').slice(0, 300)})`;
+}
 
 /** Analysis activities: one issue (the issue workflow's first stage) or a campaign's batch. */
 export function createAnalysisActivities(deps: AnalysisDeps) {
@@ -105,6 +113,7 @@ export function createAnalysisActivities(deps: AnalysisDeps) {
       const keys = input.repos.map((r) => ({ forge: r.forge, owner: r.owner, repo: r.repo }));
       let analyzed = 0;
       let failed = 0;
+      let firstError: string | undefined;
       // Each pass takes the next unanalyzed batch, so a retried attempt resumes where the last stopped.
       for (;;) {
         const batch = await unanalyzedIssues(deps.pool, keys, ANALYZE_BATCH);
@@ -112,9 +121,11 @@ export function createAnalysisActivities(deps: AnalysisDeps) {
         const done = await analyzeChunk(deps, analyzer, batch);
         analyzed += done.analyzed;
         failed += done.failed;
+        firstError ??= done.firstError;
         heartbeat({ analyzed, failed });
       }
-      return { analyzed, failed, analyzer: analyzer.name, ...(note ? { note } : {}) };
+      const notes = [note, failureNote(failed, analyzed, analyzer.name, firstError)].filter((n) => n !== undefined);
+      return { analyzed, failed, analyzer: analyzer.name, ...(notes.length > 0 ? { note: notes.join('; ') } : {}) };
     },
   };
 }

@@ -1,9 +1,10 @@
 import { activityInfo, heartbeat } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import type { CampaignActivities, CampaignOptionsData, CampaignRepo } from './contracts.js';
+import type { CampaignActivities, CampaignDiscovery, CampaignOptionsData, CampaignRepo } from './contracts.js';
 import type { ForgeReader, ForgeKind } from '../forge/types.js';
 import { parseDiscoveryQuery } from '../discovery/domains.js';
+import { describeFunnel } from '../discovery/funnel.js';
 import { runDiscovery } from '../discovery/run.js';
 import { runIntake } from '../intake/run.js';
 import { rerankOpenIssues } from '../prioritize/rerank.js';
@@ -45,7 +46,9 @@ export function createCampaignActivities(deps: CampaignDeps): Pick<CampaignActiv
         [opts.forge, opts.language ?? null, opts.maxRepos],
       );
       const repos: CampaignRepo[] = res.rows.map((r) => ({ forge: opts.forge, owner: r.owner, repo: r.name, language: r.language }));
-      return { repos, discovered: summary.analyzed, rejected: summary.rejected };
+      const found: CampaignDiscovery = { repos, discovered: summary.analyzed, rejected: summary.rejected, rejectedBy: summary.rejectedBy };
+      if (repos.length === 0) found.emptyNote = `discovery found no repository that passed the filters: ${describeFunnel(summary)}`;
+      return found;
     }),
 
     campaignIntake: ({ repos }) => classified(async () => {

@@ -72,8 +72,18 @@ export interface CampaignOptionsData {
 
 export interface CampaignRepo { forge: 'github' | 'local'; owner: string; repo: string; language: string | null }
 
+export interface CampaignDiscovery {
+  repos: CampaignRepo[];
+  discovered: number;
+  rejected: number;
+  /** Rejections per filter (absent in histories recorded before it existed). */
+  rejectedBy?: Record<string, number>;
+  /** When no repository was selected: which step removed what, with counts. */
+  emptyNote?: string;
+}
+
 export interface CampaignActivities {
-  campaignDiscover(opts: CampaignOptionsData): Promise<{ repos: CampaignRepo[]; discovered: number; rejected: number }>;
+  campaignDiscover(opts: CampaignOptionsData): Promise<CampaignDiscovery>;
   campaignIntake(input: { repos: CampaignRepo[] }): Promise<{ issues: number; skipped: number }>;
   campaignAnalyze(input: { repos: CampaignRepo[]; campaign: CampaignOptionsData }): Promise<{ analyzed: number; failed: number; analyzer: string; note?: string }>;
   campaignRerank(): Promise<{ ranked: number }>;

@@ -9,6 +9,8 @@ export interface CampaignProgress {
   phase: 'discover' | 'intake' | 'analyze' | 'rerank' | 'fan_out' | 'working' | 'done';
   repos: number;
   rejected: number;
+  /** Rejections per discovery filter. */
+  rejectedBy: Record<string, number>;
   issues: number;
   analyzed: number;
   analyzer: string | undefined;
@@ -31,7 +33,7 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignPr
   const core = proxyActivities<CampaignActivities>(opts.campaign);
   const github = proxyActivities<CampaignActivities>(input.forge === 'github' ? opts.campaignGithub : opts.campaign);
   const progress: CampaignProgress = {
-    id: input.id, phase: 'discover', repos: 0, rejected: 0, issues: 0, analyzed: 0, analyzer: undefined,
+    id: input.id, phase: 'discover', repos: 0, rejected: 0, rejectedBy: {}, issues: 0, analyzed: 0, analyzer: undefined,
     enqueued: 0, finished: 0, outcomes: {}, notes: [],
   };
   setHandler(campaignProgressQuery, () => progress);
@@ -48,7 +50,8 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignPr
   const found = await github.campaignDiscover(input);
   progress.repos = found.repos.length;
   progress.rejected = found.rejected;
-  if (found.repos.length === 0) progress.notes.push('discovery found no repository that passed the filters');
+  progress.rejectedBy = found.rejectedBy ?? {};
+  if (found.repos.length === 0) progress.notes.push(found.emptyNote ?? 'discovery found no repository that passed the filters');
 
   phase('intake');
   const intake = await github.campaignIntake({ repos: found.repos });

@@ -134,7 +134,7 @@ describe('registerTriage', () => {
     } finally {
       process.stdout.write = origOut;
     }
-    assert.deepEqual(JSON.parse(captured), { line: 1, error: 'not valid JSON' });
+    assert.deepEqual(JSON.parse(captured), { schemaVersion: 1, line: 1, error: 'not valid JSON' });
   });
 });
 

@@ -6,6 +6,8 @@ import { createGitHubClient } from '../../src/forge/github/client.js';
 import { GitHubForgeReader } from '../../src/forge/github/reader.js';
 import { runIntake } from '../../src/intake/run.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../../src/sim/github/server.js';
+import { Clock } from '../../src/sim/github/clock.js';
+import { WORLD_AUTHORED_AT } from '../../src/sim/world/seed.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { FakeForge } from '../discovery-run/fake-forge.js';
 
@@ -27,7 +29,7 @@ describe('issue intake against the GitHub stand-in', () => {
   let forge: GitHubForgeReader;
   before(async () => {
     db = await createTestDatabase();
-    gh = await startGitHubStandIn();
+    gh = await startGitHubStandIn({ clock: Clock.startingAt(Date.parse(WORLD_AUTHORED_AT)) });
     forge = new GitHubForgeReader(createGitHubClient({ baseUrl: gh.url, token: 't', maxInlineWaitSeconds: 0 }));
     await approve(db, 'pyfoundry', 'quickparse');
     await approve(db, 'tsworks', 'typed-fetch');

@@ -36,11 +36,11 @@ describe('issues list', () => {
   });
 
   test('live and stored rankings agree; the stored one is read once built, without a notice', async () => {
-    const live = JSON.parse(await issuesListHandler(db.pool, { json: true })) as Array<{ repo: string; number: number; priority: number }>;
+    const live = (JSON.parse(await issuesListHandler(db.pool, { json: true })) as { issues: Array<{ repo: string; number: number; priority: number }> }).issues;
     const now = new Date();
     await rerankOpenIssues(db.pool, { now });
     const notices: string[] = [];
-    const stored = JSON.parse(await issuesListHandler(db.pool, { json: true }, (l) => notices.push(l))) as Array<{ repo: string; number: number; priority: number; rankedAt: string }>;
+    const stored = (JSON.parse(await issuesListHandler(db.pool, { json: true }, (l) => notices.push(l))) as { issues: Array<{ repo: string; number: number; priority: number; rankedAt: string }> }).issues;
     assert.deepEqual(notices, []);
     assert.deepEqual(stored.map((i) => `${i.repo}#${i.number}`), live.map((i) => `${i.repo}#${i.number}`));
     assert.ok(stored.every((i) => i.rankedAt === now.toISOString()));
@@ -77,14 +77,14 @@ describe('issues list', () => {
 
   test('JSON: open issues by priority, highest first, with --limit and --repo', async () => {
     await rerankOpenIssues(db.pool, { now: new Date('2026-06-01T00:00:00Z') });
-    const all = JSON.parse(await issuesListHandler(db.pool, { json: true })) as Array<{ repo: string; number: number; priority: number; rank: number }>;
+    const all = (JSON.parse(await issuesListHandler(db.pool, { json: true })) as { issues: Array<{ repo: string; number: number; priority: number; rank: number }> }).issues;
     assert.equal(all.length, 3);
     assert.deepEqual(all.map((i) => i.rank), [1, 2, 3]);
     for (let k = 1; k < all.length; k++) assert.ok(all[k - 1]!.priority >= all[k]!.priority);
     assert.equal(`${all[0]!.repo}#${all[0]!.number}`, 'Acme/Widget#7');
-    const one = JSON.parse(await issuesListHandler(db.pool, { json: true, limit: '1' })) as unknown[];
+    const one = (JSON.parse(await issuesListHandler(db.pool, { json: true, limit: '1' })) as { issues: unknown[] }).issues;
     assert.equal(one.length, 1);
-    const repo = JSON.parse(await issuesListHandler(db.pool, { json: true, repo: 'OTHER/lib' })) as Array<{ repo: string }>;
+    const repo = (JSON.parse(await issuesListHandler(db.pool, { json: true, repo: 'OTHER/lib' })) as { issues: Array<{ repo: string }> }).issues;
     assert.deepEqual(repo.map((r) => r.repo), ['other/lib']);
   });
 

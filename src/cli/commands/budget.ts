@@ -4,7 +4,7 @@ import { parseBudgetConfig } from '../../budget/schema.js';
 import { openPool } from '../../db/pool.js';
 import { cliContext } from '../context.js';
 import { budgetConfig } from '../../budget/from-config.js';
-import { printJson } from '../output.js';
+import { jsonDocument, printJson } from '../output.js';
 
 const n = (x: number): string => x.toLocaleString('en-US');
 
@@ -31,7 +31,7 @@ export function renderBudget(r: BudgetReport): string {
 /** `budget show` without the process around it: returns what it prints. */
 export async function budgetShowHandler(pool: pg.Pool, options: { json?: boolean; config?: unknown; now?: Date } = {}): Promise<string> {
   const report = await budgetReport(pool, parseBudgetConfig(options.config ?? {}), options.now ?? new Date());
-  return options.json ? `${JSON.stringify(report, null, 2)}\n` : renderBudget(report);
+  return options.json ? jsonDocument(report) : renderBudget(report);
 }
 
 export async function budgetShowAction(opts: { json?: boolean }): Promise<void> {

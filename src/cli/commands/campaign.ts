@@ -1,7 +1,10 @@
 import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { cliContext } from '../context.js';
+import { requireCredentials } from '../credentials.js';
 import { withTemporal } from '../temporal-client.js';
 import { printJson } from '../output.js';
 import { startCampaign } from '../../campaign/start.js';
+import { rejectedByText } from '../../discovery/funnel.js';
 import { parseCampaignOptions } from '../../campaign/options.js';
 import { campaignProgressQuery, type CampaignProgress } from '../../workflows/campaign.js';
 import { campaignWorkflowId } from '../../workflows/shared.js';
@@ -26,7 +29,7 @@ function describe(p: CampaignProgress): string {
   const outcomes = Object.entries(p.outcomes).map(([k, v]) => `${k}=${v}`).join(' ') || '-';
   return [
     `campaign ${p.id}: ${p.phase}`,
-    `repositories: ${p.repos} approved, ${p.rejected} rejected`,
+    `repositories: ${p.repos} approved, ${p.rejected} rejected${p.rejected > 0 ? ` (by ${rejectedByText(p.rejectedBy)})` : ''}`,
     `issues: ${p.issues} taken in, ${p.analyzed} analyzed${p.analyzer ? ` (${p.analyzer})` : ''}, ${p.enqueued} enqueued, ${p.finished} finished`,
     `outcomes: ${outcomes}`,
     ...p.notes.map((n) => `note: ${n}`),
@@ -34,7 +37,9 @@ function describe(p: CampaignProgress): string {
 }
 
 export async function campaignStartAction(flags: StartFlags): Promise<void> {
-  parseCampaignOptions(flagsToOptions(flags)); // bad options fail here, before any connection
+  // Bad options and missing credentials fail here, before any connection.
+  const parsed = parseCampaignOptions(flagsToOptions(flags));
+  requireCredentials(cliContext().config, { github: parsed.forge === 'github', model: parsed.analyzer === 'llm' }, `campaign start --forge ${parsed.forge}`);
   await withTemporal(async (client, config) => {
     const started = await startCampaign(client, flagsToOptions(flags), { taskQueuePrefix: config.GLOBALLM_TASK_QUEUE_PREFIX });
     if (!flags.json) process.stdout.write(`started campaign ${started.id} (workflow ${started.workflowId})\n`);

@@ -6,6 +6,7 @@ import { cliContext } from '../context.js';
 import { printJson, printTable } from '../output.js';
 import { openPool } from '../../db/pool.js';
 import { parseDiscoveryQuery } from '../../discovery/domains.js';
+import { describeFunnel } from '../../discovery/funnel.js';
 import { runDiscovery, type DiscoverySummary } from '../../discovery/run.js';
 import { UsageError } from '../../errors.js';
 import { createForgeReader, parseForgeKind } from '../../forge/registry.js';
@@ -110,7 +111,10 @@ export async function discoverAction(flags: DiscoverFlags): Promise<void> {
   try {
     const summary = await discoverHandler({ ...deps, progress: progressBar('discover') }, flags);
     if (flags.json) printJson(summary);
-    else printTable([{ matched: summary.matched, analyzed: summary.analyzed, approved: summary.approved, rejected: summary.rejected, gone: summary.gone, graph_nodes: summary.graph.graphNodes }]);
+    else {
+      printTable([{ matched: summary.matched, analyzed: summary.analyzed, approved: summary.approved, rejected: summary.rejected, gone: summary.gone, graph_nodes: summary.graph.graphNodes }]);
+      process.stdout.write(`${summary.approved === 0 ? 'nothing approved: ' : ''}${describeFunnel(summary)}\n`);
+    }
   } finally {
     await deps.close();
   }

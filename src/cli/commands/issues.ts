@@ -4,7 +4,7 @@ import { renderExplanation } from '../../prioritize/explain.js';
 import { listRankedIssues, parseListOptions, type RankedIssue } from '../../prioritize/list.js';
 import { rerankOpenIssues, type RerankResult } from '../../prioritize/rerank.js';
 import { cliContext } from '../context.js';
-import { printJson } from '../output.js';
+import { jsonDocument, printJson } from '../output.js';
 
 /** The ranking as text: one line per issue, and with `explain` every term below it. */
 export function renderIssues(issues: RankedIssue[], explain: boolean): string {
@@ -31,7 +31,7 @@ export async function issuesListHandler(pool: pg.Pool, rawOptions: unknown, warn
   const opts = parseListOptions(rawOptions);
   const list = await listRankedIssues(pool, opts);
   if (list.notice) warn(list.notice);
-  return opts.json ? `${JSON.stringify(list.issues, null, 2)}\n` : renderIssues(list.issues, opts.explain);
+  return opts.json ? jsonDocument({ issues: list.issues }) : renderIssues(list.issues, opts.explain);
 }
 
 export function renderRerank(r: RerankResult): string {

@@ -56,7 +56,7 @@ export async function prsListAction(opts: { state?: string; json?: boolean }): P
   const state = opts.state === undefined ? undefined : z.enum(PR_STATES).safeParse(opts.state);
   if (state && !state.success) throw new UsageError(`unknown state "${opts.state}" (expected ${PR_STATES.join(', ')})`);
   const rows = await withPool((pool) => listPrRows(pool, state?.data ? { state: state.data } : {}));
-  if (opts.json) printJson(rows.map(summary));
+  if (opts.json) printJson({ pullRequests: rows.map(summary) });
   else printTable(rows.map(summary), ['repo', 'issue', 'number', 'state', 'branch', 'url', 'last_error']);
 }
 

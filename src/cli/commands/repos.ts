@@ -90,7 +90,7 @@ export async function reposListAction(flags: ReposListFlags): Promise<void> {
   const deps = await openForgeDeps({});
   try {
     const rows = await listRepositories(deps.pool, { ...(forge ? { forge } : {}), ...(flags.status !== undefined ? { status: flags.status } : {}), ...(limit !== undefined ? { limit } : {}) });
-    if (flags.json) printJson(rows);
+    if (flags.json) printJson({ repositories: rows });
     else printTable(rows as unknown as Array<Record<string, unknown>>);
   } finally {
     await deps.close();

@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { UsageError } from '../../errors.js';
+import { jsonLine } from '../output.js';
 import { LlmIssueAnalyzer, type IssueOutcome } from '../../analysis/llm/analyzer.js';
 import { OfflineAnalyzer } from '../../analysis/offline/analyzer.js';
 import { IssueInput, type IssueAnalysis } from '../../analysis/schema.js';
@@ -121,7 +122,7 @@ export async function runTriage(options: TriageOptions, io: TriageIo,
   const summary: TriageSummary = { analyzed: 0, failed: 0 };
   const fail = (line: number, error: string): void => {
     summary.failed++;
-    if (opts.data.json) io.stdout.write(`${JSON.stringify({ line, error })}\n`);
+    if (opts.data.json) io.stdout.write(jsonLine({ line, error }));
     else io.stderr.write(`line ${line}: error: ${error}\n`);
   };
   type Pending = { line: number; issue: IssueInput } | { line: number; error: string };
@@ -145,7 +146,7 @@ export async function runTriage(options: TriageOptions, io: TriageIo,
       summary.analyzed++;
       const { analysis, note } = outcome;
       const { repo, number } = p.issue;
-      if (opts.data.json) io.stdout.write(`${JSON.stringify({ line: p.line, ...(repo ? { repo } : {}), ...(number ? { number } : {}), analysis, ...(note ? { note } : {}) })}\n`);
+      if (opts.data.json) io.stdout.write(jsonLine({ line: p.line, ...(repo ? { repo } : {}), ...(number ? { number } : {}), analysis, ...(note ? { note } : {}) }));
       else io.stdout.write(readableLine(p.line, p.issue, analysis, note));
     }
   };
