@@ -24,4 +24,6 @@ export interface Sandbox {
    */
   prepareWorktree(dir: string): Promise<void>;
   run(spec: RunSpec): Promise<RunResult>;
+  /** Releases what runs share (the egress proxy); the sandbox starts it again when next needed. */
+  close?(): Promise<void>;
 }

@@ -9,7 +9,6 @@ import { MemoryTokenBudget } from '../../src/budget/memory-budget.js';
 import type { FixResult } from '../../src/fix/schema.js';
 import { prepareWorktree } from '../../src/fix/prepare/cache.js';
 import { loadRepoContext } from '../../src/fix/prepare/repo-context.js';
-import { BubblewrapSandbox } from '../../src/sandbox/bubblewrap.js';
 import { git, makeRepo, PY_BUGGY } from '../validate/fixtures.js';
 import { fix, GOOD_FIX, ISSUE, OPTIONS, pick, world } from './helpers.js';
 

@@ -88,7 +88,7 @@ export async function runValidate(raw: ValidateArgs, deps: { sandbox?: Sandbox; 
     });
     return { report, exitCode: report.verdict === 'pass' ? 0 : 1 };
   } finally {
-    if (!deps.sandbox && 'close' in sandbox && typeof sandbox.close === 'function') await sandbox.close();
+    if (!deps.sandbox) await sandbox.close?.();
   }
 }
 
