@@ -5,7 +5,8 @@ import type { AnalyzeIssueResult, CampaignActivities } from './contracts.js';
 import type { IssueRef } from '../workflows/shared.js';
 import { computePriority } from '../scoring/priority.js';
 import { findIssue, saveAnalysis, unanalyzedIssues, type StoredIssue } from '../store/issues.js';
-import { NotFound } from '../errors.js';
+import { InvalidModelOutput, NotFound } from '../errors.js';
+import { classified } from './errors.js';
 
 export interface AnalysisDeps {
   pool: Pool;
@@ -42,7 +43,13 @@ export function createAnalysisActivities(deps: AnalysisDeps) {
       return analyzeAndStore(deps, analyzer, issue);
     },
 
-    async campaignAnalyze(input: Parameters<CampaignActivities['campaignAnalyze']>[0]): ReturnType<CampaignActivities['campaignAnalyze']> {
+    /**
+     * Analyzes the campaign's unanalyzed issues. Only a failure caused by the issue itself (model
+     * output for it that stays invalid, a refusal) marks it failed, with the reason. Anything else
+     * (an outage, the budget) fails the attempt: Temporal retries it, resuming where it stopped,
+     * and issues still unanalyzed stay open for a later campaign.
+     */
+    campaignAnalyze: (input: Parameters<CampaignActivities['campaignAnalyze']>[0]): ReturnType<CampaignActivities['campaignAnalyze']> => classified(async () => {
       const { analyzer, note } = deps.analyzerFor(input.campaign.analyzer);
       const keys = input.repos.map((r) => ({ forge: r.forge, owner: r.owner, repo: r.repo }));
       let analyzed = 0;
@@ -55,14 +62,15 @@ export function createAnalysisActivities(deps: AnalysisDeps) {
           try {
             await analyzeAndStore(deps, analyzer, issue);
             analyzed++;
-          } catch {
+          } catch (err) {
+            if (!(err instanceof InvalidModelOutput)) throw err;
             failed++;
-            await deps.pool.query(`UPDATE issues SET state = 'failed', skip_reason = 'analysis failed' WHERE id = $1`, [issue.id]);
+            await deps.pool.query(`UPDATE issues SET state = 'failed', skip_reason = $2 WHERE id = $1`, [issue.id, `analysis failed: ${err.message.slice(0, 500)}`]);
           }
           heartbeat({ analyzed, failed });
         }
       }
       return { analyzed, failed, analyzer: analyzer.name, ...(note ? { note } : {}) };
-    },
+    }),
   };
 }

@@ -42,6 +42,7 @@ export interface RecordIssueRunInput {
   ref: IssueRef;
   campaign?: string;
   result: 'pr_opened' | 'skipped' | 'failed' | 'no_fix' | 'dry_run';
+  /** `reason` says why; `final: false` on a failure marks an outage the issue may be tried again after. */
   detail: Record<string, unknown>;
 }
 

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { CampaignActivities, RecordIssueRunInput } from './contracts.js';
 import { topIssues } from '../store/issues.js';
+import { issueAfterRun } from '../campaign/retry-policy.js';
 import { enqueueSignal, repoWorkflowId, type QueuedIssue } from '../workflows/shared.js';
 import { SA } from '../temporal/search-attributes.js';
 import type { repoWorkflow } from '../workflows/repo.js';
@@ -10,6 +11,8 @@ export interface OrchestrationDeps {
   pool: Pool;
   client: Client;
   taskQueuePrefix: string;
+  /** Cool-down before an issue without a PR may be selected again (GLOBALLM_RETRY_AFTER_HOURS). */
+  retryAfterHours: number;
 }
 
 /** Activities that keep PostgreSQL and the repository workflows in step with the campaign. */
@@ -23,12 +26,15 @@ export function createOrchestrationActivities(deps: OrchestrationDeps) {
          ON CONFLICT (workflow_id) DO UPDATE SET run_id = EXCLUDED.run_id, result = EXCLUDED.result, detail = EXCLUDED.detail, finished_at = now()`,
         [input.workflowId, input.runId, input.ref.owner, input.ref.repo, input.ref.number, input.campaign ?? null, input.result, JSON.stringify(input.detail)],
       );
-      // No fix yet (no model, nothing passed) leaves the issue open and ranked for a later attempt.
-      const state = { failed: 'failed', skipped: 'skipped', no_fix: 'open', pr_opened: 'done', dry_run: 'done' }[input.result];
+      const after = issueAfterRun(input.result, input.detail);
+      const reason = typeof input.detail['reason'] === 'string' ? input.detail['reason'].slice(0, 1000) : null;
       await deps.pool.query(
-        `UPDATE issues i SET state = $5 FROM repositories r
+        `UPDATE issues i SET state = $5,
+            skip_reason = CASE WHEN $5 IN ('skipped', 'failed') THEN coalesce($6, i.skip_reason) ELSE i.skip_reason END,
+            retry_after = CASE WHEN $7 THEN now() + $8::double precision * interval '1 hour' ELSE NULL END
+          FROM repositories r
           WHERE r.id = i.repository_id AND r.forge = $1 AND r.owner = $2 AND r.name = $3 AND i.number = $4`,
-        [input.ref.forge, input.ref.owner, input.ref.repo, input.ref.number, state],
+        [input.ref.forge, input.ref.owner, input.ref.repo, input.ref.number, after.state, reason, after.coolDown, deps.retryAfterHours],
       );
     },
 

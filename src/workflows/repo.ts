@@ -5,7 +5,10 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { SA } from '../temporal/search-attributes.js';
 import { RepoState, type RepoLimits, type RepoSnapshot } from './repo-state.js';
-import { enqueueSignal, issueFinishedSignal, issueWorkflowId, pauseSignal, repoStatusQuery, resumeSignal, type IssueRef } from './shared.js';
+import {
+  CLAIM_REUSE_POLICY, enqueueSignal, issueFinishedSignal, issueWorkflowId, pauseSignal, repoStatusQuery, resumeSignal,
+  type IssueFinished, type IssueRef, type QueuedIssue,
+} from './shared.js';
 import { issueWorkflow, type IssueWorkInput } from './issue.js';
 
 export interface RepoWorkflowInput {
@@ -31,7 +34,7 @@ export async function repoWorkflow(input: RepoWorkflowInput): Promise<void> {
   const name = `${input.owner}/${input.repo}`;
   const state = new RepoState(name, limits, input.snapshot);
   const tellChildren = async (signal: typeof pauseSignal, reason: string | undefined): Promise<void> => {
-    for (const number of state.running) {
+    for (const number of state.running.keys()) {
       try {
         await getExternalWorkflowHandle(issueWorkflowId({ owner: input.owner, repo: input.repo, number })).signal(signal, reason ? { reason } : {});
       } catch (err) {
@@ -40,7 +43,20 @@ export async function repoWorkflow(input: RepoWorkflowInput): Promise<void> {
     }
   };
 
-  setHandler(enqueueSignal, ({ issues }) => state.enqueue(issues));
+  /** Tells the campaign that enqueued an issue what became of it here (issues report their own decisions). */
+  const tellCampaign = async (issue: QueuedIssue, f: IssueFinished): Promise<void> => {
+    if (!issue.campaignWorkflowId) return;
+    try {
+      await getExternalWorkflowHandle(issue.campaignWorkflowId).signal(issueFinishedSignal, f);
+    } catch (err) {
+      log.warn('could not tell the campaign', { campaign: issue.campaignWorkflowId, number: issue.number, error: String(err) });
+    }
+  };
+  const claimedElsewhere = (issue: QueuedIssue, detail: string): IssueFinished => ({ repo: name, number: issue.number, outcome: 'already_claimed', detail });
+
+  setHandler(enqueueSignal, async ({ issues }) => {
+    for (const issue of state.enqueue(issues)) await tellCampaign(issue, claimedElsewhere(issue, 'queued or running for another campaign'));
+  });
   setHandler(pauseSignal, async (req) => {
     state.paused = true;
     state.pauseReason = req?.reason;
@@ -83,7 +99,7 @@ export async function repoWorkflow(input: RepoWorkflowInput): Promise<void> {
         workflowId: issueWorkflowId({ owner: input.owner, repo: input.repo, number: issue.number }),
         args: [childInput],
         taskQueue: `${input.taskQueuePrefix}-core`,
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+        workflowIdReusePolicy: CLAIM_REUSE_POLICY,
         parentClosePolicy: ParentClosePolicy.ABANDON,
         typedSearchAttributes: [
           { key: SA.repo, value: name },
@@ -95,7 +111,9 @@ export async function repoWorkflow(input: RepoWorkflowInput): Promise<void> {
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
         log.info('issue already claimed elsewhere', { repo: name, number: issue.number });
-        state.done({ number: issue.number, outcome: 'already_claimed' });
+        const f = claimedElsewhere(issue, 'its issue workflow is already running');
+        state.done(f);
+        await tellCampaign(issue, f);
       } else {
         throw err;
       }

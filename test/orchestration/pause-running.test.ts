@@ -53,8 +53,8 @@ test('pausing a repository holds its running issue at the next stage boundary; r
 
   await repo.signal(resumeSignal, { reason: 'go ahead' });
   await until(async () => (await prRows('slugkit')) === 1, 'slugkit PR after resume');
-  assert.equal((await issue.query(issueStatusQuery)).stage, 'follow_up');
-  for (const id of ['issue/local/slugkit/1', 'issue/local/bytefmt/1', 'repo/local/slugkit', 'repo/local/bytefmt', started.workflowId]) {
+  assert.equal((await client.workflow.getHandle('followup/local/slugkit/1').query(issueStatusQuery)).stage, 'follow_up:open');
+  for (const id of ['followup/local/slugkit/1', 'followup/local/bytefmt/1', 'repo/local/slugkit', 'repo/local/bytefmt', started.workflowId]) {
     await client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
   }
 });
