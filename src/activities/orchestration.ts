@@ -29,8 +29,8 @@ export function createOrchestrationActivities(deps: OrchestrationDeps) {
       const after = issueAfterRun(input.result, input.detail);
       const reason = typeof input.detail['reason'] === 'string' ? input.detail['reason'].slice(0, 1000) : null;
       await deps.pool.query(
-        `UPDATE issues i SET state = $5,
-            skip_reason = CASE WHEN $5 IN ('skipped', 'failed') THEN coalesce($6, i.skip_reason) ELSE i.skip_reason END,
+        `UPDATE issues i SET state = CASE WHEN i.state = 'skipped' AND $5 = 'open' THEN 'skipped' ELSE $5 END,
+            skip_reason = CASE WHEN $5 = 'failed' THEN coalesce($6, i.skip_reason) ELSE i.skip_reason END,
             retry_after = CASE WHEN $7 THEN now() + $8::double precision * interval '1 hour' ELSE NULL END
           FROM repositories r
           WHERE r.id = i.repository_id AND r.forge = $1 AND r.owner = $2 AND r.name = $3 AND i.number = $4`,

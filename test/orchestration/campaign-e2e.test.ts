@@ -58,10 +58,11 @@ test('a campaign on the local forge goes from discovery to validated draft PRs w
   assert.equal(followUp.stage, 'follow_up:open');
   assert.equal((await client.workflow.getHandle('issue/local/slugkit/1').describe()).status.name, 'COMPLETED', 'the issue workflow ended at its decision');
   const skipped = await db.pool.query<{ number: number; skip_reason: string }>(`SELECT i.number, i.skip_reason FROM issues i JOIN repositories r ON r.id = i.repository_id WHERE r.name = 'slugkit' AND i.state = 'skipped' ORDER BY i.number`);
-  assert.deepEqual(skipped.rows.map((r) => r.number), [2, 3, 4], JSON.stringify(skipped.rows));
-  // The assigned issue and the one with an open linked PR are skipped at intake; the feature
-  // request ran beside the PR's follow-up and met the one-open-PR-per-repository cap.
-  assert.match(skipped.rows[0]?.skip_reason ?? '', /repo_pr_cap/);
+  assert.deepEqual(skipped.rows.map((r) => r.number), [3, 4], 'the assigned issue and the one with an open linked PR are skipped at intake');
+  // The feature request ran beside the PR's follow-up, met the one-open-PR-per-repository cap, and may be tried again later.
+  const capped = await db.pool.query<{ result: string; reason: string }>(`SELECT result, detail->>'reason' AS reason FROM issue_runs WHERE workflow_id = 'issue/local/slugkit/2'`);
+  assert.equal(capped.rows[0]?.result, 'skipped');
+  assert.match(capped.rows[0]?.reason ?? '', /repo_pr_cap/);
   for (const id of ['followup/local/slugkit/1', 'followup/local/bytefmt/1', 'repo/local/slugkit', 'repo/local/bytefmt']) {
     await client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
   }

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { SA } from '../../temporal/search-attributes.js';
 import { withTemporal } from '../temporal-client.js';
 import { printJson } from '../output.js';
 import { startCampaign } from '../../campaign/start.js';
-import { parseCampaignOptions } from '../../campaign/options.js';
+import { parseCampaignId, parseCampaignOptions } from '../../campaign/options.js';
 import { campaignProgressQuery, type CampaignProgress } from '../../workflows/campaign.js';
 import { campaignWorkflowId } from '../../workflows/shared.js';
 import { ServiceUnavailable } from '../../errors.js';
@@ -23,15 +24,23 @@ export function flagsToOptions(f: StartFlags): Record<string, unknown> {
   return o;
 }
 
-function describe(p: CampaignProgress): string {
+function describe(p: CampaignProgress, followUps?: number): string {
   const outcomes = Object.entries(p.outcomes).map(([k, v]) => `${k}=${v}`).join(' ') || '-';
   return [
     `campaign ${p.id}: ${p.phase}`,
     `repositories: ${p.repos} approved, ${p.rejected} rejected`,
-    `issues: ${p.issues} taken in, ${p.analyzed} analyzed${p.analyzer ? ` (${p.analyzer})` : ''}, ${p.enqueued} enqueued, ${p.finished} finished`,
-    `outcomes: ${outcomes}`,
+    `issues: ${p.issues} taken in, ${p.analyzed} analyzed${p.analyzer ? ` (${p.analyzer})` : ''}, ${p.enqueued} enqueued, ${p.finished} decided`,
+    `decisions: ${outcomes}`,
+    ...(p.pending.length > 0 ? [`waiting for: ${p.pending.slice(0, 20).join(', ')}${p.pending.length > 20 ? ` and ${p.pending.length - 20} more` : ''}`] : []),
+    ...(followUps !== undefined ? [`follow-ups running: ${followUps} (opened PRs watched until merged, closed or 14 days)`] : []),
     ...p.notes.map((n) => `note: ${n}`),
   ].join('\n');
+}
+
+/** Follow-up workflows of this campaign's PRs still running (they outlive the campaign). */
+async function runningFollowUps(client: Client, id: string): Promise<number> {
+  const r = await client.workflow.count(`WorkflowType = 'followUpWorkflow' AND ${SA.campaign.name} = '${id}' AND ExecutionStatus = 'Running'`);
+  return r.count;
 }
 
 export function registerCampaign(program: Command): void {
@@ -48,7 +57,7 @@ export function registerCampaign(program: Command): void {
     .option('--token-budget <n>', 'model tokens this campaign may spend')
     .option('--analyzer <kind>', 'offline, llm or auto')
     .option('--dry-run', 'everything except forge writes; PR bodies and patches saved for review')
-    .option('--wait', 'wait until every enqueued issue finished')
+    .option('--wait', 'wait until every selected issue reached a decision (PR opened, skipped, no fix, failed, already claimed); follow-ups go on')
     .option('--json', 'one JSON document')
     .action(async (flags: StartFlags) => {
       parseCampaignOptions(flagsToOptions(flags)); // bad options fail here, before any connection
@@ -65,19 +74,20 @@ export function registerCampaign(program: Command): void {
       });
     });
   campaign.command('status <id>')
-    .description('progress of a campaign')
+    .description('progress of a campaign: decisions so far, and the follow-ups of its PRs')
     .option('--json', 'one JSON document')
-    .action(async (id: string, opts: { json?: boolean }) => {
-      const progress = await withTemporal(async (client) => {
+    .action(async (raw: string, opts: { json?: boolean }) => {
+      const id = parseCampaignId(raw);
+      const { progress, followUps } = await withTemporal(async (client) => {
         try {
-          return await client.workflow.getHandle(campaignWorkflowId(id)).query(campaignProgressQuery);
+          return { progress: await client.workflow.getHandle(campaignWorkflowId(id)).query(campaignProgressQuery), followUps: await runningFollowUps(client, id) };
         } catch (err) {
           if (err instanceof WorkflowNotFoundError) throw new ServiceUnavailable(`no campaign ${id}`);
           throw err;
         }
       });
-      if (opts.json) printJson(progress);
-      else process.stdout.write(`${describe(progress)}\n`);
+      if (opts.json) printJson({ ...progress, followUps });
+      else process.stdout.write(`${describe(progress, followUps)}\n`);
     });
   campaign.command('cancel <id>')
     .description('cancel a campaign (running activities are cancelled through their heartbeats)')
