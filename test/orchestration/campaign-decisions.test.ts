@@ -64,6 +64,12 @@ test('--wait returns at the decisions; an identical campaign returns; issues are
   assert.match(status.stdout, /4 enqueued, 4 decided/);
   assert.match(status.stdout, /follow-ups running: 2/);
 
+  // Local-forge work never waits on the GitHub queue's rate limit.
+  const history = await world.client.workflow.getHandle('issue/local/slugkit/1').fetchHistory();
+  const queues = new Set((history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes?.taskQueue?.name ? [e.activityTaskScheduledEventAttributes.taskQueue.name] : [])));
+  assert.ok(queues.has(`${world.workers.prefix}-core`), [...queues].join(', '));
+  assert.ok(![...queues].some((q) => q.endsWith('-github')), `no activity on the GitHub queue: ${[...queues].join(', ')}`);
+
   // Opened PRs are done; the rest wait out the cool-down (default 24 hours).
   const rows = await issueRows();
   const byKey = new Map(rows.map((r) => [`${r.name}#${r.number}`, r]));
@@ -122,4 +128,12 @@ test('a local PR merged with git, or closed with `prs close`, ends its follow-up
   assert.equal((await (await follow('bytefmt')).result()).state, 'closed');
   const outcomes = await world.db.pool.query<{ name: string; kind: string }>(`SELECT p.name, o.kind FROM outcomes o JOIN pull_requests p ON p.id = o.pull_request_id ORDER BY p.name`);
   assert.deepEqual(outcomes.rows.map((r) => [r.name, r.kind]), [['bytefmt', 'closed'], ['slugkit', 'merged']]);
+});
+
+test('the GitHub queue rate is a setting; 0, a negative number or text is refused at start with exit 2', async () => {
+  for (const bad of ['0', '-1', 'fast']) {
+    const r = await runCli(['worker'], { ...env, GLOBALLM_GITHUB_QUEUE_RATE: bad });
+    assert.equal(r.code, 2, `${bad}: ${r.stderr}`);
+    assert.match(r.stderr, /GLOBALLM_GITHUB_QUEUE_RATE/);
+  }
 });
