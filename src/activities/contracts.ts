@@ -1,6 +1,6 @@
 // The stage contracts between workflows and activities: plain data in, plain data out.
 // Workflows import these types only; large artefacts (diffs, PR bodies) stay in PostgreSQL.
-import type { IssueRef, QueuedIssue } from '../workflows/shared.js';
+import type { IssueOutcome, IssueRef, QueuedIssue } from '../workflows/shared.js';
 
 export interface AnalyzeIssueResult {
   category: string;
@@ -44,6 +44,14 @@ export interface RecordIssueRunInput {
   result: 'pr_opened' | 'skipped' | 'failed' | 'no_fix' | 'dry_run';
   /** `reason` says why; `final: false` on a failure marks an outage the issue may be tried again after. */
   detail: Record<string, unknown>;
+}
+
+export interface RepoActivities {
+  /**
+   * Decisions of running issues whose workflow closed without telling its repository (terminated,
+   * timed out, or a report lost): from `issue_runs`, else `failed` with the workflow's status.
+   */
+  reconcileIssueRuns(input: { ref: Omit<IssueRef, 'number'>; issues: Array<{ number: number; campaign?: string }> }): Promise<Array<{ number: number; outcome: IssueOutcome; detail: string }>>;
 }
 
 export interface IssueStageActivities {

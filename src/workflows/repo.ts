@@ -1,7 +1,9 @@
 import {
   ParentClosePolicy, allHandlersFinished, condition, continueAsNew,
-  getExternalWorkflowHandle, log, setHandler, startChild, upsertSearchAttributes, workflowInfo,
+  getExternalWorkflowHandle, log, proxyActivities, setHandler, startChild, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
+import type { RepoActivities } from '../activities/contracts.js';
+import { stageOptions } from './stage-options.js';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { SA } from '../temporal/search-attributes.js';
 import { RepoState, type RepoLimits, type RepoSnapshot } from './repo-state.js';
@@ -23,6 +25,8 @@ export interface RepoWorkflowInput {
   issueDefaults?: Pick<IssueWorkInput, 'followUp' | 'candidates'>;
   /** Continue-as-new after this many history events (default: when the server suggests it). */
   historyLimit?: number;
+  /** How often running issues are checked for a workflow that closed without a word (default 5 minutes). */
+  reconcileEvery?: string;
 }
 
 /**
@@ -78,8 +82,27 @@ export async function repoWorkflow(input: RepoWorkflowInput): Promise<void> {
     return info.continueAsNewSuggested || (input.historyLimit !== undefined && info.historyLength >= input.historyLimit);
   };
 
+  const { reconcileIssueRuns } = proxyActivities<RepoActivities>(stageOptions(input.taskQueuePrefix, input.forge).record);
+  /** A terminated (or otherwise silent) issue frees its slot, and its campaign hears `failed`. */
+  const reconcile = async (): Promise<void> => {
+    const running = [...state.running.values()].map((q) => ({ number: q.number, ...(q.campaign ? { campaign: q.campaign } : {}) }));
+    const closed = await reconcileIssueRuns({ ref: { forge: input.forge, owner: input.owner, repo: input.repo }, issues: running });
+    for (const c of closed) {
+      const issue = state.running.get(c.number);
+      if (!issue) continue;
+      const f: IssueFinished = { repo: name, number: c.number, outcome: c.outcome, detail: c.detail };
+      state.done(f);
+      await tellCampaign(issue, f);
+    }
+  };
+  const ready = (): boolean => state.canStart() || shouldRoll();
+
   for (;;) {
-    await condition(() => state.canStart() || shouldRoll());
+    if (state.running.size === 0) await condition(ready);
+    else if (!(await condition(ready, input.reconcileEvery ?? '5 minutes'))) {
+      await reconcile();
+      continue;
+    }
     if (shouldRoll()) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof repoWorkflow>({ ...input, snapshot: state.snapshot() });
