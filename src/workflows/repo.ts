@@ -37,7 +37,7 @@ export async function repoWorkflow(input: RepoWorkflowInput): Promise<void> {
   const limits: RepoLimits = { maxConcurrent: input.limits?.maxConcurrent ?? 1 };
   const name = `${input.owner}/${input.repo}`;
   const state = new RepoState(name, limits, input.snapshot);
-  const tellChildren = async (signal: typeof pauseSignal, reason: string | undefined): Promise<void> => {
+  const tellEach = async (signal: typeof pauseSignal, reason: string | undefined): Promise<void> => {
     for (const number of state.running.keys()) {
       try {
         await getExternalWorkflowHandle(issueWorkflowId({ owner: input.owner, repo: input.repo, number })).signal(signal, reason ? { reason } : {});
@@ -45,6 +45,13 @@ export async function repoWorkflow(input: RepoWorkflowInput): Promise<void> {
         log.warn('could not signal a running issue', { number, error: String(err) });
       }
     }
+  };
+  // Pause and resume reach running issues in the order they were given: a quick pause-then-resume
+  // must never leave an issue paused because its resume overtook the pause.
+  let told: Promise<void> = Promise.resolve();
+  const tellChildren = (signal: typeof pauseSignal, reason: string | undefined): Promise<void> => {
+    told = told.then(() => tellEach(signal, reason));
+    return told;
   };
 
   /** Tells the campaign that enqueued an issue what became of it here (issues report their own decisions). */

@@ -35,7 +35,13 @@ test('an issue workflow terminated by an operator frees its repository slot, the
     args: [{ forge: 'local', owner: 'local', repo: 'slugkit', taskQueuePrefix: world.workers.prefix, reconcileEvery: '1s' }],
   });
   const started = await startCampaign(world.client, { id: 'terminate', forge: 'local', minStars: 0, maxRepos: 10, maxIssues: 10, analyzer: 'offline', wait: true }, { taskQueuePrefix: world.workers.prefix });
-  await until(() => world.sim.calls.some((c) => c.ruleId === 'slow-slug-files'), 'the slow model call for slugkit#1');
+  const generating = async (): Promise<boolean> => {
+    try {
+      const d = await world.client.workflow.getHandle('issue/local/slugkit/1').describe();
+      return (d.raw.pendingActivities ?? []).some((a) => a.activityType?.name === 'generateFix');
+    } catch { return false; }
+  };
+  await until(generating, 'slugkit#1 in its generate stage (its model call is slow)', 180_000);
   await world.client.workflow.getHandle('issue/local/slugkit/1').terminate('operator: wrong approach');
 
   const progress = await started.result();
