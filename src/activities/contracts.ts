@@ -62,6 +62,8 @@ export interface IssueStageActivities {
   openPullRequest(input: { ref: IssueRef; fixId: string; dryRun: boolean }): Promise<OpenPullRequestResult>;
   followUpPullRequest(input: { ref: IssueRef }): Promise<FollowUpResult>;
   recordIssueRun(input: RecordIssueRunInput): Promise<void>;
+  /** Our open PR for this issue, when an earlier run opened one (a rerun adopts it). */
+  findOwnPullRequest(ref: IssueRef): Promise<{ number: number; url: string | null; state: string } | null>;
 }
 
 export interface CampaignOptionsData {

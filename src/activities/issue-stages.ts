@@ -85,6 +85,12 @@ async function loadFix(pool: Pool, fixId: string): Promise<{ result: FixResult; 
 export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStageActivities, 'analyzeIssue' | 'recordIssueRun'> {
   const fix = createFixActivities(deps.fix);
   return {
+    findOwnPullRequest: async (ref) => {
+      const row = await findPrRow(deps.pool, ref.forge, { owner: ref.owner, name: ref.repo }, ref.number);
+      if (!row || row.number === null || (row.state !== 'draft' && row.state !== 'open')) return null;
+      return { number: row.number, url: row.url, state: row.state };
+    },
+
     checkConsent: (ref) => classified(async (): Promise<ConsentResult> => {
       const outcome = await checkConsent({ pool: deps.pool, forge: deps.writerFor(ref.forge), caps: deps.caps }, { owner: ref.owner, name: ref.repo }, { number: ref.number });
       if (outcome.decision.allowed) return { allowed: true };

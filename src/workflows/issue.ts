@@ -75,7 +75,18 @@ export async function issueWorkflow(input: IssueWorkInput): Promise<IssueFinishe
     return finished;
   };
 
+  const follow = (): ReturnType<typeof startFollowUp> =>
+    startFollowUp({ ...ref, taskQueuePrefix: input.taskQueuePrefix, ...(input.campaign ? { campaign: input.campaign } : {}), ...(input.followUp ? { cadence: input.followUp } : {}) });
+
   try {
+    // A rerun (a reset, a second start) that finds our open PR for this issue adopts it and goes on
+    // to its follow-up: no second fix, commit or PR, and the PR does not count against its own cap.
+    const own = await record.findOwnPullRequest(ref);
+    if (own) {
+      const followUp = await follow();
+      return await finish('pr_opened', { reason: `adopted our open PR #${own.number}`, pr: own, followUp });
+    }
+
     await enter('analyze');
     const analysis = await analyze.analyzeIssue(ref);
     upsertSearchAttributes([
@@ -102,7 +113,7 @@ export async function issueWorkflow(input: IssueWorkInput): Promise<IssueFinishe
     if (pr.state === 'preview') return await finish('dry_run', { reason: 'dry run: PR body and patch saved for review', fixId: fix.fixId });
     if (pr.state === 'deduped') return await finish('skipped', { reason: pr.detail ?? 'someone else is on it' });
 
-    const followUp = await startFollowUp({ ...ref, taskQueuePrefix: input.taskQueuePrefix, ...(input.campaign ? { campaign: input.campaign } : {}), ...(input.followUp ? { cadence: input.followUp } : {}) });
+    const followUp = await follow();
     return await finish('pr_opened', { pr, followUp });
   } catch (err) {
     const message = rootMessage(err);

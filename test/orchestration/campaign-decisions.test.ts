@@ -105,6 +105,33 @@ test('--wait returns at the decisions; an identical campaign returns; issues are
   await world.client.workflow.getHandle('issue/local/bytefmt/2').terminate('test over');
 });
 
+test('an issue workflow reset to its first workflow task adopts its own PR: no second commit or PR, the follow-up goes on', async () => {
+  const id = 'issue/local/slugkit/1';
+  const before = (await world.db.pool.query<{ head_oid: string; number: number }>(`SELECT head_oid, number FROM pull_requests WHERE name = 'slugkit' AND issue_number = 1`)).rows[0];
+  assert.ok(before);
+  const followRun = (await world.client.workflow.getHandle('followup/local/slugkit/1').describe()).runId;
+  const old = await world.client.workflow.getHandle(id).describe();
+  const history = await world.client.workflow.getHandle(id).fetchHistory();
+  const firstTask = (history.events ?? []).find((e) => e.workflowTaskCompletedEventAttributes);
+  assert.ok(firstTask?.eventId);
+  // The same call the Web UI's "Reset" makes.
+  const reset = await world.client.workflowService.resetWorkflowExecution({
+    namespace: 'default', workflowExecution: { workflowId: id, runId: old.runId },
+    workflowTaskFinishEventId: firstTask.eventId, requestId: `reset-${Date.now()}`, reason: 'operator retries the run',
+  });
+  assert.ok(reset.runId);
+  const result = await world.client.workflow.getHandle(id, reset.runId).result() as { outcome: string; detail?: string };
+  assert.equal(result.outcome, 'pr_opened');
+  assert.match(result.detail ?? '', new RegExp(`adopted our open PR #${before.number}`));
+  const after = await world.db.pool.query<{ head_oid: string; number: number }>(`SELECT head_oid, number FROM pull_requests WHERE name = 'slugkit'`);
+  assert.deepEqual(after.rows, [before], 'one PR, and no new commit on it');
+  const follow = await world.client.workflow.getHandle('followup/local/slugkit/1').describe();
+  assert.equal(follow.status.name, 'RUNNING');
+  assert.equal(follow.runId, followRun, 'the same follow-up goes on');
+  const issue = await world.db.pool.query<{ state: string }>(`SELECT i.state FROM issues i JOIN repositories r ON r.id = i.repository_id WHERE r.name = 'slugkit' AND i.number = 1`);
+  assert.equal(issue.rows[0]?.state, 'done', 'PostgreSQL agrees with Temporal');
+});
+
 test('a local PR merged with git, or closed with `prs close`, ends its follow-up with that outcome', async () => {
   const pr = (name: string) => world.db.pool.query<{ branch: string; state: string }>(`SELECT branch, state FROM pull_requests WHERE name = $1 AND issue_number = 1`, [name]).then((r) => r.rows[0]);
   const follow = (name: string) => world.client.workflow.start<typeof followUpWorkflow>('followUpWorkflow', {
