@@ -7,7 +7,6 @@ import { startCampaign } from '../../src/campaign/start.js';
 import { startExampleWorld, type ExampleWorld } from './example-world.js';
 import { exampleScript } from './example-script.js';
 import { campaignProgressQuery } from '../../src/workflows/campaign.js';
-import { issueStatusQuery } from '../../src/workflows/shared.js';
 
 const git = promisify(execFile);
 let world: ExampleWorld;
@@ -54,8 +53,8 @@ test('a campaign on the local forge goes from discovery to validated draft PRs w
   const final = await handle.result() as Awaited<ReturnType<typeof started.result>>;
   assert.equal(final.finished, 4, JSON.stringify(final));
   assert.equal(final.outcomes.pr_opened, 2, JSON.stringify(final));
-  const followUp = await client.workflow.getHandle('followup/local/slugkit/1').query(issueStatusQuery);
-  assert.equal(followUp.stage, 'follow_up:open');
+  const followUp = await client.workflow.getHandle('followup/local/slugkit/1').describe();
+  assert.equal(followUp.status.name, 'RUNNING');
   assert.equal((await client.workflow.getHandle('issue/local/slugkit/1').describe()).status.name, 'COMPLETED', 'the issue workflow ended at its decision');
   const skipped = await db.pool.query<{ number: number; skip_reason: string }>(`SELECT i.number, i.skip_reason FROM issues i JOIN repositories r ON r.id = i.repository_id WHERE r.name = 'slugkit' AND i.state = 'skipped' ORDER BY i.number`);
   assert.deepEqual(skipped.rows.map((r) => r.number), [3, 4], 'the assigned issue and the one with an open linked PR are skipped at intake');
