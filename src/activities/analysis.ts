@@ -10,6 +10,7 @@ import { NotFound, Unavailable } from '../errors.js';
 import type { IssueAnalysis, IssueInput } from '../analysis/schema.js';
 import { ScopeExhausted } from '../budget/errors.js';
 import type { PostgresTokenBudget } from '../budget/postgres-budget.js';
+import { classified } from './errors.js';
 
 export interface AnalysisDeps {
   pool: Pool;
@@ -108,7 +109,13 @@ export function createAnalysisActivities(deps: AnalysisDeps) {
       return store(deps, issue, await analyzer.analyze(inputOf(issue)));
     },
 
-    async campaignAnalyze(input: Parameters<CampaignActivities['campaignAnalyze']>[0]): ReturnType<CampaignActivities['campaignAnalyze']> {
+    /**
+     * Analyzes the campaign's unanalyzed issues. Only a failure caused by the issue itself (model
+     * output for it that stays invalid, a refusal) marks it failed, with the reason. Anything else
+     * (an outage, the budget) fails the attempt: Temporal retries it, resuming where it stopped,
+     * and issues still unanalyzed stay open for a later campaign.
+     */
+    campaignAnalyze: (input: Parameters<CampaignActivities['campaignAnalyze']>[0]): ReturnType<CampaignActivities['campaignAnalyze']> => classified(async () => {
       const { analyzer, note } = deps.analyzerFor(input.campaign.analyzer);
       const keys = input.repos.map((r) => ({ forge: r.forge, owner: r.owner, repo: r.repo }));
       let analyzed = 0;
@@ -126,6 +133,6 @@ export function createAnalysisActivities(deps: AnalysisDeps) {
       }
       const notes = [note, failureNote(failed, analyzed, analyzer.name, firstError)].filter((n) => n !== undefined);
       return { analyzed, failed, analyzer: analyzer.name, ...(notes.length > 0 ? { note: notes.join('; ') } : {}) };
-    },
+    }),
   };
 }

@@ -1,6 +1,6 @@
 // The stage contracts between workflows and activities: plain data in, plain data out.
 // Workflows import these types only; large artefacts (diffs, PR bodies) stay in PostgreSQL.
-import type { IssueRef, QueuedIssue } from '../workflows/shared.js';
+import type { IssueOutcome, IssueRef, QueuedIssue } from '../workflows/shared.js';
 
 export interface AnalyzeIssueResult {
   category: string;
@@ -44,7 +44,16 @@ export interface RecordIssueRunInput {
   ref: IssueRef;
   campaign?: string;
   result: 'pr_opened' | 'skipped' | 'failed' | 'no_fix' | 'dry_run';
+  /** `reason` says why; `final: false` on a failure marks an outage the issue may be tried again after. */
   detail: Record<string, unknown>;
+}
+
+export interface RepoActivities {
+  /**
+   * Decisions of running issues whose workflow closed without telling its repository (terminated,
+   * timed out, or a report lost): from `issue_runs`, else `failed` with the workflow's status.
+   */
+  reconcileIssueRuns(input: { ref: Omit<IssueRef, 'number'>; issues: Array<{ number: number; campaign?: string }> }): Promise<Array<{ number: number; outcome: IssueOutcome; detail: string }>>;
 }
 
 export interface IssueStageActivities {
@@ -55,6 +64,8 @@ export interface IssueStageActivities {
   openPullRequest(input: { ref: IssueRef; fixId: string; dryRun: boolean }): Promise<OpenPullRequestResult>;
   followUpPullRequest(input: { ref: IssueRef }): Promise<FollowUpResult>;
   recordIssueRun(input: RecordIssueRunInput): Promise<void>;
+  /** Our open PR for this issue, when an earlier run opened one (a rerun adopts it). */
+  findOwnPullRequest(ref: IssueRef): Promise<{ number: number; url: string | null; state: string } | null>;
 }
 
 export interface CampaignOptionsData {

@@ -14,10 +14,7 @@ import { ActivityBudget } from '../budget/activity-budget.js';
 import { createGitHubClient } from '../forge/github/client.js';
 import { createForgeReader } from '../forge/registry.js';
 import type { ForgeKind, ForgeReader } from '../forge/types.js';
-import type { ForgeWriter } from '../forge/writer.js';
-import { GitHubWriter } from '../forge/github/writer.js';
-import { LocalForgeWriter } from '../forge/local/writer.js';
-import { PgWriteBudget } from '../writes/budget.js';
+import { createForgeWriters } from '../forge/writers.js';
 import { cacheDirOf, environmentCacheFrom, sandboxFrom } from '../environment/from-config.js';
 import { gitBaseUrl } from '../forge/github/git-url.js';
 
@@ -51,16 +48,12 @@ export function createActivities(deps: ActivityDeps) {
     readers.set(kind, reader);
     return reader;
   };
-  const writeBudget = new PgWriteBudget(pool, { account: `github:${config.GITHUB_LOGIN ?? 'token'}` });
-  const writers: Record<ForgeKind, ForgeWriter> = {
-    github: new GitHubWriter({ octokit, budget: writeBudget, ...(config.GITHUB_LOGIN ? { login: config.GITHUB_LOGIN } : {}) }),
-    local: new LocalForgeWriter({ pool, root }),
-  };
+  const writers = createForgeWriters({ pool, octokit, githubLogin: config.GITHUB_LOGIN, localRoot: root });
   const caps = { maxOpenPrsPerRepo: config.GLOBALLM_MAX_OPEN_PRS_PER_REPO, maxOpenPrsPerOwner: config.GLOBALLM_MAX_OPEN_PRS_PER_OWNER, requireOptIn: config.GLOBALLM_REQUIRE_OPT_IN };
   return {
     ...createDoctorActivities(deps),
     ...createAnalysisActivities({ pool, budget: deps.budget, analyzerFor: (kind) => selectAnalyzer(kind, { llm, budget }) }),
-    ...createOrchestrationActivities(deps),
+    ...createOrchestrationActivities({ ...deps, retryAfterHours: config.GLOBALLM_RETRY_AFTER_HOURS }),
     ...createCampaignActivities({ pool, readerFor }),
     ...createIssueStageActivities({
       pool, caps, stateDir: config.stateDir, candidates: config.GLOBALLM_FIX_CANDIDATES,

@@ -91,6 +91,12 @@ async function loadFix(pool: Pool, fixId: string): Promise<{ result: FixResult; 
 export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStageActivities, 'analyzeIssue' | 'recordIssueRun'> {
   const fix = createFixActivities(deps.fix);
   return {
+    findOwnPullRequest: async (ref) => {
+      const row = await findPrRow(deps.pool, ref.forge, { owner: ref.owner, name: ref.repo }, ref.number);
+      if (!row || row.number === null || (row.state !== 'draft' && row.state !== 'open')) return null;
+      return { number: row.number, url: row.url, state: row.state };
+    },
+
     checkConsent: (ref) => classified(async (): Promise<ConsentResult> => {
       // The consent file's category allow-list is checked against the issue's analyzed category.
       const category = IssueCategory.safeParse((await findIssue(deps.pool, ref))?.category);
@@ -168,7 +174,7 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
         evidence: { failedBefore: chosen.evidence.failedBefore, passedAfter: chosen.evidence.passedAfter, newTests: chosen.evidence.newTests, ...(chosen.evidence.testCommand ? { testCommand: chosen.evidence.testCommand } : {}), ...(chosen.evidence.logExcerpt ? { logExcerpt: chosen.evidence.logExcerpt } : {}) },
         disclosure: { model: result.model, inputTokens: result.tokens.inputTokens + result.tokens.cacheReadTokens + result.tokens.cacheWriteTokens, outputTokens: result.tokens.outputTokens, costUsd: 0 },
         dryRun,
-      });
+      }, { wait: { onPoll: (p) => heartbeat({ stage: 'fork', ...p }), signal: cancellationSignal() } });
       switch (opened.status) {
         case 'preview': return { state: 'preview', detail: `saved for review (globallm prs preview ${ref.owner}/${ref.repo}#${ref.number})` };
         case 'skipped': return { state: 'deduped', detail: `${opened.reason}: ${opened.detail}` };

@@ -54,6 +54,10 @@ export const EnvConfig = z.object({
   GLOBALLM_BUDGET_WEEKLY_TOKENS: z.coerce.number().int().min(0).default(5_000_000),
   GLOBALLM_BUDGET_REPO_TOKENS: z.coerce.number().int().min(0).default(100_000),
   GLOBALLM_BUDGET_LANGUAGE_ISSUES: z.coerce.number().int().min(0).default(50),
+  /** Hours before an issue that ended without a PR (no fix, skipped, failed by an outage) may be tried again. */
+  GLOBALLM_RETRY_AFTER_HOURS: z.coerce.number().min(0).max(24 * 365).default(24),
+  /** Activity dispatches per second on the GitHub task queue, across every worker (a safety net under GitHub's own limits). */
+  GLOBALLM_GITHUB_QUEUE_RATE: z.coerce.number().positive('must be above 0').max(10_000).default(1),
   GLOBALLM_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 export type EnvConfig = z.infer<typeof EnvConfig>;

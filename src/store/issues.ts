@@ -83,7 +83,7 @@ export async function topIssues(pool: Pool, repositoryKeys: Array<{ forge: strin
   const res = await pool.query<{ forge: string; owner: string; name: string; language: string | null; number: number; priority: number }>(
     `SELECT r.forge, r.owner, r.name, r.language, i.number, k.priority
        FROM ${source} k JOIN issues i ON i.id = k.issue_id JOIN repositories r ON r.id = i.repository_id
-      WHERE i.state = 'open' AND ${inRepos}
+      WHERE i.state = 'open' AND (i.retry_after IS NULL OR i.retry_after <= now()) AND ${inRepos}
       ORDER BY k.priority DESC, k.issue_id LIMIT ${p.num(limit)}::bigint`,
     p.values,
   );

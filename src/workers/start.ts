@@ -17,8 +17,6 @@ export interface WorkerOptions {
   namespace: string;
   taskQueuePrefix: string;
   pool: Pool;
-  /** Activity dispatches per second across ALL workers of the GitHub queue (server-enforced). */
-  githubActivitiesPerSecond?: number;
   sandboxConcurrency?: number;
   /** Where activities find their outside systems (model keys, GitHub URL). */
   config: Config;
@@ -49,8 +47,9 @@ function installRuntime(): void {
 }
 
 /**
- * One worker per task queue: `core` runs workflows and database activities, `github` is
- * rate-limited server-side, `llm` holds model calls, `sandbox` runs few at a time.
+ * One worker per task queue: `core` runs workflows, database and local-forge activities, `github`
+ * is rate-limited server-side (GLOBALLM_GITHUB_QUEUE_RATE across every worker), `llm` holds model
+ * calls, `sandbox` runs few at a time.
  */
 export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers> {
   installRuntime();
@@ -64,7 +63,7 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
   const common = { connection, namespace: opts.namespace, identity, activities };
   const workers = await Promise.all([
     Worker.create({ ...common, taskQueue: queues.core, workflowBundle: bundle }),
-    Worker.create({ ...common, taskQueue: queues.github, maxTaskQueueActivitiesPerSecond: opts.githubActivitiesPerSecond ?? 1 }),
+    Worker.create({ ...common, taskQueue: queues.github, maxTaskQueueActivitiesPerSecond: opts.config.GLOBALLM_GITHUB_QUEUE_RATE }),
     Worker.create({ ...common, taskQueue: queues.llm, maxConcurrentActivityTaskExecutions: 8 }),
     Worker.create({ ...common, taskQueue: queues.sandbox, maxConcurrentActivityTaskExecutions: opts.sandboxConcurrency ?? opts.config.GLOBALLM_SANDBOX_CONCURRENCY }),
   ]);

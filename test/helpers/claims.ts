@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { SA } from '../../src/temporal/search-attributes.js';
-import { issueWorkflowId } from '../../src/workflows/shared.js';
+import { CLAIM_REUSE_POLICY, issueWorkflowId } from '../../src/workflows/shared.js';
 import type { issueWorkflow, IssueWorkInput } from '../../src/workflows/issue.js';
 
 export type ClaimResult =
@@ -10,8 +10,8 @@ export type ClaimResult =
 /**
  * For tests and the claims benchmark: an issue workflow started straight from a client, with the
  * same ID and policies the repository workflow's startChild uses. Starting the issue workflow is the claim: its ID is `issue/<owner>/<repo>/<number>`, a
- * running one makes the start fail (conflict policy FAIL), and a closed one may be started again
- * only if it failed. Whoever loses the race learns which run holds the claim.
+ * running one makes the start fail (conflict policy FAIL); a closed one may be started again
+ * (PostgreSQL decides when an issue is due). Whoever loses the race learns which run holds the claim.
  */
 export async function claimIssue(client: Client, input: IssueWorkInput, opts: { describeExisting?: boolean } = {}): Promise<ClaimResult> {
   const workflowId = issueWorkflowId(input);
@@ -21,7 +21,7 @@ export async function claimIssue(client: Client, input: IssueWorkInput, opts: { 
       taskQueue: `${input.taskQueuePrefix}-core`,
       args: [input],
       workflowIdConflictPolicy: 'FAIL',
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      workflowIdReusePolicy: CLAIM_REUSE_POLICY,
       typedSearchAttributes: [
         { key: SA.repo, value: `${input.owner}/${input.repo}` },
         { key: SA.stage, value: 'queued' },

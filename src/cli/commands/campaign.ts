@@ -1,11 +1,12 @@
-import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { cliContext } from '../context.js';
 import { requireCredentials } from '../credentials.js';
+import { SA } from '../../temporal/search-attributes.js';
 import { withTemporal } from '../temporal-client.js';
 import { printJson } from '../output.js';
 import { startCampaign } from '../../campaign/start.js';
 import { rejectedByText } from '../../discovery/funnel.js';
-import { parseCampaignOptions } from '../../campaign/options.js';
+import { parseCampaignId, parseCampaignOptions } from '../../campaign/options.js';
 import { campaignProgressQuery, type CampaignProgress } from '../../workflows/campaign.js';
 import { campaignWorkflowId } from '../../workflows/shared.js';
 import { ServiceUnavailable } from '../../errors.js';
@@ -25,13 +26,15 @@ export function flagsToOptions(f: StartFlags): Record<string, unknown> {
   return o;
 }
 
-function describe(p: CampaignProgress): string {
+function describe(p: CampaignProgress, followUps?: number): string {
   const outcomes = Object.entries(p.outcomes).map(([k, v]) => `${k}=${v}`).join(' ') || '-';
   return [
     `campaign ${p.id}: ${p.phase}`,
     `repositories: ${p.repos} approved, ${p.rejected} rejected${p.rejected > 0 ? ` (by ${rejectedByText(p.rejectedBy)})` : ''}`,
-    `issues: ${p.issues} taken in, ${p.analyzed} analyzed${p.analyzer ? ` (${p.analyzer})` : ''}, ${p.enqueued} enqueued, ${p.finished} finished`,
-    `outcomes: ${outcomes}`,
+    `issues: ${p.issues} taken in, ${p.analyzed} analyzed${p.analyzer ? ` (${p.analyzer})` : ''}, ${p.enqueued} enqueued, ${p.finished} decided`,
+    `decisions: ${outcomes}`,
+    ...(p.pending.length > 0 ? [`waiting for: ${p.pending.slice(0, 20).join(', ')}${p.pending.length > 20 ? ` and ${p.pending.length - 20} more` : ''}`] : []),
+    ...(followUps !== undefined ? [`follow-ups running: ${followUps} (opened PRs watched until merged, closed or 14 days)`] : []),
     ...p.notes.map((n) => `note: ${n}`),
   ].join('\n');
 }
@@ -64,10 +67,18 @@ async function onCampaign<T>(id: string, fn: (handle: WorkflowHandle) => Promise
   });
 }
 
-export async function campaignStatusAction(id: string, opts: { json?: boolean }): Promise<void> {
+/** Follow-up workflows of this campaign's PRs still running (they outlive the campaign). */
+async function runningFollowUps(client: Client, id: string): Promise<number> {
+  const r = await client.workflow.count(`WorkflowType = 'followUpWorkflow' AND ${SA.campaign.name} = '${id}' AND ExecutionStatus = 'Running'`);
+  return r.count;
+}
+
+export async function campaignStatusAction(raw: string, opts: { json?: boolean }): Promise<void> {
+  const id = parseCampaignId(raw);
   const progress = await onCampaign(id, (handle) => handle.query(campaignProgressQuery));
-  if (opts.json) printJson(progress);
-  else process.stdout.write(`${describe(progress)}\n`);
+  const followUps = await withTemporal((client) => runningFollowUps(client, id));
+  if (opts.json) printJson({ ...progress, followUps });
+  else process.stdout.write(`${describe(progress, followUps)}\n`);
 }
 
 export async function campaignCancelAction(id: string): Promise<void> {

@@ -15,7 +15,7 @@ export function registerCampaign(program: Command): void {
     .option('--token-budget <n>', 'model tokens this campaign may spend')
     .option('--analyzer <kind>', 'offline, llm or auto')
     .option('--dry-run', 'everything except forge writes; PR bodies and patches saved for review')
-    .option('--wait', 'wait until every enqueued issue finished')
+    .option('--wait', 'wait until every selected issue reached a decision (PR opened, skipped, no fix, failed, already claimed); follow-ups go on')
     .option('--json', 'one JSON document')
     .action(async (flags: StartFlags) => (await import('../commands/campaign.js')).campaignStartAction(flags));
   campaign.command('status <id>')
