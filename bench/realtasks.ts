@@ -1,7 +1,7 @@
 // Real bug-fix tasks (SWE-bench layout) through the project's own validation path: prepared
 // environments, per-test reports, verdicts, sandbox overhead and model-free localization.
 import { execFile, spawn } from 'node:child_process';
-import { chmod, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, symlink, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -74,7 +74,7 @@ async function overhead(repo: string, task: RealTask, env: PreparedEnvironment, 
         child.on('error', () => resolve(null));
       });
       const ms = performance.now() - t0;
-      await rm(path.join(tree, 'node_modules'), { force: true });
+      await unlink(path.join(tree, 'node_modules')).catch(() => undefined);
       return { ms, code };
     };
     const runBoxed = async (): Promise<{ ms: number; code: number | null; stderr: string }> => {
