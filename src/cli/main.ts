@@ -1,12 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { commands } from './commands/index.js';
 import { exitCodeFor, describeError } from './exit.js';
+import { registerGlobalOptions } from './global-options.js';
 
 const program = new Command('globallm')
   .description('Contributes to open source at scale: discover, analyze, prioritize, fix, contribute.')
   .showHelpAfterError()
   .exitOverride();
 
+registerGlobalOptions(program);
 for (const register of commands) register(program);
 
 try {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LogFormat } from '../log.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const optionalUrl = z.string().url().optional();
@@ -41,5 +42,7 @@ export const EnvConfig = z.object({
   GLOBALLM_BUDGET_REPO_TOKENS: z.coerce.number().int().min(0).default(100_000),
   GLOBALLM_BUDGET_LANGUAGE_ISSUES: z.coerce.number().int().min(0).default(50),
   GLOBALLM_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** Same as the `--log-format` flag. */
+  GLOBALLM_LOG_FORMAT: LogFormat.default('auto'),
 });
 export type EnvConfig = z.infer<typeof EnvConfig>;

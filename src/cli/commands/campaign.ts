@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { withTemporal } from '../temporal-client.js';
 import { printJson } from '../output.js';
+import { progressBar } from '../progress.js';
+import type { StartedCampaign } from '../../campaign/start.js';
 import { startCampaign } from '../../campaign/start.js';
 import { parseCampaignOptions } from '../../campaign/options.js';
 import { campaignProgressQuery, type CampaignProgress } from '../../workflows/campaign.js';
@@ -34,6 +36,31 @@ function describe(p: CampaignProgress): string {
   ].join('\n');
 }
 
+const POLL_MS = 1_000;
+
+/** Waits for the campaign's result; on a terminal, a bar of finished over enqueued issues, polled by query. */
+async function resultWithProgress(started: StartedCampaign): Promise<CampaignProgress> {
+  const bar = progressBar(`campaign ${started.id}`);
+  let done = false;
+  const poll = async (): Promise<void> => {
+    while (!done) {
+      try {
+        const p = await started.progress();
+        bar.update(p.finished, Math.max(p.enqueued, p.finished, 1), p.phase);
+      } catch { /* not answering yet: try again */ }
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  };
+  const polling = process.stderr.isTTY ? poll() : Promise.resolve();
+  try {
+    return await started.result();
+  } finally {
+    done = true;
+    await polling;
+    bar.stop();
+  }
+}
+
 export function registerCampaign(program: Command): void {
   const campaign = program.command('campaign').description('start, watch and cancel campaigns');
   campaign.command('start')
@@ -59,7 +86,7 @@ export function registerCampaign(program: Command): void {
           if (flags.json) printJson({ id: started.id, workflowId: started.workflowId, runId: started.runId });
           return;
         }
-        const progress = await started.result();
+        const progress = await resultWithProgress(started);
         if (flags.json) printJson(progress);
         else process.stdout.write(`${describe(progress)}\n`);
       });
