@@ -21,6 +21,8 @@ import { runGit } from '../fix/prepare/git.js';
 import { resolveSource } from '../fix/prepare/source.js';
 import { findIssue } from '../store/issues.js';
 import { NotFound } from '../errors.js';
+import { costUsd, priceFor } from '../pricing/prices.js';
+import type { PriceTable } from '../pricing/schema.js';
 
 export interface IssueStageDeps {
   pool: Pool;
@@ -30,6 +32,8 @@ export interface IssueStageDeps {
   /** Where the fix stage clones from: a URL for GitHub, a directory for the local forge. */
   sourceFor(ref: IssueRef): { cloneUrl: string } | { localPath: string };
   caps: GateCaps;
+  /** Prices the PR disclosure's cost. */
+  prices: PriceTable;
   stateDir?: string;
   ignoredAfterDays?: number;
 }
@@ -133,7 +137,7 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
         files: files.map((f) => ({ path: f.path, after: f.after, ...(f.before !== undefined ? { before: f.before } : {}) })),
         summary: chosen.explanation,
         evidence: { failedBefore: chosen.evidence.failedBefore, passedAfter: chosen.evidence.passedAfter, newTests: chosen.evidence.newTests, ...(chosen.evidence.testCommand ? { testCommand: chosen.evidence.testCommand } : {}), ...(chosen.evidence.logExcerpt ? { logExcerpt: chosen.evidence.logExcerpt } : {}) },
-        disclosure: { model: result.model, inputTokens: result.tokens.inputTokens + result.tokens.cacheReadTokens + result.tokens.cacheWriteTokens, outputTokens: result.tokens.outputTokens, costUsd: 0 },
+        disclosure: { model: result.model, inputTokens: result.tokens.inputTokens + result.tokens.cacheReadTokens + result.tokens.cacheWriteTokens, outputTokens: result.tokens.outputTokens, costUsd: costUsd(priceFor(deps.prices, result.model), result.tokens) },
         dryRun,
       });
       switch (opened.status) {

@@ -5,6 +5,8 @@ import { createActivities } from '../activities/index.js';
 import type { Config } from '../config/load.js';
 import { PostgresTokenBudget } from '../budget/postgres-budget.js';
 import { budgetConfig } from '../budget/from-config.js';
+import { pricingFor } from '../pricing/for-config.js';
+import type { CallPricing } from '../pricing/prices.js';
 import { taskQueues } from '../temporal/task-queues.js';
 import { workflowBundle } from './bundle.js';
 import { workerIdentity } from './identity.js';
@@ -48,18 +50,25 @@ function installRuntime(): void {
   });
 }
 
+/** Calls are priced at the configured model; an unknown model or a bad price file stops start-up, naming the key. */
+function pricingOption(config: Config): { pricing?: CallPricing } {
+  const pricing = pricingFor(config);
+  return pricing ? { pricing } : {};
+}
+
 /**
  * One worker per task queue: `core` runs workflows and database activities, `github` is
  * rate-limited server-side, `llm` holds model calls, `sandbox` runs few at a time.
  */
 export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers> {
+  const budget = new PostgresTokenBudget(opts.pool, { config: budgetConfig(opts.config), ...pricingOption(opts.config) });
   installRuntime();
   const identity = workerIdentity();
   const queues = taskQueues(opts.taskQueuePrefix);
   const connection = await NativeConnection.connect({ address: opts.address });
   const clientConnection = await Connection.connect({ address: opts.address });
   const client = new Client({ connection: clientConnection, namespace: opts.namespace });
-  const activities = createActivities({ pool: opts.pool, identity, client, taskQueuePrefix: opts.taskQueuePrefix, config: opts.config, budget: new PostgresTokenBudget(opts.pool, { config: budgetConfig(opts.config) }) });
+  const activities = createActivities({ pool: opts.pool, identity, client, taskQueuePrefix: opts.taskQueuePrefix, config: opts.config, budget });
   const bundle = await workflowBundle();
   const common = { connection, namespace: opts.namespace, identity, activities };
   const workers = await Promise.all([
