@@ -14,6 +14,7 @@ import { registerValidate } from './validate.js';
 import { registerPrs } from './prs.js';
 import { registerCampaign } from './campaign.js';
 import { registerRepo } from './repo.js';
+import { registerReport } from './report.js';
 
 /** Every CLI command registers itself here; one file per command under src/cli/commands. */
 export const commands: Array<(program: Command) => void> = [
@@ -32,4 +33,5 @@ export const commands: Array<(program: Command) => void> = [
   registerPrs,
   registerCampaign,
   registerRepo,
+  registerReport,
 ];
