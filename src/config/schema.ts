@@ -43,6 +43,9 @@ export const EnvConfig = z.object({
   /** A JSON or TOML price table laid over the defaults (src/pricing/defaults.ts). */
   GLOBALLM_PRICES_FILE: z.string().min(1).optional(),
   GLOBALLM_BUDGET_LANGUAGE_ISSUES: z.coerce.number().int().min(0).default(50),
+  /** Where each worker process serves Prometheus metrics (port 0: a free port, listed by `status --json`). */
+  GLOBALLM_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  GLOBALLM_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   GLOBALLM_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** Same as the `--log-format` flag. */
   GLOBALLM_LOG_FORMAT: LogFormat.default('auto'),

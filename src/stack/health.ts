@@ -5,6 +5,7 @@ import { openPool } from '../db/pool.js';
 import { appliedVersion } from '../db/migrate.js';
 import { connectClient } from '../temporal/connect.js';
 import { redactUrl } from '../config/load.js';
+import { workerEndpoints } from '../db/worker-endpoints.js';
 import type { Endpoints } from './endpoints.js';
 
 export interface Check {
@@ -19,6 +20,8 @@ export interface StackStatus {
   checks: Check[];
   migration: string | undefined;
   pollers: Record<string, string[]>;
+  /** Prometheus endpoints of the workers polling now. */
+  metrics: Array<{ identity: string; url: string }>;
 }
 
 async function timed<T>(name: string, fn: () => Promise<{ ok: boolean; detail: string; value?: T }>): Promise<Check & { value?: T }> {
@@ -82,5 +85,18 @@ export async function checkStack(endpoints: Endpoints, opts: { namespace: string
   const [pgResult, temporalResults, uiResult] = await Promise.all([pgCheck, temporalChecks, uiCheck]);
   const migrationCheck: Check = { name: 'migrations', ok: pgResult.ok && migration !== undefined, latencyMs: 0, detail: migration ?? 'no migration applied' };
   const checks = [pgResult, migrationCheck, ...temporalResults, uiResult].map(({ name, ok, latencyMs, detail }) => ({ name, ok, latencyMs, detail }));
-  return { healthy: checks.every((c) => c.ok), checks, migration, pollers };
+  const metrics = pgResult.ok && migration !== undefined ? await metricsEndpoints(endpoints.databaseUrl, [...new Set(Object.values(pollers).flat())], timeoutMs) : [];
+  return { healthy: checks.every((c) => c.ok), checks, migration, pollers, metrics };
+}
+
+async function metricsEndpoints(databaseUrl: string, identities: string[], timeoutMs: number): Promise<StackStatus['metrics']> {
+  if (identities.length === 0) return [];
+  const pool = await openPool(databaseUrl, { max: 1, connectTimeoutMs: timeoutMs });
+  try {
+    return await workerEndpoints(pool, identities);
+  } catch {
+    return []; // an older schema without the table: nothing to list
+  } finally {
+    await pool.end();
+  }
 }

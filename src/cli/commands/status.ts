@@ -7,13 +7,16 @@ import { printJson, printTable } from '../output.js';
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .description('check Temporal, PostgreSQL, the Web UI, pollers on each task queue and the migration version (exit 0 only when all are healthy)')
+    .description('check Temporal, PostgreSQL, the Web UI, pollers on each task queue and the migration version (exit 0 only when all are healthy); lists each polling worker\'s metrics URL')
     .option('--json', 'one JSON document')
     .action(async (opts: { json?: boolean }) => {
       const { config, endpoints } = cliContext();
       const status = await checkStack(endpoints, { namespace: config.TEMPORAL_NAMESPACE, queues: Object.values(taskQueues(config.GLOBALLM_TASK_QUEUE_PREFIX)) });
       if (opts.json) printJson(status);
-      else printTable(status.checks.map((c) => ({ check: c.name, ok: c.ok ? 'yes' : 'NO', ms: c.latencyMs, detail: c.detail })));
+      else {
+        printTable(status.checks.map((c) => ({ check: c.name, ok: c.ok ? 'yes' : 'NO', ms: c.latencyMs, detail: c.detail })));
+        for (const m of status.metrics) process.stdout.write(`metrics ${m.identity}: ${m.url}\n`);
+      }
       process.exitCode = status.healthy ? 0 : 1;
     });
 }
