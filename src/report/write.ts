@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { logger } from '../log.js';
 import { connectClient } from '../temporal/connect.js';
+import type { ConnectionExtras } from '../temporal/profile.js';
 import { collectReport } from './collect.js';
 import { renderReport } from './render.js';
 
@@ -15,7 +16,7 @@ export const CampaignId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, '--campa
 
 export interface ReportTarget {
   pool: pg.Pool;
-  temporal: { address: string; namespace: string } | undefined;
+  temporal: { address: string; namespace: string; connection?: ConnectionExtras } | undefined;
   uiUrl: string | undefined;
   priceDate: string;
 }
@@ -24,7 +25,7 @@ export interface ReportTarget {
 export async function writeReport(target: ReportTarget, opts: { campaign?: string | undefined; outDir: string }): Promise<string> {
   const campaign = opts.campaign === undefined ? null : CampaignId.safeParse(opts.campaign);
   if (campaign && !campaign.success) throw new UsageError(campaign.error.issues.map((i) => i.message).join('; '));
-  const connected = target.temporal ? await connectClient(target.temporal.address, target.temporal.namespace, 3_000).catch((err: unknown) => {
+  const connected = target.temporal ? await connectClient(target.temporal.address, target.temporal.namespace, 3_000, target.temporal.connection).catch((err: unknown) => {
     log.warn({ err: (err as Error).message }, 'Temporal is not reachable: the report shows PostgreSQL only');
     return undefined;
   }) : undefined;

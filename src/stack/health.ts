@@ -4,6 +4,7 @@ const { temporal } = proto;
 import { openPool } from '../db/pool.js';
 import { appliedVersion } from '../db/migrate.js';
 import { connectClient } from '../temporal/connect.js';
+import type { ConnectionExtras } from '../temporal/profile.js';
 import { redactUrl } from '../config/load.js';
 import { workerEndpoints } from '../db/worker-endpoints.js';
 import type { Endpoints } from './endpoints.js';
@@ -36,7 +37,7 @@ async function timed<T>(name: string, fn: () => Promise<{ ok: boolean; detail: s
 const round = (ms: number): number => Math.round(ms * 10) / 10;
 
 /** Every part of the stack, checked for real: PostgreSQL, migrations, Temporal, the Web UI, pollers. */
-export async function checkStack(endpoints: Endpoints, opts: { namespace: string; queues: string[]; timeoutMs?: number }): Promise<StackStatus> {
+export async function checkStack(endpoints: Endpoints, opts: { namespace: string; queues: string[]; timeoutMs?: number; connection?: ConnectionExtras; profile?: string }): Promise<StackStatus> {
   const timeoutMs = opts.timeoutMs ?? 5_000;
   let migration: string | undefined;
   const pollers: Record<string, string[]> = {};
@@ -52,7 +53,7 @@ export async function checkStack(endpoints: Endpoints, opts: { namespace: string
   });
   const temporalChecks = (async (): Promise<Check[]> => {
     const server = await timed('temporal', async () => {
-      const { connection } = await connectClient(endpoints.temporalAddress, opts.namespace, timeoutMs);
+      const { connection } = await connectClient(endpoints.temporalAddress, opts.namespace, timeoutMs, opts.connection);
       try {
         const info = await connection.workflowService.getSystemInfo({});
         for (const q of opts.queues) {
@@ -63,7 +64,7 @@ export async function checkStack(endpoints: Endpoints, opts: { namespace: string
           }
           pollers[q] = [...seen];
         }
-        return { ok: true, detail: `${endpoints.temporalAddress} (server ${info.serverVersion || 'unknown'})` };
+        return { ok: true, detail: `${endpoints.temporalAddress} (server ${info.serverVersion || 'unknown'}${opts.profile ? `, profile ${opts.profile}` : ''})` };
       } finally {
         await connection.close();
       }

@@ -4,6 +4,7 @@ import { cliContext } from '../context.js';
 import { openPool } from '../../db/pool.js';
 import { loadPrices } from '../../pricing/prices.js';
 import { writeReport } from '../../report/write.js';
+import { clusterExtras } from '../../temporal/connect.js';
 
 export function registerReport(program: Command): void {
   program
@@ -17,7 +18,7 @@ export function registerReport(program: Command): void {
       try {
         const file = await writeReport({
           pool, uiUrl: endpoints.uiUrl, priceDate: loadPrices(config.GLOBALLM_PRICES_FILE).date,
-          temporal: { address: endpoints.temporalAddress, namespace: config.TEMPORAL_NAMESPACE },
+          temporal: { address: endpoints.temporalAddress, namespace: config.TEMPORAL_NAMESPACE, connection: clusterExtras(config) },
         }, { campaign: opts.campaign, outDir: opts.out ?? join(config.stateDir, 'report') });
         process.stdout.write(`report: ${file}\n`);
       } finally {

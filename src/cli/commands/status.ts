@@ -3,6 +3,7 @@ import { cliContext } from '../context.js';
 import { checkStack } from '../../stack/health.js';
 import { taskQueues } from '../../temporal/task-queues.js';
 import { printJson, printTable } from '../output.js';
+import { clusterExtras } from '../../temporal/connect.js';
 
 export function registerStatus(program: Command): void {
   program
@@ -11,8 +12,8 @@ export function registerStatus(program: Command): void {
     .option('--json', 'one JSON document')
     .action(async (opts: { json?: boolean }) => {
       const { config, endpoints } = cliContext();
-      const status = await checkStack(endpoints, { namespace: config.TEMPORAL_NAMESPACE, queues: Object.values(taskQueues(config.GLOBALLM_TASK_QUEUE_PREFIX)) });
-      if (opts.json) printJson(status);
+      const status = await checkStack(endpoints, { namespace: config.TEMPORAL_NAMESPACE, queues: Object.values(taskQueues(config.GLOBALLM_TASK_QUEUE_PREFIX)), connection: clusterExtras(config), profile: config.temporal.name });
+      if (opts.json) printJson({ ...status, temporalProfile: config.temporal.name });
       else {
         printTable(status.checks.map((c) => ({ check: c.name, ok: c.ok ? 'yes' : 'NO', ms: c.latencyMs, detail: c.detail })));
         for (const m of status.metrics) process.stdout.write(`metrics ${m.identity}: ${m.url}\n`);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { up } from '../../stack/up.js';
-import { connectClient } from '../../temporal/connect.js';
+import { clusterExtras, connectClient } from '../../temporal/connect.js';
 import { startExampleCampaign } from '../../examples/campaign.js';
 import { localRoot } from '../../activities/index.js';
 
@@ -17,7 +17,7 @@ export function registerUp(program: Command): void {
       const stopped = stopOnSignal(() => stack.stop());
       process.stdout.write(`${stack.readyLine}\n`);
       if (opts.example) {
-        const { client, connection } = await connectClient(stack.temporalAddress, config.TEMPORAL_NAMESPACE);
+        const { client, connection } = await connectClient(stack.temporalAddress, config.TEMPORAL_NAMESPACE, undefined, clusterExtras(config));
         try {
           process.stdout.write(`${await startExampleCampaign(client, { localRoot: localRoot(config), taskQueuePrefix: config.GLOBALLM_TASK_QUEUE_PREFIX })}\n`);
         } catch (err) {
