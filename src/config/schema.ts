@@ -46,6 +46,8 @@ export const EnvConfig = z.object({
   /** Where each worker process serves Prometheus metrics (port 0: a free port, listed by `status --json`). */
   GLOBALLM_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   GLOBALLM_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** Loopback port where `up` serves the report live (0: a free port, printed in the ready line). */
+  GLOBALLM_REPORT_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   GLOBALLM_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** Same as the `--log-format` flag. */
   GLOBALLM_LOG_FORMAT: LogFormat.default('auto'),

@@ -21,25 +21,30 @@ export interface ReportTarget {
   priceDate: string;
 }
 
-/** Collects the report and writes `<dir>/index.html`; returns the file. Temporal is optional: without it the page says what is missing. */
-export async function writeReport(target: ReportTarget, opts: { campaign?: string | undefined; outDir: string }): Promise<string> {
-  const campaign = opts.campaign === undefined ? null : CampaignId.safeParse(opts.campaign);
+/** The report page, collected now. Temporal is optional: without it the page says what is missing. */
+export async function reportHtml(target: ReportTarget, campaignId: string | undefined): Promise<string> {
+  const campaign = campaignId === undefined ? null : CampaignId.safeParse(campaignId);
   if (campaign && !campaign.success) throw new UsageError(campaign.error.issues.map((i) => i.message).join('; '));
   const connected = target.temporal ? await connectClient(target.temporal.address, target.temporal.namespace, 3_000, target.temporal.connection).catch((err: unknown) => {
     log.warn({ err: (err as Error).message }, 'Temporal is not reachable: the report shows PostgreSQL only');
     return undefined;
   }) : undefined;
   try {
-    const data = await collectReport({
+    return renderReport(await collectReport({
       pool: target.pool, priceDate: target.priceDate, uiUrl: target.uiUrl,
       temporal: connected && target.temporal ? { client: connected.client, namespace: target.temporal.namespace } : undefined,
-    }, campaign?.data ?? null);
-    const dir = resolve(opts.outDir);
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, 'index.html');
-    writeFileSync(file, renderReport(data));
-    return file;
+    }, campaign?.data ?? null));
   } finally {
     await connected?.connection.close();
   }
+}
+
+/** Collects the report and writes `<dir>/index.html`; returns the file. */
+export async function writeReport(target: ReportTarget, opts: { campaign?: string | undefined; outDir: string }): Promise<string> {
+  const html = await reportHtml(target, opts.campaign);
+  const dir = resolve(opts.outDir);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'index.html');
+  writeFileSync(file, html);
+  return file;
 }

@@ -18,6 +18,8 @@ import { taskQueues } from '../temporal/task-queues.js';
 import { ensureSchedules } from '../temporal/schedules.js';
 import { startWorkers, type RunningWorkers } from '../workers/start.js';
 import { logger } from '../log.js';
+import { startReportServer } from '../report/server.js';
+import { loadPrices } from '../pricing/prices.js';
 
 const log = logger.child({ component: 'up' });
 
@@ -36,6 +38,8 @@ export interface RunningStack {
   databaseUrl: string;
   temporalAddress: string;
   uiUrl: string | undefined;
+  /** The report, served live (`globallm report` writes the same page to a file). */
+  reportUrl: string;
   namespace: string;
   pool: Pool;
   workers: RunningWorkers | undefined;
@@ -100,11 +104,16 @@ export async function up(config: Config, opts: UpOptions = {}): Promise<RunningS
     });
     cleanups.splice(1, 0, () => Promise.resolve(removeStackFile(config.stateDir)));
 
+    const report = await startReportServer({
+      pool, uiUrl, priceDate: loadPrices(config.GLOBALLM_PRICES_FILE).date,
+      temporal: { address: temporalAddress, namespace: config.TEMPORAL_NAMESPACE, connection: clusterExtras(config) },
+    }, config.GLOBALLM_REPORT_PORT);
+    cleanups.push(() => report.close());
     const status = await waitHealthy({ databaseUrl, temporalAddress, uiUrl }, { namespace: config.TEMPORAL_NAMESPACE, connection: clusterExtras(config), profile: config.temporal.name }, opts.workers === false ? [] : Object.values(queues));
     phase('healthy');
     const stack: RunningStack = {
-      databaseUrl, temporalAddress, uiUrl, namespace: config.TEMPORAL_NAMESPACE, pool, workers, status,
-      readyLine: `globallm ready: web-ui=${uiUrl ?? 'n/a'} temporal=${temporalAddress} database=${redactUrl(databaseUrl)}`,
+      databaseUrl, temporalAddress, uiUrl, reportUrl: report.url, namespace: config.TEMPORAL_NAMESPACE, pool, workers, status,
+      readyLine: `globallm ready: web-ui=${uiUrl ?? 'n/a'} report=${report.url} temporal=${temporalAddress} database=${redactUrl(databaseUrl)}`,
       stop: stopAll,
     };
     if (opts.afterReady) await opts.afterReady(stack);
