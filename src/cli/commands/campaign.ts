@@ -53,7 +53,9 @@ async function resultWithProgress(started: StartedCampaign): Promise<CampaignPro
   };
   const polling = process.stderr.isTTY ? poll() : Promise.resolve();
   try {
-    return await started.result();
+    const final = await started.result();
+    bar.update(final.finished, Math.max(final.enqueued, final.finished, 1), final.phase);
+    return final;
   } finally {
     done = true;
     await polling;
