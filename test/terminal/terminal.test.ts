@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/stack/project-root.js';
 import { LARGE_TRIAGE_INPUT } from '../../src/cli/commands/triage.js';
+import { createExampleRepos } from '../../src/examples/create.js';
 import { runCli } from '../helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
@@ -77,6 +78,13 @@ describe('progress', () => {
     const seen = onTerminal(`${quote(process.execPath)} ${quote(bin)} triage --input ${quote(input)} --json > ${quote(out)}`, {});
     assert.match(seen, new RegExp(`triage \\[.*\\] ${n}/${n}`));
     assert.equal(readFileSync(out, 'utf8').trim().split('\n').length, n);
+  });
+
+  test('analyze shows its steps on a terminal', async () => {
+    await createExampleRepos(join(dir, 'repos'));
+    const seen = onTerminal(`${quote(process.execPath)} ${quote(bin)} analyze --forge local --repo ${quote(join(dir, 'repos', 'slugkit'))} --json > /dev/null`, { DATABASE_URL: db.url });
+    assert.match(seen, /analyze local\/slugkit \[.*\] 0\/3 reading and scoring/);
+    assert.match(seen, /analyze local\/slugkit \[.*\] 3\/3 done/);
   });
 
   test('no bar for small input, nor when stderr is not a terminal', async () => {
