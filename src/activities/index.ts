@@ -19,7 +19,7 @@ import { LocalForgeWriter } from '../forge/local/writer.js';
 import { PgWriteBudget } from '../writes/budget.js';
 import { BubblewrapSandbox } from '../sandbox/bubblewrap.js';
 import { gitBaseUrl } from '../forge/github/git-url.js';
-import { loadPrices } from '../pricing/prices.js';
+import { pricingFor } from '../pricing/for-config.js';
 
 export interface ActivityDeps {
   pool: Pool;
@@ -62,7 +62,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createOrchestrationActivities(deps),
     ...createCampaignActivities({ pool, readerFor }),
     ...createIssueStageActivities({
-      pool, caps, stateDir: config.stateDir, prices: loadPrices(config.GLOBALLM_PRICES_FILE),
+      pool, caps, stateDir: config.stateDir, pricing: pricingFor(config),
       writerFor: (kind) => writers[kind],
       sourceFor: (ref) => (ref.forge === 'local' ? { localPath: join(root, ref.repo) } : { cloneUrl: `${gitBaseUrl(config.GITHUB_API_URL)}/${ref.owner}/${ref.repo}.git` }),
       fix: { llm, budget: deps.budget, sandbox: new BubblewrapSandbox(), cacheDir: config.GLOBALLM_CACHE_DIR ?? join(config.stateDir, 'cache') },
