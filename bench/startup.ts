@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../src/stack/ports.js';
 import { projectRoot } from '../src/stack/project-root.js';
+import { buildCli } from '../scripts/build-cli.js';
 
 async function timeToReady(stateDir: string): Promise<number> {
   const env: NodeJS.ProcessEnv = {
@@ -41,6 +42,7 @@ const median = (xs: number[]): number => {
 };
 
 export default async function startup(args: string[]): Promise<void> {
+  buildCli(); // `globallm up` runs the compiled CLI
   const coldRuns = Number(args[0] ?? 3);
   const warmRuns = Number(args[1] ?? 5);
   const cold: number[] = [];

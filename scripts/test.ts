@@ -1,5 +1,6 @@
 // The test command: starts a throwaway PostgreSQL and Temporal dev server on random free ports,
-// runs every test file against them with node's test runner, then stops both.
+// runs every test file against them with node's test runner, then stops both. It builds dist/
+// first, so tests that spawn bin/globallm.js run the compiled CLI of the current sources.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { resolveTemporalBinary } from '../src/stack/temporal-binary.js';
 import { freePort } from '../src/stack/ports.js';
 import { projectRoot } from '../src/stack/project-root.js';
 import { workflowBundle } from '../src/workers/bundle.js';
+import { buildCli } from './build-cli.js';
 
 function findTests(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {
@@ -25,6 +27,7 @@ const files = findTests(join(projectRoot, 'test'))
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();
 
+buildCli();
 const state = mkdtempSync(join(tmpdir(), 'globallm-test-'));
 const [pgPort, temporalPort] = [await freePort(), await freePort()];
 const temporalBinary = resolveTemporalBinary({ TEMPORAL_CLI_PATH: process.env['TEMPORAL_CLI_PATH'], PATH: process.env['PATH'] });

@@ -2,9 +2,10 @@ import { writeSync } from 'node:fs';
 import { pino, type Logger } from 'pino';
 import { prettyFactory } from 'pino-pretty';
 import { z } from 'zod';
+import { LOG_FORMATS } from './cli/choices.js';
 
 /** `auto`: formatted for people when stderr is a terminal, JSON lines otherwise. */
-export const LogFormat = z.enum(['auto', 'json', 'pretty']);
+export const LogFormat = z.enum(LOG_FORMATS);
 export type LogFormat = z.infer<typeof LogFormat>;
 
 const pretty = prettyFactory({ colorize: process.stderr.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });

@@ -1,10 +1,12 @@
 import { activityInfo, heartbeat } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import type { CampaignActivities, CampaignOptionsData, CampaignRepo } from './contracts.js';
+import { z } from 'zod';
+import type { CampaignActivities, CampaignDiscovery, CampaignOptionsData, CampaignRepo } from './contracts.js';
 import type { ForgeReader, ForgeKind } from '../forge/types.js';
 import { parseDiscoveryQuery } from '../discovery/domains.js';
-import { runDiscovery, type DiscoveryCheckpoint } from '../discovery/run.js';
-import { runIntake, type IntakeCheckpoint } from '../intake/run.js';
+import { describeFunnel } from '../discovery/funnel.js';
+import { runDiscovery } from '../discovery/run.js';
+import { runIntake } from '../intake/run.js';
 import { rerankOpenIssues } from '../prioritize/rerank.js';
 import { classified } from './errors.js';
 
@@ -14,9 +16,14 @@ export interface CampaignDeps {
   now?: () => Date;
 }
 
+/** What discovery and intake heartbeat: the last item done and how many so far. */
+export const Checkpoint = z.object({ cursor: z.number().int().nonnegative(), done: z.number().int().nonnegative() });
+export type Checkpoint = z.infer<typeof Checkpoint>;
 
-function checkpoint<T>(): T | undefined {
-  return activityInfo().heartbeatDetails as T | undefined;
+/** The last heartbeat of a previous attempt, when it is a checkpoint (anything else starts over). */
+function lastCheckpoint(): Checkpoint | undefined {
+  const parsed = Checkpoint.safeParse(activityInfo().heartbeatDetails);
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** The campaign's stages before fan-out: discover and score repositories, take in issues, re-rank. */
@@ -24,8 +31,10 @@ export function createCampaignActivities(deps: CampaignDeps): Pick<CampaignActiv
   const now = deps.now ?? (() => new Date());
   return {
     campaignDiscover: (opts: CampaignOptionsData) => classified(async () => {
+      // The campaign's own token cap, held in PostgreSQL for every model call made for it.
+      await deps.pool.query(`INSERT INTO campaigns (id, token_budget) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET token_budget = EXCLUDED.token_budget`, [opts.id, opts.tokenBudget]);
       const query = parseDiscoveryQuery({ domain: opts.domain, minStars: opts.minStars, ...(opts.language ? { language: opts.language } : {}) });
-      const from = checkpoint<DiscoveryCheckpoint>();
+      const from = lastCheckpoint();
       const summary = await runDiscovery({ pool: deps.pool, forge: deps.readerFor(opts.forge) }, {
         query, max: opts.maxRepos, now: now(), ...(from ? { from } : {}),
         onProgress: (p) => heartbeat({ cursor: p.cursor, done: p.done }),
@@ -37,12 +46,14 @@ export function createCampaignActivities(deps: CampaignDeps): Pick<CampaignActiv
         [opts.forge, opts.language ?? null, opts.maxRepos],
       );
       const repos: CampaignRepo[] = res.rows.map((r) => ({ forge: opts.forge, owner: r.owner, repo: r.name, language: r.language }));
-      return { repos, discovered: summary.analyzed, rejected: summary.rejected };
+      const found: CampaignDiscovery = { repos, discovered: summary.analyzed, rejected: summary.rejected, rejectedBy: summary.rejectedBy };
+      if (repos.length === 0) found.emptyNote = `discovery found no repository that passed the filters: ${describeFunnel(summary)}`;
+      return found;
     }),
 
     campaignIntake: ({ repos }) => classified(async () => {
       if (repos.length === 0) return { issues: 0, skipped: 0 };
-      const from = checkpoint<IntakeCheckpoint>();
+      const from = lastCheckpoint();
       const kind = (repos[0] as CampaignRepo).forge;
       const summary = await runIntake({ pool: deps.pool, forge: deps.readerFor(kind) }, {
         now: now(), only: repos.map((r) => `${r.owner}/${r.repo}`), ...(from ? { from } : {}),

@@ -1,6 +1,6 @@
 // The stage contracts between workflows and activities: plain data in, plain data out.
 // Workflows import these types only; large artefacts (diffs, PR bodies) stay in PostgreSQL.
-import type { IssueRef, QueuedIssue } from '../workflows/shared.js';
+import type { IssueOutcome, IssueRef, QueuedIssue } from '../workflows/shared.js';
 
 export interface AnalyzeIssueResult {
   category: string;
@@ -21,8 +21,10 @@ export interface GenerateFixResult {
 }
 
 export interface ValidateFixResult {
-  verdict: 'pass' | 'fail' | 'error';
+  verdict: 'pass' | 'unproven' | 'fail' | 'error' | 'refused';
   summary: string;
+  /** True when a PR may be opened: a pass, or an unproven fix where the operator allows drafts of those. */
+  open?: boolean;
 }
 
 export interface ConsentResult { allowed: boolean; reason?: string; quote?: string }
@@ -42,7 +44,16 @@ export interface RecordIssueRunInput {
   ref: IssueRef;
   campaign?: string;
   result: 'pr_opened' | 'skipped' | 'failed' | 'no_fix' | 'dry_run';
+  /** `reason` says why; `final: false` on a failure marks an outage the issue may be tried again after. */
   detail: Record<string, unknown>;
+}
+
+export interface RepoActivities {
+  /**
+   * Decisions of running issues whose workflow closed without telling its repository (terminated,
+   * timed out, or a report lost): from `issue_runs`, else `failed` with the workflow's status.
+   */
+  reconcileIssueRuns(input: { ref: Omit<IssueRef, 'number'>; issues: Array<{ number: number; campaign?: string }> }): Promise<Array<{ number: number; outcome: IssueOutcome; detail: string }>>;
 }
 
 export interface IssueStageActivities {
@@ -53,6 +64,8 @@ export interface IssueStageActivities {
   openPullRequest(input: { ref: IssueRef; fixId: string; dryRun: boolean }): Promise<OpenPullRequestResult>;
   followUpPullRequest(input: { ref: IssueRef }): Promise<FollowUpResult>;
   recordIssueRun(input: RecordIssueRunInput): Promise<void>;
+  /** Our open PR for this issue, when an earlier run opened one (a rerun adopts it). */
+  findOwnPullRequest(ref: IssueRef): Promise<{ number: number; url: string | null; state: string } | null>;
 }
 
 export interface CampaignOptionsData {
@@ -70,8 +83,18 @@ export interface CampaignOptionsData {
 
 export interface CampaignRepo { forge: 'github' | 'local'; owner: string; repo: string; language: string | null }
 
+export interface CampaignDiscovery {
+  repos: CampaignRepo[];
+  discovered: number;
+  rejected: number;
+  /** Rejections per filter (absent in histories recorded before it existed). */
+  rejectedBy?: Record<string, number>;
+  /** When no repository was selected: which step removed what, with counts. */
+  emptyNote?: string;
+}
+
 export interface CampaignActivities {
-  campaignDiscover(opts: CampaignOptionsData): Promise<{ repos: CampaignRepo[]; discovered: number; rejected: number }>;
+  campaignDiscover(opts: CampaignOptionsData): Promise<CampaignDiscovery>;
   campaignIntake(input: { repos: CampaignRepo[] }): Promise<{ issues: number; skipped: number }>;
   campaignAnalyze(input: { repos: CampaignRepo[]; campaign: CampaignOptionsData }): Promise<{ analyzed: number; failed: number; analyzer: string; note?: string }>;
   campaignRerank(): Promise<{ ranked: number }>;

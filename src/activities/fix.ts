@@ -8,7 +8,6 @@ import { FixCheckpoint, type FixResult } from '../fix/schema.js';
 import type { LlmProvider } from '../llm/types.js';
 import { logger } from '../log.js';
 import { toApplicationFailure } from './errors.js';
-import type { Sandbox } from '../sandbox/sandbox.js';
 
 const log = logger.child({ component: 'fix-activity' });
 
@@ -30,7 +29,6 @@ export interface FixActivityDeps {
   /** Undefined when no model is configured: fixIssue then fails without retrying. */
   llm: LlmProvider | undefined;
   budget: TokenBudget;
-  sandbox: Sandbox;
   cacheDir: string;
   /** Pipeline tuning (caps, test timeouts, a test command override). */
   options?: Partial<FixOptions>;
@@ -41,7 +39,7 @@ export interface FixActivityDeps {
 
 export function createFixActivities(deps: FixActivityDeps) {
   return {
-    /** Prepare → localize → generate → apply/guard → validate → choose; see runFixPipeline. */
+    /** Prepare → localize → generate → apply/guard; see runFixPipeline. The validate stage judges the candidates. */
     async fixIssue(raw: FixIssueInput): Promise<FixResult> {
       const llm = deps.llm;
       if (!llm) throw ApplicationFailure.nonRetryable(NO_MODEL_MESSAGE, 'UsageError');
@@ -57,7 +55,7 @@ export function createFixActivities(deps: FixActivityDeps) {
       const timer = setInterval(beat, deps.heartbeatMs ?? 5_000);
       try {
         beat();
-        return await runFixPipeline({ llm, budget: deps.budget, sandbox: deps.sandbox, cacheDir: deps.cacheDir }, {
+        return await runFixPipeline({ llm, budget: deps.budget, cacheDir: deps.cacheDir }, {
           repo: input.repo,
           issue: input.issue,
           source: input.cloneUrl !== undefined ? { cloneUrl: input.cloneUrl } : { localPath: input.localPath ?? '' },

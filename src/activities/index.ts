@@ -9,15 +9,14 @@ import { createCampaignActivities } from './campaign.js';
 import { selectAnalyzer } from '../analysis/select.js';
 import { createLlmProvider } from '../llm/registry.js';
 import type { Config } from '../config/load.js';
+import type { PostgresTokenBudget } from '../budget/postgres-budget.js';
+import { ActivityBudget } from '../budget/activity-budget.js';
 import type { TokenBudget } from '../budget/types.js';
 import { createGitHubClient } from '../forge/github/client.js';
 import { createForgeReader } from '../forge/registry.js';
 import type { ForgeKind, ForgeReader } from '../forge/types.js';
-import type { ForgeWriter } from '../forge/writer.js';
-import { GitHubWriter } from '../forge/github/writer.js';
-import { LocalForgeWriter } from '../forge/local/writer.js';
-import { PgWriteBudget } from '../writes/budget.js';
-import { BubblewrapSandbox } from '../sandbox/bubblewrap.js';
+import { createForgeWriters } from '../forge/writers.js';
+import { cacheDirOf, environmentCacheFrom, sandboxFrom } from '../environment/from-config.js';
 import { gitBaseUrl } from '../forge/github/git-url.js';
 import { pricingFor } from '../pricing/for-config.js';
 
@@ -27,8 +26,10 @@ export interface ActivityDeps {
   client: Client;
   taskQueuePrefix: string;
   config: Config;
-  /** Model calls and fixes are charged here (PostgreSQL-backed in production). */
-  budget: TokenBudget;
+  /** Model calls and fixes are charged here, keyed per activity attempt (see ActivityBudget). */
+  budget: PostgresTokenBudget;
+  /** Wraps the budget activities charge, e.g. to count holds, tokens and dollars in the worker's metrics. */
+  meter?: (budget: TokenBudget) => TokenBudget;
 }
 
 /** Where the local forge's repositories and the fix stage's cache live. */
@@ -39,6 +40,8 @@ export function localRoot(config: Config): string {
 /** Every activity, built once per worker from its dependencies. Workflows see only the type. */
 export function createActivities(deps: ActivityDeps) {
   const { config, pool } = deps;
+  const keyed = new ActivityBudget(deps.budget, pool);
+  const budget = deps.meter ? deps.meter(keyed) : keyed;
   const llm = createLlmProvider(config);
   const octokit = createGitHubClient({ baseUrl: config.GITHUB_API_URL, token: config.GITHUB_TOKEN });
   const root = localRoot(config);
@@ -50,22 +53,19 @@ export function createActivities(deps: ActivityDeps) {
     readers.set(kind, reader);
     return reader;
   };
-  const writeBudget = new PgWriteBudget(pool, { account: `github:${config.GITHUB_LOGIN ?? 'token'}` });
-  const writers: Record<ForgeKind, ForgeWriter> = {
-    github: new GitHubWriter({ octokit, budget: writeBudget, ...(config.GITHUB_LOGIN ? { login: config.GITHUB_LOGIN } : {}) }),
-    local: new LocalForgeWriter({ pool, root }),
-  };
+  const writers = createForgeWriters({ pool, octokit, githubLogin: config.GITHUB_LOGIN, localRoot: root });
   const caps = { maxOpenPrsPerRepo: config.GLOBALLM_MAX_OPEN_PRS_PER_REPO, maxOpenPrsPerOwner: config.GLOBALLM_MAX_OPEN_PRS_PER_OWNER, requireOptIn: config.GLOBALLM_REQUIRE_OPT_IN };
   return {
     ...createDoctorActivities(deps),
-    ...createAnalysisActivities({ pool, analyzerFor: (kind) => selectAnalyzer(kind, { llm, budget: deps.budget }) }),
-    ...createOrchestrationActivities(deps),
+    ...createAnalysisActivities({ pool, budget: deps.budget, analyzerFor: (kind) => selectAnalyzer(kind, { llm, budget }) }),
+    ...createOrchestrationActivities({ ...deps, retryAfterHours: config.GLOBALLM_RETRY_AFTER_HOURS }),
     ...createCampaignActivities({ pool, readerFor }),
     ...createIssueStageActivities({
-      pool, caps, stateDir: config.stateDir, pricing: pricingFor(config),
+      pool, caps, stateDir: config.stateDir, candidates: config.GLOBALLM_FIX_CANDIDATES, pricing: pricingFor(config),
       writerFor: (kind) => writers[kind],
       sourceFor: (ref) => (ref.forge === 'local' ? { localPath: join(root, ref.repo) } : { cloneUrl: `${gitBaseUrl(config.GITHUB_API_URL)}/${ref.owner}/${ref.repo}.git` }),
-      fix: { llm, budget: deps.budget, sandbox: new BubblewrapSandbox(), cacheDir: config.GLOBALLM_CACHE_DIR ?? join(config.stateDir, 'cache') },
+      fix: { llm, budget, cacheDir: cacheDirOf(config) },
+      validation: { sandbox: sandboxFrom(config), environments: environmentCacheFrom(config), cacheDir: cacheDirOf(config), openUnproven: config.GLOBALLM_OPEN_UNPROVEN },
     }),
   };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cancellationSignal, heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import { parsePatch } from 'diff';
@@ -9,13 +10,15 @@ import type { IssueStageActivities, ConsentResult, GenerateFixResult, ValidateFi
 import type { IssueRef } from '../workflows/shared.js';
 import { createFixActivities, NO_MODEL_MESSAGE, type FixActivityDeps } from './fix.js';
 import { classified } from './errors.js';
-import { checkConsent } from '../contribute/check-consent.js';
+import { checkConsent, consentTerms } from '../contribute/check-consent.js';
+import { IssueCategory } from '../scoring/categories.js';
 import { openPullRequest } from '../contribute/contribute.js';
 import { followUp } from '../contribute/follow-up.js';
 import { findPrRow } from '../contribute/store.js';
 import type { GateCaps } from '../contribute/consent/gate.js';
 import type { ForgeWriter } from '../forge/writer.js';
 import { FixResult } from '../fix/schema.js';
+import { validateCandidates, type ValidateCandidatesDeps, type ValidateCandidatesOptions } from '../fix/validate-candidates.js';
 import { mirrorPath } from '../fix/prepare/cache.js';
 import { runGit } from '../fix/prepare/git.js';
 import { resolveSource } from '../fix/prepare/source.js';
@@ -26,6 +29,10 @@ import { costUsd, type CallPricing } from '../pricing/prices.js';
 export interface IssueStageDeps {
   pool: Pool;
   fix: FixActivityDeps;
+  /** Candidates per issue when the workflow leaves it to the worker (GLOBALLM_FIX_CANDIDATES). */
+  candidates?: number;
+  /** The validate stage: sandbox, prepared environments and test limits. */
+  validation: ValidateCandidatesDeps & { options?: Partial<ValidateCandidatesOptions>; openUnproven?: boolean; heartbeatMs?: number };
   /** The write side of the forge an issue lives on. */
   writerFor(forge: IssueRef['forge']): ForgeWriter;
   /** Where the fix stage clones from: a URL for GitHub, a directory for the local forge. */
@@ -87,8 +94,17 @@ async function loadFix(pool: Pool, fixId: string): Promise<{ result: FixResult; 
 export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStageActivities, 'analyzeIssue' | 'recordIssueRun'> {
   const fix = createFixActivities(deps.fix);
   return {
+    findOwnPullRequest: async (ref) => {
+      const row = await findPrRow(deps.pool, ref.forge, { owner: ref.owner, name: ref.repo }, ref.number);
+      if (!row || row.number === null || (row.state !== 'draft' && row.state !== 'open')) return null;
+      return { number: row.number, url: row.url, state: row.state };
+    },
+
     checkConsent: (ref) => classified(async (): Promise<ConsentResult> => {
-      const outcome = await checkConsent({ pool: deps.pool, forge: deps.writerFor(ref.forge), caps: deps.caps }, { owner: ref.owner, name: ref.repo }, { number: ref.number });
+      // The consent file's category allow-list is checked against the issue's analyzed category.
+      const category = IssueCategory.safeParse((await findIssue(deps.pool, ref))?.category);
+      const outcome = await checkConsent({ pool: deps.pool, forge: deps.writerFor(ref.forge), caps: deps.caps }, { owner: ref.owner, name: ref.repo },
+        { number: ref.number, ...(category.success ? { category: category.data } : {}) });
       if (outcome.decision.allowed) return { allowed: true };
       return { allowed: false, reason: `${outcome.decision.reason}: ${outcome.decision.detail}`, ...(outcome.quote ? { quote: outcome.quote } : {}) };
     }),
@@ -102,43 +118,66 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
       const baseBranch = issue.defaultBranch ?? await classified(() => defaultBranchOf(source));
       const result = await fix.fixIssue({
         repo, issue: { number: ref.number, title: issue.title, body: issue.body },
-        ...source, baseBranch, candidates,
+        ...source, baseBranch, candidates: candidates > 0 ? candidates : deps.candidates ?? 1,
         ...(issue.language ? { language: issue.language } : {}),
       });
-      if (!result.chosen) return { fixId: null, candidates: result.candidates.length, reason: 'no candidate applied cleanly and passed the change guard' };
-      const files = await classified(() => filesOfDiff(mirrorPath(deps.fix.cacheDir, repo), result.commit, result.chosen?.diff ?? ''));
+      const applied = result.candidates.filter((c) => c.status === 'applied').length;
+      if (applied === 0) return { fixId: null, candidates: result.candidates.length, reason: 'no candidate applied cleanly and passed the change guard' };
       const id = randomUUID();
       await deps.pool.query(
         'INSERT INTO fix_results (id, forge, owner, name, issue_number, status, result, files) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-        [id, ref.forge, ref.owner, ref.repo, ref.number, result.status, JSON.stringify(result), JSON.stringify(files)],
+        [id, ref.forge, ref.owner, ref.repo, ref.number, result.status, JSON.stringify(result), JSON.stringify([])],
       );
-      return { fixId: id, candidates: result.candidates.length };
+      return { fixId: id, candidates: applied };
     },
 
-    /** The evidence gate: the chosen candidate passed in the sandbox, broke nothing, and its new test reproduced the bug. */
-    validateFix: ({ fixId }) => classified(async (): Promise<ValidateFixResult> => {
+    /**
+     * The validate stage, on the sandbox queue: prepares the repository's environment (cached)
+     * and runs every candidate before and after in the sandbox, heartbeating between runs;
+     * chooses the best by test results and records it with its files for the PR.
+     */
+    validateFix: ({ ref, fixId }) => classified(async (): Promise<ValidateFixResult> => {
       const { result } = await loadFix(deps.pool, fixId);
-      const chosen = result.chosen;
-      if (!chosen) return { verdict: 'error', summary: 'no candidate was chosen' };
+      const v = deps.validation;
+      const beat = (): void => heartbeat({ fixId });
+      const timer = setInterval(beat, v.heartbeatMs ?? 5_000);
+      let judged: FixResult;
+      try {
+        beat();
+        judged = result.status === 'generated'
+          ? await validateCandidates(v, { result, source: deps.sourceFor(ref), ...(v.options ? { options: v.options } : {}) }, { signal: cancellationSignal(), onProgress: beat })
+          : result;
+      } finally {
+        clearInterval(timer);
+      }
+      const chosen = judged.chosen;
+      const files = chosen ? await filesOfDiff(mirrorPath(v.cacheDir, judged.repo), judged.commit, chosen.diff) : [];
+      await deps.pool.query('UPDATE fix_results SET status = $2, result = $3, files = $4 WHERE id = $1', [fixId, judged.status, JSON.stringify(judged), JSON.stringify(files)]);
+      if (!chosen) return { verdict: 'error', summary: 'no candidate could be validated' };
       const ev = chosen.evidence;
-      if (chosen.verdict !== 'pass') return { verdict: chosen.verdict, summary: `sandbox verdict ${chosen.verdict}; broken: ${ev.broken.join(', ') || 'none'}` };
-      if (ev.broken.length > 0) return { verdict: 'fail', summary: `breaks ${ev.broken.join(', ')}` };
-      return { verdict: 'pass', summary: `fixed ${ev.fixed.length} test(s), ${ev.newTests.length} new, nothing broken` };
+      if (chosen.verdict === 'pass') return { verdict: 'pass', open: true, summary: `fixed ${ev.fixed.length} test(s), ${ev.newTests.length} new, nothing broken` };
+      if (chosen.verdict === 'unproven') return { verdict: 'unproven', open: v.openUnproven === true, summary: 'nothing broken, but no test shows the fix' };
+      return { verdict: chosen.verdict, summary: `sandbox verdict ${chosen.verdict}; broken: ${ev.broken.join(', ') || 'none'}` };
     }),
 
     openPullRequest: ({ ref, fixId, dryRun }) => classified(async (): Promise<OpenPullRequestResult> => {
       const { result, files } = await loadFix(deps.pool, fixId);
       const chosen = result.chosen;
       if (!chosen) throw new NotFound(`fix ${fixId} has no chosen candidate`);
-      const opened = await openPullRequest({ pool: deps.pool, forge: deps.writerFor(ref.forge), caps: deps.caps, ...(deps.stateDir ? { stateDir: deps.stateDir } : {}) }, {
+      const forge = deps.writerFor(ref.forge);
+      const terms = await consentTerms(forge, { owner: ref.owner, name: ref.repo });
+      const stored = await findIssue(deps.pool, ref);
+      const category = IssueCategory.safeParse(stored?.category);
+      const opened = await openPullRequest({ pool: deps.pool, forge, caps: deps.caps, ...(deps.stateDir ? { stateDir: deps.stateDir } : {}) }, {
         forge: ref.forge, repo: { owner: ref.owner, name: ref.repo },
-        issue: { number: ref.number, title: result.issue.title },
+        issue: { number: ref.number, title: result.issue.title, ...(stored ? { id: Number(stored.id) } : {}), ...(category.success ? { category: category.data } : {}) },
+        labels: terms.labels, ...(terms.maxOpenPrs !== undefined ? { maxOpenPrsInRepo: terms.maxOpenPrs } : {}),
         files: files.map((f) => ({ path: f.path, after: f.after, ...(f.before !== undefined ? { before: f.before } : {}) })),
         summary: chosen.explanation,
         evidence: { failedBefore: chosen.evidence.failedBefore, passedAfter: chosen.evidence.passedAfter, newTests: chosen.evidence.newTests, ...(chosen.evidence.testCommand ? { testCommand: chosen.evidence.testCommand } : {}), ...(chosen.evidence.logExcerpt ? { logExcerpt: chosen.evidence.logExcerpt } : {}) },
         disclosure: { model: result.model, inputTokens: result.tokens.inputTokens + result.tokens.cacheReadTokens + result.tokens.cacheWriteTokens, outputTokens: result.tokens.outputTokens, costUsd: deps.pricing ? costUsd(deps.pricing.price, result.tokens) : 0 },
         dryRun,
-      });
+      }, { wait: { onPoll: (p) => heartbeat({ stage: 'fork', ...p }), signal: cancellationSignal() } });
       switch (opened.status) {
         case 'preview': return { state: 'preview', detail: `saved for review (globallm prs preview ${ref.owner}/${ref.repo}#${ref.number})` };
         case 'skipped': return { state: 'deduped', detail: `${opened.reason}: ${opened.detail}` };

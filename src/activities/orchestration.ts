@@ -1,8 +1,10 @@
-import type { Client } from '@temporalio/client';
+import { activityInfo } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import type { CampaignActivities, RecordIssueRunInput } from './contracts.js';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { CampaignActivities, RecordIssueRunInput, RepoActivities } from './contracts.js';
 import { topIssues } from '../store/issues.js';
-import { enqueueSignal, repoWorkflowId, type QueuedIssue } from '../workflows/shared.js';
+import { issueAfterRun } from '../campaign/retry-policy.js';
+import { enqueueSignal, issueWorkflowId, repoWorkflowId, type IssueOutcome, type QueuedIssue } from '../workflows/shared.js';
 import { SA } from '../temporal/search-attributes.js';
 import type { repoWorkflow } from '../workflows/repo.js';
 
@@ -10,30 +12,75 @@ export interface OrchestrationDeps {
   pool: Pool;
   client: Client;
   taskQueuePrefix: string;
+  /** Cool-down before an issue without a PR may be selected again (GLOBALLM_RETRY_AFTER_HOURS). */
+  retryAfterHours: number;
+}
+
+/** Finished work outlives Temporal's retention: one row per issue workflow, idempotent; the issue's state follows the retry policy. */
+async function recordRun(deps: OrchestrationDeps, input: RecordIssueRunInput): Promise<void> {
+  await deps.pool.query(
+    `INSERT INTO issue_runs (workflow_id, run_id, owner, name, issue_number, campaign, result, detail)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     ON CONFLICT (workflow_id) DO UPDATE SET run_id = EXCLUDED.run_id, result = EXCLUDED.result, detail = EXCLUDED.detail, finished_at = now()`,
+    [input.workflowId, input.runId, input.ref.owner, input.ref.repo, input.ref.number, input.campaign ?? null, input.result, JSON.stringify(input.detail)],
+  );
+  const after = issueAfterRun(input.result, input.detail);
+  const reason = typeof input.detail['reason'] === 'string' ? input.detail['reason'].slice(0, 1000) : null;
+  await deps.pool.query(
+    `UPDATE issues i SET state = CASE WHEN i.state = 'skipped' AND $5 = 'open' THEN 'skipped' ELSE $5 END,
+        skip_reason = CASE WHEN $5 = 'failed' THEN coalesce($6, i.skip_reason) ELSE i.skip_reason END,
+        retry_after = CASE WHEN $7 THEN now() + $8::double precision * interval '1 hour' ELSE NULL END
+      FROM repositories r
+      WHERE r.id = i.repository_id AND r.forge = $1 AND r.owner = $2 AND r.name = $3 AND i.number = $4`,
+    [input.ref.forge, input.ref.owner, input.ref.repo, input.ref.number, after.state, reason, after.coolDown, deps.retryAfterHours],
+  );
+}
+
+/** The issues a campaign selected are charged to it (its `--token-budget`) while they are worked. */
+async function markSelected(pool: Pool, workflowId: string, rows: ReadonlyArray<{ forge: string; owner: string; name: string; number: number }>): Promise<void> {
+  const campaign = /^campaign\/(.+)$/.exec(workflowId)?.[1];
+  if (!campaign || rows.length === 0) return;
+  await pool.query(
+    `UPDATE issues i SET campaign = $1 FROM repositories r, unnest($2::text[], $3::text[], $4::text[], $5::int[]) AS s(forge, owner, name, number)
+      WHERE r.id = i.repository_id AND r.forge = s.forge AND r.owner = s.owner AND r.name = s.name AND i.number = s.number`,
+    [campaign, rows.map((r) => r.forge), rows.map((r) => r.owner), rows.map((r) => r.name), rows.map((r) => r.number)],
+  );
 }
 
 /** Activities that keep PostgreSQL and the repository workflows in step with the campaign. */
 export function createOrchestrationActivities(deps: OrchestrationDeps) {
   return {
-    /** Finished work outlives Temporal's retention: one row per issue workflow, idempotent. */
-    async recordIssueRun(input: RecordIssueRunInput): Promise<void> {
-      await deps.pool.query(
-        `INSERT INTO issue_runs (workflow_id, run_id, owner, name, issue_number, campaign, result, detail)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (workflow_id) DO UPDATE SET run_id = EXCLUDED.run_id, result = EXCLUDED.result, detail = EXCLUDED.detail, finished_at = now()`,
-        [input.workflowId, input.runId, input.ref.owner, input.ref.repo, input.ref.number, input.campaign ?? null, input.result, JSON.stringify(input.detail)],
-      );
-      // No fix yet (no model, nothing passed) leaves the issue open and ranked for a later attempt.
-      const state = { failed: 'failed', skipped: 'skipped', no_fix: 'open', pr_opened: 'done', dry_run: 'done' }[input.result];
-      await deps.pool.query(
-        `UPDATE issues i SET state = $5 FROM repositories r
-          WHERE r.id = i.repository_id AND r.forge = $1 AND r.owner = $2 AND r.name = $3 AND i.number = $4`,
-        [input.ref.forge, input.ref.owner, input.ref.repo, input.ref.number, state],
-      );
+    recordIssueRun: (input: RecordIssueRunInput): Promise<void> => recordRun(deps, input),
+
+    async reconcileIssueRuns(input: Parameters<RepoActivities['reconcileIssueRuns']>[0]): ReturnType<RepoActivities['reconcileIssueRuns']> {
+      const out: Awaited<ReturnType<RepoActivities['reconcileIssueRuns']>> = [];
+      for (const { number, campaign } of input.issues) {
+        const ref = { ...input.ref, number };
+        const workflowId = issueWorkflowId(ref);
+        let run: { runId: string; status: string };
+        try {
+          const d = await deps.client.workflow.getHandle(workflowId).describe();
+          run = { runId: d.runId, status: d.status.name };
+        } catch (err) {
+          if (err instanceof WorkflowNotFoundError) continue;
+          throw err;
+        }
+        if (run.status === 'RUNNING') continue;
+        const recorded = await deps.pool.query<{ result: IssueOutcome; reason: string | null }>(
+          `SELECT result, detail->>'reason' AS reason FROM issue_runs WHERE workflow_id = $1 AND run_id = $2`, [workflowId, run.runId]);
+        const row = recorded.rows[0];
+        if (row) { out.push({ number, outcome: row.result, detail: row.reason ?? '' }); continue; }
+        // Closed without a word (terminated, timed out): the issue may be tried again, and PostgreSQL says so.
+        const reason = `issue workflow ${run.status.toLowerCase()} before its decision`;
+        await recordRun(deps, { workflowId, runId: run.runId, ref, ...(campaign ? { campaign } : {}), result: 'failed', detail: { reason, final: false } });
+        out.push({ number, outcome: 'failed', detail: reason });
+      }
+      return out;
     },
 
     async campaignSelect(input: Parameters<CampaignActivities['campaignSelect']>[0]): ReturnType<CampaignActivities['campaignSelect']> {
       const rows = await topIssues(deps.pool, input.repos.map((r) => ({ forge: r.forge, owner: r.owner, repo: r.repo })), input.maxIssues);
+      await markSelected(deps.pool, activityInfo().workflowExecution?.workflowId ?? '', rows);
       const byRepo = new Map<string, Awaited<ReturnType<CampaignActivities['campaignSelect']>>[number]>();
       for (const row of rows) {
         const key = `${row.forge}:${row.owner}/${row.name}`;

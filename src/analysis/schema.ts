@@ -1,11 +1,9 @@
 import { z } from 'zod';
+import { IssueCategory } from '../scoring/categories.js';
 
-/** Every category an analyzer may assign; the offline analyzer maps its 3-way label onto these. */
-export const Category = z.enum([
-  'bug', 'feature', 'enhancement', 'documentation', 'performance', 'security', 'test',
-  'refactor', 'style', 'question', 'dependency', 'build', 'other',
-]);
-export type Category = z.infer<typeof Category>;
+/** Every category an analyzer may assign: the one list (scoring/categories.ts); anything else is rejected. */
+export const Category = IssueCategory;
+export type Category = IssueCategory;
 
 export const BreakingChangeRisk = z.enum(['low', 'medium', 'high']);
 export type BreakingChangeRisk = z.infer<typeof BreakingChangeRisk>;
@@ -49,5 +47,7 @@ export const IssueInput = z.object({
   labels: z.array(z.string()).optional(),
   repo: RepoSlug.optional(),
   number: z.number().int().positive().optional(),
+  /** The repository's main language: model calls about it are charged to that language's budget. */
+  language: z.string().trim().min(1).max(60).optional(),
 });
 export type IssueInput = z.infer<typeof IssueInput>;

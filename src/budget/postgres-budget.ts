@@ -9,17 +9,20 @@ import { languageScope, normaliseRepo, scopeKind, scopeNames } from './scopes.js
 import { parseBudgetConfig, type ResolvedBudgetConfig } from './schema.js';
 import { inTransaction } from './tx.js';
 import { costUsd, type CallPricing } from '../pricing/prices.js';
-import { chargedTokens, type BudgetScopes, type Reservation, type TokenBudget, type TokenUsage } from './types.js';
+import { chargedTokens, type BudgetScopes, type Reservation, type ReserveRequest, type TokenBudget, type TokenUsage } from './types.js';
 
 const log = logger.child({ component: 'budget' });
 
 const Count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const UsageSchema = z.object({ inputTokens: Count, outputTokens: Count, cacheReadTokens: Count, cacheWriteTokens: Count });
-const ReserveRequest = z.object({
+const ReserveRequestSchema = z.object({
   tokens: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-  scopes: z.object({ repo: z.string().optional(), language: z.string().optional() }).strict(),
+  scopes: z.object({ repo: z.string().optional(), language: z.string().optional(), campaign: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).optional() }).strict(),
   purpose: z.string().min(1).max(200),
+  key: z.string().min(1).max(600).optional(),
 });
+/** How often reserve() sweeps holds older than the TTL (at most once per this many ms, per process). */
+const SWEEP_EVERY_MS = 60_000;
 const ReservationId = z.uuid();
 const IssueKey = z.string().regex(/^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}#[1-9][0-9]{0,9}$/, 'expected owner/name#number');
 
@@ -38,7 +41,7 @@ export interface PostgresTokenBudgetOptions {
   pricing?: CallPricing;
 }
 
-interface HeldRow { scopes: string[]; period_start: Date; tokens: string; state: string }
+interface HeldRow { scopes: string[]; period_start: Date; tokens: string; state: string; campaign: string | null }
 
 /**
  * The TokenBudget kept in PostgreSQL. Every reservation is one transaction that creates the
@@ -55,6 +58,7 @@ export class PostgresTokenBudget implements TokenBudget {
   readonly config: ResolvedBudgetConfig;
   private readonly now: () => Date;
   private readonly pricing: CallPricing | undefined;
+  private lastSweep = 0;
 
   constructor(private readonly pool: pg.Pool, options: PostgresTokenBudgetOptions = {}) {
     this.config = parseBudgetConfig(options.config ?? {});
@@ -72,23 +76,49 @@ export class PostgresTokenBudget implements TokenBudget {
     return kind === 'week' ? this.config.weeklyTokens : kind === 'repo' ? this.config.repoTokens : this.config.languageTokens;
   }
 
-  async reserve(request: { tokens: number; scopes: BudgetScopes; purpose: string }): Promise<Reservation> {
-    const req = parse(ReserveRequest, request, 'reservation request');
+  async reserve(request: ReserveRequest): Promise<Reservation> {
+    const req = parse(ReserveRequestSchema, request, 'reservation request');
     const scopes = scopeNames(req.scopes as BudgetScopes);
+    if (req.key !== undefined) {
+      const same = await this.pool.query<{ id: string; tokens: string; scopes: string[] }>(`SELECT id, tokens, scopes FROM budget_reservations WHERE call_key = $1`, [req.key]);
+      const row = same.rows[0];
+      if (row) return { id: row.id, tokens: Number(row.tokens), scopes: row.scopes };
+    }
+    if (Date.now() - this.lastSweep > SWEEP_EVERY_MS) {
+      this.lastSweep = Date.now();
+      await this.expireStale();
+    }
+    const call = { tokens: req.tokens, scopes, purpose: req.purpose, key: req.key ?? null, campaign: req.scopes.campaign ?? null };
     try {
-      return await this.tryReserve(req.tokens, scopes, req.purpose);
+      return await this.tryReserve(call);
     } catch (err) {
       // A crashed worker's stale hold may be what is in the way: free those, then try once more.
-      if (err instanceof ScopeExhausted && (await this.expireStale()) > 0) return this.tryReserve(req.tokens, scopes, req.purpose);
+      if (err instanceof ScopeExhausted && (await this.expireStale()) > 0) return this.tryReserve(call);
       throw err;
     }
   }
 
-  private async tryReserve(tokens: number, scopes: string[], purpose: string): Promise<Reservation> {
+  /** A campaign's cap: what its settled calls charged plus what it holds, against `campaigns.token_budget`. */
+  private async checkCampaign(c: pg.PoolClient, campaign: string, tokens: number): Promise<void> {
+    const cap = await c.query<{ token_budget: string }>(`SELECT token_budget FROM campaigns WHERE id = $1 FOR UPDATE`, [campaign]);
+    const limit = cap.rows[0] ? Number(cap.rows[0].token_budget) : null;
+    if (limit === null) return; // not a campaign with a cap of its own
+    const spent = await c.query<{ n: string }>(
+      `SELECT COALESCE(sum(CASE state WHEN 'held' THEN tokens WHEN 'settled' THEN COALESCE(charged_tokens, 0) ELSE 0 END), 0) AS n
+         FROM budget_reservations WHERE campaign = $1`, [campaign]);
+    const used = Number(spent.rows[0]?.n ?? 0);
+    if (used + tokens > limit) {
+      throw new ScopeExhausted(`campaign:${campaign}`, `token budget exhausted for campaign ${campaign}: ${used} used or held + ${tokens} requested > ${limit} (--token-budget)`);
+    }
+  }
+
+  private async tryReserve(call: { tokens: number; scopes: string[]; purpose: string; key: string | null; campaign: string | null }): Promise<Reservation> {
+    const { tokens, scopes, purpose } = call;
     const period = this.periodStart();
     const limits = scopes.map((s) => this.limitFor(s));
     const id = randomUUID();
     await inTransaction(this.pool, async (c) => {
+      if (call.campaign !== null) await this.checkCampaign(c, call.campaign, tokens);
       await c.query(
         `INSERT INTO budgets (scope, period_start, limit_tokens)
          SELECT s, $2, l FROM unnest($1::text[], $3::bigint[]) AS w(s, l) ORDER BY s
@@ -115,8 +145,8 @@ export class PostgresTokenBudget implements TokenBudget {
           + `${used} used + ${reserved} reserved + ${tokens} requested > ${this.limitFor(missing)} limit`);
       }
       await c.query(
-        `INSERT INTO budget_reservations (id, scopes, period_start, tokens, purpose) VALUES ($1, $2, $3, $4, $5)`,
-        [id, scopes, period, tokens, purpose],
+        `INSERT INTO budget_reservations (id, scopes, period_start, tokens, purpose, call_key, campaign) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [id, scopes, period, tokens, purpose, call.key, call.campaign],
       );
     });
     return { id, tokens, scopes };
@@ -141,9 +171,40 @@ export class PostgresTokenBudget implements TokenBudget {
          WHERE scope = ANY($1::text[]) AND period_start = $2`,
         [r.scopes, r.period_start, charge, held, dollars],
       );
-      await c.query(`UPDATE budget_reservations SET state = 'settled', actual = $2, settled_at = now(), model = $3, cost_usd = $4 WHERE id = $1`,
-        [id, JSON.stringify(u), this.pricing?.model ?? null, this.pricing ? dollars : null]);
+      await c.query(`UPDATE budget_reservations SET state = 'settled', actual = $2, charged_tokens = $3, settled_at = now(), model = $4, cost_usd = $5 WHERE id = $1`,
+        [id, JSON.stringify(u), charge, this.pricing?.model ?? null, this.pricing ? dollars : null]);
     });
+  }
+
+  /**
+   * Keeps the provider's usage on a hold the moment the call returns, before settling: if the
+   * settle then fails (or the worker dies), the retry or the sweep charges exactly this usage.
+   */
+  async recordUsage(reservationId: string, usage: TokenUsage): Promise<void> {
+    const id = parse(ReservationId, reservationId, 'reservation id');
+    const u = parse(UsageSchema, usage, 'token usage');
+    await this.pool.query(`UPDATE budget_reservations SET actual = $2 WHERE id = $1 AND state = 'held'`, [id, JSON.stringify(u)]);
+  }
+
+  /**
+   * Settles the holds an earlier attempt of the same activity left (their keys start with
+   * `keyPrefix` and carry an attempt number below `attempt`): with the usage recorded for the call,
+   * or — when the provider's answer was never recorded — the whole hold, since the call may have
+   * been paid. Returns how many it settled.
+   */
+  async settleEarlierAttempts(keyPrefix: string, attempt: number): Promise<number> {
+    const res = await this.pool.query<{ id: string; tokens: string; actual: TokenUsage | null }>(
+      `SELECT id, tokens, actual FROM budget_reservations
+        WHERE state = 'held' AND left(call_key, length($1)) = $1 AND split_part(substr(call_key, length($1) + 1), '|', 1) ~ '^[0-9]+$'
+          AND split_part(substr(call_key, length($1) + 1), '|', 1)::int < $2`,
+      [keyPrefix, attempt],
+    );
+    for (const r of res.rows) {
+      const usage = r.actual ?? { inputTokens: Number(r.tokens), outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+      await this.settle(r.id, usage);
+    }
+    if (res.rows.length > 0) log.warn({ keyPrefix, attempt, settled: res.rows.length }, 'settled holds left by an earlier attempt');
+    return res.rows.length;
   }
 
   async release(reservationId: string): Promise<void> {
@@ -163,10 +224,14 @@ export class PostgresTokenBudget implements TokenBudget {
    */
   async expireStale(ttlSeconds: number = this.config.reservationTtlSeconds): Promise<number> {
     if (!Number.isFinite(ttlSeconds) || ttlSeconds < 0) throw new UsageError('ttlSeconds must be a non-negative number');
+    // Stale holds whose call answered (usage recorded) were paid: charge them rather than free them.
+    const answered = await this.pool.query<{ id: string; actual: TokenUsage }>(
+      `SELECT id, actual FROM budget_reservations WHERE state = 'held' AND actual IS NOT NULL AND created_at < now() - make_interval(secs => $1) LIMIT 10000`, [ttlSeconds]);
+    for (const r of answered.rows) await this.settle(r.id, r.actual);
     return inTransaction(this.pool, async (c) => {
       const expired = await c.query<{ scopes: string[]; period_start: Date; tokens: string }>(
         `UPDATE budget_reservations SET state = 'expired', settled_at = now()
-         WHERE id IN (SELECT id FROM budget_reservations WHERE state = 'held' AND created_at < now() - make_interval(secs => $1)
+         WHERE id IN (SELECT id FROM budget_reservations WHERE state = 'held' AND actual IS NULL AND created_at < now() - make_interval(secs => $1)
                       ORDER BY created_at LIMIT 10000 FOR UPDATE SKIP LOCKED)
          RETURNING scopes, period_start, tokens`,
         [ttlSeconds],
@@ -219,7 +284,7 @@ export class PostgresTokenBudget implements TokenBudget {
   }
 
   private async lockReservation(c: pg.PoolClient, id: string): Promise<HeldRow> {
-    const res = await c.query<HeldRow>(`SELECT scopes, period_start, tokens, state FROM budget_reservations WHERE id = $1 FOR UPDATE`, [id]);
+    const res = await c.query<HeldRow>(`SELECT scopes, period_start, tokens, state, campaign FROM budget_reservations WHERE id = $1 FOR UPDATE`, [id]);
     const r = res.rows[0];
     if (!r) throw new NotFound(`no budget reservation ${id}`);
     return r;

@@ -27,6 +27,8 @@ export interface BudgetReport {
   week: TokenScopeUse;
   repositories: TokenScopeUse[];
   languages: LanguageUse[];
+  /** The latest campaigns' own caps (`--token-budget`), over each campaign's life. */
+  campaigns: TokenScopeUse[];
   heldReservations: number;
 }
 
@@ -39,10 +41,16 @@ function use(scope: string, limit: number, used = 0, reserved = 0, overshoot = 0
 /** What is used and what remains this week, per scope, read from the database. */
 export async function budgetReport(pool: pg.Pool, config: ResolvedBudgetConfig, now: Date = new Date()): Promise<BudgetReport> {
   const period = isoWeekStart(now);
-  const [tokens, issues, held] = await Promise.all([
+  const [tokens, issues, held, campaigns] = await Promise.all([
     pool.query<Row>(`SELECT scope, limit_tokens, used_tokens, reserved_tokens, overshoot_tokens, used_usd FROM budgets WHERE period_start = $1 ORDER BY scope`, [period]),
     pool.query<{ scope: string; limit_issues: number; used_issues: number }>(`SELECT scope, limit_issues, used_issues FROM budget_issue_counts WHERE period_start = $1`, [period]),
     pool.query<{ n: string }>(`SELECT count(*) AS n FROM budget_reservations WHERE state = 'held' AND period_start = $1`, [period]),
+    pool.query<{ id: string; token_budget: string; spent: string; held: string; spent_usd: string }>(
+      `SELECT c.id, c.token_budget, COALESCE(sum(r.charged_tokens) FILTER (WHERE r.state = 'settled'), 0) AS spent,
+              COALESCE(sum(r.cost_usd) FILTER (WHERE r.state = 'settled'), 0) AS spent_usd,
+              COALESCE(sum(r.tokens) FILTER (WHERE r.state = 'held'), 0) AS held
+         FROM campaigns c LEFT JOIN budget_reservations r ON r.campaign = c.id
+        GROUP BY c.id ORDER BY max(c.created_at) DESC, c.id LIMIT 20`),
   ]);
   const byScope = new Map(tokens.rows.map((r) => [r.scope, use(r.scope, Number(r.limit_tokens), Number(r.used_tokens), Number(r.reserved_tokens), Number(r.overshoot_tokens), Number(r.used_usd))]));
   const issueCounts = new Map(issues.rows.map((r) => [r.scope, r]));
@@ -59,6 +67,7 @@ export async function budgetReport(pool: pg.Pool, config: ResolvedBudgetConfig, 
     week: byScope.get(WEEK_SCOPE) ?? use(WEEK_SCOPE, config.weeklyTokens),
     repositories: [...byScope.values()].filter((s) => scopeKind(s.scope) === 'repo'),
     languages,
+    campaigns: campaigns.rows.map((c) => use(`campaign:${c.id}`, Number(c.token_budget), Number(c.spent), Number(c.held), 0, Number(c.spent_usd))),
     heldReservations: Number(held.rows[0]?.n ?? 0),
   };
 }

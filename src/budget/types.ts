@@ -14,6 +14,8 @@ export interface TokenUsage {
 export interface BudgetScopes {
   repo?: string; // owner/name
   language?: string;
+  /** A campaign id: the call also counts against that campaign's own cap (`--token-budget`). */
+  campaign?: string;
 }
 
 export interface Reservation {
@@ -22,9 +24,17 @@ export interface Reservation {
   scopes: string[];
 }
 
+export interface ReserveRequest {
+  tokens: number;
+  scopes: BudgetScopes;
+  purpose: string;
+  /** Names the paid call (workflow, activity, attempt, call number): reserving the same key again returns the same hold. */
+  key?: string;
+}
+
 export interface TokenBudget {
   /** Holds `tokens` against every scope, or throws BudgetExhausted naming the scope with no room. */
-  reserve(request: { tokens: number; scopes: BudgetScopes; purpose: string }): Promise<Reservation>;
+  reserve(request: ReserveRequest): Promise<Reservation>;
   /** Charges the actual usage (may be less or more than reserved) and frees the hold. Idempotent. */
   settle(reservationId: string, usage: TokenUsage): Promise<void>;
   /** Frees the hold without charging (the call failed before the API charged anything). Idempotent. */

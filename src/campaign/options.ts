@@ -38,6 +38,13 @@ export function parseCampaignOptions(options: unknown): ParsedCampaignOptions {
   return parsed.data;
 }
 
+/** A campaign id typed by a person (`campaign status|cancel <id>`); a malformed one is a UsageError. */
+export function parseCampaignId(text: string): string {
+  const r = CampaignOptions.shape.id.safeParse(text);
+  if (!r.success || r.data === undefined) throw new UsageError(`invalid campaign id "${text}": lowercase letters, digits and dashes`);
+  return r.data;
+}
+
 export function newCampaignId(now: Date = new Date()): string {
   return `c-${now.toISOString().slice(0, 10).replaceAll('-', '')}-${randomBytes(3).toString('hex')}`;
 }

@@ -9,7 +9,7 @@ export interface StartedCampaign {
   workflowId: string;
   runId: string;
   options: ParsedCampaignOptions;
-  /** Resolves with the final progress when the campaign completes. */
+  /** Resolves with the final progress when every enqueued issue reached a decision. */
   result(): Promise<CampaignProgress>;
   /** The campaign's progress now (a query). */
   progress(): Promise<CampaignProgress>;
@@ -26,7 +26,7 @@ export async function startCampaign(client: Client, options: CampaignOptions, ct
     id, forge: o.forge, domain: o.domain, minStars: o.minStars, maxRepos: o.maxRepos, maxIssues: o.maxIssues,
     tokenBudget: o.tokenBudget, analyzer: o.analyzer, dryRun: o.dryRun,
     ...(o.language ? { language: o.language } : {}),
-    taskQueuePrefix: ctx.taskQueuePrefix, waitForIssues: o.wait,
+    taskQueuePrefix: ctx.taskQueuePrefix,
   };
   const handle = await client.workflow.start<typeof campaignWorkflow>('campaignWorkflow', {
     workflowId: campaignWorkflowId(id),

@@ -1,4 +1,3 @@
-import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { LogFormat, setLogFormat } from '../log.js';
 
@@ -11,12 +10,7 @@ export function chosenLogFormat(flag: unknown, env: NodeJS.ProcessEnv): LogForma
   return parsed.data;
 }
 
-/** Options every command takes, applied before the command runs. */
-export function registerGlobalOptions(program: Command): void {
-  program
-    .addOption(new Option('--log-format <format>', 'logs on stderr: auto (for people on a terminal, else JSON lines), json or pretty (default: GLOBALLM_LOG_FORMAT, else auto)')
-      .choices(LogFormat.options))
-    .hook('preAction', (cmd) => {
-      setLogFormat(chosenLogFormat(cmd.opts()['logFormat'], process.env));
-    });
+/** Switches every logger of the process to the chosen format (the `--log-format` flag's hook). */
+export function applyLogFormat(flag: unknown, env: NodeJS.ProcessEnv): void {
+  setLogFormat(chosenLogFormat(flag, env));
 }

@@ -1,7 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { commands } from './commands/index.js';
-import { exitCodeFor, describeError } from './exit.js';
-import { registerGlobalOptions } from './global-options.js';
+import { commands } from './program/index.js';
+import { registerGlobalOptions } from './program/global-options.js';
 
 const program = new Command('globallm')
   .description('Contributes to open source at scale: discover, analyze, prioritize, fix, contribute.')
@@ -20,6 +19,8 @@ try {
     // Help and version exit 0; everything commander rejects is bad usage.
     process.exit(err.exitCode === 0 ? 0 : 2);
   }
+  // Loaded only on failure, so help and usage errors stay light.
+  const { exitCodeFor, describeError } = await import('./exit.js');
   process.stderr.write(`globallm: ${describeError(err)}\n`);
   process.exit(exitCodeFor(err));
 }

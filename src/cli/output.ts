@@ -1,6 +1,23 @@
+/**
+ * The version of every `--json` shape (the zod schemas in src/cli/commands/json-schemas.ts).
+ * Raised when a shape changes so that a reader of the previous one would misread it.
+ */
+export const JSON_SCHEMA_VERSION = 1;
+
+/** One `--json` document: an object whose first key is `schemaVersion` (lists go under a named key). */
+export function jsonDocument(value: object): string {
+  if (Array.isArray(value)) throw new TypeError('a --json document is an object: put lists under a named key');
+  return `${JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, ...value }, null, 2)}\n`;
+}
+
+/** One JSON Lines record (commands that stream one result per input line), versioned like a document. */
+export function jsonLine(value: object): string {
+  return `${JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, ...value })}\n`;
+}
+
 /** Read commands print either a table for people or one JSON document with `--json`. */
-export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+export function printJson(value: object): void {
+  process.stdout.write(jsonDocument(value));
 }
 
 export function printTable(rows: Array<Record<string, unknown>>, columns?: string[]): void {

@@ -35,6 +35,20 @@ export const EnvConfig = z.object({
   /** Mirrors, worktrees and repository models (default: <state>/cache). */
   GLOBALLM_CACHE_DIR: z.string().min(1).optional(),
   GLOBALLM_FIX_CANDIDATES: z.coerce.number().int().min(1).max(8).default(1),
+  /**
+   * Prepared dependency environments (installed node_modules, virtualenvs, module caches). They
+   * are mounted into the sandbox, whose unprivileged user must be able to reach them, so the
+   * default is outside any home folder.
+   */
+  GLOBALLM_ENV_CACHE_DIR: z.string().min(1).default('/var/tmp/globallm-envs'),
+  /** Prepared dependency environments are kept up to this size in total (MiB), least recently used evicted first. */
+  GLOBALLM_ENV_CACHE_MB: z.coerce.number().int().min(256).default(20_480),
+  /** Extra package-registry host names installs may reach, comma-separated (mirrors, private registries). */
+  GLOBALLM_REGISTRY_HOSTS: z.string().regex(/^[A-Za-z0-9.,-]*$/, 'host names separated by commas').default('').transform((v) => v.split(',').map((h) => h.trim()).filter(Boolean)),
+  /** Open a fix that breaks nothing but that no test proves as a draft that says so (default: never open it). */
+  GLOBALLM_OPEN_UNPROVEN: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Test runs in the sandbox at once on each worker's sandbox queue. */
+  GLOBALLM_SANDBOX_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   GLOBALLM_MAX_OPEN_PRS_PER_REPO: z.coerce.number().int().min(0).default(1),
   GLOBALLM_MAX_OPEN_PRS_PER_OWNER: z.coerce.number().int().min(0).default(3),
   GLOBALLM_REQUIRE_OPT_IN: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
@@ -48,6 +62,10 @@ export const EnvConfig = z.object({
   GLOBALLM_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   /** Loopback port where `up` serves the report live (0: a free port, printed in the ready line). */
   GLOBALLM_REPORT_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** Hours before an issue that ended without a PR (no fix, skipped, failed by an outage) may be tried again. */
+  GLOBALLM_RETRY_AFTER_HOURS: z.coerce.number().min(0).max(24 * 365).default(24),
+  /** Activity dispatches per second on the GitHub task queue, across every worker (a safety net under GitHub's own limits). */
+  GLOBALLM_GITHUB_QUEUE_RATE: z.coerce.number().positive('must be above 0').max(10_000).default(1),
   GLOBALLM_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** Same as the `--log-format` flag. */
   GLOBALLM_LOG_FORMAT: LogFormat.default('auto'),

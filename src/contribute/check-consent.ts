@@ -5,7 +5,9 @@ import type { ConsentSnapshot, ForgeWriter } from '../forge/writer.js';
 import { detectAiPolicy } from './consent/ai-policy.js';
 import { CONSENT_FILE_PATHS, hasOptOutTopic, OPT_OUT_TOPICS, parseConsentFile } from './consent/config-file.js';
 import { gateDecision, type GateCaps, type GateDecision } from './consent/gate.js';
-import type { IssueCategory } from './consent/schema.js';
+import type { ConsentConfig } from './consent/schema.js';
+import { ConsentDenied } from '../errors.js';
+import type { IssueCategory } from '../scoring/categories.js';
 import { recordConsent } from './store.js';
 
 export const DEFAULT_CAPS: GateCaps = { maxOpenPrsPerRepo: 2, maxOpenPrsPerOwner: 5, requireOptIn: false };
@@ -61,4 +63,23 @@ export async function checkConsent(deps: ConsentDeps, repo: RepoRef, issue: { nu
   });
   const maxOpenPrs = consentFile?.ok ? consentFile.config.maxOpenPrs : undefined;
   return { decision, ...(quote !== undefined ? { quote } : {}), ...(source !== undefined ? { source } : {}), autoMergeAllowed: snap.autoMergeAllowed, ...(maxOpenPrs !== undefined ? { maxOpenPrs } : {}), decisionId };
+}
+
+/** The terms a repository's consent file sets for opening a PR (defaults when it has none). */
+export type ConsentTerms = Pick<ConsentConfig, 'labels' | 'autoMerge'> & { maxOpenPrs?: number; source?: string };
+
+/**
+ * Reads the consent file again just before a PR is opened, for its PR cap and labels. A file that
+ * turned malformed or disabled since the gate ran refuses (ConsentDenied), never allows silently.
+ */
+export async function consentTerms(forge: ForgeWriter, repo: RepoRef): Promise<ConsentTerms> {
+  const snap = await forge.readConsentFiles(repo);
+  const consentPaths: readonly string[] = CONSENT_FILE_PATHS;
+  const doc = snap.files.find((f) => consentPaths.includes(f.path));
+  if (!doc) return { labels: [], autoMerge: false };
+  const parsed = parseConsentFile(doc.text);
+  if (!parsed.ok) throw new ConsentDenied(`${repo.owner}/${repo.name}: ${doc.path} is invalid: ${parsed.error}`);
+  if (!parsed.config.enabled) throw new ConsentDenied(`${repo.owner}/${repo.name}: ${doc.path} sets enabled: false`);
+  const { labels, autoMerge, maxOpenPrs } = parsed.config;
+  return { labels, autoMerge, source: doc.path, ...(maxOpenPrs !== undefined ? { maxOpenPrs } : {}) };
 }

@@ -89,6 +89,18 @@ async function recordFailure(pool: Pool, row: PrRow, stage: string, err: unknown
   await updatePrRow(pool, row.id, { state: retryable ? 'pending' : 'failed', last_error: { stage, message: message.slice(0, 2000), retryable } }).catch((e: unknown) => log.error({ err: e }, 'could not record a contribute failure'));
 }
 
+/** Puts the consent file's labels on a PR we just opened; a refusal is logged, never fatal. */
+async function labelPull(deps: ContributeDeps, row: PrRow, repo: RepoRef, number: number, labels: readonly string[]): Promise<PrRow> {
+  if (labels.length === 0) return row;
+  try {
+    await deps.forge.addLabels(repo, number, labels);
+  } catch (err) {
+    log.warn({ err, repo, number }, 'labels could not be added');
+    return row;
+  }
+  return updatePrRow(deps.pool, row.id, { labels: [...labels] });
+}
+
 export interface OpenHooks {
   /** Fork waits: heartbeats and cancellation. */
   wait?: WaitOptions;
@@ -176,6 +188,7 @@ export async function openPullRequest(deps: ContributeDeps, raw: ContributionReq
     if (opened.ok) {
       own = opened.pull;
       row = await updatePrRow(deps.pool, row.id, { state: own.isDraft ? 'draft' : 'open', number: own.number, url: own.url, node_id: own.nodeId ?? null, head_owner: fork.owner, ...(headOid ? { head_oid: headOid } : {}), last_error: null });
+      row = await labelPull(deps, row, repo, own.number, req.labels);
       let merged = false;
       if (autoMerge) merged = await deps.forge.enableAutoMerge(repo, own).catch((err: unknown) => { log.warn({ err, repo }, 'auto-merge could not be enabled'); return false; });
       log.info({ repo, number: own.number, branch }, 'pull request opened');

@@ -1,7 +1,6 @@
 /**
  * Outcome tracking: what happened to a PR we opened (merged, closed, review comments, ignored),
- * recorded once each in `outcomes`, and merge rates per repository and per category computed from
- * them to feed solvability.
+ * recorded once each in `outcomes`. The ranking's `outcomes` term reads them (prioritize/outcome-sql.ts).
  */
 import type { Pool } from 'pg';
 import { UsageError } from '../errors.js';
@@ -48,39 +47,3 @@ export async function followUp(pool: Pool, forge: ForgeWriter, row: PrRow, opts:
   return { state, recorded };
 }
 
-export interface MergeRate {
-  key: string;
-  opened: number;
-  merged: number;
-  closed: number;
-  ignored: number;
-  /** merged / opened. */
-  rate: number;
-  /** (merged + 1) / (merged + closed + ignored + 2): a smoothed rate that small samples cannot push to 0 or 1. */
-  smoothed: number;
-}
-
-/** Merge rates per repository (`owner/name`) and per issue category, from PRs we opened and their outcomes. */
-export async function mergeRates(pool: Pool, forge?: string): Promise<{ byRepository: MergeRate[]; byCategory: MergeRate[] }> {
-  const q = (keyExpr: string): string => `
-    WITH pr AS (
-      SELECT p.id, ${keyExpr} AS key,
-        EXISTS (SELECT 1 FROM outcomes o WHERE o.pull_request_id = p.id AND o.kind = 'merged') AS merged,
-        EXISTS (SELECT 1 FROM outcomes o WHERE o.pull_request_id = p.id AND o.kind = 'closed') AS closed,
-        EXISTS (SELECT 1 FROM outcomes o WHERE o.pull_request_id = p.id AND o.kind = 'ignored') AS ignored
-      FROM pull_requests p LEFT JOIN issues i ON i.id = p.issue_id
-      WHERE p.number IS NOT NULL AND ($1::text IS NULL OR p.forge = $1))
-    SELECT key, count(*)::int AS opened, count(*) FILTER (WHERE merged)::int AS merged,
-      count(*) FILTER (WHERE closed AND NOT merged)::int AS closed,
-      count(*) FILTER (WHERE ignored AND NOT merged AND NOT closed)::int AS ignored
-    FROM pr GROUP BY key ORDER BY key`;
-  const toRate = (r: { key: string; opened: number; merged: number; closed: number; ignored: number }): MergeRate => ({
-    ...r, rate: r.opened === 0 ? 0 : r.merged / r.opened, smoothed: (r.merged + 1) / (r.merged + r.closed + r.ignored + 2),
-  });
-  type Row = { key: string; opened: number; merged: number; closed: number; ignored: number };
-  const [byRepo, byCat] = await Promise.all([
-    pool.query<Row>(q(`lower(p.owner || '/' || p.name)`), [forge ?? null]),
-    pool.query<Row>(q(`coalesce(p.category, i.category, 'unknown')`), [forge ?? null]),
-  ]);
-  return { byRepository: byRepo.rows.map(toRate), byCategory: byCat.rows.map(toRate) };
-}

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { normalizeRepoPath } from '../fix/edits/repo-path.js';
 import { RepoRefSchema } from '../forge/types.js';
-import { IssueCategory } from './consent/schema.js';
+import { IssueCategory } from '../scoring/categories.js';
 import { PrBodyInput } from './pr-body.js';
 
 const SafePath = z.string().superRefine((p, ctx) => {
@@ -47,6 +47,8 @@ export const ContributionRequest = z.object({
   dryRun: z.boolean().default(false),
   /** The consent file opted in to auto-merge (gate decision); used only for trivial changes. */
   autoMerge: z.boolean().default(false),
+  /** Labels the consent file asks for, put on the PR when it is opened. */
+  labels: z.array(z.string().trim().min(1).max(50)).max(10).default([]),
   /** Repository cap from the consent file, when it sets one. */
   maxOpenPrsInRepo: z.number().int().min(0).max(50).optional(),
 });

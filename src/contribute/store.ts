@@ -29,6 +29,7 @@ export interface PrRow {
   created_at: Date;
   updated_at: Date;
   followed_up_at: Date | null;
+  labels: string[];
 }
 
 export async function findPrRow(pool: Pool, forge: string, repo: RepoRef, issueNumber: number): Promise<PrRow | null> {
@@ -85,6 +86,7 @@ export interface PrRowPatch {
   title?: string;
   last_error?: PrRow['last_error'];
   followed_up_at?: Date;
+  labels?: string[];
 }
 
 export async function updatePrRow(pool: Pool, id: string, patch: PrRowPatch): Promise<PrRow> {

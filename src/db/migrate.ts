@@ -1,10 +1,7 @@
 import { join } from 'node:path';
-import { runner } from 'node-pg-migrate';
 import type { Pool } from 'pg';
 import { projectRoot } from '../stack/project-root.js';
-import { logger } from '../log.js';
 
-const log = logger.child({ component: 'migrate' });
 export const MIGRATIONS_DIR = join(projectRoot, 'migrations');
 const MIGRATIONS_TABLE = 'pgmigrations';
 
@@ -13,6 +10,9 @@ const MIGRATIONS_TABLE = 'pgmigrations';
  * `advisoryLockMode: 'wait'` a second process starting at the same time waits, then finds nothing to do.
  */
 export async function migrateUp(databaseUrl: string): Promise<string[]> {
+  // Loaded here, so `status` (which reads only the applied version) loads neither the runner nor the logger.
+  const [{ runner }, { logger }] = await Promise.all([import('node-pg-migrate'), import('../log.js')]);
+  const log = logger.child({ component: 'migrate' });
   const applied = await runner({
     databaseUrl,
     dir: MIGRATIONS_DIR,

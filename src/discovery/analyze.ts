@@ -108,14 +108,25 @@ export interface BatchSummary {
   approved: number;
   rejected: number;
   gone: number;
+  /** Rejections per filter name (the first filter that dropped each repository). */
+  rejectedBy: Record<string, number>;
 }
 
 export function emptySummary(): BatchSummary {
-  return { analyzed: 0, approved: 0, rejected: 0, gone: 0 };
+  return { analyzed: 0, approved: 0, rejected: 0, gone: 0, rejectedBy: {} };
+}
+
+function addCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v;
+  return out;
 }
 
 export function addSummary(a: BatchSummary, b: BatchSummary): BatchSummary {
-  return { analyzed: a.analyzed + b.analyzed, approved: a.approved + b.approved, rejected: a.rejected + b.rejected, gone: a.gone + b.gone };
+  return {
+    analyzed: a.analyzed + b.analyzed, approved: a.approved + b.approved, rejected: a.rejected + b.rejected, gone: a.gone + b.gone,
+    rejectedBy: addCounts(a.rejectedBy, b.rejectedBy),
+  };
 }
 
 /** Scores, judges and stores the signals of one batch; gone repositories are recorded as such. */
@@ -137,7 +148,10 @@ export async function storeSignals(pool: Pool, kind: ForgeKind, refs: readonly R
     analyzed.push(a);
     summary.analyzed += 1;
     if (a.decision.keep) summary.approved += 1;
-    else summary.rejected += 1;
+    else {
+      summary.rejected += 1;
+      summary.rejectedBy[a.decision.filter] = (summary.rejectedBy[a.decision.filter] ?? 0) + 1;
+    }
   }
   await storeAnalyzed(pool, kind, analyzed, now);
   return summary;

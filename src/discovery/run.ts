@@ -1,9 +1,10 @@
 import type { Pool } from 'pg';
 import { refKey, type ForgeReader, type RepoRef, type SignalsResult } from '../forge/types.js';
 import { logger } from '../log.js';
-import { addSummary, emptySummary, refreshImpact, storeSignals, type BatchSummary } from './analyze.js';
+import { addSummary, emptySummary, refreshImpact, storeSignals } from './analyze.js';
 import { DOMAINS, type DiscoveryQuery } from './domains.js';
 import { defaultFilters, type FilterOptions } from './filters/index.js';
+import type { DiscoveryFunnel } from './funnel.js';
 import { baseSearchFor } from './slicing.js';
 
 const log = logger.child({ component: 'discovery' });
@@ -26,7 +27,7 @@ export interface DiscoveryOptions {
   onProgress?: (p: DiscoveryCheckpoint & { total: number }) => void | Promise<void>;
 }
 
-export interface DiscoverySummary extends BatchSummary {
+export interface DiscoverySummary extends DiscoveryFunnel {
   /** Sum of the search totals of the keyword queries (before dedupe and max). */
   matched: number;
   queries: number;
@@ -76,6 +77,7 @@ export async function runDiscovery(deps: { pool: Pool; forge: ForgeReader }, opt
     await opts.onProgress?.({ cursor: cursor + 1, done, total: opts.max });
   }
   const graph = await refreshImpact(deps.pool, deps.forge.kind);
+  const { minStars, pushedSince, language, topic } = baseSearchFor(opts.query, '', opts.now);
   log.info({ domain: opts.query.domain, ...summary, matched }, 'discovery finished');
-  return { ...summary, matched, queries, graph };
+  return { ...summary, matched, queries, search: { minStars, pushedSince, language, topic }, graph };
 }

@@ -80,14 +80,17 @@ function starsQualifier(r: StarRange): string {
   return r.min === r.max ? `stars:${r.min}` : `stars:${r.min}..${r.max}`;
 }
 
-/** The GitHub search string for one slice, e.g. `llm stars:1000..1999 pushed:>=2025-08-27 language:python archived:false fork:false`. */
+/**
+ * The GitHub search string for one slice, most-starred first, e.g.
+ * `llm stars:1000..1999 pushed:>=2025-08-27 language:python archived:false fork:false sort:stars-desc`.
+ */
 export function sliceQuery(spec: SliceSpec): string {
   const parts = [spec.base.text.trim(), starsQualifier(spec.stars)];
   if (spec.created !== null) parts.push(`created:${spec.created.from}..${spec.created.to}`);
   if (spec.base.pushedSince !== undefined) parts.push(`pushed:>=${spec.base.pushedSince}`);
   if (spec.base.language !== undefined) parts.push(`language:${qualifierValue(spec.base.language)}`);
   if (spec.base.topic !== undefined) parts.push(`topic:${qualifierValue(spec.base.topic)}`);
-  parts.push('archived:false', 'fork:false');
+  parts.push('archived:false', 'fork:false', 'sort:stars-desc');
   return parts.filter((p) => p !== '').join(' ');
 }
 
@@ -132,8 +135,10 @@ function split(spec: SliceSpec, earliest: string, now: Date): [SliceSpec, SliceS
 }
 
 /**
- * Yields slices in ascending star order that together cover the base search exactly once (no
- * gaps, no overlap), each with at most `limit` results unless marked incomplete.
+ * Yields slices most important first — descending stars (within one star range, newest created
+ * window first) — that together cover the base search exactly once (no gaps, no overlap), each
+ * with at most `limit` results unless marked incomplete. A caller that stops after `max`
+ * repositories therefore keeps the most-starred ones.
  */
 export async function* planSlices(base: BaseSearch, count: CountFn, options: SlicePlanOptions): AsyncGenerator<Slice> {
   const limit = options.limit ?? GITHUB_SEARCH_CAP;
@@ -162,6 +167,7 @@ export async function* planSlices(base: BaseSearch, count: CountFn, options: Sli
     const [left, right] = children;
     const measuredLeft = await measure(left);
     const measuredRight = await measure(right);
-    stack.push(measuredRight, measuredLeft);
+    // The stack pops the last pushed: the higher star range (or later window) goes first.
+    stack.push(measuredLeft, measuredRight);
   }
 }

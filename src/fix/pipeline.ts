@@ -5,7 +5,6 @@ import type { BudgetScopes, TokenBudget, TokenUsage } from '../budget/types.js';
 import { GlobaLLMError } from '../errors.js';
 import type { LlmProvider } from '../llm/types.js';
 import { logger } from '../log.js';
-import type { Sandbox } from '../sandbox/sandbox.js';
 import { applyEdits, describeFailures, type ApplyResult } from './edits/apply.js';
 import { normalizeRepoPath } from './edits/repo-path.js';
 import { Edit, isNewFileEdit } from './edits/schema.js';
@@ -25,7 +24,6 @@ import { codeSearch } from './repo-map/search.js';
 import {
   FixResult, type CandidateOutcome, type FixCheckpoint, type FixEvidence, type GeneratedCandidate, type LocalizedFiles, type Refused,
 } from './schema.js';
-import { validatePatch } from './validate/validate.js';
 import type { ValidationReport } from './validate/schema.js';
 
 const log = logger.child({ component: 'fix' });
@@ -33,7 +31,6 @@ const log = logger.child({ component: 'fix' });
 export interface FixDeps {
   llm: LlmProvider;
   budget: TokenBudget;
-  sandbox: Sandbox;
   /** Mirrors, worktrees and cached repository models live here. */
   cacheDir: string;
 }
@@ -46,16 +43,12 @@ export interface FixOptions {
   maxOutputTokens: number;
   /** Files sent in full to generation. */
   maxFiles: number;
-  /** Overrides the detected test command. */
+  /** Overrides the detected test command (shown to the model; the validate stage runs it). */
   testCommand?: string[] | undefined;
-  testTimeoutMs: number;
-  memoryMb: number;
-  cpuSeconds: number;
 }
 
 export const DEFAULT_FIX_OPTIONS: FixOptions = {
   candidates: 1, mapTokens: 2048, issueTokens: 2000, maxOutputTokens: 8192, maxFiles: 6,
-  testTimeoutMs: 600_000, memoryMb: 4096, cpuSeconds: 1200,
 };
 
 export interface FixInput {
@@ -139,12 +132,14 @@ function changedLines(diff: string): number {
   return diff.split('\n').filter((l) => /^[+-](?![+-]{2} )/.test(l)).length;
 }
 
+const VERDICT_RANK = { pass: 0, unproven: 1, fail: 2, error: 3, refused: 4 } as const;
+
 function rankKey(c: CandidateOutcome): [number, number, number, number] {
-  const v = c.verdict === 'pass' ? 0 : c.verdict === 'fail' ? 1 : 2;
+  const v = c.verdict ? VERDICT_RANK[c.verdict] : 5;
   return [v, -(c.validation?.fixed.length ?? 0), c.validation?.broken.length ?? 0, c.changedLines];
 }
 
-/** Best candidate first: verdict (pass, fail, error), more fixed tests, fewer broken, smaller diff. */
+/** Best candidate first: verdict (pass, unproven, fail, error), more fixed tests, fewer broken, smaller diff. */
 export function chooseBest(outcomes: readonly CandidateOutcome[]): CandidateOutcome | undefined {
   const validated = outcomes.filter((c) => c.status === 'validated' && c.verdict !== null);
   return [...validated].sort((a, b) => {
@@ -155,7 +150,7 @@ export function chooseBest(outcomes: readonly CandidateOutcome[]): CandidateOutc
   })[0];
 }
 
-function evidenceOf(v: ValidationReport): FixEvidence {
+export function evidenceOf(v: ValidationReport): FixEvidence {
   return {
     ...(v.testCommand.length > 0 ? { testCommand: v.testCommand.join(' ') } : {}),
     failedBefore: v.before?.results.failed ?? [],
@@ -168,9 +163,10 @@ function evidenceOf(v: ValidationReport): FixEvidence {
 }
 
 /**
- * The fix stage: prepare a worktree at the base branch head, rank the repo map, let the model pick
- * files, generate candidates (one repair round each), guard and validate them in the sandbox, and
- * choose the best. Model calls already made are taken from `hooks.checkpoint` and not repeated.
+ * The generate stage: prepare a worktree at the base branch head, rank the repo map, let the
+ * model pick files, generate candidates (one repair round each), apply and guard them. Each
+ * candidate that applies and passes the guard leaves as `applied`, with its diff, for the
+ * validate stage. Model calls already made are taken from `hooks.checkpoint` and not repeated.
  */
 export async function runFixPipeline(deps: FixDeps, input: FixInput, hooks: FixHooks = {}): Promise<FixResult> {
   const opts: FixOptions = { ...DEFAULT_FIX_OPTIONS, ...input.options };
@@ -207,9 +203,9 @@ export async function runFixPipeline(deps: FixDeps, input: FixInput, hooks: FixH
       localized = cp.localized;
     } else {
       const mentions = issueMentions(`${input.issue.title}\n${input.issue.body}`);
-      const ranked = rankFiles(context.index, mentions);
-      const map = fitRepoMap(ranked, opts.mapTokens);
       const hits = await codeSearch(worktree, mentions.identifiers, signal ? { signal } : {});
+      const ranked = rankFiles(context.index, mentions, hits);
+      const map = fitRepoMap(ranked, opts.mapTokens);
       let usage = ZERO;
       const r = await localize(ctx((u) => { usage = add(usage, u); }), { worktree, issue: input.issue, map, hits, maxFiles: opts.maxFiles, issueTokens: opts.issueTokens });
       localized = { files: r.files, rejected: r.rejected, usage, model: r.model };
@@ -263,8 +259,8 @@ export async function runFixPipeline(deps: FixDeps, input: FixInput, hooks: FixH
       }
     }
 
-    // Apply, guard, validate
-    save('validate');
+    // Apply and guard
+    save('apply');
     const outcomes: CandidateOutcome[] = [];
     for (const g of [...cp.candidates].sort((a, b) => a.index - b.index)) {
       if (g.model) lastModel = g.model;
@@ -290,28 +286,17 @@ export async function runFixPipeline(deps: FixDeps, input: FixInput, hooks: FixH
       // wanted to touch CI, dependencies or credentials is not one to half-apply.
       if (refused.length > 0) return { ...base, status: 'refused', edits, refused };
       if (applied.changes.length === 0) return { ...base, status: 'empty', edits };
-      signal?.throwIfAborted();
-      const validation = await validatePatch({
-        repo: worktree, patch: applied.diff, sandbox: deps.sandbox,
-        ...(testCommand ? { testCommand } : {}),
-        timeoutMs: opts.testTimeoutMs, memoryMb: opts.memoryMb, cpuSeconds: opts.cpuSeconds, ...(signal ? { signal } : {}),
-      });
-      return { ...base, status: 'validated', edits, diff: applied.diff, changedLines: changedLines(applied.diff), validation, verdict: validation.verdict };
+      return { ...base, status: 'applied', edits, diff: applied.diff, changedLines: changedLines(applied.diff) };
     }
 
-    const best = chooseBest(outcomes);
     const tokens = cp.candidates.reduce((sum, c) => add(sum, c.usage), localized.usage);
     const result = FixResult.parse({
       repo: input.repo,
       issue: { number: input.issue.number, title: input.issue.title },
       commit: prepared.commit,
       baseBranch: input.baseBranch,
-      status: best?.verdict === 'pass' ? 'pass' : 'no_fix',
-      chosen: best && best.validation && best.verdict ? {
-        index: best.index, diff: best.diff, explanation: best.explanation ?? '',
-        changes: [...new Set(best.edits.map((e) => e.path))].map((p) => ({ path: p, note: best.edits.some((e) => e.path === p && e.kind === 'new_file') ? 'new file' : undefined })).map((c) => (c.note ? c : { path: c.path })),
-        verdict: best.verdict, evidence: evidenceOf(best.validation),
-      } : null,
+      status: outcomes.some((o) => o.status === 'applied') ? 'generated' : 'no_fix',
+      chosen: null,
       candidates: outcomes,
       localized: localized.files.map((f) => f.path),
       rejectedPaths: localized.rejected,

@@ -37,7 +37,7 @@ export const LocalizedFiles = z.object({
 });
 export type LocalizedFiles = z.infer<typeof LocalizedFiles>;
 
-export const FixStage = z.enum(['prepare', 'localize', 'generate', 'validate', 'done']);
+export const FixStage = z.enum(['prepare', 'localize', 'generate', 'apply', 'validate', 'done']);
 export type FixStage = z.infer<typeof FixStage>;
 
 /** Heartbeat details: a retried activity resumes from here without repeating model calls. */
@@ -49,7 +49,8 @@ export const FixCheckpoint = z.object({
 });
 export type FixCheckpoint = z.infer<typeof FixCheckpoint>;
 
-export const CandidateStatus = z.enum(['validated', 'invalid_output', 'apply_failed', 'refused', 'empty']);
+/** applied: ready for the validate stage; validated: judged there; the rest never reach it. */
+export const CandidateStatus = z.enum(['applied', 'validated', 'invalid_output', 'apply_failed', 'refused', 'empty']);
 export type CandidateStatus = z.infer<typeof CandidateStatus>;
 
 export const EditSummary = z.object({
@@ -94,8 +95,11 @@ export const FixResult = z.object({
   issue: z.object({ number: z.number().int().positive(), title: z.string() }),
   commit: z.string(),
   baseBranch: z.string(),
-  /** 'pass' when a candidate passed validation; 'no_fix' otherwise. */
-  status: z.enum(['pass', 'no_fix']),
+  /**
+   * generated: candidates applied and guarded, waiting for the validate stage; pass / unproven:
+   * the best candidate's verdict; no_fix: nothing applied, or nothing passed or stayed unbroken.
+   */
+  status: z.enum(['generated', 'pass', 'unproven', 'no_fix']),
   chosen: z.object({
     index: z.number().int().nonnegative(),
     diff: z.string(),
@@ -111,5 +115,7 @@ export const FixResult = z.object({
   model: z.string(),
   provider: z.string(),
   dryRun: z.boolean(),
+  /** The environment the candidates were validated in (set by the validate stage). */
+  environment: z.object({ key: z.string(), cacheHit: z.boolean(), durationMs: z.number(), notes: z.array(z.string()) }).optional(),
 });
 export type FixResult = z.infer<typeof FixResult>;

@@ -159,6 +159,8 @@ export interface ForgeWriter {
   /** Our PR from `headOwner:branch`, found by listing (after a lost response or an "already exists"). */
   findOwnPullRequest(upstream: RepoRef, headOwner: string, branch: string): Promise<PullSummary | null>;
   updatePullRequest(upstream: RepoRef, number: number, update: PullUpdate): Promise<void>;
+  /** Adds labels (the consent file's `labels`) to our PR; the local forge keeps them on the PR record only. */
+  addLabels(upstream: RepoRef, number: number, labels: readonly string[]): Promise<void>;
   /** True when auto-merge was enabled; false when the repository does not allow it. */
   enableAutoMerge(upstream: RepoRef, pull: PullSummary): Promise<boolean>;
   pullRequestState(upstream: RepoRef, number: number): Promise<PullState>;

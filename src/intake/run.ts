@@ -50,7 +50,8 @@ async function upsertIssue(db: PoolClient, repositoryId: string, issue: ForgeIss
        title = EXCLUDED.title, body = EXCLUDED.body, labels = EXCLUDED.labels, author_association = EXCLUDED.author_association,
        comments = EXCLUDED.comments, reactions = EXCLUDED.reactions, updated_at = EXCLUDED.updated_at,
        state = CASE WHEN issues.state IN ('claimed', 'done', 'failed') THEN issues.state ELSE EXCLUDED.state END,
-       skip_reason = CASE WHEN issues.state IN ('claimed', 'done', 'failed') THEN issues.skip_reason ELSE EXCLUDED.skip_reason END`,
+       skip_reason = CASE WHEN issues.state IN ('claimed', 'done', 'failed') THEN issues.skip_reason ELSE EXCLUDED.skip_reason END,
+       retry_after = CASE WHEN issues.updated_at IS DISTINCT FROM EXCLUDED.updated_at THEN NULL ELSE issues.retry_after END`,
     [repositoryId, issue.number, issue.title.slice(0, 1000), issue.body.slice(0, 200_000), issue.labels, issue.authorAssociation,
       issue.commentCount, issue.reactions, issue.createdAt, issue.updatedAt, state, reason],
   );

@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { TokenUsage } from '../budget/types.js';
-import { estimateToolCallInput } from './estimate.js';
+import { anthropicCacheMinimum } from './cache-minimum.js';
+import { estimatePrefixTokens, estimateToolCallInput } from './estimate.js';
 import { mapApiError } from './errors.js';
 import { ModelRefusal, type LlmProvider, type StopReason, type ToolCallRequest, type ToolCallResult } from './types.js';
 
@@ -62,6 +63,11 @@ export class AnthropicProvider implements LlmProvider {
     });
   }
 
+  /** Marks the tools + system prefix for caching only when it reaches the model's minimum. */
+  private cacheable(request: ToolCallRequest): boolean {
+    return estimatePrefixTokens(request) >= anthropicCacheMinimum(this.model);
+  }
+
   estimateInputTokens(request: ToolCallRequest): number {
     return estimateToolCallInput(request);
   }
@@ -72,7 +78,7 @@ export class AnthropicProvider implements LlmProvider {
       message = await this.client.messages.create({
         model: this.model,
         max_tokens: request.maxTokens,
-        system: [{ type: 'text', text: request.system, cache_control: { type: 'ephemeral' } }],
+        system: [{ type: 'text', text: request.system, ...(this.cacheable(request) ? { cache_control: { type: 'ephemeral' as const } } : {}) }],
         messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
         tools: [{ name: request.tool.name, description: request.tool.description, input_schema: { type: 'object', ...request.tool.inputSchema } }],
         tool_choice: { type: 'tool', name: request.tool.name },

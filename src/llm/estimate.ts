@@ -17,8 +17,12 @@ export function tokensOf(text: string): number {
  * an estimate for sizing a budget reservation, never a charge.
  */
 export function estimateToolCallInput(request: ToolCallRequest): number {
-  const tool = tokensOf(JSON.stringify({ name: request.tool.name, description: request.tool.description, input_schema: request.tool.inputSchema }));
-  const system = tokensOf(request.system);
   const messages = request.messages.reduce((sum, m) => sum + tokensOf(m.content) + PER_MESSAGE_OVERHEAD, 0);
-  return REQUEST_OVERHEAD + tool + system + PER_MESSAGE_OVERHEAD + messages;
+  return estimatePrefixTokens(request) + PER_MESSAGE_OVERHEAD + messages;
+}
+
+/** Tokens of the part every call with the same tool and system shares: what a prompt cache can hold. */
+export function estimatePrefixTokens(request: Pick<ToolCallRequest, 'tool' | 'system'>): number {
+  const tool = tokensOf(JSON.stringify({ name: request.tool.name, description: request.tool.description, input_schema: request.tool.inputSchema }));
+  return REQUEST_OVERHEAD + tool + tokensOf(request.system);
 }

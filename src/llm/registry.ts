@@ -28,6 +28,11 @@ function openAiConfigured(c: LlmConfig): boolean {
   return c.OPENAI_API_KEY !== undefined || c.OPENAI_BASE_URL !== undefined;
 }
 
+/** Whether any model provider is configured. */
+export function llmConfigured(c: LlmConfig): boolean {
+  return anthropicConfigured(c) || openAiConfigured(c);
+}
+
 /**
  * The provider the configuration names: Anthropic when its key or base URL is set, else an
  * OpenAI-compatible server when its key or base URL is set, else undefined. A base URL without

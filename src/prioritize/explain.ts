@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CATEGORY_MULTIPLIERS, toCategory } from '../scoring/categories.js';
+import { CATEGORY_MULTIPLIERS, CRITICAL_BOOST, IssueCategory, MAX_CATEGORY_MULTIPLIER } from '../scoring/categories.js';
+import { OUTCOME_BLEND, smoothedRate } from '../scoring/outcomes.js';
 import { COMPLEXITY_MAX, HEALTH_BLEND } from '../scoring/priority.js';
 import { URGENCY_CONSTANTS, URGENCY_WEIGHTS } from '../scoring/urgency.js';
 import { COMPACT_FIELDS, COMPACT_VERSION } from './breakdown-sql.js';
@@ -7,7 +8,7 @@ import { COMPACT_FIELDS, COMPACT_VERSION } from './breakdown-sql.js';
 /** One term as shown to people: input, value on 0–1, weight and what it adds. */
 export interface ExplainedTerm {
   key: string;
-  raw: number | string | null;
+  raw: number | string | boolean | null;
   normalised: number;
   weight: number;
   contribution: number;
@@ -19,6 +20,8 @@ export interface ExplainedPriority {
   terms: ExplainedTerm[];
   health: { total: number; terms: ExplainedTerm[] };
   urgency: { total: number; terms: ExplainedTerm[] };
+  importance: { total: number; terms: ExplainedTerm[] };
+  outcomes: { total: number; terms: ExplainedTerm[] };
 }
 
 /** The issue's own columns, for the raw inputs of a compact breakdown. */
@@ -36,13 +39,13 @@ export interface RankedRow {
 
 const Term = z.object({
   key: z.string(),
-  raw: z.union([z.number(), z.string(), z.null()]),
+  raw: z.union([z.number(), z.string(), z.boolean(), z.null()]),
   normalised: z.number(),
   weight: z.number(),
   contribution: z.number(),
 });
 const Sub = z.object({ total: z.number(), terms: z.array(Term) });
-const FullBreakdown = z.object({ total: z.number(), max: z.number(), terms: z.array(Term), health: Sub, urgency: Sub });
+const FullBreakdown = z.object({ total: z.number(), max: z.number(), terms: z.array(Term), health: Sub, urgency: Sub, importance: Sub, outcomes: Sub });
 const CompactBreakdown = z.array(z.number().nullable()).length(COMPACT_FIELDS.length);
 
 const mk = (key: string, raw: ExplainedTerm['raw'], normalised: number, weight: number): ExplainedTerm => ({ key, raw, normalised, weight, contribution: normalised * weight });
@@ -61,15 +64,22 @@ export function explainBreakdown(stored: unknown, row: RankedRow): ExplainedPrio
   const complexityKnown = v.complexity !== null;
   const ageDays = row.rankedAt ? Math.max(0, (row.rankedAt.getTime() - row.createdAt.getTime()) / 86_400_000) : null;
   const engagement = Math.max(0, row.comments) + URGENCY_CONSTANTS.reactionWeight * Math.max(0, row.reactions);
+  const parsedCategory = IssueCategory.safeParse(row.category);
+  const category = parsedCategory.success ? parsedCategory.data : 'other';
   const terms = [
     mk('health', n(v.health), n(v.health), n(v.weightHealth)),
     mk('impact', row.repoImpact, n(v.impact), n(v.weightImpact)),
     mk('solvability', row.solvability, n(v.solvability), n(v.weightSolvability)),
     mk('urgency', n(v.urgency), n(v.urgency), n(v.weightUrgency)),
+    mk('importance', category, n(v.importance), n(v.weightImportance)),
+    mk('outcomes', n(v.outcomes), n(v.outcomes), n(v.weightOutcomes)),
   ];
+  const critical = n(v.critical) > 0;
+  const repoCounts = { merged: n(v.repoMerged), closed: n(v.repoClosed) };
+  const catCounts = { merged: n(v.categoryMerged), closed: n(v.categoryClosed) };
   return {
     total: terms.reduce((s, t) => s + t.contribution, 0),
-    max: n(v.weightHealth) + n(v.weightImpact) + n(v.weightSolvability) + n(v.weightUrgency),
+    max: terms.reduce((s, t) => s + t.weight, 0),
     terms,
     health: {
       total: n(v.health),
@@ -81,9 +91,19 @@ export function explainBreakdown(stored: unknown, row: RankedRow): ExplainedPrio
     urgency: {
       total: n(v.urgency),
       terms: [
-        mk('category', toCategory(row.category), n(v.category), URGENCY_WEIGHTS.category),
         mk('age', ageDays === null ? null : Math.floor(ageDays), n(v.age), URGENCY_WEIGHTS.age),
         mk('engagement', engagement, n(v.engagement), URGENCY_WEIGHTS.engagement),
+      ],
+    },
+    importance: {
+      total: n(v.importance),
+      terms: [mk('category', category, n(v.category), 1), mk('critical', critical, critical ? CRITICAL_BOOST : 1, 1)],
+    },
+    outcomes: {
+      total: n(v.outcomes),
+      terms: [
+        mk('repository', `${repoCounts.merged}/${repoCounts.merged + repoCounts.closed}`, smoothedRate(repoCounts), OUTCOME_BLEND.repository),
+        mk('category', `${catCounts.merged}/${catCounts.merged + catCounts.closed}`, smoothedRate(catCounts), OUTCOME_BLEND.category),
       ],
     },
   };
@@ -107,17 +127,24 @@ export function renderExplanation(e: ExplainedPriority): string[] {
     : `repo health ${rawNum(repoHealth)} (complexity unknown)`;
   const impact = find(e.terms, 'impact');
   const solv = find(e.terms, 'solvability');
-  const cat = find(e.urgency.terms, 'category');
   const age = find(e.urgency.terms, 'age');
   const eng = find(e.urgency.terms, 'engagement');
-  const category = typeof cat?.raw === 'string' ? toCategory(cat.raw) : 'other';
-  const urgencyDetail = `category ${category} (×${CATEGORY_MULTIPLIERS[category]}) ${f(cat?.normalised ?? 0, 2)}·${URGENCY_WEIGHTS.category}`
-    + ` + age ${age?.raw ?? '?'} d ${f(age?.normalised ?? 0, 2)}·${URGENCY_WEIGHTS.age}`
+  const parsed = IssueCategory.safeParse(find(e.importance.terms, 'category')?.raw);
+  const category = parsed.success ? parsed.data : 'other';
+  const critical = find(e.importance.terms, 'critical')?.raw === true;
+  const urgencyDetail = `age ${age?.raw ?? '?'} d ${f(age?.normalised ?? 0, 2)}·${URGENCY_WEIGHTS.age}`
     + ` + engagement ${eng?.raw ?? '?'} ${f(eng?.normalised ?? 0, 2)}·${URGENCY_WEIGHTS.engagement}`;
+  const importanceDetail = `category ${category} (×${CATEGORY_MULTIPLIERS[category]})${critical ? `, critical (×${CRITICAL_BOOST})` : ''} / ${MAX_CATEGORY_MULTIPLIER}`;
+  const repoRate = find(e.outcomes.terms, 'repository');
+  const catRate = find(e.outcomes.terms, 'category');
+  const outcomesDetail = `merged/decided PRs: repository ${repoRate?.raw ?? '?'} → ${f(repoRate?.normalised ?? 0, 2)}, `
+    + `category ${catRate?.raw ?? '?'} → ${f(catRate?.normalised ?? 0, 2)} (smoothed (merged+1)/(decided+2))`;
   return [
     line(find(e.terms, 'health'), 'health', healthDetail),
     line(impact, 'impact', impact?.raw === null ? 'repository not scored: 0' : `repository impact ${rawNum(impact)}`),
     line(solv, 'solvability', solv?.raw === null ? `not judged: fallback for ${category}` : `model estimate ${rawNum(solv)}`),
     line(find(e.terms, 'urgency'), 'urgency', urgencyDetail),
+    line(find(e.terms, 'importance'), 'importance', importanceDetail),
+    line(find(e.terms, 'outcomes'), 'outcomes', outcomesDetail),
   ];
 }

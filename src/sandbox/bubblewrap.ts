@@ -6,7 +6,12 @@ import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { SandboxViolation, ServiceUnavailable, UsageError } from '../errors.js';
 import { logger } from '../log.js';
-import { buildBwrapArgs, groupFile, hostsFile, passwdFile, type LimitOptions } from './bwrap-args.js';
+import { buildBwrapArgs, groupFile, hostsFile, passwdFile, sandboxEnv, type LimitOptions } from './bwrap-args.js';
+import { createRunCgroup, type RunCgroup } from './cgroup.js';
+import { FORWARDER_SOURCE } from './egress/forwarder.js';
+import { sweepLeftovers } from './sweep.js';
+import { startEgressProxy, type EgressProxy } from './egress/proxy.js';
+import { registryHosts, trustEnv } from './egress/registries.js';
 import { describeHost } from './host.js';
 import { TailBuffer } from './output.js';
 import { killTree } from './process-tree.js';
@@ -32,6 +37,22 @@ export interface BubblewrapOptions {
   tmpSizeMb?: number;
   /** Characters kept (from the end) of each of stdout and stderr. */
   maxOutputChars?: number;
+  /** Host names network-enabled runs may reach (default: the package registries, see registries.ts). */
+  registryHosts?: string[];
+  /** Certificate-trust variables given to network-enabled runs (default: the host's, see registries.ts). */
+  trustEnv?: Record<string, string>;
+  /** Hold memory and processes with a cgroup per run when the machine allows (default true). */
+  useCgroups?: boolean;
+}
+
+/** The worktree's size in MiB (du, staying on one filesystem and never following links). */
+async function workspaceMb(dir: string): Promise<number> {
+  try {
+    const { stdout } = await execFileP('du', ['-sxm', '--', dir], { timeout: 30_000 });
+    return Number(stdout.split(/\s/)[0] ?? 0);
+  } catch {
+    return 0;
+  }
 }
 
 async function findOnPath(name: string): Promise<string | null> {
@@ -59,6 +80,7 @@ export class BubblewrapSandbox implements Sandbox {
   private readonly limits: LimitOptions;
   private readonly maxOutputChars: number;
   private probed: Promise<string> | null = null;
+  private egress: Promise<EgressProxy> | null = null;
 
   constructor(private readonly opts: BubblewrapOptions = {}) {
     const root = process.getuid?.() === 0;
@@ -67,7 +89,7 @@ export class BubblewrapSandbox implements Sandbox {
     this.limits = {
       maxProcesses: opts.maxProcesses ?? 512,
       maxFileSizeMb: opts.maxFileSizeMb ?? 1024,
-      tmpSizeMb: opts.tmpSizeMb ?? 512,
+      tmpSizeMb: opts.tmpSizeMb ?? 2048,
     };
     this.maxOutputChars = opts.maxOutputChars ?? 1_000_000;
   }
@@ -87,6 +109,8 @@ export class BubblewrapSandbox implements Sandbox {
         const detail = err instanceof Error && 'stderr' in err ? String((err as { stderr: unknown }).stderr).trim() : String(err);
         throw new ServiceUnavailable(`bubblewrap cannot create its namespaces here (${detail}); refusing to run untrusted code unsandboxed`, { cause: err });
       }
+      // The first run of this process clears what crashed runs of earlier processes left.
+      await sweepLeftovers();
       return bwrap;
     })();
     this.probed.catch(() => { this.probed = null; });
@@ -105,7 +129,7 @@ export class BubblewrapSandbox implements Sandbox {
 
   async run(spec: RunSpec): Promise<RunResult> {
     const data = RunSpecData.parse({
-      cwd: spec.cwd, argv: spec.argv, env: spec.env, network: spec.network,
+      cwd: spec.cwd, argv: spec.argv, env: spec.env, network: spec.network, mounts: spec.mounts, pathPrepend: spec.pathPrepend, diskMb: spec.diskMb,
       timeoutMs: spec.timeoutMs, memoryMb: spec.memoryMb, cpuSeconds: spec.cpuSeconds,
     });
     for (const k of Object.keys(data.env ?? {})) {
@@ -120,7 +144,8 @@ export class BubblewrapSandbox implements Sandbox {
     const start = performance.now();
     if (spec.signal?.aborted) return this.emptyResult(start, 'cancelled');
 
-    const gen = await mkdtemp(path.join(tmpdir(), 'globallm-sbx-'));
+    const gen = await mkdtemp(path.join(tmpdir(), `globallm-sbx-${process.pid}-`));
+    let cgroup: RunCgroup | null = null;
     try {
       await chmod(gen, 0o755);
       const generated = { passwd: path.join(gen, 'passwd'), group: path.join(gen, 'group'), hosts: path.join(gen, 'hosts') };
@@ -128,11 +153,42 @@ export class BubblewrapSandbox implements Sandbox {
       await writeFile(generated.group, groupFile(), { mode: 0o644 });
       await writeFile(generated.hosts, hostsFile(), { mode: 0o644 });
       const layout = await describeHost({ toolchainDirs: this.opts.toolchainDirs ?? [], extraPath: this.opts.extraPath ?? [], generated });
-      const args = buildBwrapArgs(data, layout, this.limits);
-      return await this.spawnAndWait(bwrap, args, spec, start);
+      let egress: { socket: string; forwarder: string } | undefined;
+      if (data.network) {
+        const forwarder = path.join(gen, 'forwarder.cjs');
+        await writeFile(forwarder, FORWARDER_SOURCE, { mode: 0o644 });
+        egress = { socket: (await this.egressProxy()).socketPath, forwarder };
+      }
+      if (this.opts.useCgroups !== false && process.getuid?.() === 0) {
+        cgroup = await createRunCgroup({ memoryMb: data.memoryMb, maxProcesses: this.limits.maxProcesses, uid: this.uid, gid: this.gid });
+      }
+      const args = buildBwrapArgs(data, layout, this.limits, { ...(egress ? { egress } : {}), memoryByCgroup: cgroup !== null });
+      const env = sandboxEnv({ ...data, env: { ...(data.network ? this.opts.trustEnv ?? trustEnv(process.env) : {}), ...data.env } }, layout);
+      const result = await this.spawnAndWait(bwrap, args, env, spec, data, start, cgroup);
+      return { ...result, containment: cgroup?.kind ?? 'rlimit' };
     } finally {
+      await cgroup?.remove();
       await rm(gen, { recursive: true, force: true });
     }
+  }
+
+  /** The egress proxy, started on first need and shared by every run of this sandbox. */
+  private egressProxy(): Promise<EgressProxy> {
+    this.egress ??= startEgressProxy({ hosts: this.opts.registryHosts ?? registryHosts(process.env), uid: this.uid, gid: this.gid });
+    this.egress.catch(() => { this.egress = null; });
+    return this.egress;
+  }
+
+  /** Stops the egress proxy, if one was started. */
+  async close(): Promise<void> {
+    const e = this.egress;
+    this.egress = null;
+    if (e) await (await e).close();
+  }
+
+  /** Registry connections refused so far (for reports). */
+  async refusedEgress(): Promise<string[]> {
+    return this.egress ? (await this.egress).refused() : [];
   }
 
   private emptyResult(start: number, why: 'cancelled'): RunResult {
@@ -142,22 +198,35 @@ export class BubblewrapSandbox implements Sandbox {
     };
   }
 
-  private spawnAndWait(bwrap: string, args: string[], spec: RunSpec, start: number): Promise<RunResult> {
+  private spawnAndWait(bwrap: string, args: string[], env: Record<string, string>, spec: RunSpec, data: RunSpecData, start: number, cgroup: RunCgroup | null): Promise<RunResult> {
+    // With a cgroup, a tiny shell joins it (its own pid) and then becomes bwrap, so every process of the run is held from the first.
+    const [file, argv] = cgroup
+      ? ['/bin/sh', ['-c', 'while [ "$1" != "--" ]; do echo $$ > "$1" || exit 125; shift; done; shift; exec "$@"', 'sh', ...cgroup.procsFiles, '--', bwrap, ...args]]
+      : [bwrap, args];
     return new Promise<RunResult>((resolve, reject) => {
-      const child = spawn(bwrap, args, { env: {}, stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...this.spawnIdentity() });
+      const child = spawn(file, argv, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...this.spawnIdentity() });
       const out = new TailBuffer(this.maxOutputChars);
       const err = new TailBuffer(this.maxOutputChars);
       let timedOut = false;
       let cancelled = false;
       let killing: Promise<number[]> | null = null;
-      const stop = (why: 'timeout' | 'cancelled'): void => {
+      const stop = (why: 'timeout' | 'cancelled' | 'disk'): void => {
         if (killing || child.pid === undefined) return;
         if (why === 'timeout') timedOut = true;
-        else cancelled = true;
+        else if (why === 'cancelled') cancelled = true;
         log.warn({ childPid: child.pid, why }, 'killing sandboxed process tree');
         killing = killTree(child.pid);
       };
       const timer = setTimeout(() => stop('timeout'), spec.timeoutMs);
+      let diskExceeded: string | null = null;
+      const diskWatch = data.diskMb === undefined ? null : setInterval(() => {
+        void workspaceMb(data.cwd).then((mb) => {
+          if (mb > (data.diskMb ?? Infinity) && !diskExceeded) {
+            diskExceeded = `the worktree grew to ${mb} MiB, over its ${String(data.diskMb)} MiB quota`;
+            stop('disk');
+          }
+        });
+      }, 2_000);
       const onAbort = (): void => stop('cancelled');
       spec.signal?.addEventListener('abort', onAbort, { once: true });
       child.stdout.setEncoding('utf8');
@@ -166,14 +235,20 @@ export class BubblewrapSandbox implements Sandbox {
       child.stderr.on('data', (c: string) => { err.push(c); spec.onOutput?.('stderr', c); });
       child.on('error', (e) => {
         clearTimeout(timer);
+        if (diskWatch) clearInterval(diskWatch);
         spec.signal?.removeEventListener('abort', onAbort);
         reject(new ServiceUnavailable(`could not start bwrap: ${e.message}`, { cause: e }));
       });
       child.on('close', (code, sig) => {
         clearTimeout(timer);
+        if (diskWatch) clearInterval(diskWatch);
         spec.signal?.removeEventListener('abort', onAbort);
         const finish = async (): Promise<void> => {
           const leftover = killing ? await killing : [];
+          // Anything still in the run's cgroup (a daemon that escaped the tree) is killed too.
+          for (const pid of (await cgroup?.pids()) ?? []) {
+            try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+          }
           if (leftover.length > 0) log.error({ leftover }, 'sandboxed processes survived SIGKILL');
           const stdout = out.toString();
           const stderr = err.toString();
@@ -181,6 +256,8 @@ export class BubblewrapSandbox implements Sandbox {
           const violations: Violation[] = scanOutput(`${stdout}\n${stderr}`);
           const sv = signalViolation(signal);
           if (sv) violations.push(sv);
+          if (await cgroup?.oomKilled()) violations.push({ kind: 'memory-limit', evidence: `the run's cgroup hit its ${data.memoryMb} MiB memory limit` });
+          if (diskExceeded) violations.push({ kind: 'disk-limit', evidence: diskExceeded });
           if (timedOut) violations.push({ kind: 'timeout', evidence: `killed after ${spec.timeoutMs} ms` });
           if (cancelled) violations.push({ kind: 'cancelled', evidence: 'cancelled by caller' });
           resolve({

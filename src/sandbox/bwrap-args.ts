@@ -1,3 +1,4 @@
+import { EGRESS_DIR, EGRESS_SOCKET, FORWARDER_SCRIPT, proxyEnv } from './egress/forwarder.js';
 import type { RunSpecData } from './schema.js';
 
 /** Where the worktree appears inside the sandbox; host paths never show. */
@@ -18,6 +19,8 @@ export interface HostLayout {
   toolchainDirs: string[];
   /** PATH entries inside the sandbox, in order. */
   path: string[];
+  /** Files under the read-only binds that must not be readable (shadowed by /dev/null). */
+  hidden?: string[];
   /** Files generated per run on the host: passwd, group, hosts. */
   generated: { passwd: string; group: string; hosts: string };
 }
@@ -28,11 +31,21 @@ export interface LimitOptions {
   tmpSizeMb: number;
 }
 
-/** The fixed environment: nothing from the parent process is ever passed. */
-export function sandboxEnv(spec: Pick<RunSpecData, 'env'>, layout: Pick<HostLayout, 'path'>): Record<string, string> {
+/** Host files a network-enabled run needs: the egress proxy's socket and the forwarder script. */
+export interface EgressFiles {
+  socket: string;
+  forwarder: string;
+}
+
+/**
+ * The fixed environment: nothing from the parent process is ever passed. It is given to bwrap
+ * as its own environment (not as `--setenv` arguments), so no value shows in a process list.
+ */
+export function sandboxEnv(spec: Pick<RunSpecData, 'env' | 'network'> & { pathPrepend?: string[] }, layout: Pick<HostLayout, 'path'>): Record<string, string> {
   return {
     ...spec.env,
-    PATH: layout.path.join(':'),
+    ...(spec.network ? proxyEnv() : {}),
+    PATH: [...(spec.pathPrepend ?? []), ...layout.path].join(':'),
     HOME: SANDBOX_HOME,
     TMPDIR: '/tmp',
     LANG: 'C.UTF-8',
@@ -43,11 +56,15 @@ export function sandboxEnv(spec: Pick<RunSpecData, 'env'>, layout: Pick<HostLayo
   };
 }
 
-/** The rlimit wrapper (util-linux prlimit, exec'ing the command) applied inside the sandbox. */
-export function prlimitArgs(spec: Pick<RunSpecData, 'memoryMb' | 'cpuSeconds'>, limits: LimitOptions): string[] {
+/**
+ * The rlimit wrapper (util-linux prlimit, exec'ing the command) applied inside the sandbox.
+ * Memory is held by the run's cgroup when there is one; otherwise by RLIMIT_DATA per process.
+ * Never RLIMIT_AS: WebAssembly and JIT runtimes reserve far more address space than they use.
+ */
+export function prlimitArgs(spec: Pick<RunSpecData, 'memoryMb' | 'cpuSeconds'>, limits: LimitOptions, memoryByCgroup = false): string[] {
   return [
     '/usr/bin/prlimit',
-    `--as=${spec.memoryMb * 1024 * 1024}`,
+    ...(memoryByCgroup ? [] : [`--data=${spec.memoryMb * 1024 * 1024}`]),
     `--cpu=${spec.cpuSeconds}`,
     `--nproc=${limits.maxProcesses}`,
     `--fsize=${limits.maxFileSizeMb * 1024 * 1024}`,
@@ -59,21 +76,23 @@ export function prlimitArgs(spec: Pick<RunSpecData, 'memoryMb' | 'cpuSeconds'>, 
 /**
  * The bwrap argument list for one run. Namespaces: user (so the command holds no host
  * capabilities and maps to an unprivileged host uid), pid, ipc, uts, cgroup (when allowed)
- * and net unless `network` is asked for. Only /usr, the root symlinks, a few /etc pieces and
- * trusted toolchain directories are visible, all read-only; /tmp is a private tmpfs; the
- * worktree is the one writable bind.
+ * and always net: a run with `network` still has only its own loopback, plus the egress
+ * proxy's socket, which reaches the package registries and nothing else. Only /usr, the root
+ * symlinks, a few /etc pieces and trusted toolchain directories are visible, all read-only;
+ * /tmp is a private tmpfs; the worktree is the one writable bind (prepared environments are
+ * bound read-only inside it or under /env).
  */
-export function buildBwrapArgs(spec: RunSpecData, layout: HostLayout, limits: LimitOptions): string[] {
+export function buildBwrapArgs(spec: RunSpecData, layout: HostLayout, limits: LimitOptions, opts: { egress?: EgressFiles; memoryByCgroup?: boolean } = {}): string[] {
+  if (spec.network && !opts.egress) throw new Error('a network run needs the egress proxy');
   const args: string[] = [
     '--unshare-user', '--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_UID),
     '--disable-userns',
     '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
-    ...(spec.network ? [] : ['--unshare-net']),
+    '--unshare-net',
     '--hostname', 'sandbox',
     '--cap-drop', 'ALL',
     '--die-with-parent',
     '--new-session',
-    '--clearenv',
     '--ro-bind', '/usr', '/usr',
   ];
   for (const link of layout.rootLinks) {
@@ -85,15 +104,22 @@ export function buildBwrapArgs(spec: RunSpecData, layout: HostLayout, limits: Li
   args.push('--ro-bind', layout.generated.passwd, '/etc/passwd');
   args.push('--ro-bind', layout.generated.group, '/etc/group');
   args.push('--ro-bind', layout.generated.hosts, '/etc/hosts');
+  // Global package-manager config under /usr (npm's `<prefix>/etc/npmrc`) may hold registry tokens.
+  for (const f of layout.hidden ?? []) args.push('--ro-bind', '/dev/null', f);
   args.push('--proc', '/proc', '--dev', '/dev');
   args.push('--size', String(limits.tmpSizeMb * 1024 * 1024), '--tmpfs', '/tmp');
   args.push('--dir', SANDBOX_HOME);
   for (const d of layout.toolchainDirs) args.push('--ro-bind', d, d);
-  args.push('--bind', spec.cwd, SANDBOX_WORKDIR, '--chdir', SANDBOX_WORKDIR);
+  args.push('--bind', spec.cwd, SANDBOX_WORKDIR);
+  for (const m of spec.mounts) args.push(m.writable ? '--bind' : '--ro-bind', m.source, m.target);
+  if (spec.network && opts.egress) {
+    args.push('--dir', EGRESS_DIR, '--bind', opts.egress.socket, EGRESS_SOCKET, '--ro-bind', opts.egress.forwarder, FORWARDER_SCRIPT);
+  }
+  args.push('--chdir', SANDBOX_WORKDIR);
   // The sandbox's own root is a tmpfs: make it read-only so only /workspace and /tmp take writes.
   args.push('--remount-ro', '/');
-  for (const [k, v] of Object.entries(sandboxEnv(spec, layout))) args.push('--setenv', k, v);
-  args.push('--', ...prlimitArgs(spec, limits), ...spec.argv);
+  const forward = spec.network ? ['/usr/bin/node', FORWARDER_SCRIPT, '--'] : [];
+  args.push('--', ...prlimitArgs(spec, limits, opts.memoryByCgroup ?? false), ...forward, ...spec.argv);
   return args;
 }
 

@@ -16,6 +16,8 @@ const ETC_FIXED = [
 const ETC_PREFIXES = ['python3', 'java-'];
 /** Only for dependency installation (network on): resolver and registry clients' CA settings. */
 const ETC_NETWORK = ['/etc/resolv.conf', '/etc/gai.conf', '/etc/host.conf', '/etc/pip.conf', '/etc/npmrc'];
+/** Global config files of package managers that live under /usr (bound read-only) and may hold credentials. */
+const HIDDEN = ['/usr/etc/npmrc', '/usr/local/etc/npmrc', '/usr/etc/pip.conf', '/usr/local/etc/pip.conf', '/usr/etc/gitconfig', '/usr/local/etc/gitconfig'];
 /** A registry config file that mentions any of these is never shown to a sandbox. */
 const CREDENTIAL_HINT = /auth|token|password|passwd|secret/i;
 
@@ -78,5 +80,7 @@ export async function describeHost(opts: { toolchainDirs: string[]; extraPath: s
   for (const p of ETC_NETWORK) if ((await exists(p)) && (await withoutCredentials(p))) etcNetwork.push(p);
   const toolchainDirs = await checkToolchainDirs(opts.toolchainDirs);
   const path = [...opts.extraPath, '/usr/local/go/bin', '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
-  return { rootLinks, etc, etcNetwork, toolchainDirs, path, generated: opts.generated };
+  const hidden: string[] = [];
+  for (const p of HIDDEN) if (await exists(p)) hidden.push(p);
+  return { rootLinks, etc, etcNetwork, toolchainDirs, path, hidden, generated: opts.generated };
 }

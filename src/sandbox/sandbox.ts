@@ -1,8 +1,9 @@
+import type { z } from 'zod';
 import type { RunResult, RunSpecData } from './schema.js';
 
 export type OutputStream = 'stdout' | 'stderr';
 
-export type RunSpec = RunSpecData & {
+export type RunSpec = z.input<typeof RunSpecData> & {
   /** Aborting kills the whole process tree inside the sandbox. */
   signal?: AbortSignal;
   /** Called with each chunk as it arrives (before capping). */
@@ -10,9 +11,9 @@ export type RunSpec = RunSpecData & {
 };
 
 /**
- * Runs untrusted commands (a repository's build and tests) in a box: a clean environment
- * with no secrets, no network unless asked for, the worktree the only writable place, and
- * CPU, memory, file-size, process-count and wall-clock limits. The core owns this interface;
+ * Runs untrusted commands (a repository's install, build and tests) in a box: a clean
+ * environment with no secrets, no network (or, for installs, only the package registries), the
+ * worktree the only writable place, and CPU, memory, disk, process-count and wall-clock limits. The core owns this interface;
  * `BubblewrapSandbox` is the implementation.
  */
 export interface Sandbox {
@@ -23,4 +24,6 @@ export interface Sandbox {
    */
   prepareWorktree(dir: string): Promise<void>;
   run(spec: RunSpec): Promise<RunResult>;
+  /** Releases what runs share (the egress proxy); the sandbox starts it again when next needed. */
+  close?(): Promise<void>;
 }

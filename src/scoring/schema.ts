@@ -3,16 +3,18 @@ import { UsageError } from '../errors.js';
 
 const Weight = z.number().finite().nonnegative();
 
-/** Weights of the four priority terms; configurable, validated once. */
+/** Weights of the six priority terms; configurable, validated once. */
 export const PriorityWeights = z.object({
   health: Weight,
   impact: Weight,
   solvability: Weight,
   urgency: Weight,
-}).strict().refine((w) => w.health + w.impact + w.solvability + w.urgency > 0, { message: 'at least one weight must be positive' });
+  importance: Weight,
+  outcomes: Weight,
+}).strict().refine((w) => Object.values(w).some((x) => x > 0), { message: 'at least one weight must be positive' });
 export type PriorityWeights = z.infer<typeof PriorityWeights>;
 
-export const DEFAULT_PRIORITY_WEIGHTS: PriorityWeights = { health: 1.0, impact: 2.0, solvability: 1.5, urgency: 0.5 };
+export const DEFAULT_PRIORITY_WEIGHTS: PriorityWeights = { health: 1.0, impact: 2.0, solvability: 1.5, urgency: 0.5, importance: 2.0, outcomes: 1.0 };
 
 /**
  * Validates weights from config or flags; missing keys take the defaults. A negative, NaN or
@@ -26,4 +28,9 @@ export function parsePriorityWeights(input: unknown): PriorityWeights {
   if (result.success) return result.data;
   const problems = result.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : 'weights'}: ${i.message}`);
   throw new UsageError(`invalid priority weights — ${problems.join('; ')}`);
+}
+
+/** The largest total these weights allow (every term is 0–1). */
+export function maxPriority(w: PriorityWeights): number {
+  return w.health + w.impact + w.solvability + w.urgency + w.importance + w.outcomes;
 }

@@ -46,6 +46,7 @@ export function resolveEndpoints(config: Config): Endpoints {
   const databaseUrl = config.DATABASE_URL ?? recorded?.databaseUrl
     ?? `postgres://postgres:${encodeURIComponent(embeddedPassword())}@127.0.0.1:${config.GLOBALLM_PG_PORT}/globallm`;
   const temporalAddress = config.TEMPORAL_ADDRESS ?? recorded?.temporalAddress ?? `127.0.0.1:${config.GLOBALLM_TEMPORAL_PORT}`;
-  const uiUrl = config.TEMPORAL_UI_URL ?? recorded?.uiUrl ?? (config.TEMPORAL_ADDRESS ? undefined : `http://127.0.0.1:${config.GLOBALLM_TEMPORAL_UI_PORT}`);
+  // A running stack records its Web UI, or none when it runs headless.
+  const uiUrl = config.TEMPORAL_UI_URL ?? (recorded ? recorded.uiUrl : (config.TEMPORAL_ADDRESS ? undefined : `http://127.0.0.1:${config.GLOBALLM_TEMPORAL_UI_PORT}`));
   return { databaseUrl, temporalAddress, uiUrl };
 }

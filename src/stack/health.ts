@@ -1,9 +1,5 @@
-import proto from '@temporalio/proto';
-
-const { temporal } = proto;
 import { openPool } from '../db/pool.js';
 import { appliedVersion } from '../db/migrate.js';
-import { connectClient } from '../temporal/connect.js';
 import type { ConnectionExtras } from '../temporal/profile.js';
 import { redactUrl } from '../config/load.js';
 import { workerEndpoints } from '../db/worker-endpoints.js';
@@ -53,17 +49,17 @@ export async function checkStack(endpoints: Endpoints, opts: { namespace: string
   });
   const temporalChecks = (async (): Promise<Check[]> => {
     const server = await timed('temporal', async () => {
+      // The Temporal client loads here, while the PostgreSQL check already waits on the network.
+      const [{ connectClient }, { default: proto }] = await Promise.all([import('../temporal/connect.js'), import('@temporalio/proto')]);
+      const { TASK_QUEUE_TYPE_WORKFLOW, TASK_QUEUE_TYPE_ACTIVITY } = proto.temporal.api.enums.v1.TaskQueueType;
       const { connection } = await connectClient(endpoints.temporalAddress, opts.namespace, timeoutMs, opts.connection);
       try {
         const info = await connection.workflowService.getSystemInfo({});
-        for (const q of opts.queues) {
-          const seen = new Set<string>();
-          for (const type of [temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY]) {
-            const d = await connection.workflowService.describeTaskQueue({ namespace: opts.namespace, taskQueue: { name: q }, taskQueueType: type });
-            for (const p of d.pollers ?? []) if (p.identity) seen.add(p.identity);
-          }
-          pollers[q] = [...seen];
-        }
+        await Promise.all(opts.queues.map(async (q) => {
+          const described = await Promise.all([TASK_QUEUE_TYPE_WORKFLOW, TASK_QUEUE_TYPE_ACTIVITY].map((taskQueueType) =>
+            connection.workflowService.describeTaskQueue({ namespace: opts.namespace, taskQueue: { name: q }, taskQueueType })));
+          pollers[q] = [...new Set(described.flatMap((d) => (d.pollers ?? []).flatMap((p) => (p.identity ? [p.identity] : []))))];
+        }));
         return { ok: true, detail: `${endpoints.temporalAddress} (server ${info.serverVersion || 'unknown'}${opts.profile ? `, profile ${opts.profile}` : ''})` };
       } finally {
         await connection.close();

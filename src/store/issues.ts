@@ -26,12 +26,14 @@ export interface StoredIssue {
   health: number | null;
   impact: number | null;
   defaultBranch: string | null;
+  /** The analyzer's category, once analyzed. */
+  category: string | null;
 }
 
 const SELECT = `
   SELECT i.id::text, i.repository_id::text AS "repositoryId", r.forge, r.owner, r.name, r.language, i.number, i.title, i.body,
          i.labels, i.comments, i.reactions, i.created_at AS "createdAt", i.state, i.skip_reason AS "skipReason",
-         r.health, r.impact, r.metadata->>'defaultBranch' AS "defaultBranch"
+         r.health, r.impact, r.metadata->>'defaultBranch' AS "defaultBranch", i.category
     FROM issues i JOIN repositories r ON r.id = i.repository_id`;
 
 type Row = Omit<StoredIssue, 'createdAt'> & { createdAt: Date };
@@ -81,7 +83,7 @@ export async function topIssues(pool: Pool, repositoryKeys: Array<{ forge: strin
   const res = await pool.query<{ forge: string; owner: string; name: string; language: string | null; number: number; priority: number }>(
     `SELECT r.forge, r.owner, r.name, r.language, i.number, k.priority
        FROM ${source} k JOIN issues i ON i.id = k.issue_id JOIN repositories r ON r.id = i.repository_id
-      WHERE i.state = 'open' AND ${inRepos}
+      WHERE i.state = 'open' AND (i.retry_after IS NULL OR i.retry_after <= now()) AND ${inRepos}
       ORDER BY k.priority DESC, k.issue_id LIMIT ${p.num(limit)}::bigint`,
     p.values,
   );

@@ -1,11 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { ServiceUnavailable } from '../errors.js';
-import type { ConnectionExtras, TemporalProfile } from './profile.js';
+import type { ConnectionExtras } from './profile.js';
 
-/** API key, TLS and metadata of the profile when connecting to a configured cluster; none for the embedded dev server. */
-export function clusterExtras(config: { TEMPORAL_ADDRESS?: string | undefined; temporal: TemporalProfile }): ConnectionExtras {
-  return config.TEMPORAL_ADDRESS === undefined ? {} : config.temporal.connection;
-}
+export { clusterExtras } from './profile.js';
 
 /** Opens a client connection, failing within `timeoutMs` with the address in the message. */
 export async function connectClient(address: string, namespace: string, timeoutMs = 10_000, extras: ConnectionExtras = {}): Promise<{ connection: Connection; client: Client }> {

@@ -35,3 +35,8 @@ export function loadTemporalProfile(env: Record<string, string>): TemporalProfil
     throw new UsageError(`Temporal profile "${name}"${file}: ${(err as Error).message}`, { cause: err });
   }
 }
+
+/** API key, TLS and metadata of the profile when connecting to a configured cluster; none for the embedded dev server. */
+export function clusterExtras(config: { TEMPORAL_ADDRESS?: string | undefined; temporal: TemporalProfile }): ConnectionExtras {
+  return config.TEMPORAL_ADDRESS === undefined ? {} : config.temporal.connection;
+}

@@ -4,6 +4,7 @@ import type { Pool } from 'pg';
 import { createActivities } from '../activities/index.js';
 import type { Config } from '../config/load.js';
 import { PostgresTokenBudget } from '../budget/postgres-budget.js';
+import type { TokenBudget } from '../budget/types.js';
 import { budgetConfig } from '../budget/from-config.js';
 import { pricingFor } from '../pricing/for-config.js';
 import type { CallPricing } from '../pricing/prices.js';
@@ -26,8 +27,6 @@ export interface WorkerOptions {
   namespace: string;
   taskQueuePrefix: string;
   pool: Pool;
-  /** Activity dispatches per second across ALL workers of the GitHub queue (server-enforced). */
-  githubActivitiesPerSecond?: number;
   sandboxConcurrency?: number;
   /** Where activities find their outside systems (model keys, GitHub URL). */
   config: Config;
@@ -82,13 +81,15 @@ function pricingOption(config: Config): { pricing?: CallPricing } {
 }
 
 /**
- * One worker per task queue: `core` runs workflows and database activities, `github` is
- * rate-limited server-side, `llm` holds model calls, `sandbox` runs few at a time.
+ * One worker per task queue: `core` runs workflows, database and local-forge activities, `github`
+ * is rate-limited server-side (GLOBALLM_GITHUB_QUEUE_RATE across every worker), `llm` holds model
+ * calls, `sandbox` runs few at a time.
  */
 export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers> {
   const pricing = pricingOption(opts.config);
   const metrics = createWorkerMetrics();
-  const budget = new MeteredTokenBudget(new PostgresTokenBudget(opts.pool, { config: budgetConfig(opts.config), ...pricing }), metrics, pricing.pricing);
+  const budget = new PostgresTokenBudget(opts.pool, { config: budgetConfig(opts.config), ...pricing });
+  const meter = (b: TokenBudget): TokenBudget => new MeteredTokenBudget(b, metrics, pricing.pricing);
   const temporalMetricsUrl = await installRuntime(opts.config.GLOBALLM_METRICS_HOST);
   const identity = workerIdentity();
   const metricsServer = await startMetricsServer(metrics.registry, { host: opts.config.GLOBALLM_METRICS_HOST, port: opts.config.GLOBALLM_METRICS_PORT, temporalMetricsUrl });
@@ -98,14 +99,14 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
   const connection = await NativeConnection.connect({ address: opts.address, ...extras });
   const clientConnection = await Connection.connect({ address: opts.address, ...extras });
   const client = new Client({ connection: clientConnection, namespace: opts.namespace });
-  const activities = createActivities({ pool: opts.pool, identity, client, taskQueuePrefix: opts.taskQueuePrefix, config: opts.config, budget });
+  const activities = createActivities({ pool: opts.pool, identity, client, taskQueuePrefix: opts.taskQueuePrefix, config: opts.config, budget, meter });
   const bundle = await workflowBundle();
   const common = { connection, namespace: opts.namespace, identity, activities, interceptors: { activity: [stageMetricsInterceptor(metrics)] } };
   const workers = await Promise.all([
     Worker.create({ ...common, taskQueue: queues.core, workflowBundle: bundle }),
-    Worker.create({ ...common, taskQueue: queues.github, maxTaskQueueActivitiesPerSecond: opts.githubActivitiesPerSecond ?? 1 }),
+    Worker.create({ ...common, taskQueue: queues.github, maxTaskQueueActivitiesPerSecond: opts.config.GLOBALLM_GITHUB_QUEUE_RATE }),
     Worker.create({ ...common, taskQueue: queues.llm, maxConcurrentActivityTaskExecutions: 8 }),
-    Worker.create({ ...common, taskQueue: queues.sandbox, maxConcurrentActivityTaskExecutions: opts.sandboxConcurrency ?? 1 }),
+    Worker.create({ ...common, taskQueue: queues.sandbox, maxConcurrentActivityTaskExecutions: opts.sandboxConcurrency ?? opts.config.GLOBALLM_SANDBOX_CONCURRENCY }),
   ]);
   const done = Promise.all(workers.map((w) => w.run())).then(async () => {
     await connection.close();

@@ -1,7 +1,10 @@
-import { condition, defineQuery, log, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { CampaignActivities, CampaignOptionsData } from '../activities/contracts.js';
+import {
+  allHandlersFinished, condition, continueAsNew, defineQuery, isCancellation, log, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
+} from '@temporalio/workflow';
+import { rootMessage } from './failure.js';
+import type { CampaignActivities, CampaignOptionsData, CampaignRepo } from '../activities/contracts.js';
 import { SA } from '../temporal/search-attributes.js';
-import { issueFinishedSignal, type IssueOutcome } from './shared.js';
+import { issueFinishedSignal, type IssueFinished, type IssueOutcome } from './shared.js';
 import { stageOptions } from './stage-options.js';
 
 export interface CampaignProgress {
@@ -9,76 +12,116 @@ export interface CampaignProgress {
   phase: 'discover' | 'intake' | 'analyze' | 'rerank' | 'fan_out' | 'working' | 'done';
   repos: number;
   rejected: number;
+  /** Rejections per discovery filter. */
+  rejectedBy: Record<string, number>;
   issues: number;
   analyzed: number;
   analyzer: string | undefined;
   enqueued: number;
+  /** Enqueued issues that reached a decision (PR opened, skipped, no fix, dry run, failed, already claimed). */
   finished: number;
   outcomes: Partial<Record<IssueOutcome, number>>;
+  /** Enqueued issues still waiting for their decision, as `owner/repo#n`. */
+  pending: string[];
   notes: string[];
 }
 export const campaignProgressQuery = defineQuery<CampaignProgress>('progress');
 
 export interface CampaignInput extends CampaignOptionsData {
   taskQueuePrefix: string;
-  /** Wait for every enqueued issue to finish before completing. */
-  waitForIssues: boolean;
+  /** Carried over by continue-as-new while the campaign waits for decisions. */
+  resume?: CampaignProgress;
 }
 
-/** discover → intake → analyze → rerank → fan out to repository workflows, within the budgets. */
+const issueKey = (repo: string, number: number): string => `${repo}#${number}`;
+
+/**
+ * discover → intake → analyze → rerank → fan out to repository workflows, within the budgets;
+ * then it waits until every issue it enqueued reached a decision, and completes. PRs opened are
+ * followed by their own workflows, beyond the campaign's end.
+ */
 export async function campaignWorkflow(input: CampaignInput): Promise<CampaignProgress> {
-  const opts = stageOptions(input.taskQueuePrefix);
-  const core = proxyActivities<CampaignActivities>(opts.campaign);
-  const github = proxyActivities<CampaignActivities>(input.forge === 'github' ? opts.campaignGithub : opts.campaign);
-  const progress: CampaignProgress = {
-    id: input.id, phase: 'discover', repos: 0, rejected: 0, issues: 0, analyzed: 0, analyzer: undefined,
-    enqueued: 0, finished: 0, outcomes: {}, notes: [],
+  const progress: CampaignProgress = input.resume ?? {
+    id: input.id, phase: 'discover', repos: 0, rejected: 0, rejectedBy: {}, issues: 0, analyzed: 0, analyzer: undefined,
+    enqueued: 0, finished: 0, outcomes: {}, pending: [], notes: [],
   };
-  setHandler(campaignProgressQuery, () => progress);
-  setHandler(issueFinishedSignal, (f) => {
+  const pending = new Set(progress.pending);
+  const decided = (f: IssueFinished): void => {
+    // Late or repeated reports (a retried signal, a rerun) are counted once.
+    if (!pending.delete(issueKey(f.repo, f.number))) return;
     progress.finished += 1;
     progress.outcomes[f.outcome] = (progress.outcomes[f.outcome] ?? 0) + 1;
-  });
-  upsertSearchAttributes([{ key: SA.campaign, value: input.id }, { key: SA.stage, value: 'discover' }]);
+  };
+  setHandler(campaignProgressQuery, () => ({ ...progress, pending: [...pending] }));
+  setHandler(issueFinishedSignal, decided);
+  if (!input.resume) {
+    upsertSearchAttributes([{ key: SA.campaign, value: input.id }, { key: SA.stage, value: 'discover' }]);
+    await prepareAndFanOut(input, progress, pending);
+  }
+
+  await condition(() => pending.size === 0 || workflowInfo().continueAsNewSuggested);
+  if (pending.size > 0) {
+    await condition(allHandlersFinished);
+    await continueAsNew<typeof campaignWorkflow>({ ...input, resume: { ...progress, pending: [...pending] } });
+  }
+  progress.phase = 'done';
+  upsertSearchAttributes([{ key: SA.stage, value: 'done' }]);
+  return { ...progress, pending: [] };
+}
+
+/** The campaign's stages up to fan-out; each enqueued issue is added to `pending`. */
+async function prepareAndFanOut(input: CampaignInput, progress: CampaignProgress, pending: Set<string>): Promise<void> {
+  const opts = stageOptions(input.taskQueuePrefix, input.forge);
+  const core = proxyActivities<CampaignActivities>(opts.campaign);
+  const forge = proxyActivities<CampaignActivities>(opts.campaignGithub);
   const phase = (p: CampaignProgress['phase']): void => {
     progress.phase = p;
     upsertSearchAttributes([{ key: SA.stage, value: p }]);
   };
 
-  const found = await github.campaignDiscover(input);
+  const found = await forge.campaignDiscover(input);
   progress.repos = found.repos.length;
   progress.rejected = found.rejected;
-  if (found.repos.length === 0) progress.notes.push('discovery found no repository that passed the filters');
+  progress.rejectedBy = found.rejectedBy ?? {};
+  if (found.repos.length === 0) progress.notes.push(found.emptyNote ?? 'discovery found no repository that passed the filters');
 
   phase('intake');
-  const intake = await github.campaignIntake({ repos: found.repos });
+  const intake = await forge.campaignIntake({ repos: found.repos });
   progress.issues = intake.issues;
 
   phase('analyze');
-  const analysis = await core.campaignAnalyze({ repos: found.repos, campaign: input });
-  progress.analyzed = analysis.analyzed;
-  progress.analyzer = analysis.analyzer;
-  if (analysis.note) progress.notes.push(analysis.note);
+  try {
+    const analysis = await core.campaignAnalyze({ repos: found.repos, campaign: input });
+    progress.analyzed = analysis.analyzed;
+    progress.analyzer = analysis.analyzer;
+    if (analysis.note) progress.notes.push(analysis.note);
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    // An outage outlasted the retries: what is analyzed stands, the rest stays open for later.
+    progress.notes.push(`analysis stopped: ${rootMessage(err)}; unanalyzed issues stay open for a later campaign`);
+  }
 
   phase('rerank');
   await core.campaignRerank();
 
   phase('fan_out');
   const selected = await core.campaignSelect({ repos: found.repos, maxIssues: input.maxIssues });
+  await fanOut(core, input, selected, pending, progress);
+  log.info('campaign fanned out', { id: input.id, repos: selected.length, issues: progress.enqueued });
+  phase('working');
+}
+
+type Selected = Array<CampaignRepo & { issues: number[]; priorities: number[] }>;
+
+/** Each issue is pending before its repository hears of it, so even the quickest decision is counted. */
+async function fanOut(core: CampaignActivities, input: CampaignInput, selected: Selected, pending: Set<string>, progress: CampaignProgress): Promise<void> {
   const self = workflowInfo().workflowId;
   for (const repo of selected) {
     const issues = repo.issues.map((number, i) => ({
-      number, priority: repo.priorities[i] ?? 0, campaign: input.id, dryRun: input.dryRun,
-      // Issues report back only to a campaign that waits for them.
-      ...(input.waitForIssues ? { campaignWorkflowId: self } : {}),
+      number, priority: repo.priorities[i] ?? 0, campaign: input.id, dryRun: input.dryRun, campaignWorkflowId: self,
     }));
-    await core.enqueueRepoIssues({ repo, issues });
+    for (const n of repo.issues) pending.add(issueKey(`${repo.owner}/${repo.repo}`, n));
     progress.enqueued += issues.length;
+    await core.enqueueRepoIssues({ repo, issues });
   }
-  log.info('campaign fanned out', { id: input.id, repos: selected.length, issues: progress.enqueued });
-
-  phase('working');
-  if (input.waitForIssues) await condition(() => progress.finished >= progress.enqueued);
-  phase('done');
-  return progress;
 }

@@ -1,11 +1,13 @@
 import {
-  ApplicationFailure, condition, getExternalWorkflowHandle, log, proxyActivities, setHandler, sleep,
+  ApplicationFailure, CancellationScope, condition, getExternalWorkflowHandle, log, proxyActivities, setHandler,
   upsertSearchAttributes, workflowInfo, isCancellation,
 } from '@temporalio/workflow';
 import type { IssueStageActivities } from '../activities/contracts.js';
 import { SA } from '../temporal/search-attributes.js';
 import { issueFinishedSignal, issueStatusQuery, pauseSignal, resumeSignal, type IssueFinished, type IssueRef } from './shared.js';
 import { stageOptions } from './stage-options.js';
+import { failureIsFinal, rootMessage } from './failure.js';
+import { startFollowUp } from './follow-up.js';
 
 export interface IssueWorkInput extends IssueRef {
   taskQueuePrefix: string;
@@ -20,16 +22,18 @@ export interface IssueWorkInput extends IssueRef {
 
 /**
  * One issue, claimed by its workflow ID `issue/<owner>/<repo>/<number>`: analyze → consent →
- * generate → validate → open PR → follow up. Pause holds it at the next stage boundary.
+ * generate → validate → open PR, ending at a decision (PR opened, skipped, no fix, failed) that
+ * its repository and campaign hear of. An opened PR is followed by its own workflow
+ * (`followup/…`), so the repository's slot is free at the decision. Pause holds it at the next
+ * stage boundary.
  */
 export async function issueWorkflow(input: IssueWorkInput): Promise<IssueFinished> {
-  const opts = stageOptions(input.taskQueuePrefix);
+  const opts = stageOptions(input.taskQueuePrefix, input.forge);
   const analyze = proxyActivities<IssueStageActivities>(opts.analyze);
   const consent = proxyActivities<IssueStageActivities>(opts.consent);
   const generate = proxyActivities<IssueStageActivities>(opts.generate);
   const validate = proxyActivities<IssueStageActivities>(opts.validate);
   const openPr = proxyActivities<IssueStageActivities>(opts.openPr);
-  const followUp = proxyActivities<IssueStageActivities>(opts.followUp);
   const record = proxyActivities<IssueStageActivities>(opts.record);
 
   const ref: IssueRef = { forge: input.forge, owner: input.owner, repo: input.repo, number: input.number };
@@ -59,7 +63,7 @@ export async function issueWorkflow(input: IssueWorkInput): Promise<IssueFinishe
     if (outcome !== 'already_claimed') {
       await record.recordIssueRun({ workflowId: info.workflowId, runId: info.runId, ref, ...(input.campaign ? { campaign: input.campaign } : {}), result: outcome, detail });
     }
-    const finished: IssueFinished = { number: input.number, outcome, ...(typeof detail['reason'] === 'string' ? { detail: detail['reason'] } : {}) };
+    const finished: IssueFinished = { repo: `${input.owner}/${input.repo}`, number: input.number, outcome, ...(typeof detail['reason'] === 'string' ? { detail: detail['reason'] } : {}) };
     for (const parent of [input.repoWorkflowId, input.campaignWorkflowId]) {
       if (!parent) continue;
       try {
@@ -71,7 +75,18 @@ export async function issueWorkflow(input: IssueWorkInput): Promise<IssueFinishe
     return finished;
   };
 
+  const follow = (): ReturnType<typeof startFollowUp> =>
+    startFollowUp({ ...ref, taskQueuePrefix: input.taskQueuePrefix, ...(input.campaign ? { campaign: input.campaign } : {}), ...(input.followUp ? { cadence: input.followUp } : {}) });
+
   try {
+    // A rerun (a reset, a second start) that finds our open PR for this issue adopts it and goes on
+    // to its follow-up: no second fix, commit or PR, and the PR does not count against its own cap.
+    const own = await record.findOwnPullRequest(ref);
+    if (own) {
+      const followUp = await follow();
+      return await finish('pr_opened', { reason: `adopted our open PR #${own.number}`, pr: own, followUp });
+    }
+
     await enter('analyze');
     const analysis = await analyze.analyzeIssue(ref);
     upsertSearchAttributes([
@@ -86,33 +101,30 @@ export async function issueWorkflow(input: IssueWorkInput): Promise<IssueFinishe
     if (!gate.allowed) return await finish('skipped', { reason: gate.reason ?? 'consent denied', quote: gate.quote });
 
     await enter('generate');
-    const fix = await generate.generateFix({ ref, candidates: input.candidates ?? 1 });
+    // 0: the worker's GLOBALLM_FIX_CANDIDATES decides.
+    const fix = await generate.generateFix({ ref, candidates: input.candidates ?? 0 });
     if (!fix.fixId) return await finish('no_fix', { reason: fix.reason ?? 'no candidate' });
 
     await enter('validate');
     const verdict = await validate.validateFix({ ref, fixId: fix.fixId });
-    if (verdict.verdict !== 'pass') return await finish('no_fix', { reason: `validation ${verdict.verdict}: ${verdict.summary}` });
+    if (verdict.verdict !== 'pass' && verdict.open !== true) return await finish('no_fix', { reason: `validation ${verdict.verdict}: ${verdict.summary}` });
 
     await enter('open_pr');
     const pr = await openPr.openPullRequest({ ref, fixId: fix.fixId, dryRun: input.dryRun });
     if (pr.state === 'preview') return await finish('dry_run', { reason: 'dry run: PR body and patch saved for review', fixId: fix.fixId });
     if (pr.state === 'deduped') return await finish('skipped', { reason: pr.detail ?? 'someone else is on it' });
 
-    await enter('follow_up');
-    const cadence = input.followUp ?? { every: '6h', checks: 56 };
-    let last = 'open';
-    for (let i = 0; i < cadence.checks; i++) {
-      await sleep(cadence.every);
-      await condition(() => !paused);
-      const state = await followUp.followUpPullRequest({ ref });
-      last = state.state;
-      if (state.done) break;
-    }
-    return await finish('pr_opened', { pr, lastState: last });
+    const followUp = await follow();
+    return await finish('pr_opened', { pr, followUp });
   } catch (err) {
-    if (isCancellation(err)) throw err;
-    const message = err instanceof Error ? err.message : String(err);
-    await finish('failed', { reason: message, stage });
+    const message = rootMessage(err);
+    if (isCancellation(err)) {
+      // Cancelled by an operator: the issue may be tried again; its repository and campaign still hear of it.
+      await CancellationScope.nonCancellable(() => finish('failed', { reason: `cancelled at ${stage}`, stage, final: false }));
+      throw err;
+    }
+    // Only a failure caused by the issue itself is final; an outage leaves it for a later campaign.
+    await finish('failed', { reason: message, stage, final: failureIsFinal(err) });
     throw ApplicationFailure.nonRetryable(`issue ${input.owner}/${input.repo}#${input.number} failed at ${stage}: ${message}`, 'IssueFailed');
   }
 }

@@ -5,7 +5,7 @@ export interface RepoLimits { maxConcurrent: number }
 
 export interface RepoSnapshot {
   queue: QueuedIssue[];
-  running: number[];
+  running: QueuedIssue[];
   finished: IssueFinished[];
   paused: boolean;
   pauseReason?: string;
@@ -14,23 +14,35 @@ export interface RepoSnapshot {
 /** The entity's state, kept apart from handler wiring so it survives continue-as-new as plain data. */
 export class RepoState {
   queue: QueuedIssue[];
-  running: Set<number>;
+  running: Map<number, QueuedIssue>;
   finished: IssueFinished[];
   paused: boolean;
   pauseReason: string | undefined;
 
   constructor(readonly repo: string, readonly limits: RepoLimits, snap?: RepoSnapshot) {
     this.queue = snap?.queue ?? [];
-    this.running = new Set(snap?.running ?? []);
+    this.running = new Map((snap?.running ?? []).map((q) => [q.number, q]));
     this.finished = snap?.finished ?? [];
     this.paused = snap?.paused ?? false;
     this.pauseReason = snap?.pauseReason;
   }
 
-  enqueue(issues: QueuedIssue[]): void {
-    const known = new Set([...this.queue.map((q) => q.number), ...this.running, ...this.finished.map((f) => f.number)]);
-    for (const issue of issues) if (!known.has(issue.number)) { this.queue.push(issue); known.add(issue.number); }
+  /**
+   * Queues issues not already queued or running. A finished issue may come again (a campaign
+   * selected it because PostgreSQL says it may be tried again). Returns the issues turned away
+   * because another campaign holds them, so that campaign hears `already_claimed`.
+   */
+  enqueue(issues: QueuedIssue[]): QueuedIssue[] {
+    const held = new Map<number, QueuedIssue>([...this.queue.map((q) => [q.number, q] as const), ...this.running]);
+    const refused: QueuedIssue[] = [];
+    for (const issue of issues) {
+      const holder = held.get(issue.number);
+      if (!holder) { this.queue.push(issue); held.set(issue.number, issue); continue; }
+      // The same campaign enqueueing again (a retried activity) is not a second claim.
+      if (holder.campaignWorkflowId !== issue.campaignWorkflowId) refused.push(issue);
+    }
     this.queue.sort((a, b) => b.priority - a.priority || a.number - b.number);
+    return refused;
   }
 
   canStart(): boolean {
@@ -39,7 +51,7 @@ export class RepoState {
 
   next(): QueuedIssue | undefined {
     const issue = this.queue.shift();
-    if (issue) this.running.add(issue.number);
+    if (issue) this.running.set(issue.number, issue);
     return issue;
   }
 
@@ -52,14 +64,14 @@ export class RepoState {
   status(): RepoStatus {
     return {
       repo: this.repo, paused: this.paused, pauseReason: this.pauseReason,
-      queued: this.queue.map((q) => q.number), running: [...this.running], finished: this.finished,
+      queued: this.queue.map((q) => q.number), running: [...this.running.keys()], finished: this.finished,
       limits: this.limits,
     };
   }
 
   snapshot(): RepoSnapshot {
     return {
-      queue: this.queue, running: [...this.running], finished: this.finished, paused: this.paused,
+      queue: this.queue, running: [...this.running.values()], finished: this.finished, paused: this.paused,
       ...(this.pauseReason ? { pauseReason: this.pauseReason } : {}),
     };
   }

@@ -1,11 +1,16 @@
 import {
   ParentClosePolicy, allHandlersFinished, condition, continueAsNew,
-  getExternalWorkflowHandle, log, setHandler, startChild, upsertSearchAttributes, workflowInfo,
+  getExternalWorkflowHandle, log, proxyActivities, setHandler, startChild, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
+import type { RepoActivities } from '../activities/contracts.js';
+import { stageOptions } from './stage-options.js';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { SA } from '../temporal/search-attributes.js';
 import { RepoState, type RepoLimits, type RepoSnapshot } from './repo-state.js';
-import { enqueueSignal, issueFinishedSignal, issueWorkflowId, pauseSignal, repoStatusQuery, resumeSignal, type IssueRef } from './shared.js';
+import {
+  CLAIM_REUSE_POLICY, enqueueSignal, issueFinishedSignal, issueWorkflowId, pauseSignal, repoStatusQuery, resumeSignal,
+  type IssueFinished, type IssueRef, type QueuedIssue,
+} from './shared.js';
 import { issueWorkflow, type IssueWorkInput } from './issue.js';
 
 export interface RepoWorkflowInput {
@@ -20,6 +25,8 @@ export interface RepoWorkflowInput {
   issueDefaults?: Pick<IssueWorkInput, 'followUp' | 'candidates'>;
   /** Continue-as-new after this many history events (default: when the server suggests it). */
   historyLimit?: number;
+  /** How often running issues are checked for a workflow that closed without a word (default 5 minutes). */
+  reconcileEvery?: string;
 }
 
 /**
@@ -30,8 +37,8 @@ export async function repoWorkflow(input: RepoWorkflowInput): Promise<void> {
   const limits: RepoLimits = { maxConcurrent: input.limits?.maxConcurrent ?? 1 };
   const name = `${input.owner}/${input.repo}`;
   const state = new RepoState(name, limits, input.snapshot);
-  const tellChildren = async (signal: typeof pauseSignal, reason: string | undefined): Promise<void> => {
-    for (const number of state.running) {
+  const tellEach = async (signal: typeof pauseSignal, reason: string | undefined): Promise<void> => {
+    for (const number of state.running.keys()) {
       try {
         await getExternalWorkflowHandle(issueWorkflowId({ owner: input.owner, repo: input.repo, number })).signal(signal, reason ? { reason } : {});
       } catch (err) {
@@ -39,8 +46,28 @@ export async function repoWorkflow(input: RepoWorkflowInput): Promise<void> {
       }
     }
   };
+  // Pause and resume reach running issues in the order they were given: a quick pause-then-resume
+  // must never leave an issue paused because its resume overtook the pause.
+  let told: Promise<void> = Promise.resolve();
+  const tellChildren = (signal: typeof pauseSignal, reason: string | undefined): Promise<void> => {
+    told = told.then(() => tellEach(signal, reason));
+    return told;
+  };
 
-  setHandler(enqueueSignal, ({ issues }) => state.enqueue(issues));
+  /** Tells the campaign that enqueued an issue what became of it here (issues report their own decisions). */
+  const tellCampaign = async (issue: QueuedIssue, f: IssueFinished): Promise<void> => {
+    if (!issue.campaignWorkflowId) return;
+    try {
+      await getExternalWorkflowHandle(issue.campaignWorkflowId).signal(issueFinishedSignal, f);
+    } catch (err) {
+      log.warn('could not tell the campaign', { campaign: issue.campaignWorkflowId, number: issue.number, error: String(err) });
+    }
+  };
+  const claimedElsewhere = (issue: QueuedIssue, detail: string): IssueFinished => ({ repo: name, number: issue.number, outcome: 'already_claimed', detail });
+
+  setHandler(enqueueSignal, async ({ issues }) => {
+    for (const issue of state.enqueue(issues)) await tellCampaign(issue, claimedElsewhere(issue, 'queued or running for another campaign'));
+  });
   setHandler(pauseSignal, async (req) => {
     state.paused = true;
     state.pauseReason = req?.reason;
@@ -62,8 +89,27 @@ export async function repoWorkflow(input: RepoWorkflowInput): Promise<void> {
     return info.continueAsNewSuggested || (input.historyLimit !== undefined && info.historyLength >= input.historyLimit);
   };
 
+  const { reconcileIssueRuns } = proxyActivities<RepoActivities>(stageOptions(input.taskQueuePrefix, input.forge).record);
+  /** A terminated (or otherwise silent) issue frees its slot, and its campaign hears `failed`. */
+  const reconcile = async (): Promise<void> => {
+    const running = [...state.running.values()].map((q) => ({ number: q.number, ...(q.campaign ? { campaign: q.campaign } : {}) }));
+    const closed = await reconcileIssueRuns({ ref: { forge: input.forge, owner: input.owner, repo: input.repo }, issues: running });
+    for (const c of closed) {
+      const issue = state.running.get(c.number);
+      if (!issue) continue;
+      const f: IssueFinished = { repo: name, number: c.number, outcome: c.outcome, detail: c.detail };
+      state.done(f);
+      await tellCampaign(issue, f);
+    }
+  };
+  const ready = (): boolean => state.canStart() || shouldRoll();
+
   for (;;) {
-    await condition(() => state.canStart() || shouldRoll());
+    if (state.running.size === 0) await condition(ready);
+    else if (!(await condition(ready, input.reconcileEvery ?? '5 minutes'))) {
+      await reconcile();
+      continue;
+    }
     if (shouldRoll()) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof repoWorkflow>({ ...input, snapshot: state.snapshot() });
@@ -83,7 +129,7 @@ export async function repoWorkflow(input: RepoWorkflowInput): Promise<void> {
         workflowId: issueWorkflowId({ owner: input.owner, repo: input.repo, number: issue.number }),
         args: [childInput],
         taskQueue: `${input.taskQueuePrefix}-core`,
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+        workflowIdReusePolicy: CLAIM_REUSE_POLICY,
         parentClosePolicy: ParentClosePolicy.ABANDON,
         typedSearchAttributes: [
           { key: SA.repo, value: name },
@@ -95,7 +141,9 @@ export async function repoWorkflow(input: RepoWorkflowInput): Promise<void> {
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
         log.info('issue already claimed elsewhere', { repo: name, number: issue.number });
-        state.done({ number: issue.number, outcome: 'already_claimed' });
+        const f = claimedElsewhere(issue, 'its issue workflow is already running');
+        state.done(f);
+        await tellCampaign(issue, f);
       } else {
         throw err;
       }

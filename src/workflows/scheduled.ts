@@ -6,8 +6,7 @@ export interface ScheduledDiscoveryInput { taskQueuePrefix: string; options: Cam
 
 /** Run by the daily schedule: discover and analyze repositories, take in their issues. No fan-out. */
 export async function discoveryWorkflow(input: ScheduledDiscoveryInput): Promise<{ repos: number; issues: number }> {
-  const opts = stageOptions(input.taskQueuePrefix);
-  const github = proxyActivities<CampaignActivities>(input.options.forge === 'github' ? opts.campaignGithub : opts.campaign);
+  const github = proxyActivities<CampaignActivities>(stageOptions(input.taskQueuePrefix, input.options.forge).campaignGithub);
   const found = await github.campaignDiscover(input.options);
   const intake = await github.campaignIntake({ repos: found.repos });
   return { repos: found.repos.length, issues: intake.issues };

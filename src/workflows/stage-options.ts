@@ -4,8 +4,12 @@ import type { ActivityOptions, RetryPolicy } from '@temporalio/workflow';
 /** Errors that another attempt cannot fix (named error classes from src/errors.ts). */
 export const NON_RETRYABLE = ['UsageError', 'NotFound', 'InvalidModelOutput', 'BudgetExhausted', 'SandboxViolation', 'ConsentDenied'];
 
-export function stageOptions(prefix: string) {
-  const queue = (kind: 'core' | 'github' | 'llm' | 'sandbox'): string => `${prefix}-${kind}`;
+/**
+ * Activity options per stage. Forge reads and writes go on the rate-limited `github` queue only
+ * for GitHub; the local forge's run on `core`, beside the database work they are.
+ */
+export function stageOptions(prefix: string, forge: 'github' | 'local' = 'github') {
+  const queue = (kind: 'core' | 'github' | 'llm' | 'sandbox'): string => `${prefix}-${kind === 'github' && forge !== 'github' ? 'core' : kind}`;
   const retry = (maximumAttempts: number, maximumInterval: string): RetryPolicy => ({
     initialInterval: '1s', backoffCoefficient: 2, maximumInterval, maximumAttempts, nonRetryableErrorTypes: NON_RETRYABLE,
   });

@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { UsageError } from '../../src/errors.js';
 import { IssueAnalysis } from '../../src/analysis/schema.js';
-import { registerTriage, runTriage, type TriageIo } from '../../src/cli/commands/triage.js';
+import { runTriage, type TriageIo } from '../../src/cli/commands/triage.js';
+import { registerTriage } from '../../src/cli/program/triage.js';
 
 function captureIo(stdinText = ''): TriageIo & { out: () => string; err: () => string } {
   const stdin = new PassThrough();
@@ -133,7 +134,7 @@ describe('registerTriage', () => {
     } finally {
       process.stdout.write = origOut;
     }
-    assert.deepEqual(JSON.parse(captured), { line: 1, error: 'not valid JSON' });
+    assert.deepEqual(JSON.parse(captured), { schemaVersion: 1, line: 1, error: 'not valid JSON' });
   });
 });
 

@@ -43,6 +43,17 @@ describe('budget show', () => {
     assert.equal(next.week.used, 0);
   });
 
+  test("a campaign's cap shows what it spent and what it holds, apart", async () => {
+    await db.pool.query(`INSERT INTO campaigns (id, token_budget) VALUES ('shown', 9000)`);
+    const b = new PostgresTokenBudget(db.pool, { now: () => NOW });
+    const spent = await b.reserve({ tokens: 3_000, scopes: { campaign: 'shown' }, purpose: 'fix' });
+    await b.settle(spent.id, usage(1_200));
+    await b.reserve({ tokens: 2_000, scopes: { campaign: 'shown' }, purpose: 'fix' });
+    const r = JSON.parse(await budgetShowHandler(db.pool, { json: true, now: NOW })) as BudgetReport;
+    assert.deepEqual(r.campaigns.find((c) => c.scope === 'campaign:shown'), { scope: 'campaign:shown', limit: 9_000, used: 1_200, reserved: 2_000, overshoot: 0, remaining: 5_800, usedUsd: 0 });
+    assert.match(await budgetShowHandler(db.pool, { now: NOW }), /Campaigns[^\n]*\n\s+shown\s+1,200 used\s+2,000 held\s+5,800 left of 9,000/);
+  });
+
   test('an invalid config is a UsageError naming the key', async () => {
     await assert.rejects(budgetShowHandler(db.pool, { config: { weeklyTokens: -1 } }), (e: unknown) => e instanceof UsageError && e.message.includes('weeklyTokens'));
   });

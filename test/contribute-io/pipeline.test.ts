@@ -6,10 +6,12 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { checkConsent } from '../../src/contribute/check-consent.js';
 import { openPullRequest, type ContributeDeps } from '../../src/contribute/contribute.js';
-import { followUp, mergeRates } from '../../src/contribute/follow-up.js';
+import { followUp } from '../../src/contribute/follow-up.js';
+import { outcomeHistory } from '../../src/prioritize/outcome-sql.js';
+import { smoothedRate } from '../../src/scoring/outcomes.js';
 import type { ContributionRequest } from '../../src/contribute/schema.js';
 import { findPrRow, outcomesFor } from '../../src/contribute/store.js';
-import { registerPrs } from '../../src/cli/commands/prs.js';
+import { registerPrs } from '../../src/cli/program/prs.js';
 import { ConsentDenied, Unavailable, UsageError } from '../../src/errors.js';
 import type { ForgeWriter } from '../../src/forge/writer.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../../src/sim/github/server.js';
@@ -188,7 +190,7 @@ describe('contribute pipeline (stand-in + PostgreSQL)', () => {
     assert.equal((await checkConsent(capped, one)).decision.allowed, false);
   });
 
-  test('follow-up records review comments, closing and ignored PRs; merge rates follow', async () => {
+  test('follow-up records review comments, closing and ignored PRs; the ranking\'s outcome history follows', async () => {
     const one = await findPrRow(db.pool, 'github', { owner: 'caporg', name: 'one' }, 1);
     assert.ok(one?.number);
     const repo = gh.world.raw('caporg', 'one');
@@ -208,11 +210,12 @@ describe('contribute pipeline (stand-in + PostgreSQL)', () => {
     const r3 = await followUp(db.pool, writer, two, { ignoredAfterDays: 0 });
     assert.deepEqual(r3.recorded.map((o) => o.kind), ['ignored']);
 
-    const rates = await mergeRates(db.pool, 'github');
-    const caporg = rates.byRepository.find((r) => r.key === 'caporg/one');
-    assert.deepEqual(caporg && { opened: caporg.opened, merged: caporg.merged, closed: caporg.closed, ignored: caporg.ignored }, { opened: 2, merged: 0, closed: 1, ignored: 1 });
-    assert.equal(caporg?.smoothed, 0.25);
-    assert.ok(rates.byCategory.some((c) => c.key === 'bug' && c.opened >= 2));
+    // The ranking's outcomes term reads these fates: both PRs count against the repository and the category.
+    const repoId = (await db.pool.query<{ id: string }>(`INSERT INTO repositories (forge, owner, name) VALUES ('github', 'caporg', 'one') RETURNING id`)).rows[0]!.id;
+    const history = await outcomeHistory(db.pool, repoId, 'bug');
+    assert.deepEqual(history.repository, { merged: 0, closed: 2 }, 'one closed, one ignored');
+    assert.equal(smoothedRate(history.repository), 0.25);
+    assert.ok(history.category.closed >= 2 && history.category.merged === 0, JSON.stringify(history.category));
     await assert.rejects(followUp(db.pool, writer, { ...two, number: null }, { ignoredAfterDays: 1 }), UsageError);
   });
 
@@ -230,6 +233,18 @@ describe('contribute pipeline (stand-in + PostgreSQL)', () => {
     } finally {
       await slow.close();
     }
+  });
+
+  test("the consent file's labels are put on the opened PR and kept on its row", async () => {
+    const repo = await gh.world.addRepo({ owner: 'labelorg', name: 'tagged', commits: [{ author, date: '2025-01-01T00:00:00Z', message: 'init', files: { 'README.md': '# t\n' } }] });
+    gh.world.addIssue(repo, { title: 'Bug', user: 'dave' });
+    const tagged = { owner: 'labelorg', name: 'tagged' };
+    const r = await openPullRequest(deps, request(tagged, 1, { labels: ['ai-assisted', 'bot'] }));
+    assert.equal(r.status, 'opened');
+    if (r.status !== 'opened') return;
+    assert.deepEqual(gh.world.raw('labelorg', 'tagged')?.issues.find((i) => i.number === r.pull.number)?.labels, ['ai-assisted', 'bot']);
+    assert.deepEqual((await findPrRow(db.pool, 'github', tagged, 1))?.labels, ['ai-assisted', 'bot']);
+    await assert.rejects(openPullRequest(deps, request(tagged, 1, { labels: [''] })), UsageError);
   });
 
   test('bad requests are refused before any forge call', async () => {

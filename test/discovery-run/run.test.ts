@@ -2,21 +2,24 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
-import { createDiscoveryActivities } from '../../src/activities/discovery.js';
+import { createCampaignActivities } from '../../src/activities/campaign.js';
+import type { CampaignOptionsData } from '../../src/activities/contracts.js';
 import { toApplicationFailure } from '../../src/activities/errors.js';
 import { discoverHandler } from '../../src/cli/commands/discover.js';
 import { analyzeTarget } from '../../src/cli/commands/analyze.js';
 import { listRepositories, showRepository } from '../../src/cli/commands/repos.js';
 import { parseDiscoveryQuery } from '../../src/discovery/domains.js';
-import { runDiscovery, type DiscoverySummary } from '../../src/discovery/run.js';
-import type { BatchSummary } from '../../src/discovery/analyze.js';
+import { runDiscovery } from '../../src/discovery/run.js';
 import { NotFound, RateLimited, UsageError } from '../../src/errors.js';
 import { parseRepoRef } from '../../src/forge/types.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { FakeForge, signals } from './fake-forge.js';
 
 const NOW = new Date('2025-06-20T00:00:00Z');
-const NOW_ISO = NOW.toISOString();
+
+const campaign = (o: Partial<CampaignOptionsData> = {}): CampaignOptionsData => ({
+  id: 't', forge: 'github', domain: 'web_dev', minStars: 0, maxRepos: 50, maxIssues: 10, tokenBudget: 0, analyzer: 'offline', dryRun: true, ...o,
+});
 
 function webWorld(): FakeForge {
   // web_dev keyword queries, in order: "web framework", frontend, backend, fullstack, "http server", api
@@ -64,34 +67,31 @@ describe('discovery run', () => {
     assert.deepEqual(forge.searchCalls, ['"web framework"']);
   });
 
-  test('the discover activity heartbeats and a retry resumes from the last checkpoint', async () => {
+  test('the registered discover activity heartbeats and a retry resumes from the last checkpoint', async () => {
     const forge = webWorld();
     forge.failOnSearch = 'backend';
-    const acts = createDiscoveryActivities({ pool: db.pool, forge });
+    const acts = createCampaignActivities({ pool: db.pool, readerFor: () => forge, now: () => NOW });
     const beats: unknown[] = [];
     const env1 = new MockActivityEnvironment();
     env1.on('heartbeat', (d: unknown) => beats.push(d));
-    const input = { domain: 'web_dev', minStars: 0, max: 50, now: NOW_ISO };
-    const failure = await env1.run(acts.discover, input).then(() => null, (e: unknown) => e);
+    const failure = await env1.run(acts.campaignDiscover, campaign()).then(() => null, (e: unknown) => e);
     assert.ok(failure instanceof ApplicationFailure && !failure.nonRetryable, 'an unknown crash stays retryable');
     const last = beats.at(-1) as { cursor: number; done: number };
     assert.deepEqual(last, { cursor: 2, done: 4 }, 'three from the first query, one new from the second');
     const before = forge.searchCalls.length;
     const env2 = new MockActivityEnvironment({ heartbeatDetails: last });
-    const summary = await env2.run<[typeof input], DiscoverySummary, typeof acts.discover>(acts.discover, input);
+    const found = await env2.run<[CampaignOptionsData], Awaited<ReturnType<typeof acts.campaignDiscover>>, typeof acts.campaignDiscover>(acts.campaignDiscover, campaign());
     assert.deepEqual(forge.searchCalls.slice(before), ['backend', 'fullstack', '"http server"', 'api'], 'finished queries are not searched again');
-    assert.equal(summary.analyzed + summary.gone, 2);
+    assert.equal(found.discovered, 1, 'b/db; b/vanished is gone');
+    assert.ok(found.repos.every((r) => r.forge === 'github'));
   });
 
-  test('analyzeBatch resumes after its last chunk', async () => {
+  test('a heartbeat that is not a checkpoint starts discovery over instead of trusting it', async () => {
     const forge = webWorld();
-    const acts = createDiscoveryActivities({ pool: db.pool, forge });
-    const refs = Array.from({ length: 30 }, (_, i) => ({ owner: 'w', name: i % 2 === 0 ? 'fast' : 'slow' }));
-    const env = new MockActivityEnvironment({ heartbeatDetails: { cursor: 25, done: 25 } });
-    const s = await env.run<[{ refs: typeof refs; now: string }], BatchSummary, typeof acts.analyzeBatch>(acts.analyzeBatch, { refs, now: NOW_ISO });
-    assert.equal(s.analyzed, 2, 'the last five refs hold two distinct repositories');
-    assert.equal(forge.signalCalls, 1, 'the first chunk was not fetched again');
-    await assert.rejects(new MockActivityEnvironment().run(acts.analyzeBatch, { refs: [{ owner: '../x', name: 'y' }] }), (e: unknown) => e instanceof ApplicationFailure && e.nonRetryable);
+    const acts = createCampaignActivities({ pool: db.pool, readerFor: () => forge, now: () => NOW });
+    const env = new MockActivityEnvironment({ heartbeatDetails: { cursor: 'x', done: -1 } });
+    await env.run(acts.campaignDiscover, campaign());
+    assert.equal(forge.searchCalls[0], '"web framework"');
   });
 
   test('one classifier maps named errors to Temporal failures', () => {

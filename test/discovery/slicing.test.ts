@@ -49,7 +49,23 @@ describe('planSlices', () => {
     }
     assert.equal(slices.reduce((n, s) => n + s.totalCount, 0), eligible.length);
     assert.ok(slices.some((s) => s.created !== null), 'a single star value needed date windows');
-    for (let i = 1; i < slices.length; i++) assert.ok(slices[i - 1]!.stars.min <= slices[i]!.stars.min, 'ascending stars');
+    for (let i = 1; i < slices.length; i++) assert.ok(slices[i - 1]!.stars.min >= slices[i]!.stars.min, 'most-starred slices first');
+  });
+
+  test('stopping after the first slices keeps the most-starred repositories', async () => {
+    const data = population(20_000, 5);
+    const { slices } = await collect({ text: '', minStars: 0 }, data);
+    let taken = 0;
+    const kept: Slice[] = [];
+    for (const s of slices) {
+      if (taken >= 1500) break;
+      kept.push(s);
+      taken += s.totalCount;
+    }
+    const floor = Math.min(...kept.map((s) => s.stars.min));
+    const above = data.filter((r) => r.stars > floor).length;
+    assert.ok(above <= taken, `every repository above ${floor} stars is in the first ${taken}`);
+    assert.ok(slices.length > kept.length, 'the rest were never needed');
   });
 
   test('a small result set is one slice, one request', async () => {
@@ -57,7 +73,7 @@ describe('planSlices', () => {
     const { slices, calls } = await collect({ text: '', minStars: 0 }, data);
     assert.equal(calls, 1);
     assert.equal(slices.length, 1);
-    assert.equal(slices[0]?.query, 'stars:>=0 archived:false fork:false');
+    assert.equal(slices[0]?.query, 'stars:>=0 archived:false fork:false sort:stars-desc');
   });
 
   test('no results: no slices', async () => {
@@ -92,8 +108,8 @@ describe('sliceQuery', () => {
   test('GitHub qualifier syntax', () => {
     const base = baseSearchFor({ domain: 'ai_ml', language: 'Python', minStars: 1000, pushedWithinDays: 365, topic: 'llm' }, '"machine learning"', NOW);
     assert.equal(sliceQuery({ base, stars: { min: 1000, max: 1999 }, created: { from: '2020-01-01', to: '2020-12-31' } }),
-      '"machine learning" stars:1000..1999 created:2020-01-01..2020-12-31 pushed:>=2025-06-01 language:python topic:llm archived:false fork:false');
-    assert.equal(sliceQuery({ base: { text: '', minStars: 0 }, stars: { min: 7, max: 7 }, created: null }), 'stars:7 archived:false fork:false');
+      '"machine learning" stars:1000..1999 created:2020-01-01..2020-12-31 pushed:>=2025-06-01 language:python topic:llm archived:false fork:false sort:stars-desc');
+    assert.equal(sliceQuery({ base: { text: '', minStars: 0 }, stars: { min: 7, max: 7 }, created: null }), 'stars:7 archived:false fork:false sort:stars-desc');
   });
   test('languages with spaces or symbols are quoted', () => {
     const q = (language: string): string => sliceQuery({ base: { text: '', minStars: 0, language }, stars: { min: 0, max: null }, created: null });

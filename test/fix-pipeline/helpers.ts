@@ -6,6 +6,8 @@ import { OpenAiProvider } from '../../src/llm/openai.js';
 import { BubblewrapSandbox } from '../../src/sandbox/bubblewrap.js';
 import { startLlmStandIn, type LlmStandIn, type ScriptRule } from '../../src/sim/llm/server.js';
 import type { FixDeps } from '../../src/fix/pipeline.js';
+import { EnvironmentCache } from '../../src/environment/cache.js';
+import type { ValidateCandidatesDeps } from '../../src/fix/validate-candidates.js';
 import { makeRepo, PY_BUGGY, PY_TEST_CMD } from '../validate/fixtures.js';
 
 export { PY_BUGGY, PY_TEST_CMD };
@@ -28,6 +30,8 @@ export function fix(id: string, edits: unknown[], match: ScriptRule['match'] = {
 export interface World {
   sim: LlmStandIn;
   deps: FixDeps;
+  /** The validate stage's dependencies: the real sandbox and a prepared-environment cache shared by the suite. */
+  validation: ValidateCandidatesDeps;
   budget: MemoryTokenBudget;
   cacheDir: string;
   repo(files?: Record<string, string>): Promise<string>;
@@ -42,7 +46,8 @@ export async function world(): Promise<World> {
   const dirs: string[] = [cacheDir];
   return {
     sim, budget, cacheDir,
-    deps: { llm, budget, sandbox: new BubblewrapSandbox(), cacheDir },
+    deps: { llm, budget, cacheDir },
+    validation: { sandbox: new BubblewrapSandbox(), environments: sharedEnvironmentCache(), cacheDir },
     repo: async (files = PY_BUGGY) => {
       const r = await makeRepo(files);
       dirs.push(r);
@@ -55,4 +60,10 @@ export async function world(): Promise<World> {
   };
 }
 
-export const OPTIONS = { testCommand: PY_TEST_CMD, testTimeoutMs: 60_000, memoryMb: 1024, cpuSeconds: 60 };
+export const OPTIONS = { testCommand: PY_TEST_CMD };
+export const VALIDATE_OPTIONS = { testCommand: PY_TEST_CMD, testTimeoutMs: 60_000, memoryMb: 1024, cpuSeconds: 60 };
+
+/** One prepared-environment cache for every test file, so each environment is installed once per machine. */
+export function sharedEnvironmentCache(): EnvironmentCache {
+  return new EnvironmentCache(path.join(tmpdir(), 'globallm-test-envs'), 4096);
+}

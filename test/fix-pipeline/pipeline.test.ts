@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runFixPipeline, splitModelOutput } from '../../src/fix/pipeline.js';
+import { validateCandidates } from '../../src/fix/validate-candidates.js';
 import type { FixCheckpoint } from '../../src/fix/schema.js';
-import { fix, GOOD_FIX, ISSUE, OPTIONS, pick, PY_BUGGY, world, type World } from './helpers.js';
+import { fix, GOOD_FIX, ISSUE, OPTIONS, pick, PY_BUGGY, VALIDATE_OPTIONS, world, type World } from './helpers.js';
 
 const ADD_ID = 'tests.test_calc.CalcTest.test_add';
 
@@ -14,8 +15,12 @@ describe('fix pipeline against the LLM stand-in (OpenAI SDK) and a real Python r
   after(async () => { await w.close(); });
   beforeEach(() => w.sim.setScript([]));
 
-  const run = async (repo: string, candidates = 1, extra: Parameters<typeof runFixPipeline>[2] = {}) =>
-    runFixPipeline(w.deps, { repo: 'acme/calc', issue: ISSUE, source: { localPath: repo }, baseBranch: 'main', options: { ...OPTIONS, candidates } }, extra);
+  // The two stages as the issue workflow runs them: generate (model, apply, guard), then validate (sandbox).
+  const run = async (repo: string, candidates = 1, extra: Parameters<typeof runFixPipeline>[2] = {}) => {
+    const generated = await runFixPipeline(w.deps, { repo: 'acme/calc', issue: ISSUE, source: { localPath: repo }, baseBranch: 'main', options: { ...OPTIONS, candidates } }, extra);
+    if (generated.status === 'generated') assert.ok(generated.candidates.every((c) => c.validation === null), 'generation runs no tests');
+    return validateCandidates(w.validation, { result: generated, source: { localPath: repo }, options: VALIDATE_OPTIONS });
+  };
 
   test('end to end: the model picks the file, fixes it with a new test, validation passes and the result carries the evidence', async () => {
     const repo = await w.repo();
@@ -118,7 +123,7 @@ describe('fix pipeline against the LLM stand-in (OpenAI SDK) and a real Python r
     w.sim.setScript([pick(['calc.py']), fix('fix', GOOD_FIX)]);
     const checkpoints: FixCheckpoint[] = [];
     await run(repo, 1, { onCheckpoint: (cp) => checkpoints.push(cp) });
-    const atValidate = checkpoints.find((c) => c.stage === 'validate');
+    const atValidate = checkpoints.find((c) => c.stage === 'apply');
     assert.ok(atValidate);
     assert.equal(atValidate.candidates.length, 1);
     assert.ok(atValidate.localized);

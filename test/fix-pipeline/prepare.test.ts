@@ -9,7 +9,6 @@ import { MemoryTokenBudget } from '../../src/budget/memory-budget.js';
 import type { FixResult } from '../../src/fix/schema.js';
 import { prepareWorktree } from '../../src/fix/prepare/cache.js';
 import { loadRepoContext } from '../../src/fix/prepare/repo-context.js';
-import { BubblewrapSandbox } from '../../src/sandbox/bubblewrap.js';
 import { git, makeRepo, PY_BUGGY } from '../validate/fixtures.js';
 import { fix, GOOD_FIX, ISSUE, OPTIONS, pick, world } from './helpers.js';
 
@@ -67,7 +66,7 @@ describe('worktree cache', () => {
 
 describe('fixIssue activity', () => {
   test('without a model it fails non-retryably with a clear message', async () => {
-    const acts = createFixActivities({ llm: undefined, budget: new MemoryTokenBudget(), sandbox: new BubblewrapSandbox(), cacheDir: tmpdir() });
+    const acts = createFixActivities({ llm: undefined, budget: new MemoryTokenBudget(), cacheDir: tmpdir() });
     const env = new MockActivityEnvironment();
     await assert.rejects(env.run((i: FixIssueInput) => acts.fixIssue(i), { repo: 'acme/calc', issue: ISSUE, localPath: '/tmp', baseBranch: 'main' }), (err: unknown) => {
       assert.ok(err instanceof Error);

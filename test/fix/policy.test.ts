@@ -24,7 +24,7 @@ describe('guardChanges with a prompt-injected change set', () => {
   });
   test('records a reason for every refusal', () => {
     const reasons = new Map(result.refused.map((r) => [r.path, r.reason]));
-    assert.match(reasons.get('.github/workflows/ci.yml') ?? '', /CI workflow/);
+    assert.match(reasons.get('.github/workflows/ci.yml') ?? '', /^ci: CI and automation/);
     assert.match(reasons.get('package.json') ?? '', /adds dependency "totally-safe-helper"/);
     assert.match(reasons.get('../../.ssh/id_rsa') ?? '', /outside the repository/);
     assert.match(reasons.get('~/.ssh/config') ?? '', /outside the repository: path refers to a home directory/);
@@ -77,7 +77,7 @@ describe('refusalReasons', () => {
     const req = 'requests==2.31.0\n# comment\nurllib3>=2\n';
     assert.match(refused(change('requirements.txt', `--index-url https://pypi.evil.example/simple\n${req}`, req)).join(), /package index/);
     assert.match(refused(change('requirements-dev.txt', `${req}evil_pkg==1.0\n`, req)).join(), /adds dependency "evil-pkg"/);
-    assert.match(refused(change('requirements.txt', `${req}pkg @ https://example.com/pkg.whl\n`, req)).join(), /URL or VCS/);
+    assert.match(refused(change('requirements.txt', `${req}pkg @ https://example.com/pkg.whl\n`, req)).join(), /URL, path or VCS/);
     assert.deepEqual(refused(change('requirements.txt', req.replace('2.31.0', '2.32.0'), req)), []);
     const py = '[project]\nname = "x"\ndependencies = [\n  "requests>=2",\n]\n\n[tool.ruff]\nline-length = 100\n';
     assert.match(refused(change('pyproject.toml', py.replace('"requests>=2",', '"requests>=2",\n  "leftpad",'), py)).join(), /adds dependency "leftpad"/);
@@ -85,7 +85,8 @@ describe('refusalReasons', () => {
     const gomod = 'module example.com/x\n\ngo 1.22\n\nrequire (\n\tgithub.com/a/b v1.0.0\n)\n';
     assert.match(refused(change('go.mod', gomod.replace(')', '\tgithub.com/evil/c v0.1.0\n)'), gomod)).join(), /github\.com\/evil\/c/);
     assert.match(refused(change('go.mod', `${gomod}replace github.com/a/b => ../b\n`, gomod)).join(), /replace/);
-    assert.match(refused(change('setup.py', 'install_requires=["x"]', 'install_requires=[]')).join(), /cannot be verified/);
+    assert.match(refused(change('setup.py', 'install_requires=["x"]', 'install_requires=[]')).join(), /^install-time-code: /);
+    assert.match(refused(change('pom.xml', '<a/>', '<b/>')).join(), /cannot be verified/);
   });
   test('a path listed twice is refused the second time', () => {
     const r = guardChanges([change('src/a.js', 'x'), change('src/A.js', 'y')]);

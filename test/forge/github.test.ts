@@ -6,7 +6,8 @@ import { rateLimitDelayMs, toForgeError } from '../../src/forge/github/errors.js
 import { GitHubForgeReader } from '../../src/forge/github/reader.js';
 import { refKey } from '../../src/forge/types.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../../src/sim/github/server.js';
-import { generateSyntheticRepos } from '../../src/sim/world/seed.js';
+import { Clock } from '../../src/sim/github/clock.js';
+import { generateSyntheticRepos, WORLD_AUTHORED_AT } from '../../src/sim/world/seed.js';
 
 const NOW = new Date('2025-06-20T00:00:00Z');
 
@@ -14,7 +15,7 @@ describe('GitHub forge reader against the stand-in', () => {
   let gh: GitHubStandIn;
   let forge: GitHubForgeReader;
   before(async () => {
-    gh = await startGitHubStandIn();
+    gh = await startGitHubStandIn({ clock: Clock.startingAt(Date.parse(WORLD_AUTHORED_AT)) });
     await generateSyntheticRepos(gh.world, 30, 7);
     forge = new GitHubForgeReader(createGitHubClient({ baseUrl: gh.url, token: 'test-token', maxInlineWaitSeconds: 0 }), 12);
   });

@@ -1,11 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { createIntakeActivities } from '../../src/activities/intake.js';
+import { createCampaignActivities } from '../../src/activities/campaign.js';
 import { createGitHubClient } from '../../src/forge/github/client.js';
 import { GitHubForgeReader } from '../../src/forge/github/reader.js';
-import { runIntake, type IntakeSummary } from '../../src/intake/run.js';
+import { runIntake } from '../../src/intake/run.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../../src/sim/github/server.js';
+import { Clock } from '../../src/sim/github/clock.js';
+import { WORLD_AUTHORED_AT } from '../../src/sim/world/seed.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { FakeForge } from '../discovery-run/fake-forge.js';
 
@@ -27,7 +29,7 @@ describe('issue intake against the GitHub stand-in', () => {
   let forge: GitHubForgeReader;
   before(async () => {
     db = await createTestDatabase();
-    gh = await startGitHubStandIn();
+    gh = await startGitHubStandIn({ clock: Clock.startingAt(Date.parse(WORLD_AUTHORED_AT)) });
     forge = new GitHubForgeReader(createGitHubClient({ baseUrl: gh.url, token: 't', maxInlineWaitSeconds: 0 }));
     await approve(db, 'pyfoundry', 'quickparse');
     await approve(db, 'tsworks', 'typed-fetch');
@@ -87,21 +89,24 @@ describe('intake activity', () => {
   before(async () => { db = await createTestDatabase(); });
   after(async () => db.drop());
 
-  test('heartbeats per batch and a retry resumes after the last repository done', async () => {
-    for (let i = 0; i < 25; i++) await approve(db, 'o', `r${i}`);
+  test('the registered intake activity heartbeats per batch and a retry resumes after the last repository done', async () => {
+    const repos = [];
+    for (let i = 0; i < 25; i++) {
+      await approve(db, 'o', `r${i}`);
+      repos.push({ forge: 'github' as const, owner: 'o', repo: `r${i}`, language: null });
+    }
     const forge = new FakeForge({});
     const beats: Array<{ cursor: number; done: number }> = [];
     const env = new MockActivityEnvironment();
     env.on('heartbeat', (d: { cursor: number; done: number }) => beats.push(d));
-    const acts = createIntakeActivities({ pool: db.pool, forge, clock: () => NOW });
-    await env.run(acts.intake, {});
+    const acts = createCampaignActivities({ pool: db.pool, readerFor: () => forge, now: () => NOW });
+    await env.run(acts.campaignIntake, { repos });
     assert.deepEqual(beats.map((b) => b.done), [10, 20, 25]);
     assert.equal(forge.issueCalls.length, 3);
     const resumed = new FakeForge({});
     const env2 = new MockActivityEnvironment({ heartbeatDetails: beats[1] });
-    const intake = createIntakeActivities({ pool: db.pool, forge: resumed, clock: () => NOW }).intake;
-    const s = await env2.run<[object], IntakeSummary, typeof intake>(intake, {});
-    assert.equal(s.repositories, 5);
+    const intake = createCampaignActivities({ pool: db.pool, readerFor: () => resumed, now: () => NOW }).campaignIntake;
+    await env2.run(intake, { repos });
     assert.deepEqual(resumed.issueCalls.flat().map((r) => r.ref.name), ['r20', 'r21', 'r22', 'r23', 'r24']);
   });
 });

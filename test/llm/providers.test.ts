@@ -2,6 +2,8 @@ import { describe, test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { RateLimited, Unavailable, UsageError } from '../../src/errors.js';
 import { AnthropicProvider } from '../../src/llm/anthropic.js';
+import { anthropicCacheMinimum } from '../../src/llm/cache-minimum.js';
+import { estimatePrefixTokens } from '../../src/llm/estimate.js';
 import { retryAfterMs } from '../../src/llm/errors.js';
 import { OpenAiProvider, PLACEHOLDER_API_KEY } from '../../src/llm/openai.js';
 import { createLlmProvider } from '../../src/llm/registry.js';
@@ -55,7 +57,7 @@ describe('LLM providers through the real SDKs', () => {
       const body = sim.calls.at(-1)?.body as Record<string, unknown>;
       if (name === 'anthropic') {
         assert.deepEqual(body['tool_choice'], { type: 'tool', name: 'rank' });
-        assert.deepEqual(body['system'], [{ type: 'text', text: 'You rank issues.', cache_control: { type: 'ephemeral' } }]);
+        assert.deepEqual(body['system'], [{ type: 'text', text: 'You rank issues.' }], 'a prefix this short is not marked for caching');
       } else {
         assert.deepEqual(body['tool_choice'], { type: 'function', function: { name: 'rank' } });
         assert.deepEqual((body['messages'] as unknown[])[0], { role: 'system', content: 'You rank issues.' });
@@ -114,6 +116,27 @@ describe('LLM providers through the real SDKs', () => {
     const result = await provider.callTool(request());
     assert.deepEqual(result.input, { score: 2, why: 'ok' });
     assert.deepEqual(sim.calls.slice(from).map((c) => c.status), [429, 200]);
+  });
+});
+
+describe('prompt caching', () => {
+  let sim: LlmStandIn;
+  before(async () => { sim = await startLlmStandIn(); });
+  after(async () => { await sim.close(); });
+
+  test('the prefix is marked for caching only where it reaches the model\'s minimum', async () => {
+    sim.setScript([{ id: 'ok', respond: { toolUse: { name: 'rank', input: { score: 2, why: 'ok' } } } }]);
+    const marked = (): boolean => JSON.stringify(sim.calls.at(-1)?.body ?? {}).includes('cache_control');
+    const short = request();
+    const long = { ...short, system: `${short.system}\n${'Rank issues by how many people they hurt. '.repeat(700)}` };
+    assert.ok(estimatePrefixTokens(short) < 4096 && estimatePrefixTokens(long) > 4096);
+    await new AnthropicProvider({ apiKey: 'test', baseURL: sim.url, model: 'claude-haiku-4-5', maxRetries: 0 }).callTool(short);
+    assert.equal(marked(), false, 'a short prefix is not marked: Haiku 4.5 caches from 4,096 tokens');
+    await new AnthropicProvider({ apiKey: 'test', baseURL: sim.url, model: 'claude-haiku-4-5', maxRetries: 0 }).callTool(long);
+    assert.equal(marked(), true);
+    assert.equal(anthropicCacheMinimum('claude-sonnet-4-5'), 1024);
+    assert.equal(anthropicCacheMinimum('claude-3-5-haiku-latest'), 4096, 'an unknown name gets the largest minimum');
+    assert.equal(anthropicCacheMinimum('claude-haiku-3'), 2048);
   });
 });
 

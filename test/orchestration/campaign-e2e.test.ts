@@ -7,7 +7,6 @@ import { startCampaign } from '../../src/campaign/start.js';
 import { startExampleWorld, type ExampleWorld } from './example-world.js';
 import { exampleScript } from './example-script.js';
 import { campaignProgressQuery } from '../../src/workflows/campaign.js';
-import { issueStatusQuery } from '../../src/workflows/shared.js';
 
 const git = promisify(execFile);
 let world: ExampleWorld;
@@ -52,12 +51,20 @@ test('a campaign on the local forge goes from discovery to validated draft PRs w
   const slugBody = prs.find((p) => p.name === 'slugkit')?.body ?? '';
   assert.match(slugBody, /collapses runs of separators/, 'the new test is named in the evidence');
 
-  // The claims are held: each issue workflow waits in its follow-up stage.
-  const status = await client.workflow.getHandle('issue/local/slugkit/1').query(issueStatusQuery);
-  assert.equal(status.stage, 'follow_up');
+  // Every issue reached a decision, so the campaign completed; each PR is followed by its own workflow.
+  const final = await handle.result() as Awaited<ReturnType<typeof started.result>>;
+  assert.equal(final.finished, 4, JSON.stringify(final));
+  assert.equal(final.outcomes.pr_opened, 2, JSON.stringify(final));
+  const followUp = await client.workflow.getHandle('followup/local/slugkit/1').describe();
+  assert.equal(followUp.status.name, 'RUNNING');
+  assert.equal((await client.workflow.getHandle('issue/local/slugkit/1').describe()).status.name, 'COMPLETED', 'the issue workflow ended at its decision');
   const skipped = await db.pool.query<{ number: number; skip_reason: string }>(`SELECT i.number, i.skip_reason FROM issues i JOIN repositories r ON r.id = i.repository_id WHERE r.name = 'slugkit' AND i.state = 'skipped' ORDER BY i.number`);
-  assert.deepEqual(skipped.rows.map((r) => r.number), [3, 4], 'the assigned issue and the one with an open linked PR are skipped');
-  for (const id of ['issue/local/slugkit/1', 'issue/local/bytefmt/1', 'repo/local/slugkit', 'repo/local/bytefmt', started.workflowId]) {
+  assert.deepEqual(skipped.rows.map((r) => r.number), [3, 4], 'the assigned issue and the one with an open linked PR are skipped at intake');
+  // The feature request ran beside the PR's follow-up, met the one-open-PR-per-repository cap, and may be tried again later.
+  const capped = await db.pool.query<{ result: string; reason: string }>(`SELECT result, detail->>'reason' AS reason FROM issue_runs WHERE workflow_id = 'issue/local/slugkit/2'`);
+  assert.equal(capped.rows[0]?.result, 'skipped');
+  assert.match(capped.rows[0]?.reason ?? '', /repo_pr_cap/);
+  for (const id of ['followup/local/slugkit/1', 'followup/local/bytefmt/1', 'repo/local/slugkit', 'repo/local/bytefmt']) {
     await client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
   }
 });

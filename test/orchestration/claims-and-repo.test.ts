@@ -8,7 +8,7 @@ import { testTemporalAddress } from '../helpers/temporal.js';
 import { startTestWorkers } from '../helpers/workers.js';
 import { insertIssue, insertRepository } from '../helpers/fixtures.js';
 import { runCli } from '../helpers/cli.js';
-import { claimIssue } from '../../src/temporal/claims.js';
+import { claimIssue } from '../helpers/claims.js';
 import { enqueueSignal, pauseSignal, repoStatusQuery, repoWorkflowId, resumeSignal, type RepoStatus } from '../../src/workflows/shared.js';
 import type { repoWorkflow } from '../../src/workflows/repo.js';
 
@@ -56,7 +56,7 @@ describe('claims by workflow ID', () => {
     await client.workflow.getHandle(first.workflowId).terminate('test over');
   });
 
-  test('a finished issue stays claimed; a failed one may be claimed again', async () => {
+  test('a closed issue workflow may be started again (PostgreSQL says when an issue is due); the reason is recorded', async () => {
     const repoId = await insertRepository(db.pool, { owner: 'acme', name: 'finished' });
     await insertIssue(db.pool, repoId, { number: 7, title: 'Assigned elsewhere', state: 'skipped', skipReason: 'assigned to a person' });
     const done = { forge: 'local' as const, owner: 'acme', repo: 'finished', number: 7, taskQueuePrefix: workers.prefix, dryRun: true };
@@ -64,14 +64,21 @@ describe('claims by workflow ID', () => {
     assert.equal(claim.claimed, true);
     const result = await client.workflow.getHandle(claim.workflowId).result() as { outcome: string };
     assert.equal(result.outcome, 'skipped');
-    assert.equal((await claimIssue(client, done)).claimed, false, 'completed work is never claimed twice');
     const row = await db.pool.query<{ result: string }>(`SELECT result FROM issue_runs WHERE workflow_id = 'issue/acme/finished/7'`);
     assert.equal(row.rows[0]?.result, 'skipped', 'finished work is recorded in PostgreSQL');
+    const cooling = await db.pool.query<{ due: boolean; reason: string }>(`SELECT retry_after <= now() AS due, skip_reason AS reason FROM issues WHERE number = 7`);
+    assert.deepEqual(cooling.rows[0], { due: false, reason: 'assigned to a person' }, 'a skipped issue cools down before a campaign selects it again');
+    const rerun = await claimIssue(client, done);
+    assert.equal(rerun.claimed, true, 'a completed run does not hold the claim');
+    await client.workflow.getHandle(rerun.workflowId).result();
 
-    // Not in the database: the analyze stage fails for good, the workflow fails, the claim is free again.
+    // Not in the database: the analyze stage fails for good (final), the workflow fails, the claim is free again.
     const missing = { ...done, number: 404 };
     const failed = await claimIssue(client, missing);
     await assert.rejects(client.workflow.getHandle(failed.workflowId).result(), WorkflowFailedError);
+    const failedRun = await db.pool.query<{ final: string; reason: string }>(`SELECT detail->>'final' AS final, detail->>'reason' AS reason FROM issue_runs WHERE workflow_id = 'issue/acme/finished/404'`);
+    assert.equal(failedRun.rows[0]?.final, 'true', 'an issue missing from the database is a final failure');
+    assert.match(failedRun.rows[0]?.reason ?? '', /not in the database/);
     const again = await claimIssue(client, missing);
     assert.equal(again.claimed, true, 'a failed claim can be taken again');
     await assert.rejects(client.workflow.getHandle(again.workflowId).result(), WorkflowFailedError);

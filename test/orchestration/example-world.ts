@@ -21,14 +21,14 @@ export interface ExampleWorld {
  * The example repositories on the local forge, a scripted model behind the LLM stand-in, and the
  * project's real workers on a fresh database: what an end-to-end campaign test runs against.
  */
-export async function startExampleWorld(script: ScriptRule[]): Promise<ExampleWorld> {
+export async function startExampleWorld(script: ScriptRule[], env: NodeJS.ProcessEnv = {}): Promise<ExampleWorld> {
   const db = await createTestDatabase();
   const dir = await mkdtemp(join(tmpdir(), 'globallm-world-'));
   await createExampleRepos(join(dir, 'repos'));
   const sim = await startLlmStandIn({ script });
   const workers = await startTestWorkers(db.pool, {
     GLOBALLM_STATE_DIR: join(dir, 'state'), GLOBALLM_LOCAL_ROOT: join(dir, 'repos'), GLOBALLM_CACHE_DIR: join(dir, 'cache'),
-    OPENAI_BASE_URL: `${sim.url}/v1`, OPENAI_API_KEY: 'test', GLOBALLM_OPENAI_MODEL: 'gpt-4.1-mini',
+    OPENAI_BASE_URL: `${sim.url}/v1`, OPENAI_API_KEY: 'test', GLOBALLM_OPENAI_MODEL: 'gpt-4.1-mini', ...env,
   });
   const connection = await Connection.connect({ address: testTemporalAddress() });
   return {

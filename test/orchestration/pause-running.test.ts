@@ -53,8 +53,9 @@ test('pausing a repository holds its running issue at the next stage boundary; r
 
   await repo.signal(resumeSignal, { reason: 'go ahead' });
   await until(async () => (await prRows('slugkit')) === 1, 'slugkit PR after resume');
-  assert.equal((await issue.query(issueStatusQuery)).stage, 'follow_up');
-  for (const id of ['issue/local/slugkit/1', 'issue/local/bytefmt/1', 'repo/local/slugkit', 'repo/local/bytefmt', started.workflowId]) {
+  const followUp = await client.workflow.getHandle('followup/local/slugkit/1').describe();
+  assert.deepEqual([followUp.status.name, followUp.taskQueue], ['RUNNING', `${workers.prefix}-core`], 'the PR is followed');
+  for (const id of ['followup/local/slugkit/1', 'followup/local/bytefmt/1', 'issue/local/slugkit/2', 'issue/local/bytefmt/2', 'repo/local/slugkit', 'repo/local/bytefmt', started.workflowId]) {
     await client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
   }
 });

@@ -2,7 +2,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UsageError } from '../../src/errors.js';
 import { Command } from 'commander';
-import { issuesListHandler, registerIssues } from '../../src/cli/commands/issues.js';
+import { issuesListHandler } from '../../src/cli/commands/issues.js';
+import { registerIssues } from '../../src/cli/program/issues.js';
 import { rerankOpenIssues } from '../../src/prioritize/rerank.js';
 import { topIssues } from '../../src/store/issues.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
@@ -11,11 +12,14 @@ let db: TestDatabase;
 before(async () => {
   db = await createTestDatabase();
   await db.pool.query(`INSERT INTO repositories (id, forge, owner, name, health, impact) VALUES (1, 'github', 'Acme', 'Widget', 0.9, 0.8), (2, 'github', 'other', 'lib', 0.2, 0.1)`);
-  await db.pool.query(`INSERT INTO issues (repository_id, number, title, category, complexity, solvability, created_at, updated_at, comments, reactions, state) VALUES
-    (1, 7, 'Crash on start', 'critical_bug', 2, 0.9, '2026-01-01Z', '2026-01-01Z', 10, 4, 'open'),
-    (1, 8, E'Typo\\u001b[31m in docs', 'documentation', NULL, NULL, '2026-05-01Z', '2026-05-01Z', 0, 0, 'open'),
-    (2, 1, 'Slow parser', 'performance', 6, 0.4, '2025-01-01Z', '2025-01-01Z', 3, 0, 'open'),
-    (2, 2, 'Old closed', 'bug', 6, 0.4, '2025-01-01Z', '2025-01-01Z', 3, 0, 'closed')`);
+  await db.pool.query(`INSERT INTO issues (repository_id, number, title, category, critical, complexity, solvability, created_at, updated_at, comments, reactions, state) VALUES
+    (1, 7, 'Crash on start', 'bug', true, 2, 0.9, '2026-01-01Z', '2026-01-01Z', 10, 4, 'open'),
+    (1, 8, E'Typo\\u001b[31m in docs', 'documentation', false, NULL, NULL, '2026-05-01Z', '2026-05-01Z', 0, 0, 'open'),
+    (2, 1, 'Slow parser', 'performance', false, 6, 0.4, '2025-01-01Z', '2025-01-01Z', 3, 0, 'open'),
+    (2, 2, 'Old closed', 'bug', false, 6, 0.4, '2025-01-01Z', '2025-01-01Z', 3, 0, 'closed')`);
+  // One PR of ours in Acme/Widget, a bug fix, merged.
+  await db.pool.query(`INSERT INTO pull_requests (id, forge, owner, name, issue_number, number, branch, body, category) VALUES (1, 'github', 'Acme', 'Widget', 3, 11, 'b', '', 'bug')`);
+  await db.pool.query(`INSERT INTO outcomes (pull_request_id, kind) VALUES (1, 'merged')`);
 });
 after(async () => { await db.drop(); });
 
@@ -32,11 +36,11 @@ describe('issues list', () => {
   });
 
   test('live and stored rankings agree; the stored one is read once built, without a notice', async () => {
-    const live = JSON.parse(await issuesListHandler(db.pool, { json: true })) as Array<{ repo: string; number: number; priority: number }>;
+    const live = (JSON.parse(await issuesListHandler(db.pool, { json: true })) as { issues: Array<{ repo: string; number: number; priority: number }> }).issues;
     const now = new Date();
     await rerankOpenIssues(db.pool, { now });
     const notices: string[] = [];
-    const stored = JSON.parse(await issuesListHandler(db.pool, { json: true }, (l) => notices.push(l))) as Array<{ repo: string; number: number; priority: number; rankedAt: string }>;
+    const stored = (JSON.parse(await issuesListHandler(db.pool, { json: true }, (l) => notices.push(l))) as { issues: Array<{ repo: string; number: number; priority: number; rankedAt: string }> }).issues;
     assert.deepEqual(notices, []);
     assert.deepEqual(stored.map((i) => `${i.repo}#${i.number}`), live.map((i) => `${i.repo}#${i.number}`));
     assert.ok(stored.every((i) => i.rankedAt === now.toISOString()));
@@ -73,21 +77,22 @@ describe('issues list', () => {
 
   test('JSON: open issues by priority, highest first, with --limit and --repo', async () => {
     await rerankOpenIssues(db.pool, { now: new Date('2026-06-01T00:00:00Z') });
-    const all = JSON.parse(await issuesListHandler(db.pool, { json: true })) as Array<{ repo: string; number: number; priority: number; rank: number }>;
+    const all = (JSON.parse(await issuesListHandler(db.pool, { json: true })) as { issues: Array<{ repo: string; number: number; priority: number; rank: number }> }).issues;
     assert.equal(all.length, 3);
     assert.deepEqual(all.map((i) => i.rank), [1, 2, 3]);
     for (let k = 1; k < all.length; k++) assert.ok(all[k - 1]!.priority >= all[k]!.priority);
     assert.equal(`${all[0]!.repo}#${all[0]!.number}`, 'Acme/Widget#7');
-    const one = JSON.parse(await issuesListHandler(db.pool, { json: true, limit: '1' })) as unknown[];
+    const one = (JSON.parse(await issuesListHandler(db.pool, { json: true, limit: '1' })) as { issues: unknown[] }).issues;
     assert.equal(one.length, 1);
-    const repo = JSON.parse(await issuesListHandler(db.pool, { json: true, repo: 'OTHER/lib' })) as Array<{ repo: string }>;
+    const repo = (JSON.parse(await issuesListHandler(db.pool, { json: true, repo: 'OTHER/lib' })) as { issues: Array<{ repo: string }> }).issues;
     assert.deepEqual(repo.map((r) => r.repo), ['other/lib']);
   });
 
   test('--explain shows every term per issue and strips control characters from titles', async () => {
     await rerankOpenIssues(db.pool, { now: new Date('2026-06-01T00:00:00Z') });
     const text = await issuesListHandler(db.pool, { explain: true, repo: 'acme/widget' });
-    for (const key of ['health', 'impact', 'solvability', 'urgency', 'category critical_bug (×5)', 'age ', 'engagement', 'complexity unknown', 'not judged: fallback for documentation']) {
+    for (const key of ['health', 'impact', 'solvability', 'urgency', 'importance', 'category bug (×3), critical (×2) / 10', 'age ', 'engagement', 'complexity unknown',
+      'not judged: fallback for documentation', 'outcomes', 'repository 1/1 → 0.67', 'category 1/1 → 0.67', 'category 0/0 → 0.50']) {
       assert.ok(text.includes(key), `missing ${key} in\n${text}`);
     }
     assert.ok(!text.includes('\u001b'));

@@ -5,9 +5,10 @@ import { explainBreakdown } from '../../src/prioritize/explain.js';
 import { rankingState } from '../../src/prioritize/ranking.js';
 import { ensureRanking, rerankOpenIssues, rerankStatement } from '../../src/prioritize/rerank.js';
 import { computePriority, type PriorityBreakdown } from '../../src/scoring/priority.js';
-import { prioritySql } from '../../src/scoring/priority-sql.js';
-import { DEFAULT_PRIORITY_WEIGHTS, type PriorityWeights } from '../../src/scoring/schema.js';
-import { RERANK_PRIORITY_COLUMNS } from './columns.js';
+import { IssueCategory } from '../../src/scoring/categories.js';
+import { outcomeHistory } from '../../src/prioritize/outcome-sql.js';
+import type { OutcomeHistory } from '../../src/scoring/outcomes.js';
+import type { PriorityWeights } from '../../src/scoring/schema.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
 let db: TestDatabase;
@@ -20,7 +21,7 @@ before(async () => {
   const issues: Array<[number, number, string | null, number | null, number | null, string, number, number, string]> = [
     // repo, number, category, complexity, solvability, created_at, comments, reactions, state
     [1, 1, 'bug', 3, 0.8, '2026-01-01T00:00:00Z', 4, 10, 'open'],
-    [1, 2, 'critical_security', null, null, '2024-05-17T13:14:15Z', 60, 0, 'open'],
+    [1, 2, 'security', null, null, '2024-05-17T13:14:15Z', 60, 0, 'open'],
     [1, 3, 'documentation', 10, 1, '2026-05-31T23:00:00Z', 0, 0, 'open'],
     [2, 1, 'made-up', 1, 0, '2025-06-01T00:00:00Z', 120, 400, 'open'],
     [2, 2, null, 7, 0.5, '2026-06-01T00:00:00Z', 1, 1, 'open'],
@@ -36,28 +37,36 @@ before(async () => {
       [repo, number, `Issue ${number}`, category, complexity, solvability, created, comments, reactions, state],
     );
   }
+  await db.pool.query(`UPDATE issues SET critical = true WHERE repository_id = 1 AND number = 2`);
+  // Our PRs so far: in acme/widget one bug fix merged and one closed; a documentation PR elsewhere ignored.
+  await db.pool.query(`INSERT INTO pull_requests (id, forge, owner, name, issue_number, number, branch, body, category) VALUES
+    (1, 'github', 'acme', 'widget', 90, 5, 'b1', '', 'bug'), (2, 'github', 'ACME', 'widget', 91, 6, 'b2', '', 'bug'),
+    (3, 'github', 'big', 'lib', 92, 7, 'b3', '', 'documentation'), (4, 'github', 'big', 'lib', 93, NULL, 'b4', '', 'bug')`);
+  await db.pool.query(`INSERT INTO outcomes (pull_request_id, kind) VALUES (1, 'merged'), (2, 'closed'), (3, 'ignored'), (4, 'merged')`);
 });
 after(async () => { await db.drop(); });
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 
 interface Row {
-  id: string; priority: number | null; breakdown: unknown; ranked_at: Date | null; state: string; sql_priority: number;
+  id: string; repository_id: string; priority: number | null; breakdown: unknown; ranked_at: Date | null; state: string;
   health: number | null; impact: number | null; solvability: number | null; complexity: number | null;
-  category: string | null; created_at: Date; comments: number; reactions: number;
+  category: string | null; critical: boolean; created_at: Date; comments: number; reactions: number; history: OutcomeHistory;
 }
-/** Every issue with its ranking row (if any) and, for comparison, prioritySql evaluated on it. */
-async function load(now: Date = NOW, weights: PriorityWeights = DEFAULT_PRIORITY_WEIGHTS): Promise<Row[]> {
-  const ref = prioritySql(now, weights, RERANK_PRIORITY_COLUMNS, 1);
-  const r = await db.pool.query<Row>(`SELECT i.id, k.priority, k.breakdown, k.ranked_at, i.state, r.health, r.impact, i.solvability,
-    i.complexity, i.category, i.created_at, i.comments, i.reactions, ${ref.sql} AS sql_priority
-    FROM issues i JOIN repositories r ON r.id = i.repository_id LEFT JOIN issue_ranks k ON k.issue_id = i.id ORDER BY i.id`, ref.params);
+/** Every issue with its ranking row (if any) and its outcome history. */
+async function load(): Promise<Row[]> {
+  const r = await db.pool.query<Row>(`SELECT i.id, i.repository_id, k.priority, k.breakdown, k.ranked_at, i.state, r.health, r.impact, i.solvability,
+    i.complexity, i.category, i.critical, i.created_at, i.comments, i.reactions
+    FROM issues i JOIN repositories r ON r.id = i.repository_id LEFT JOIN issue_ranks k ON k.issue_id = i.id ORDER BY i.id`);
+  for (const row of r.rows) row.history = await outcomeHistory(db.pool, row.repository_id, row.category ?? '');
   return r.rows;
 }
 function expected(row: Row, now: Date, weights?: PriorityWeights): PriorityBreakdown {
+  const category = IssueCategory.safeParse(row.category);
   return computePriority({
     repoHealth: row.health, repoImpact: row.impact, solvability: row.solvability, complexity: row.complexity,
-    category: row.category ?? 'other', createdAt: row.created_at.toISOString(), comments: row.comments, reactions: row.reactions,
+    category: category.success ? category.data : 'other', critical: row.critical,
+    createdAt: row.created_at.toISOString(), comments: row.comments, reactions: row.reactions, outcomes: row.history,
   }, now, weights);
 }
 async function snapshot(): Promise<Array<{ issue_id: string; priority: number; breakdown: number[]; ranked_at: Date }>> {
@@ -79,18 +88,17 @@ function compareTerms(actual: Array<{ key: string; raw: unknown; normalised: num
 }
 
 describe('rerankOpenIssues', () => {
-  for (const [label, weights] of [['default weights', undefined], ['other weights', { health: 0.25, impact: 3, solvability: 0, urgency: 1.75 }]] as const) {
-    test(`stored priorities agree with computePriority and prioritySql on every open issue (${label})`, async () => {
+  for (const [label, weights] of [['default weights', undefined], ['other weights', { health: 0.25, impact: 3, solvability: 0, urgency: 1.75, importance: 0.5, outcomes: 4 }]] as const) {
+    test(`stored priorities agree with computePriority on every open issue (${label})`, async () => {
       const res = await rerankOpenIssues(db.pool, { now: NOW, ...(weights ? { weights } : {}) });
       assert.equal(res.mode, 'full');
       assert.equal(res.updated, 8);
-      const rows = await load(NOW, weights ?? DEFAULT_PRIORITY_WEIGHTS);
+      const rows = await load();
       for (const row of rows) {
         if (row.state !== 'open') continue;
         const want = expected(row, NOW, weights);
         assert.ok(row.priority !== null, `issue ${row.id} ranked`);
         close(row.priority, want.total, `issue ${row.id} priority vs computePriority`);
-        close(row.priority, row.sql_priority, `issue ${row.id} priority vs prioritySql`);
         assert.equal(row.ranked_at?.toISOString(), NOW.toISOString());
         const e = explainBreakdown(row.breakdown, { repoHealth: row.health, repoImpact: row.impact, solvability: row.solvability,
           complexity: row.complexity, category: row.category, createdAt: row.created_at, rankedAt: row.ranked_at, comments: row.comments, reactions: row.reactions });
@@ -100,6 +108,8 @@ describe('rerankOpenIssues', () => {
         compareTerms(e.terms, want.terms, `issue ${row.id}`);
         compareTerms(e.health.terms, want.health.terms, `issue ${row.id} health`);
         compareTerms(e.urgency.terms, want.urgency.terms, `issue ${row.id} urgency`);
+        compareTerms(e.outcomes.terms, want.outcomes.terms, `issue ${row.id} outcomes`);
+        close(e.importance.total, want.importance.total, `issue ${row.id} importance total`);
         close(e.health.total, want.health.total, `issue ${row.id} health total`);
         close(e.urgency.total, want.urgency.total, `issue ${row.id} urgency total`);
       }
@@ -139,7 +149,7 @@ describe('rerankOpenIssues', () => {
       'SELECT DISTINCT i.repository_id, k.ranked_at FROM issue_ranks k JOIN issues i ON i.id = k.issue_id ORDER BY 1');
     for (const row of byRepo.rows) assert.equal(row.ranked_at.toISOString(), (row.repository_id === '3' ? LATER : NOW).toISOString(), `repository ${row.repository_id}`);
     // The partial rows agree with computePriority at their own instant.
-    for (const row of (await load(LATER)).filter((r) => r.ranked_at?.getTime() === LATER.getTime())) close(row.priority ?? Number.NaN, expected(row, LATER).total, `issue ${row.id}`);
+    for (const row of (await load()).filter((r) => r.ranked_at?.getTime() === LATER.getTime())) close(row.priority ?? Number.NaN, expected(row, LATER).total, `issue ${row.id}`);
     // An issue closed since is dropped from the ranking by the next partial re-rank of it.
     const victim = (await db.pool.query<{ id: string }>(`SELECT id FROM issues WHERE repository_id = 1 AND number = 1`)).rows[0]!.id;
     await db.pool.query(`UPDATE issues SET state = 'done' WHERE id = $1`, [victim]);
@@ -184,7 +194,7 @@ describe('rerankOpenIssues', () => {
     assert.throws(() => rerankStatement({ issueIds: [] }), UsageError);
     assert.throws(() => rerankStatement({ issueIds: ['1; DROP TABLE issues'] }), UsageError);
     assert.throws(() => rerankStatement({ issueIds: [-1] }), UsageError);
-    assert.throws(() => rerankStatement({ weights: { health: -1, impact: 1, solvability: 1, urgency: 1 } }), UsageError);
+    assert.throws(() => rerankStatement({ weights: { health: -1, impact: 1, solvability: 1, urgency: 1, importance: 1, outcomes: 1 } }), UsageError);
     assert.throws(() => rerankStatement({ now: new Date('nope') }), UsageError);
     const before = await snapshot();
     await assert.rejects(rerankOpenIssues(db.pool, { parallelWorkers: 9 }), UsageError);

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startGitHubStandIn, type GitHubStandIn } from '../../src/sim/github/server.js';
+import { Clock } from '../../src/sim/github/clock.js';
+import { WORLD_AUTHORED_AT } from '../../src/sim/world/seed.js';
 import { client, statusOf } from './github-helpers.js';
 
 const run = promisify(execFile);
@@ -21,7 +23,7 @@ describe('GitHub stand-in git and writes', () => {
   let octokit: ReturnType<typeof client>;
 
   before(async () => {
-    gh = await startGitHubStandIn({ limits: { forkDelayMs: 0 } });
+    gh = await startGitHubStandIn({ limits: { forkDelayMs: 0 }, clock: Clock.startingAt(Date.parse(WORLD_AUTHORED_AT)) });
     work = await mkdtemp(path.join(tmpdir(), 'gh-git-test-'));
     octokit = client(gh.url);
   });

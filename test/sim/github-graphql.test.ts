@@ -1,7 +1,8 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startGitHubStandIn, type GitHubStandIn } from '../../src/sim/github/server.js';
-import { generateSyntheticRepos } from '../../src/sim/world/seed.js';
+import { Clock } from '../../src/sim/github/clock.js';
+import { generateSyntheticRepos, WORLD_AUTHORED_AT } from '../../src/sim/world/seed.js';
 import { client } from './github-helpers.js';
 
 async function post(url: string, query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: { data?: unknown; errors?: { message: string; type?: string }[] } }> {
@@ -14,7 +15,7 @@ describe('GitHub stand-in GraphQL', () => {
   let octokit: ReturnType<typeof client>;
 
   before(async () => {
-    gh = await startGitHubStandIn({});
+    gh = await startGitHubStandIn({ clock: Clock.startingAt(Date.parse(WORLD_AUTHORED_AT)) });
     await generateSyntheticRepos(gh.world, 30, 3);
     octokit = client(gh.url);
   });

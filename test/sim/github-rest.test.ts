@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { startGitHubStandIn, type GitHubStandIn } from '../../src/sim/github/server.js';
 import { validateResponse } from '../../src/sim/github/openapi.js';
-import { generateSyntheticRepos } from '../../src/sim/world/seed.js';
+import { Clock } from '../../src/sim/github/clock.js';
+import { generateSyntheticRepos, WORLD_AUTHORED_AT } from '../../src/sim/world/seed.js';
 import { client, statusOf } from './github-helpers.js';
 
 describe('GitHub stand-in REST', () => {
@@ -12,7 +13,7 @@ describe('GitHub stand-in REST', () => {
   let octokit: ReturnType<typeof client>;
 
   before(async () => {
-    gh = await startGitHubStandIn({ limits: { forkDelayMs: 60_000 } });
+    gh = await startGitHubStandIn({ limits: { forkDelayMs: 60_000 }, clock: Clock.startingAt(Date.parse(WORLD_AUTHORED_AT)) });
     await generateSyntheticRepos(gh.world, 1200, 7);
     octokit = client(gh.url);
   });

@@ -4,7 +4,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { runValidate, splitTestCommand, registerValidate } from '../../src/cli/commands/validate.js';
+import { runValidate, splitTestCommand } from '../../src/cli/commands/validate.js';
+import { registerValidate } from '../../src/cli/program/validate.js';
 import { UsageError } from '../../src/errors.js';
 import { diffFor, makeRepo, PY_BUGGY } from './fixtures.js';
 
@@ -57,6 +58,6 @@ describe('globallm validate', () => {
     registerValidate(program);
     const cmd = program.commands.find((c) => c.name() === 'validate');
     assert.ok(cmd);
-    assert.deepEqual(cmd.options.map((o) => o.long).sort(), ['--json', '--patch', '--repo', '--test-cmd', '--timeout']);
+    assert.deepEqual(cmd.options.map((o) => o.long).sort(), ['--json', '--patch', '--repo', '--test-cmd', '--test-patch', '--timeout']);
   });
 });

@@ -56,7 +56,7 @@ describe('validatePatch', () => {
     assert.equal(report.before, null);
   });
 
-  test('patches reaching outside the tree, into .git or through symlinks are rejected', async () => {
+  test('patches reaching outside the tree, into .git or through symlinks are refused by the policy', async () => {
     const r = await repo({ ...PY_BUGGY, 'link/.keep': '' });
     const good = await diffFor(r, { 'calc.py': FIXED_CALC });
     const bad = [
@@ -72,31 +72,78 @@ describe('validatePatch', () => {
     bad.push('diff --git a/evil/hosts b/evil/hosts\nnew file mode 100644\nindex 0000000..1111111\n--- /dev/null\n+++ b/evil/hosts\n@@ -0,0 +1 @@\n+owned\n');
     for (const patch of bad) {
       const report = await validatePatch({ ...base, repo: r, patch });
-      assert.equal(report.verdict, 'error', patch.slice(0, 80));
+      assert.equal(report.verdict, 'refused', patch.slice(0, 80));
+      assert.match(report.reasons.join(' '), /refused by rule "(path-form|symlink|patch-form)"/);
       assert.equal(report.applied, false);
       assert.equal(report.before, null);
     }
   });
 
-  test('a new test that already passes on the old code does not show the bug: fail', async () => {
+  test('a new test that already passes without the fix shows nothing: unproven, never pass', async () => {
     const r = await repo(PY_BUGGY);
     const newTest = PY_BUGGY['tests/test_calc.py']! + '\n    def test_sub_zero(self):\n        self.assertEqual(sub(3, 3), 0)\n';
-    const patch = await diffFor(r, { 'calc.py': FIXED_CALC, 'tests/test_calc.py': newTest });
+    const refactored = PY_BUGGY['calc.py']!.replace('def sub(a, b):\n    return a - b', 'def sub(a, b):\n    return -(b - a)');
+    const patch = await diffFor(r, { 'calc.py': refactored, 'tests/test_calc.py': newTest });
     const report = await validatePatch({ ...base, repo: r, patch });
-    assert.equal(report.verdict, 'fail');
-    assert.deepEqual(report.newTests, ['tests.test_calc.CalcTest.test_sub_zero']);
-    assert.match(report.reasons.join(' '), /do not show the bug/);
-    assert.ok(report.testsOnly);
+    assert.equal(report.verdict, 'unproven', report.reasons.join('; '));
+    assert.deepEqual(report.fixed, []);
+    assert.ok(report.before?.results.passed.includes('tests.test_calc.CalcTest.test_sub_zero'), 'the new test runs on the "before" side too');
+    assert.match(report.reasons.join(' '), /not shown by a test/);
   });
 
-  test('a new test that fails on the old code and passes with the fix: pass', async () => {
+  test('a tests-only patch whose new test passes is unproven: adding a passing test fixes nothing', async () => {
+    const r = await repo(PY_BUGGY);
+    const newTest = PY_BUGGY['tests/test_calc.py']! + '\n    def test_sub_zero(self):\n        self.assertEqual(sub(3, 3), 0)\n';
+    const report = await validatePatch({ ...base, repo: r, patch: await diffFor(r, { 'tests/test_calc.py': newTest }) });
+    assert.equal(report.verdict, 'unproven', report.reasons.join('; '));
+    assert.deepEqual(report.newTests, ['tests.test_calc.CalcTest.test_sub_zero']);
+  });
+
+  test('a new test that fails on the old code and passes with the fix: pass, with the new test among the fixed', async () => {
     const r = await repo(PY_BUGGY);
     const newTest = PY_BUGGY['tests/test_calc.py']! + '\n    def test_add_negative(self):\n        self.assertEqual(add(-1, -1), -2)\n';
     const patch = await diffFor(r, { 'calc.py': FIXED_CALC, 'tests/test_calc.py': newTest });
     const report = await validatePatch({ ...base, repo: r, patch });
     assert.equal(report.verdict, 'pass', report.reasons.join('; '));
-    assert.deepEqual(report.newTests, ['tests.test_calc.CalcTest.test_add_negative']);
-    assert.deepEqual(report.testsOnly?.results.failed.sort(), [ADD_ID, 'tests.test_calc.CalcTest.test_add_negative'].sort());
+    assert.deepEqual(report.fixed.sort(), [ADD_ID, 'tests.test_calc.CalcTest.test_add_negative'].sort());
+    assert.deepEqual(report.before?.results.failed.sort(), [ADD_ID, 'tests.test_calc.CalcTest.test_add_negative'].sort());
+  });
+
+  test('with a separate test patch (the SWE-bench layout) the fix is judged by those tests', async () => {
+    const r = await repo(PY_BUGGY);
+    const newTest = PY_BUGGY['tests/test_calc.py']! + '\n    def test_add_negative(self):\n        self.assertEqual(add(-1, -1), -2)\n';
+    const testPatch = await diffFor(r, { 'tests/test_calc.py': newTest });
+    const testsAlone = await validatePatch({ ...base, repo: r, patch: testPatch });
+    assert.equal(testsAlone.verdict, 'fail', 'the new test fails without the fix');
+    assert.ok(testsAlone.after?.results.failed.includes('tests.test_calc.CalcTest.test_add_negative'));
+    const both = await validatePatch({ ...base, repo: r, patch: await diffFor(r, { 'calc.py': FIXED_CALC }), testPatch });
+    assert.equal(both.verdict, 'pass', both.reasons.join('; '));
+    assert.ok(both.fixed.includes('tests.test_calc.CalcTest.test_add_negative'));
+    const bad = await validatePatch({ ...base, repo: r, patch: await diffFor(r, { 'calc.py': FIXED_CALC }), testPatch: 'not a diff\n' });
+    assert.equal(bad.verdict, 'error');
+  });
+
+  test('a decisive test whose outcome changes when repeated is named flaky and not counted', async () => {
+    const r = await repo({
+      ...PY_BUGGY,
+      // Fails on the old code only the first time it runs in a tree (a marker file persists there):
+      // it looks fixed by the patch, and repeating the "before" run shows it is not.
+      'tests/test_flaky.py': 'import os, unittest\nfrom calc import add\n\n\nclass Flaky(unittest.TestCase):\n    def test_once(self):\n        seen = os.path.exists("flaky.marker")\n        open("flaky.marker", "w").close()\n        self.assertTrue(seen or add(2, 3) == 5)\n',
+    });
+    const patch = await diffFor(r, { 'calc.py': FIXED_CALC });
+    const report = await validatePatch({ ...base, repo: r, patch });
+    assert.deepEqual(report.flaky, ['tests.test_flaky.Flaky.test_once']);
+    assert.deepEqual(report.fixed, [ADD_ID]);
+    assert.equal(report.verdict, 'pass');
+    assert.match(report.reasons.join(' '), /flaky/);
+  });
+
+  test('a repository with no detectable test command is an error, never a pass', async () => {
+    const r = await repo({ 'README.md': 'nothing to run\n', 'lib.txt': 'a\n' });
+    const { testCommand: _none, ...detected } = base;
+    const report = await validatePatch({ ...detected, repo: r, patch: await diffFor(r, { 'lib.txt': 'b\n' }) });
+    assert.equal(report.verdict, 'error');
+    assert.match(report.reasons.join(' '), /no test command found/);
   });
 
   test('a hanging suite is killed at its limit: error with timedOut and no leftover process', async () => {

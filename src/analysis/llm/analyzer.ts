@@ -5,15 +5,12 @@ import { logger } from '../../log.js';
 import { ModelRefusal, type LlmProvider, type ToolCallRequest, type ToolCallResult } from '../../llm/types.js';
 import { OfflineAnalyzer } from '../offline/analyzer.js';
 import { AnalyzerName, IssueAnalysis, type IssueInput } from '../schema.js';
-import type { IssueAnalyzer } from '../types.js';
+import type { IssueAnalyzer, IssueOutcome } from '../types.js';
 import { renderBatch, renderIssueBlock, renderRepair, TRIAGE_SYSTEM, TRIAGE_TOOL, type RenderedIssue } from './prompt.js';
 import { salvageArrayItems } from './salvage.js';
 import { TriageItem, TriageToolInput } from './schema.js';
 
-/** What one issue came to: an analysis (maybe from the fallback, with a note saying why) or a recorded failure. */
-export type IssueOutcome =
-  | { ok: true; analysis: IssueAnalysis; note?: string }
-  | { ok: false; error: string; retryable: boolean; retryAfterMs?: number };
+export type { IssueOutcome } from '../types.js';
 
 export interface LlmAnalyzerOptions {
   provider: LlmProvider;
@@ -148,7 +145,9 @@ export class LlmIssueAnalyzer implements IssueAnalyzer {
       if (idx !== undefined) results[idx] = outcome;
     };
     const repo = this.options.groupByRepo === false ? undefined : issueAt(1).repo;
-    const scopes: BudgetScopes = { ...this.options.scopes, ...(repo !== undefined ? { repo } : {}) };
+    // A batch holds one repository's issues, so one language: the call is charged to it too.
+    const language = repo === undefined ? undefined : issueAt(1).language;
+    const scopes: BudgetScopes = { ...this.options.scopes, ...(repo !== undefined ? { repo } : {}), ...(language ? { language } : {}) };
 
     const first = await this.call(renderBatch(blocks), refs.length, scopes, 1);
     if (first.kind !== 'answer') return this.settleRefs(refs, first, issueAt, set);

@@ -1,5 +1,5 @@
 import { IssueAnalysis, type IssueInput } from '../schema.js';
-import type { IssueAnalyzer } from '../types.js';
+import type { IssueAnalyzer, IssueOutcome } from '../types.js';
 import { extractFeatures, prepareIssue } from './features.js';
 import { loadShippedModel } from './load-model.js';
 import { predict, type LinearModel } from './model.js';
@@ -21,6 +21,17 @@ export class OfflineAnalyzer implements IssueAnalyzer {
 
   async analyze(issue: IssueInput): Promise<IssueAnalysis> {
     return analyzeOffline(this.model ?? (await loadShippedModel()), issue);
+  }
+
+  async analyzeBatch(issues: readonly IssueInput[]): Promise<IssueOutcome[]> {
+    const model = this.model ?? (await loadShippedModel());
+    return issues.map((issue): IssueOutcome => {
+      try {
+        return { ok: true, analysis: analyzeOffline(model, issue) };
+      } catch (err) {
+        return { ok: false, error: err instanceof Error ? err.message : String(err), retryable: false };
+      }
+    });
   }
 }
 

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { UsageError } from '../../errors.js';
+import { projectRoot } from '../../stack/project-root.js';
 import { LinearModel } from './model.js';
 
-/** Where the shipped weights live (written by train.ts). */
-export const MODEL_PATH = fileURLToPath(new URL('./model.json', import.meta.url));
+/** Where the shipped weights live (written by train.ts): beside the sources, also when running from dist/. */
+export const MODEL_PATH = join(projectRoot, 'src', 'analysis', 'offline', 'model.json');
 
 let cached: Promise<LinearModel> | undefined;
 

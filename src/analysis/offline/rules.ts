@@ -1,4 +1,5 @@
 import type { BreakingChangeRisk, Category } from '../schema.js';
+import { FALLBACK_SOLVABILITY } from '../../scoring/categories.js';
 import type { TriageLabel } from './dataset.js';
 
 /**
@@ -105,15 +106,9 @@ export function estimateComplexity(category: Category, title: string, body: stri
   return Math.min(10, Math.max(1, Math.round(c)));
 }
 
-/** Fallback solvability per category (the reference system's table, extended to every category). */
-const BASE_SOLVABILITY: Record<Category, number> = {
-  security: 0.3, bug: 0.7, feature: 0.6, enhancement: 0.6, documentation: 0.9, style: 0.95, test: 0.8,
-  performance: 0.5, refactor: 0.6, build: 0.5, dependency: 0.7, question: 0.2, other: 0.4,
-};
-
 /** 0–1: the category's base; a critical bug 0.5; +0.1 with a reproduction or trace; −0.1 when complexity ≥ 8. */
 export function estimateSolvability(category: Category, critical: boolean, body: string, complexity: number): number {
-  let s = category === 'bug' && critical ? 0.5 : BASE_SOLVABILITY[category];
+  let s = category === 'bug' && critical ? 0.5 : FALLBACK_SOLVABILITY[category];
   if (REPRO.test(body)) s += 0.1;
   if (complexity >= 8) s -= 0.1;
   return Math.round(Math.min(1, Math.max(0, s)) * 100) / 100;

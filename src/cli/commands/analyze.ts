@@ -1,5 +1,4 @@
 import path from 'node:path';
-import type { Command } from 'commander';
 import { analyzeBatch, refreshImpact } from '../../discovery/analyze.js';
 import { UsageError } from '../../errors.js';
 import { assertGitRepository } from '../../forge/local/git.js';
@@ -49,22 +48,14 @@ export async function analyzeHandler(deps: ForgeCommandDeps & { now?: Date; prog
   }
 }
 
-export function registerAnalyze(program: Command): void {
-  program
-    .command('analyze [repo]')
-    .description('analyze one repository (owner/repo on GitHub, or --forge local --repo PATH): health, impact, filter verdicts')
-    .option('--forge <forge>', 'github or local', 'github')
-    .option('--repo <path>', 'local forge: the git repository to analyze')
-    .option('--json', 'one JSON document')
-    .action(async (target: string | undefined, flags: AnalyzeFlags) => {
-      const { ref, root } = await analyzeTarget(target, flags);
-      const deps = await openForgeDeps({ ...(flags.forge !== undefined ? { forge: flags.forge } : {}), ...(root !== undefined ? { root } : {}) });
-      try {
-        const detail = await analyzeHandler({ ...deps, progress: progressBar(`analyze ${ref.owner}/${ref.name}`) }, ref);
-        if (flags.json) printJson(detail);
-        else printDetail(detail);
-      } finally {
-        await deps.close();
-      }
-    });
+export async function analyzeAction(target: string | undefined, flags: AnalyzeFlags): Promise<void> {
+  const { ref, root } = await analyzeTarget(target, flags);
+  const deps = await openForgeDeps({ ...(flags.forge !== undefined ? { forge: flags.forge } : {}), ...(root !== undefined ? { root } : {}) });
+  try {
+    const detail = await analyzeHandler({ ...deps, progress: progressBar(`analyze ${ref.owner}/${ref.name}`) }, ref);
+    if (flags.json) printJson(detail);
+    else printDetail(detail);
+  } finally {
+    await deps.close();
+  }
 }

@@ -1,11 +1,10 @@
-import type { Command } from 'commander';
 import type pg from 'pg';
 import { budgetReport, type BudgetReport, type TokenScopeUse } from '../../budget/report.js';
 import { parseBudgetConfig } from '../../budget/schema.js';
 import { openPool } from '../../db/pool.js';
 import { cliContext } from '../context.js';
 import { budgetConfig } from '../../budget/from-config.js';
-import { printJson } from '../output.js';
+import { jsonDocument, printJson } from '../output.js';
 
 const n = (x: number): string => x.toLocaleString('en-US');
 const dollars = (x: number): string => `$${x.toFixed(4)}`;
@@ -23,29 +22,26 @@ export function renderBudget(r: BudgetReport): string {
   lines.push('Languages:');
   if (r.languages.length === 0) lines.push('  (none charged this week)');
   for (const l of r.languages) lines.push(`${tokenLine(l.language, l)}  issues ${l.issuesUsed}/${l.issuesLimit} (${l.issuesRemaining} left)`);
+  if (r.campaigns.length > 0) {
+    lines.push('Campaigns (--token-budget, whole campaign):');
+    for (const c of r.campaigns) lines.push(tokenLine(c.scope.slice('campaign:'.length), c));
+  }
   return `${lines.join('\n')}\n`;
 }
 
 /** `budget show` without the process around it: returns what it prints. */
 export async function budgetShowHandler(pool: pg.Pool, options: { json?: boolean; config?: unknown; now?: Date } = {}): Promise<string> {
   const report = await budgetReport(pool, parseBudgetConfig(options.config ?? {}), options.now ?? new Date());
-  return options.json ? `${JSON.stringify(report, null, 2)}\n` : renderBudget(report);
+  return options.json ? jsonDocument(report) : renderBudget(report);
 }
 
-export function registerBudget(program: Command): void {
-  const budget = program.command('budget').description('token and issue budgets');
-  budget
-    .command('show')
-    .description('tokens used, held and left and dollars spent this week: overall, per repository and per language (with issue counts)')
-    .option('--json', 'one JSON document')
-    .action(async (opts: { json?: boolean }) => {
-      const { config, endpoints } = cliContext();
-      const pool = await openPool(endpoints.databaseUrl, { max: 3 });
-      try {
-        if (opts.json) printJson(await budgetReport(pool, parseBudgetConfig(budgetConfig(config))));
-        else process.stdout.write(await budgetShowHandler(pool, { config: budgetConfig(config) }));
-      } finally {
-        await pool.end();
-      }
-    });
+export async function budgetShowAction(opts: { json?: boolean }): Promise<void> {
+  const { config, endpoints } = cliContext();
+  const pool = await openPool(endpoints.databaseUrl, { max: 3 });
+  try {
+    if (opts.json) printJson(await budgetReport(pool, parseBudgetConfig(budgetConfig(config))));
+    else process.stdout.write(await budgetShowHandler(pool, { config: budgetConfig(config) }));
+  } finally {
+    await pool.end();
+  }
 }

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import type { Command } from 'commander';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { cliContext } from '../context.js';
@@ -7,6 +6,7 @@ import { printJson, printTable } from '../output.js';
 import { progressBar, type Progress } from '../progress.js';
 import { openPool } from '../../db/pool.js';
 import { parseDiscoveryQuery } from '../../discovery/domains.js';
+import { describeFunnel } from '../../discovery/funnel.js';
 import { runDiscovery, type DiscoverySummary } from '../../discovery/run.js';
 import { UsageError } from '../../errors.js';
 import { createForgeReader, parseForgeKind } from '../../forge/registry.js';
@@ -80,27 +80,16 @@ export async function discoverHandler(deps: ForgeCommandDeps & { now?: Date; pro
   }
 }
 
-export function registerDiscover(program: Command): void {
-  program
-    .command('discover')
-    .description('search a forge for libraries in a domain, filter them (reasons recorded), score health and impact, and store them')
-    .requiredOption('--domain <domain>', 'ai_ml, web_dev, data_science, cloud_devops, mobile, security, games or overall')
-    .option('--language <language>', 'a programming language (GitHub linguist name)')
-    .option('--min-stars <n>', 'minimum stars (default 100)')
-    .option('--pushed-within <days>', 'pushed within this many days (default 365)')
-    .option('--max <n>', 'repositories to analyze at most (default 100)')
-    .option('--min-health <0-1>', 'also reject repositories under this health')
-    .option('--forge <forge>', 'github or local', 'github')
-    .option('--root <dir>', 'local forge: the directory holding the git repositories')
-    .option('--json', 'one JSON document')
-    .action(async (flags: DiscoverFlags) => {
-      const deps = await openForgeDeps(flags);
-      try {
-        const summary = await discoverHandler({ ...deps, progress: progressBar('discover') }, flags);
-        if (flags.json) printJson(summary);
-        else printTable([{ matched: summary.matched, analyzed: summary.analyzed, approved: summary.approved, rejected: summary.rejected, gone: summary.gone, graph_nodes: summary.graph.graphNodes }]);
-      } finally {
-        await deps.close();
-      }
-    });
+export async function discoverAction(flags: DiscoverFlags): Promise<void> {
+  const deps = await openForgeDeps(flags);
+  try {
+    const summary = await discoverHandler({ ...deps, progress: progressBar('discover') }, flags);
+    if (flags.json) printJson(summary);
+    else {
+      printTable([{ matched: summary.matched, analyzed: summary.analyzed, approved: summary.approved, rejected: summary.rejected, gone: summary.gone, graph_nodes: summary.graph.graphNodes }]);
+      process.stdout.write(`${summary.approved === 0 ? 'nothing approved: ' : ''}${describeFunnel(summary)}\n`);
+    }
+  } finally {
+    await deps.close();
+  }
 }

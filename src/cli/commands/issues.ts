@@ -1,11 +1,10 @@
-import type { Command } from 'commander';
 import type pg from 'pg';
 import { openPool } from '../../db/pool.js';
 import { renderExplanation } from '../../prioritize/explain.js';
 import { listRankedIssues, parseListOptions, type RankedIssue } from '../../prioritize/list.js';
 import { rerankOpenIssues, type RerankResult } from '../../prioritize/rerank.js';
 import { cliContext } from '../context.js';
-import { printJson } from '../output.js';
+import { jsonDocument, printJson } from '../output.js';
 
 /** The ranking as text: one line per issue, and with `explain` every term below it. */
 export function renderIssues(issues: RankedIssue[], explain: boolean): string {
@@ -32,45 +31,34 @@ export async function issuesListHandler(pool: pg.Pool, rawOptions: unknown, warn
   const opts = parseListOptions(rawOptions);
   const list = await listRankedIssues(pool, opts);
   if (list.notice) warn(list.notice);
-  return opts.json ? `${JSON.stringify(list.issues, null, 2)}\n` : renderIssues(list.issues, opts.explain);
+  return opts.json ? jsonDocument({ issues: list.issues }) : renderIssues(list.issues, opts.explain);
 }
 
 export function renderRerank(r: RerankResult): string {
   return `re-ranked ${r.updated} open issue${r.updated === 1 ? '' : 's'} (${r.mode}) in ${(r.ms / 1000).toFixed(2)} s\n`;
 }
 
-export function registerIssues(program: Command): void {
-  const issues = program.command('issues').description('the ranked open issues');
-  issues
-    .command('list')
-    .description('open issues by priority, highest first')
-    .option('--repo <owner/name>', 'only this repository')
-    .option('--limit <n>', 'how many (1–1000)', '20')
-    .option('--explain', 'show every term of each priority')
-    .option('--json', 'one JSON document')
-    .action(async (opts: { repo?: string; limit: string; explain?: boolean; json?: boolean }) => {
-      const parsed = parseListOptions({ repo: opts.repo, limit: opts.limit, explain: opts.explain ?? false, json: opts.json ?? false });
-      const { endpoints } = cliContext();
-      const pool = await openPool(endpoints.databaseUrl, { max: 1 });
-      try {
-        process.stdout.write(await issuesListHandler(pool, parsed, (line) => process.stderr.write(`${line}\n`)));
-      } finally {
-        await pool.end();
-      }
-    });
-  issues
-    .command('rerank')
-    .description('recompute every open issue\'s priority and swap in the new ranking')
-    .option('--json', 'one JSON document')
-    .action(async (opts: { json?: boolean }) => {
-      const { endpoints } = cliContext();
-      const pool = await openPool(endpoints.databaseUrl, { max: 1 });
-      try {
-        const result = await rerankOpenIssues(pool);
-        if (opts.json) printJson(result);
-        else process.stdout.write(renderRerank(result));
-      } finally {
-        await pool.end();
-      }
-    });
+export interface IssuesListFlags { repo?: string; limit: string; explain?: boolean; json?: boolean }
+
+export async function issuesListAction(opts: IssuesListFlags): Promise<void> {
+  const parsed = parseListOptions({ repo: opts.repo, limit: opts.limit, explain: opts.explain ?? false, json: opts.json ?? false });
+  const { endpoints } = cliContext();
+  const pool = await openPool(endpoints.databaseUrl, { max: 1 });
+  try {
+    process.stdout.write(await issuesListHandler(pool, parsed, (line) => process.stderr.write(`${line}\n`)));
+  } finally {
+    await pool.end();
+  }
+}
+
+export async function issuesRerankAction(opts: { json?: boolean }): Promise<void> {
+  const { endpoints } = cliContext();
+  const pool = await openPool(endpoints.databaseUrl, { max: 1 });
+  try {
+    const result = await rerankOpenIssues(pool);
+    if (opts.json) printJson(result);
+    else process.stdout.write(renderRerank(result));
+  } finally {
+    await pool.end();
+  }
 }

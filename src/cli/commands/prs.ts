@@ -1,14 +1,17 @@
-import type { Command } from 'commander';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { listPrRows, type PrRow } from '../../contribute/store.js';
 import { openPool } from '../../db/pool.js';
-import { UsageError } from '../../errors.js';
+import { NotFound, UsageError } from '../../errors.js';
+import { localRoot } from '../../activities/index.js';
+import { createGitHubClient } from '../../forge/github/client.js';
+import { parseForgeKind } from '../../forge/registry.js';
+import type { ForgeKind } from '../../forge/types.js';
+import { createForgeWriters } from '../../forge/writers.js';
 import { RepoRefSchema } from '../../forge/types.js';
+import { PR_STATES } from '../choices.js';
 import { cliContext } from '../context.js';
 import { printJson, printTable } from '../output.js';
-
-const STATES = ['preview', 'pending', 'draft', 'open', 'merged', 'closed', 'failed'] as const;
 
 /** `owner/repo#n` (or `owner/repo`): the PR target a person typed. */
 export function parseIssueTarget(text: string): { repo: { owner: string; name: string }; issueNumber?: number } {
@@ -44,6 +47,22 @@ export function renderPreview(r: PrRow): string {
   ].join('\n');
 }
 
+/** Closes our open PR for an issue on its forge; the follow-up workflow sees it closed at its next check. */
+async function closePr(pool: Pool, target: { repo: { owner: string; name: string }; issueNumber: number; forge?: ForgeKind }): Promise<{ forge: string; number: number }> {
+  const rows = (await listPrRows(pool, { repo: target.repo, issueNumber: target.issueNumber }))
+    .filter((r) => (target.forge === undefined || r.forge === target.forge) && r.number !== null && (r.state === 'draft' || r.state === 'open'));
+  const row = rows[0];
+  if (!row || row.number === null) throw new NotFound(`no open pull request recorded for ${target.repo.owner}/${target.repo.name}#${target.issueNumber}`);
+  if (rows.length > 1) throw new UsageError(`open pull requests on several forges for ${target.repo.owner}/${target.repo.name}#${target.issueNumber}: choose one with --forge`);
+  const { config } = cliContext();
+  const octokit = createGitHubClient({ baseUrl: config.GITHUB_API_URL, token: config.GITHUB_TOKEN });
+  const writers = createForgeWriters({ pool, octokit, githubLogin: config.GITHUB_LOGIN, localRoot: localRoot(config) });
+  const forge = parseForgeKind(row.forge);
+  await writers[forge].updatePullRequest({ owner: row.owner, name: row.name }, row.number, { state: 'closed' });
+  await pool.query(`UPDATE pull_requests SET state = 'closed', updated_at = now() WHERE id = $1`, [row.id]);
+  return { forge, number: row.number };
+}
+
 async function withPool<T>(fn: (pool: Pool) => Promise<T>): Promise<T> {
   const { endpoints } = cliContext();
   const pool = await openPool(endpoints.databaseUrl, { max: 2 });
@@ -54,29 +73,25 @@ async function withPool<T>(fn: (pool: Pool) => Promise<T>): Promise<T> {
   }
 }
 
-export function registerPrs(program: Command): void {
-  const prs = program.command('prs').description('pull requests opened (or previewed with --dry-run) by the contribute pipeline');
+export async function prsListAction(opts: { state?: string; json?: boolean }): Promise<void> {
+  const state = opts.state === undefined ? undefined : z.enum(PR_STATES).safeParse(opts.state);
+  if (state && !state.success) throw new UsageError(`unknown state "${opts.state}" (expected ${PR_STATES.join(', ')})`);
+  const rows = await withPool((pool) => listPrRows(pool, state?.data ? { state: state.data } : {}));
+  if (opts.json) printJson({ pullRequests: rows.map(summary) });
+  else printTable(rows.map(summary), ['repo', 'issue', 'number', 'state', 'branch', 'url', 'last_error']);
+}
 
-  prs
-    .command('list')
-    .description('list pull requests with their state')
-    .option('--state <state>', `only this state (${STATES.join(', ')})`)
-    .option('--json', 'one JSON document')
-    .action(async (opts: { state?: string; json?: boolean }) => {
-      const state = opts.state === undefined ? undefined : z.enum(STATES).safeParse(opts.state);
-      if (state && !state.success) throw new UsageError(`unknown state "${opts.state}" (expected ${STATES.join(', ')})`);
-      const rows = await withPool((pool) => listPrRows(pool, state?.data ? { state: state.data } : {}));
-      if (opts.json) printJson(rows.map(summary));
-      else printTable(rows.map(summary), ['repo', 'issue', 'number', 'state', 'branch', 'url', 'last_error']);
-    });
+export async function prsPreviewAction(target?: string): Promise<void> {
+  const t = target === undefined ? undefined : parseIssueTarget(target);
+  const rows = await withPool((pool) => listPrRows(pool, t ? { repo: t.repo, ...(t.issueNumber !== undefined ? { issueNumber: t.issueNumber } : {}) } : { state: 'preview' }));
+  if (rows.length === 0) throw new UsageError(t ? `nothing recorded for ${target ?? ''}` : 'no previews recorded (run with --dry-run first)');
+  process.stdout.write(rows.map(renderPreview).join('\n'));
+}
 
-  prs
-    .command('preview [target]')
-    .description('print the body and patch saved for review (owner/repo#n; all previews when omitted)')
-    .action(async (target?: string) => {
-      const t = target === undefined ? undefined : parseIssueTarget(target);
-      const rows = await withPool((pool) => listPrRows(pool, t ? { repo: t.repo, ...(t.issueNumber !== undefined ? { issueNumber: t.issueNumber } : {}) } : { state: 'preview' }));
-      if (rows.length === 0) throw new UsageError(t ? `nothing recorded for ${target ?? ''}` : 'no previews recorded (run with --dry-run first)');
-      process.stdout.write(rows.map(renderPreview).join('\n'));
-    });
+export async function prsCloseAction(target: string, opts: { forge?: string }): Promise<void> {
+  const t = parseIssueTarget(target);
+  if (t.issueNumber === undefined) throw new UsageError(`malformed target "${target}": expected owner/repo#number`);
+  const forge = opts.forge === undefined ? undefined : parseForgeKind(opts.forge);
+  const closed = await withPool((pool) => closePr(pool, { repo: t.repo, issueNumber: t.issueNumber ?? 0, ...(forge ? { forge } : {}) }));
+  process.stdout.write(`closed ${closed.forge} PR #${closed.number} for ${t.repo.owner}/${t.repo.name}#${t.issueNumber}\n`);
 }

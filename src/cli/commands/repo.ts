@@ -1,4 +1,3 @@
-import type { Command } from 'commander';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { withTemporal } from '../temporal-client.js';
 import { parseRepoRef } from '../repo-ref.js';
@@ -30,25 +29,15 @@ export async function repoStatus(client: Client, ref: string): Promise<RepoStatu
   }
 }
 
-export function registerRepo(program: Command): void {
-  const repo = program.command('repo').description('steer one repository: pause, resume, status');
-  for (const action of ['pause', 'resume'] as const) {
-    repo.command(`${action} <owner/repo>`)
-      .description(action === 'pause' ? 'stop new issues and hold running ones at their next stage boundary' : 'let the repository work again')
-      .option('--reason <text>', 'why (shown in status and the workflow history)')
-      .action(async (ref: string, opts: { reason?: string }) => {
-        await withTemporal((client) => signalRepo(client, ref, action, opts.reason));
-        process.stdout.write(`${action === 'pause' ? 'paused' : 'resumed'} ${ref}${opts.reason ? ` (${opts.reason})` : ''}\n`);
-      });
-  }
-  repo.command('status <owner/repo>')
-    .description('queue, running issues, pause state')
-    .option('--json', 'one JSON document')
-    .action(async (ref: string, opts: { json?: boolean }) => {
-      const status = await withTemporal((client) => repoStatus(client, ref));
-      if (opts.json) return printJson(status);
-      process.stdout.write(`${status.repo}: ${status.paused ? `paused (${status.pauseReason ?? 'no reason given'})` : 'active'}\n`);
-      process.stdout.write(`queued: ${status.queued.join(', ') || '-'}\nrunning: ${status.running.join(', ') || '-'}\n`);
-      process.stdout.write(`finished: ${status.finished.map((f) => `#${f.number} ${f.outcome}`).join(', ') || '-'}\n`);
-    });
+export async function repoSignalAction(action: 'pause' | 'resume', ref: string, opts: { reason?: string }): Promise<void> {
+  await withTemporal((client) => signalRepo(client, ref, action, opts.reason));
+  process.stdout.write(`${action === 'pause' ? 'paused' : 'resumed'} ${ref}${opts.reason ? ` (${opts.reason})` : ''}\n`);
+}
+
+export async function repoStatusAction(ref: string, opts: { json?: boolean }): Promise<void> {
+  const status = await withTemporal((client) => repoStatus(client, ref));
+  if (opts.json) return printJson(status);
+  process.stdout.write(`${status.repo}: ${status.paused ? `paused (${status.pauseReason ?? 'no reason given'})` : 'active'}\n`);
+  process.stdout.write(`queued: ${status.queued.join(', ') || '-'}\nrunning: ${status.running.join(', ') || '-'}\n`);
+  process.stdout.write(`finished: ${status.finished.map((f) => `#${f.number} ${f.outcome}`).join(', ') || '-'}\n`);
 }

@@ -1,12 +1,11 @@
-import type { Command } from 'commander';
 import type { Pool } from 'pg';
 import { NotFound, UsageError } from '../../errors.js';
 import { parseForgeKind } from '../../forge/registry.js';
 import { parseRepoRef, type ForgeKind, type RepoRef } from '../../forge/types.js';
+import { REPO_STATUSES } from '../choices.js';
 import { printJson, printTable } from '../output.js';
 import { intFlag, openForgeDeps } from './discover.js';
 
-export const REPO_STATUSES = ['discovered', 'approved', 'rejected', 'gone'] as const;
 
 export interface RepositoryRow {
   forge: string;
@@ -83,42 +82,30 @@ export function printDetail(d: RepositoryDetail): void {
   printTable(filters.map((f) => ({ filter: f.filter, verdict: f.keep ? 'keep' : 'drop', reason: f.reason ?? '' })));
 }
 
-export function registerRepos(program: Command): void {
-  const repos = program.command('repos').description('stored repositories with their scores, breakdowns and filter verdicts');
-  repos
-    .command('list')
-    .description('list stored repositories, most impactful first')
-    .option('--status <status>', REPO_STATUSES.join(', '))
-    .option('--forge <forge>', 'github or local')
-    .option('--limit <n>', 'at most this many (default 100)')
-    .option('--json', 'one JSON document')
-    .action(async (flags: { status?: string; forge?: string; limit?: string; json?: boolean }) => {
-      const forge = flags.forge === undefined ? undefined : parseForgeKind(flags.forge);
-      const limit = intFlag('--limit', flags.limit, 1);
-      const deps = await openForgeDeps({});
-      try {
-        const rows = await listRepositories(deps.pool, { ...(forge ? { forge } : {}), ...(flags.status !== undefined ? { status: flags.status } : {}), ...(limit !== undefined ? { limit } : {}) });
-        if (flags.json) printJson(rows);
-        else printTable(rows as unknown as Array<Record<string, unknown>>);
-      } finally {
-        await deps.close();
-      }
-    });
-  repos
-    .command('show <repo>')
-    .description('one repository: health terms, impact terms and every filter verdict')
-    .option('--forge <forge>', 'github or local', 'github')
-    .option('--json', 'one JSON document')
-    .action(async (repo: string, flags: { forge: string; json?: boolean }) => {
-      const forge = parseForgeKind(flags.forge);
-      const ref = parseRepoRef(repo);
-      const deps = await openForgeDeps({});
-      try {
-        const detail = await showRepository(deps.pool, forge, ref);
-        if (flags.json) printJson(detail);
-        else printDetail(detail);
-      } finally {
-        await deps.close();
-      }
-    });
+export interface ReposListFlags { status?: string; forge?: string; limit?: string; json?: boolean }
+
+export async function reposListAction(flags: ReposListFlags): Promise<void> {
+  const forge = flags.forge === undefined ? undefined : parseForgeKind(flags.forge);
+  const limit = intFlag('--limit', flags.limit, 1);
+  const deps = await openForgeDeps({});
+  try {
+    const rows = await listRepositories(deps.pool, { ...(forge ? { forge } : {}), ...(flags.status !== undefined ? { status: flags.status } : {}), ...(limit !== undefined ? { limit } : {}) });
+    if (flags.json) printJson({ repositories: rows });
+    else printTable(rows as unknown as Array<Record<string, unknown>>);
+  } finally {
+    await deps.close();
+  }
+}
+
+export async function reposShowAction(repo: string, flags: { forge: string; json?: boolean }): Promise<void> {
+  const forge = parseForgeKind(flags.forge);
+  const ref = parseRepoRef(repo);
+  const deps = await openForgeDeps({});
+  try {
+    const detail = await showRepository(deps.pool, forge, ref);
+    if (flags.json) printJson(detail);
+    else printDetail(detail);
+  } finally {
+    await deps.close();
+  }
 }

@@ -1,8 +1,8 @@
 import { open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import type { Command } from 'commander';
 import { z } from 'zod';
 import { UsageError } from '../../errors.js';
+import { jsonLine } from '../output.js';
 import { LlmIssueAnalyzer, type IssueOutcome } from '../../analysis/llm/analyzer.js';
 import { OfflineAnalyzer } from '../../analysis/offline/analyzer.js';
 import { IssueInput, type IssueAnalysis } from '../../analysis/schema.js';
@@ -139,7 +139,7 @@ export async function runTriage(options: TriageOptions, io: TriageIo,
   const fail = (line: number, error: string): void => {
     summary.failed++;
     progress.update(summary.analyzed + summary.failed, total ?? 0);
-    if (opts.data.json) io.stdout.write(`${JSON.stringify({ line, error })}\n`);
+    if (opts.data.json) io.stdout.write(jsonLine({ line, error }));
     else io.stderr.write(`line ${line}: error: ${error}\n`);
   };
   type Pending = { line: number; issue: IssueInput } | { line: number; error: string };
@@ -164,7 +164,7 @@ export async function runTriage(options: TriageOptions, io: TriageIo,
       progress.update(summary.analyzed + summary.failed, total ?? 0);
       const { analysis, note } = outcome;
       const { repo, number } = p.issue;
-      if (opts.data.json) io.stdout.write(`${JSON.stringify({ line: p.line, ...(repo ? { repo } : {}), ...(number ? { number } : {}), analysis, ...(note ? { note } : {}) })}\n`);
+      if (opts.data.json) io.stdout.write(jsonLine({ line: p.line, ...(repo ? { repo } : {}), ...(number ? { number } : {}), analysis, ...(note ? { note } : {}) }));
       else io.stdout.write(readableLine(p.line, p.issue, analysis, note));
     }
   };
@@ -190,18 +190,11 @@ export async function runTriage(options: TriageOptions, io: TriageIo,
   return summary;
 }
 
-export function registerTriage(program: Command): void {
-  program
-    .command('triage')
-    .description('Analyze issues given as JSON lines (title, body, optional labels, repo, number): category, criticality, complexity, solvability.')
-    .option('--input <file>', 'JSON-lines file of issues, or - for stdin')
-    .option('--analyzer <name>', 'offline or llm', 'offline')
-    .option('--json', 'one JSON object per input line', false)
-    .option('--budget <tokens>', `token cap for the llm analyzer in this run (default ${DEFAULT_MEMORY_BUDGET_TOKENS})`)
-    .action(async (raw: { input?: string; analyzer: string; json: boolean; budget?: string }) => {
-      if (raw.input === undefined) throw new UsageError('missing --input FILE.jsonl (or - for stdin)');
-      const summary = await runTriage({ input: raw.input, analyzer: raw.analyzer, json: raw.json, ...(raw.budget !== undefined ? { budget: raw.budget } : {}) },
-        { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, progress: progressBar });
-      if (summary.failed > 0) throw new Error(`${summary.failed} of ${summary.failed + summary.analyzed} line(s) could not be analyzed`);
-    });
+export interface TriageFlags { input?: string; analyzer: string; json: boolean; budget?: string }
+
+export async function triageAction(raw: TriageFlags): Promise<void> {
+  if (raw.input === undefined) throw new UsageError('missing --input FILE.jsonl (or - for stdin)');
+  const summary = await runTriage({ input: raw.input, analyzer: raw.analyzer, json: raw.json, ...(raw.budget !== undefined ? { budget: raw.budget } : {}) },
+    { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, progress: progressBar });
+  if (summary.failed > 0) throw new Error(`${summary.failed} of ${summary.failed + summary.analyzed} line(s) could not be analyzed`);
 }

@@ -1,34 +1,28 @@
-import type { Command } from 'commander';
 import { loadConfig } from '../../config/load.js';
 import { up } from '../../stack/up.js';
 import { clusterExtras, connectClient } from '../../temporal/connect.js';
 import { startExampleCampaign } from '../../examples/campaign.js';
 import { localRoot } from '../../activities/index.js';
 
-export function registerUp(program: Command): void {
-  program
-    .command('up')
-    .description('start PostgreSQL, the Temporal dev server and Web UI, migrations, schedules and workers, then the example campaign; stays up until Ctrl-C')
-    .option('--headless', 'no Temporal Web UI')
-    .option('--no-example', 'do not run the example campaign on the local forge')
-    .action(async (opts: { headless?: boolean; example: boolean }) => {
-      const config = loadConfig(process.env);
-      const stack = await up(config, { headless: opts.headless ?? false });
-      const stopped = stopOnSignal(() => stack.stop());
-      process.stdout.write(`${stack.readyLine}\n`);
-      if (opts.example) {
-        const { client, connection } = await connectClient(stack.temporalAddress, config.TEMPORAL_NAMESPACE, undefined, clusterExtras(config));
-        try {
-          process.stdout.write(`${await startExampleCampaign(client, { localRoot: localRoot(config), taskQueuePrefix: config.GLOBALLM_TASK_QUEUE_PREFIX })}\n`);
-        } catch (err) {
-          process.stderr.write(`globallm: the example campaign did not start: ${(err as Error).message}\n`);
-        } finally {
-          await connection.close();
-        }
-      }
-      await stopped;
-      process.stderr.write('globallm: stopped\n');
-    });
+export interface UpFlags { headless?: boolean; example: boolean }
+
+export async function upAction(opts: UpFlags): Promise<void> {
+  const config = loadConfig(process.env);
+  const stack = await up(config, { headless: opts.headless ?? false });
+  const stopped = stopOnSignal(() => stack.stop());
+  process.stdout.write(`${stack.readyLine}\n`);
+  if (opts.example) {
+    const { client, connection } = await connectClient(stack.temporalAddress, config.TEMPORAL_NAMESPACE, undefined, clusterExtras(config));
+    try {
+      process.stdout.write(`${await startExampleCampaign(client, { localRoot: localRoot(config), taskQueuePrefix: config.GLOBALLM_TASK_QUEUE_PREFIX })}\n`);
+    } catch (err) {
+      process.stderr.write(`globallm: the example campaign did not start: ${(err as Error).message}\n`);
+    } finally {
+      await connection.close();
+    }
+  }
+  await stopped;
+  process.stderr.write('globallm: stopped\n');
 }
 
 /**

@@ -1,18 +1,21 @@
-import type { Command } from 'commander';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import parseArgsStringToArgv from 'string-argv';
 import { z } from 'zod';
+import { loadConfig } from '../../config/load.js';
 import { UsageError } from '../../errors.js';
+import type { EnvironmentCache } from '../../environment/cache.js';
+import { environmentCacheFrom, sandboxFrom } from '../../environment/from-config.js';
+import { prepareEnvironment } from '../../environment/prepare.js';
 import { validatePatch } from '../../fix/validate/validate.js';
-import type { ValidationReport } from '../../fix/validate/schema.js';
-import { BubblewrapSandbox } from '../../sandbox/bubblewrap.js';
+import { ValidationReport } from '../../fix/validate/schema.js';
 import type { Sandbox } from '../../sandbox/sandbox.js';
 import { printJson } from '../output.js';
 
 const ValidateArgs = z.object({
   repo: z.string().min(1),
   patch: z.string().min(1),
+  testPatch: z.string().min(1).optional(),
   testCmd: z.string().min(1).optional(),
   timeout: z.coerce.number().int().positive().max(24 * 3600).default(600),
   json: z.boolean().optional(),
@@ -26,64 +29,91 @@ export function splitTestCommand(cmd: string): string[] {
   return argv;
 }
 
-/** The command's work without commander: checks input, validates, returns the report and exit code. */
-export async function runValidate(raw: ValidateArgs, deps: { sandbox?: Sandbox; signal?: AbortSignal } = {}): Promise<{ report: ValidationReport; exitCode: number }> {
-  const args = ValidateArgs.parse(raw);
-  const repo = path.resolve(args.repo);
+async function readPatch(file: string, flag: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(path.resolve(file), 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${flag} ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (text.trim().length === 0) throw new UsageError(`${flag} ${file} is empty`);
+  return text;
+}
+
+async function checkRepo(repoArg: string): Promise<string> {
+  const repo = path.resolve(repoArg);
   try {
     if (!(await stat(repo)).isDirectory()) throw new Error('not a directory');
   } catch {
-    throw new UsageError(`--repo is not a directory: ${args.repo}`);
+    throw new UsageError(`--repo is not a directory: ${repoArg}`);
   }
   try {
     await stat(path.join(repo, '.git'));
   } catch {
-    throw new UsageError(`--repo is not a git repository (no .git): ${args.repo}`);
+    throw new UsageError(`--repo is not a git repository (no .git): ${repoArg}`);
   }
-  let patch: string;
+  return repo;
+}
+
+/**
+ * The command's work without commander: checks input, prepares the repository's environment
+ * (cached), validates, and returns the report and exit code (0 only for `pass`).
+ */
+export async function runValidate(raw: ValidateArgs, deps: { sandbox?: Sandbox; cache?: EnvironmentCache; signal?: AbortSignal } = {}): Promise<{ report: ValidationReport; exitCode: number }> {
+  const args = ValidateArgs.parse(raw);
+  const repo = await checkRepo(args.repo);
+  const patch = await readPatch(args.patch, '--patch');
+  const testPatch = args.testPatch !== undefined ? await readPatch(args.testPatch, '--test-patch') : undefined;
+  const testCommand = args.testCmd !== undefined ? splitTestCommand(args.testCmd) : undefined;
+  const config = deps.cache && deps.sandbox ? null : loadConfig(process.env);
+  const sandbox = deps.sandbox ?? sandboxFrom(config!);
+  const cache = deps.cache ?? environmentCacheFrom(config!);
   try {
-    patch = await readFile(path.resolve(args.patch), 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read --patch ${args.patch}: ${err instanceof Error ? err.message : String(err)}`);
+    await cache.sweep();
+    const prepared = await prepareEnvironment({ tree: repo, repo: path.basename(repo), sandbox, cache, ...(deps.signal ? { signal: deps.signal } : {}) });
+    if (!prepared.ok) {
+      const report = ValidationReport.parse({
+        verdict: 'error', reasons: [prepared.reason], applied: false, testCommand: testCommand ?? [], before: null, after: null,
+        fixed: [], broken: [], newTests: [], stillFailing: [], flaky: [], touchedFiles: [],
+        environment: prepared.plan ? { ecosystem: prepared.plan.ecosystem, manager: prepared.plan.manager, key: '', cacheHit: false, durationMs: prepared.durationMs, notes: [] } : null,
+      });
+      return { report, exitCode: 1 };
+    }
+    const report = await validatePatch({
+      repo, patch, sandbox, environment: prepared.env,
+      timeoutMs: args.timeout * 1000,
+      ...(testPatch !== undefined ? { testPatch } : {}),
+      ...(testCommand ? { testCommand } : {}),
+      ...(deps.signal ? { signal: deps.signal } : {}),
+    });
+    return { report, exitCode: report.verdict === 'pass' ? 0 : 1 };
+  } finally {
+    if (!deps.sandbox) await sandbox.close?.();
   }
-  if (patch.trim().length === 0) throw new UsageError(`--patch ${args.patch} is empty`);
-  const report = await validatePatch({
-    repo, patch, sandbox: deps.sandbox ?? new BubblewrapSandbox(),
-    timeoutMs: args.timeout * 1000,
-    ...(args.testCmd !== undefined ? { testCommand: splitTestCommand(args.testCmd) } : {}),
-    ...(deps.signal ? { signal: deps.signal } : {}),
-  });
-  return { report, exitCode: report.verdict === 'pass' ? 0 : 1 };
 }
 
 function printHuman(r: ValidationReport): void {
   const lines = [`verdict: ${r.verdict}`, ...r.reasons.map((x) => `  - ${x}`)];
+  if (r.environment) lines.push(`environment: ${r.environment.ecosystem}/${r.environment.manager}, ${(r.environment.durationMs / 1000).toFixed(1)} s, ${r.environment.cacheHit ? 'cached' : 'installed'}`);
   if (r.testCommand.length > 0) lines.push(`test command: ${r.testCommand.join(' ')}`);
   const list = (label: string, xs: string[]): void => { if (xs.length > 0) lines.push(`${label}:`, ...xs.map((x) => `  ${x}`)); };
   list('fixed (failed before, pass after)', r.fixed);
   list('broken (passed before, fail after)', r.broken);
   list('new tests', r.newTests);
   list('still failing', r.stillFailing);
+  list('flaky', r.flaky);
   for (const [label, run] of [['before', r.before], ['after', r.after]] as const) {
-    if (run) lines.push(`${label}: exit ${String(run.exitCode)}, ${run.results.passed.length} passed, ${run.results.failed.length} failed${run.timedOut ? ', timed out' : ''}`);
+    if (run) lines.push(`${label}: exit ${String(run.exitCode)}, ${run.results.passed.length} passed, ${run.results.failed.length} failed (results from ${run.resultSource === 'report' ? "the runner's report" : run.resultSource === 'output' ? 'its output' : 'the exit code only'})${run.timedOut ? ', timed out' : ''}`);
     for (const v of run?.violations ?? []) lines.push(`  blocked ${v.kind}: ${v.evidence}`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-export function registerValidate(program: Command): void {
-  program
-    .command('validate')
-    .description('run a repository\'s tests in the sandbox before and after a patch and give a verdict')
-    .requiredOption('--repo <path>', 'a local git checkout (left untouched; copies are used)')
-    .requiredOption('--patch <file>', 'a unified diff')
-    .option('--test-cmd <cmd>', 'test command, split into words without a shell (default: detected)')
-    .option('--timeout <seconds>', 'wall-clock limit for each test run', '600')
-    .option('--json', 'one JSON document')
-    .action(async (opts: { repo: string; patch: string; testCmd?: string; timeout: string; json?: boolean }) => {
-      const { report, exitCode } = await runValidate(opts);
-      if (opts.json) printJson(report);
-      else printHuman(report);
-      process.exitCode = exitCode;
-    });
+export interface ValidateFlags { repo: string; patch: string; testPatch?: string; testCmd?: string; timeout: string; json?: boolean }
+
+export async function validateAction(opts: ValidateFlags): Promise<void> {
+  const { report, exitCode } = await runValidate(opts);
+  if (opts.json) printJson(report);
+  else printHuman(report);
+  process.exitCode = exitCode;
 }

@@ -1,6 +1,6 @@
 import type { AiPolicy } from './ai-policy.js';
 import type { ConsentFileResult } from './config-file.js';
-import type { IssueCategory } from './schema.js';
+import type { IssueCategory } from '../../scoring/categories.js';
 
 export interface GateCaps {
   /** Open PRs of ours allowed in one repository, unless its consent file sets `maxOpenPrs`. */

@@ -1,8 +1,5 @@
 import { z } from 'zod';
-
-/** Issue categories a repository can allow (the ranking's categories). */
-export const IssueCategory = z.enum(['security', 'critical_bug', 'bug', 'performance', 'feature', 'enhancement', 'tests', 'documentation', 'refactor', 'style']);
-export type IssueCategory = z.infer<typeof IssueCategory>;
+import { IssueCategory } from '../../scoring/categories.js';
 
 /** A repository's `.globallm.yml`: maintainers' own terms for contributions. */
 export const ConsentConfig = z.object({

@@ -1,8 +1,8 @@
 import { normalizeRepoPath } from '../edits/repo-path.js';
 import { manifestCheck } from './dependencies.js';
 import { lockfileCheck } from './lockfiles.js';
-import { protectedPathReason } from './protected-paths.js';
-import { DEFAULT_GUARD_OPTIONS, type ChangedFile, type GuardOptions, type GuardResult, type Refusal } from './types.js';
+import { hasDisguise, protectedPathRules } from './protected-paths.js';
+import { DEFAULT_GUARD_OPTIONS, describeFinding, finding, type ChangedFile, type Finding, type GuardOptions, type GuardResult, type Refusal } from './types.js';
 
 // Bidirectional-text controls can make code read differently from how it runs.
 const BIDI = /[\u202a-\u202e\u2066-\u2069]/;
@@ -19,21 +19,34 @@ function looksBinary(text: string): boolean {
   return sample.length > 0 && control / sample.length > 0.01;
 }
 
-/** Every reason to refuse one changed file; empty when it may be written. */
+/** The rules a path alone breaks: a path that is not plain, a protected location, or both. */
+export function pathFindings(path: string): Finding[] {
+  const out: Finding[] = [];
+  const normal = normalizeRepoPath(path);
+  if (!normal.ok) out.push(finding('path-form', `path outside the repository: ${normal.reason}`));
+  else if (normal.path !== path) out.push(finding('path-form', 'path is not in normal form'));
+  else if (hasDisguise(path)) out.push(finding('path-form', 'path holds invisible or compatibility characters'));
+  for (const rule of protectedPathRules(path)) out.push(finding(rule.id, rule.reason));
+  return out;
+}
+
+/** Every rule one changed file breaks; empty when it may be written. */
+export function fileFindings(file: ChangedFile, options: GuardOptions = DEFAULT_GUARD_OPTIONS): Finding[] {
+  const byPath = pathFindings(file.path);
+  if (byPath.length > 0) return byPath;
+  if (file.isSymlink) return [finding('symlink', 'path is a symbolic link')];
+  const out: Finding[] = [];
+  if (Buffer.byteLength(file.after, 'utf8') > options.maxFileBytes) out.push(finding('size', `file larger than ${options.maxFileBytes} bytes`));
+  if (looksBinary(file.after)) out.push(finding('binary', 'binary content'));
+  if (BIDI.test(file.after) && !BIDI.test(file.before ?? '')) out.push(finding('hidden-text', 'adds bidirectional-text control characters'));
+  out.push(...lockfileCheck(file.path, file.before, file.after));
+  out.push(...manifestCheck(file.path, file.before, file.after, new Set(options.allowDependencies)));
+  return out;
+}
+
+/** Every reason to refuse one changed file, as `<rule>: <what it did>`; empty when it may be written. */
 export function refusalReasons(file: ChangedFile, options: GuardOptions = DEFAULT_GUARD_OPTIONS): string[] {
-  const normal = normalizeRepoPath(file.path);
-  if (!normal.ok) return [`path outside the repository: ${normal.reason}`];
-  if (normal.path !== file.path) return ['path is not in normal form'];
-  if (file.isSymlink) return ['path is a symbolic link'];
-  const fixed = protectedPathReason(file.path);
-  if (fixed) return [fixed];
-  const reasons: string[] = [];
-  if (Buffer.byteLength(file.after, 'utf8') > options.maxFileBytes) reasons.push(`file larger than ${options.maxFileBytes} bytes`);
-  if (looksBinary(file.after)) reasons.push('binary content');
-  if (BIDI.test(file.after) && !BIDI.test(file.before ?? '')) reasons.push('adds bidirectional-text control characters');
-  reasons.push(...lockfileCheck(file.path, file.before, file.after));
-  reasons.push(...manifestCheck(file.path, file.before, file.after, new Set(options.allowDependencies)));
-  return reasons;
+  return fileFindings(file, options).map(describeFinding);
 }
 
 /** Splits a proposed change set into files that may be written and files refused, with reasons. */
@@ -43,7 +56,7 @@ export function guardChanges<T extends ChangedFile>(files: readonly T[], options
   const seen = new Set<string>();
   for (const file of files) {
     const key = file.path.toLowerCase();
-    const reasons = seen.has(key) ? ['path appears twice in the change set'] : refusalReasons(file, options);
+    const reasons = seen.has(key) ? [describeFinding(finding('duplicate', 'path appears twice in the change set'))] : refusalReasons(file, options);
     seen.add(key);
     if (reasons.length === 0) allowed.push(file);
     else refused.push({ path: file.path, reason: reasons.join('; ') });

@@ -1,3 +1,5 @@
+import type { RuleId } from './rules.js';
+
 /** One file as a proposed change would leave it. */
 export interface ChangedFile {
   path: string;
@@ -9,8 +11,15 @@ export interface ChangedFile {
   isSymlink?: boolean;
 }
 
+/** One broken rule: which, and what the change did. */
+export interface Finding {
+  rule: RuleId;
+  reason: string;
+}
+
 export interface Refusal {
   path: string;
+  /** `<rule>: <what the change did>`, joined with `; ` when several rules apply. */
   reason: string;
 }
 
@@ -27,3 +36,6 @@ export interface GuardOptions {
 }
 
 export const DEFAULT_GUARD_OPTIONS: GuardOptions = { allowDependencies: [], maxFileBytes: 512 * 1024 };
+
+export const finding = (rule: RuleId, reason: string): Finding => ({ rule, reason });
+export const describeFinding = (f: Finding): string => `${f.rule}: ${f.reason}`;

@@ -16,6 +16,8 @@ export interface PrepareOptions {
   source: RepoSource;
   /** The branch whose head the fix starts from. */
   baseBranch: string;
+  /** Check out this commit (already fetched with the branch) instead of the branch head. */
+  atCommit?: string;
   /** A label for the worktree directory (the issue number). */
   label: string;
   signal?: AbortSignal | undefined;
@@ -90,7 +92,8 @@ export async function prepareWorktree(options: PrepareOptions): Promise<Prepared
     await runGit(['fetch', '--quiet', '--force', '--no-tags', '--', source.location, `+${ref}:${ref}`], {
       cwd: mirror, signal, allowProtocols: source.protocols, timeoutMs: 900_000,
     });
-    const commit = (await runGit(['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`], { cwd: mirror, signal })).trim();
+    const wanted = options.atCommit !== undefined && OID.test(options.atCommit) ? `${options.atCommit}^{commit}` : `${ref}^{commit}`;
+    const commit = (await runGit(['rev-parse', '--verify', '--end-of-options', wanted], { cwd: mirror, signal })).trim();
     if (!OID.test(commit)) throw new Error(`unexpected commit id from git: ${commit.slice(0, 80)}`);
     const worktree = path.join(path.resolve(options.cacheDir), 'worktrees', `${repoSlug(options.repo)}-${options.label}-${randomBytes(4).toString('hex')}`);
     await mkdir(path.dirname(worktree), { recursive: true });

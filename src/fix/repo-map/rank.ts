@@ -2,6 +2,12 @@ import { DirectedGraph } from 'graphology';
 import { pagerank } from '../../ecosystem/pagerank.js';
 import type { IssueMentions } from './mentions.js';
 import type { RankedFile, RepoIndex } from './schema.js';
+import type { SearchHit } from './search.js';
+
+/** The words of a file's name: `components/prism-rest.min.js` → prism, rest. */
+function stemParts(p: string): string[] {
+  return stem(p).split(/[-_.]+/).filter((x) => x.length >= 3);
+}
 
 function stem(p: string): string {
   const name = p.slice(p.lastIndexOf('/') + 1).toLowerCase();
@@ -12,9 +18,16 @@ function stem(p: string): string {
 /**
  * Ranks files by relevance to an issue: a PageRank over "file A uses a name file B defines"
  * (the repository's own structure, as Aider's repo map does), lifted strongly for files the issue
- * names, files defining identifiers the issue mentions, and files whose name matches its words.
+ * names, files defining identifiers the issue mentions, files whose name (or a distinctive part
+ * of it) matches its words, and files where code search finds its identifiers.
  */
-export function rankFiles(index: RepoIndex, mentions: IssueMentions): RankedFile[] {
+export function rankFiles(index: RepoIndex, mentions: IssueMentions, hits: readonly SearchHit[] = []): RankedFile[] {
+  const hitCount = new Map<string, number>();
+  for (const h of hits) hitCount.set(h.path, (hitCount.get(h.path) ?? 0) + 1);
+  // Parts of file names (split on - _ .) that most files share, like a project prefix, say nothing.
+  const partFiles = new Map<string, number>();
+  for (const f of index.files) for (const p of new Set(stemParts(f.path))) partFiles.set(p, (partFiles.get(p) ?? 0) + 1);
+  const common = (p: string): boolean => (partFiles.get(p) ?? 0) > Math.max(3, index.files.length * 0.1);
   const outlined = index.files.filter((f) => f.parser !== 'none' || f.language !== null);
   const definers = new Map<string, string[]>();
   for (const f of outlined) for (const s of f.symbols) {
@@ -41,6 +54,7 @@ export function rankFiles(index: RepoIndex, mentions: IssueMentions): RankedFile
   const mentionedIds = new Set(mentions.identifiers);
   const mentionedLower = new Set(mentions.identifiers.map((i) => i.toLowerCase()));
   const words = new Set(mentions.words);
+  const titleWords = new Set(mentions.titleWords);
   const ranked: RankedFile[] = index.files.map((f) => {
     const reasons: string[] = [];
     // PageRank scaled to 1 on average and damped, so structure orders files but never outweighs what the issue names.
@@ -60,6 +74,19 @@ export function rankFiles(index: RepoIndex, mentions: IssueMentions): RankedFile
     if (s.length >= 3 && (words.has(s) || mentionedLower.has(s))) {
       score += 8;
       reasons.push('file name matches the issue');
+    } else {
+      const parts = stemParts(f.path).filter((p) => !common(p) && (words.has(p) || mentionedLower.has(p)));
+      if (parts.length > 0) {
+        // A rare part (few files carry it) names the file almost as well as its whole name, the more so from the title.
+        const rare = parts.filter((p) => (partFiles.get(p) ?? 0) <= 5);
+        score += rare.some((p) => titleWords.has(p)) ? 16 : rare.length > 0 ? 8 : 3;
+        reasons.push('a part of the file name matches the issue');
+      }
+    }
+    const found = hitCount.get(f.path) ?? 0;
+    if (found > 0) {
+      score += 3 * Math.min(found, 4);
+      reasons.push(`code search finds ${found} of the issue's identifiers`);
     }
     if (f.language === null) score *= 0.2;
     const symbols = f.symbols.map((sym) => ({ ...sym, mentioned: mentionedIds.has(sym.name) }))

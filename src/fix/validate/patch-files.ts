@@ -11,11 +11,53 @@ export interface PatchFile {
   symlink: boolean;
 }
 
+const C_ESCAPES: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, '\\': 92 };
+
+/** Git's C-style quoted path (`"a/caf\303\251 \"x\""`) to its text; other text unchanged. */
+export function unquotePath(p: string): string {
+  if (!(p.length >= 2 && p.startsWith('"') && p.endsWith('"'))) return p;
+  const bytes: number[] = [];
+  const body = p.slice(1, -1);
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c !== '\\') {
+      bytes.push(...Buffer.from(c, 'utf8'));
+      continue;
+    }
+    const oct = /^[0-7]{3}/.exec(body.slice(i + 1));
+    if (oct) {
+      bytes.push(parseInt(oct[0], 8));
+      i += 3;
+    } else {
+      bytes.push(C_ESCAPES[body[i + 1] ?? ''] ?? body.charCodeAt(i + 1));
+      i += 1;
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
 function stripPrefix(p: string): string | null {
-  const t = p.replace(/\t.*$/, '').trim();
+  const t = p.startsWith('"') ? p.replace(/("(?:[^"\\]|\\.)*").*$/, '$1') : p.replace(/\t.*$/, '').replace(/\s+$/, '');
   if (t === '/dev/null') return null;
-  const unq = t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1) : t;
-  return unq.replace(/^[ab]\//, '');
+  return unquotePath(t).replace(/^[ab]\//, '');
+}
+
+const QUOTED = '"(?:[^"\\\\]|\\\\.)*"';
+
+/**
+ * The two paths of a `diff --git` line. Quoted paths are read exactly; unquoted paths may hold
+ * spaces, so `a/<p> b/<p>` is split where both halves agree. Undefined when it cannot be told.
+ */
+function gitHeaderPaths(head: string): [string | null, string | null] | undefined {
+  const rest = head.slice('diff --git '.length);
+  const both = new RegExp(`^(${QUOTED}|\\S+) (${QUOTED}|\\S+)$`).exec(rest);
+  if (both) return [stripPrefix(both[1]!), stripPrefix(both[2]!)];
+  if (!rest.startsWith('a/')) return undefined;
+  for (let i = rest.indexOf(' b/'); i !== -1; i = rest.indexOf(' b/', i + 1)) {
+    const left = rest.slice(2, i);
+    if (left === rest.slice(i + 3)) return [left, left];
+  }
+  return undefined;
 }
 
 /**
@@ -41,18 +83,15 @@ export function splitPatch(patch: string): PatchFile[] {
     let symlink = false;
     const head = section[0]!;
     if (head.startsWith('diff --git ')) {
-      const m = /^diff --git (\S+|"[^"]+") (\S+|"[^"]+")$/.exec(head);
-      if (m) {
-        oldPath = stripPrefix(m[1]!);
-        newPath = stripPrefix(m[2]!);
-      }
+      const paths = gitHeaderPaths(head);
+      if (paths) [oldPath, newPath] = paths;
     }
     for (const l of section) {
       if (l.startsWith('@@')) break;
       if (l.startsWith('--- ')) oldPath = stripPrefix(l.slice(4));
       else if (l.startsWith('+++ ')) newPath = stripPrefix(l.slice(4));
-      else if (l.startsWith('rename from ') || l.startsWith('copy from ')) oldPath = l.replace(/^(rename|copy) from /, '');
-      else if (l.startsWith('rename to ') || l.startsWith('copy to ')) newPath = l.replace(/^(rename|copy) to /, '');
+      else if (l.startsWith('rename from ') || l.startsWith('copy from ')) oldPath = unquotePath(l.replace(/^(rename|copy) from /, ''));
+      else if (l.startsWith('rename to ') || l.startsWith('copy to ')) newPath = unquotePath(l.replace(/^(rename|copy) to /, ''));
       else if (/^(new file mode|deleted file mode|old mode|new mode|index [0-9a-f]+\.\.[0-9a-f]+) .*120000/.test(l)) symlink = true;
       else if (l.startsWith('GIT binary patch') || l.startsWith('Binary files ')) binary = true;
       if (/^new file mode/.test(l)) oldPath = null;
@@ -85,6 +124,7 @@ export function unsafeReason(p: string): string | null {
 export function checkPatchFiles(files: PatchFile[]): void {
   if (files.length === 0) throw new SandboxViolation('the patch contains no file changes');
   for (const f of files) {
+    if (f.oldPath === null && f.newPath === null) throw new SandboxViolation(`cannot read the paths of a file section: ${f.text.split('\n')[0] ?? ''}`);
     for (const p of [f.oldPath, f.newPath]) {
       if (p === null) continue;
       const why = unsafeReason(p);

@@ -1,112 +1,183 @@
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import { SandboxViolation } from '../../errors.js';
+import { environmentMounts } from '../../environment/prepare.js';
+import type { PreparedEnvironment } from '../../environment/schema.js';
 import { logger } from '../../log.js';
+import { checkoutBaseTree } from '../policy/base-tree.js';
+import { checkPatchPolicy, describeRefusal } from '../policy/patch.js';
 import { detectRepoModel } from '../../repo-model/detect.js';
 import type { Sandbox } from '../../sandbox/sandbox.js';
 import type { RunResult } from '../../sandbox/schema.js';
-import { compareResults, decideVerdict } from './compare.js';
+import { compareResults, decideVerdict, withRepeats, type Comparison } from './compare.js';
 import { parseTestOutput } from './parse-results.js';
 import { checkPatchFiles, isTestPath, splitPatch, testOnlyPatch, type PatchFile } from './patch-files.js';
-import { ValidationReport, type SuiteRun } from './schema.js';
+import { HOOKS_DIR, MOCHA_HOOK, RESULTS_DIR, reportEnv } from './reports/hooks.js';
+import { readReports } from './reports/read.js';
+import { ValidationReport, type EnvironmentSummary, type SuiteRun } from './schema.js';
 import { checkNoSymlinkOnPath, gitApply, Workspace } from './workspace.js';
 
 const log = logger.child({ component: 'validate' });
 
 export interface ValidateOptions {
-  /** A local checkout (never modified: the work happens on copies). */
+  /** A local checkout at the base commit (never modified: the work happens on copies). */
   repo: string;
   /** The unified diff to judge. */
   patch: string;
+  /** Test changes applied on both sides (the SWE-bench `test.patch`). */
+  testPatch?: string;
   sandbox: Sandbox;
-  /** Test argv; detected from the repository when omitted. */
+  /** The prepared dependencies, mounted read-only into every run; null when the repository needs none. */
+  environment?: PreparedEnvironment | null;
+  /** Test argv; detected from the base checkout when omitted — never from the patch. */
   testCommand?: string[];
   timeoutMs?: number;
   memoryMb?: number;
   cpuSeconds?: number;
+  /** Kill a run whose worktree grows past this (MiB). */
+  diskMb?: number;
   signal?: AbortSignal;
 }
 
 const TAIL_CHARS = 4000;
+/** Report folders a build tool writes in the tree: cleared before each run so only this run's count. */
+const TREE_REPORT_DIRS = ['target/surefire-reports', 'target/failsafe-reports', 'build/test-results'];
 
-function toSuiteRun(r: RunResult): SuiteRun {
-  const text = `${r.stdout}\n${r.stderr}`;
-  const { results, parsed } = parseTestOutput(text);
-  return {
-    exitCode: r.exitCode, timedOut: r.timedOut, cancelled: r.cancelled, durationMs: r.durationMs,
-    results, parsed, violations: r.violations, outputTail: text.trim().slice(-TAIL_CHARS),
-  };
+export function summarizeEnvironment(env: PreparedEnvironment): EnvironmentSummary {
+  return { ecosystem: env.plan.ecosystem, manager: env.plan.manager, key: env.key, cacheHit: env.cacheHit, durationMs: env.durationMs, notes: env.notes };
 }
 
 function emptyReport(partial: Partial<ValidationReport> & Pick<ValidationReport, 'verdict' | 'reasons'>): ValidationReport {
   return ValidationReport.parse({
-    applied: false, testCommand: [], before: null, after: null, testsOnly: null,
-    fixed: [], broken: [], newTests: [], stillFailing: [], touchedFiles: [], ...partial,
+    applied: false, testCommand: [], before: null, after: null,
+    fixed: [], broken: [], newTests: [], stillFailing: [], flaky: [], touchedFiles: [], environment: null, ...partial,
   });
 }
 
+function parsePatchFiles(text: string, label: string): PatchFile[] {
+  const files = splitPatch(text);
+  if (files.length === 0) throw new SandboxViolation(`the ${label} holds no file changes`);
+  checkPatchFiles(files);
+  return files;
+}
+
+/** The trees to compare: before = base + test changes; after = base + test changes + the fix. */
+interface Trees { before: string; after: string }
+
+async function buildTrees(ws: Workspace, opts: ValidateOptions, files: PatchFile[], testFiles: PatchFile[]): Promise<Trees | string> {
+  const patchFile = await ws.writeFile('change.patch', opts.patch);
+  const testPatchFile = opts.testPatch !== undefined ? await ws.writeFile('test.patch', opts.testPatch) : null;
+  const before = await ws.copy(opts.repo, 'before');
+  const after = await ws.copy(opts.repo, 'after');
+  const touched = [...files, ...testFiles].flatMap((f) => [f.oldPath, f.newPath]).filter((p): p is string => p !== null);
+  for (const p of touched) {
+    await checkNoSymlinkOnPath(before, p);
+    await checkNoSymlinkOnPath(after, p);
+  }
+  if (testPatchFile) {
+    for (const tree of [before, after]) {
+      const err = await gitApply(tree, testPatchFile);
+      if (err !== null) return `the test patch does not apply: ${err}`;
+    }
+  }
+  const err = await gitApply(after, patchFile);
+  if (err !== null) return `the patch does not apply: ${err}`;
+  // The patch's own test changes go on the "before" side too, so its new tests show the bug there.
+  const hasCode = files.some((f) => [f.oldPath, f.newPath].some((p) => p !== null && !isTestPath(p)));
+  const ownTests = testOnlyPatch(files);
+  if (hasCode && ownTests) {
+    const e = await gitApply(before, await ws.writeFile('own-tests.patch', ownTests));
+    if (e !== null) log.warn({ err: e }, 'the patch\'s test changes do not apply on their own; the before side runs without them');
+  }
+  return { before, after };
+}
+
 /**
- * Before/after validation of a patch: copies the checkout, runs its tests in the sandbox with
- * no network, applies the patch with `git apply` to a fresh copy, runs them again, and — when
- * the patch adds tests next to a fix — runs the test changes alone on the old code to check
- * that the new tests show the bug.
+ * Before/after validation of a patch: the base with the test changes, then with the fix too,
+ * each run in the sandbox with no network and the prepared environment mounted read-only.
+ * Per-test results come from the runner's own report where it gives one (our hooks ask for
+ * it), else from its output. A decisive test whose outcome differs between the two sides is
+ * run again on the side where it failed; if it passes there, it is named flaky.
  */
 export async function validatePatch(opts: ValidateOptions): Promise<ValidationReport> {
+  const environment = opts.environment ? summarizeEnvironment(opts.environment) : null;
+  // The policy applies to everything the patch and the test patch change; nothing runs when it refuses.
+  const refusals = [
+    ...(await checkPatchPolicy(opts.patch, checkoutBaseTree(opts.repo))),
+    ...(opts.testPatch !== undefined ? await checkPatchPolicy(opts.testPatch, checkoutBaseTree(opts.repo)) : []),
+  ];
+  if (refusals.length > 0) return emptyReport({ verdict: 'refused', reasons: refusals.map(describeRefusal), environment });
   let files: PatchFile[];
+  let testFiles: PatchFile[] = [];
   try {
-    files = splitPatch(opts.patch);
-    checkPatchFiles(files);
+    files = parsePatchFiles(opts.patch, 'patch');
+    if (opts.testPatch !== undefined) testFiles = parsePatchFiles(opts.testPatch, 'test patch');
   } catch (err) {
-    if (err instanceof SandboxViolation) return emptyReport({ verdict: 'error', reasons: [`patch rejected: ${err.message}`] });
+    if (err instanceof SandboxViolation) return emptyReport({ verdict: 'error', reasons: [`patch rejected: ${err.message}`], environment });
     throw err;
   }
-  const touchedFiles = [...new Set(files.flatMap((f) => [f.oldPath, f.newPath]).filter((p): p is string => p !== null))].sort();
+  const touchedFiles = [...new Set([...files, ...testFiles].flatMap((f) => [f.oldPath, f.newPath]).filter((p): p is string => p !== null))].sort();
   const ws = await Workspace.create();
   try {
-    const patchFile = await ws.writeFile('change.patch', opts.patch);
-    const beforeTree = await ws.copy(opts.repo, 'before');
-    const afterTree = await ws.copy(opts.repo, 'after');
-    for (const p of touchedFiles) await checkNoSymlinkOnPath(afterTree, p);
-    const applyError = await gitApply(afterTree, patchFile);
-    if (applyError !== null) return emptyReport({ verdict: 'error', reasons: [`the patch does not apply: ${applyError}`], touchedFiles });
+    const trees = await buildTrees(ws, opts, files, testFiles);
+    if (typeof trees === 'string') return emptyReport({ verdict: 'error', reasons: [trees], touchedFiles, environment });
 
-    const hasTests = files.some((f) => [f.oldPath, f.newPath].some((p) => p !== null && isTestPath(p)));
-    const hasCode = files.some((f) => [f.oldPath, f.newPath].some((p) => p !== null && !isTestPath(p)));
-    let testsTree: string | null = null;
-    if (hasTests && hasCode) {
-      testsTree = await ws.copy(opts.repo, 'tests-only');
-      const onlyTests = await ws.writeFile('tests-only.patch', testOnlyPatch(files));
-      const err = await gitApply(testsTree, onlyTests);
-      if (err !== null) {
-        log.warn({ err }, 'test changes do not apply on their own; skipping the reproduction check');
-        testsTree = null;
-      }
-    }
+    // The test command comes from the base commit, never from the patch.
+    const testCommand = opts.testCommand ?? (await detectRepoModel(opts.repo)).commands.test?.argv;
+    if (!testCommand) return emptyReport({ verdict: 'error', reasons: ['no test command found for this repository; pass one with --test-cmd'], applied: true, touchedFiles, environment });
 
-    const testCommand = opts.testCommand ?? (await detectRepoModel(beforeTree)).commands.test?.argv;
-    if (!testCommand) return emptyReport({ verdict: 'error', reasons: ['no test command was found for this repository; pass one'], applied: true, touchedFiles });
-
+    const hooks = await ws.dir('hooks', 0o755);
+    await ws.writeFileIn(hooks, 'mocha.cjs', MOCHA_HOOK);
+    let runs = 0;
     const run = async (tree: string): Promise<SuiteRun> => {
+      const results = await ws.dir(`results-${++runs}`, 0o755);
+      for (const d of TREE_REPORT_DIRS) await rm(path.join(tree, d), { recursive: true, force: true });
       await opts.sandbox.prepareWorktree(tree);
+      await opts.sandbox.prepareWorktree(results);
+      const env = opts.environment;
       const r = await opts.sandbox.run({
         cwd: tree, argv: testCommand, network: false,
+        env: { ...env?.plan.testEnv, ...reportEnv() },
+        pathPrepend: env?.plan.pathPrepend ?? [],
+        mounts: [...(env ? environmentMounts(env) : []), { source: hooks, target: HOOKS_DIR, writable: false }, { source: results, target: RESULTS_DIR, writable: true }],
         timeoutMs: opts.timeoutMs ?? 600_000, memoryMb: opts.memoryMb ?? 4096, cpuSeconds: opts.cpuSeconds ?? 1200,
+        ...(opts.diskMb !== undefined ? { diskMb: opts.diskMb } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
-      return toSuiteRun(r);
+      return toSuiteRun(r, await readReports(results, tree));
     };
 
-    const before = await run(beforeTree);
+    const before = await run(trees.before);
     const stop = (s: SuiteRun): boolean => s.timedOut || s.cancelled;
-    const after = stop(before) ? null : await run(afterTree);
-    const testsOnly = testsTree && after && !stop(after) ? await run(testsTree) : null;
-    const cmp = after ? compareResults(before.results, after.results) : { fixed: [], broken: [], newTests: [], stillFailing: [] };
-    const { verdict, reasons } = decideVerdict({ applied: true, before, after, testsOnly, cmp });
+    const after = stop(before) ? null : await run(trees.after);
+    let cmp: Comparison = after ? compareResults(before.results, after.results) : { fixed: [], broken: [], newTests: [], stillFailing: [], flaky: [] };
+    if (after && !stop(after) && before.parsed && after.parsed) {
+      const beforeAgain = cmp.fixed.length > 0 ? await run(trees.before) : null;
+      const afterAgain = cmp.broken.length > 0 ? await run(trees.after) : null;
+      cmp = withRepeats(cmp, { before: beforeAgain?.results ?? null, after: afterAgain?.results ?? null });
+    }
+    const changesCode = files.some((f) => [f.oldPath, f.newPath].some((p) => p !== null && !isTestPath(p)));
+    const { verdict, reasons } = decideVerdict({ before, after, cmp, changesCode, ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}) });
     const blocked = [...before.violations, ...(after?.violations ?? [])].filter((v) => v.kind === 'network' || v.kind === 'filesystem');
     if (blocked.length > 0) reasons.push(`the sandbox blocked ${blocked.length} attempt(s) to reach the network or write outside the worktree`);
-    return ValidationReport.parse({ verdict, reasons, applied: true, testCommand, before, after, testsOnly, ...cmp, touchedFiles });
+    if (environment) reasons.push(...environment.notes);
+    return ValidationReport.parse({ verdict, reasons, applied: true, testCommand, before, after, ...cmp, touchedFiles, environment });
   } catch (err) {
-    if (err instanceof SandboxViolation) return emptyReport({ verdict: 'error', reasons: [`patch rejected: ${err.message}`], touchedFiles });
+    if (err instanceof SandboxViolation) return emptyReport({ verdict: 'error', reasons: [`patch rejected: ${err.message}`], touchedFiles, environment });
     throw err;
   } finally {
     await ws.dispose();
   }
+}
+
+function toSuiteRun(r: RunResult, report: Awaited<ReturnType<typeof readReports>>): SuiteRun {
+  const text = `${r.stdout}\n${r.stderr}`;
+  const fromOutput = report.size > 0 ? null : parseTestOutput(text);
+  const results = fromOutput ? fromOutput.results : report.results();
+  const parsed = report.size > 0 || (fromOutput?.parsed ?? false);
+  return {
+    exitCode: r.exitCode, timedOut: r.timedOut, cancelled: r.cancelled, durationMs: r.durationMs,
+    results, parsed, resultSource: report.size > 0 ? 'report' : parsed ? 'output' : 'none',
+    violations: r.violations, outputTail: text.trim().slice(-TAIL_CHARS),
+  };
 }

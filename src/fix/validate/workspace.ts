@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmod, cp, lstat, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, lstat, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -12,17 +12,35 @@ export class Workspace {
   private constructor(readonly root: string) {}
 
   static async create(): Promise<Workspace> {
-    const root = await mkdtemp(path.join(tmpdir(), 'globallm-validate-'));
+    const root = await mkdtemp(path.join(tmpdir(), `globallm-validate-${process.pid}-`));
     // Traversable (not listable) so the sandbox's unprivileged host uid can reach the copies.
     await chmod(root, 0o711);
     return new Workspace(root);
   }
 
-  /** A full copy (untracked files and .git included; symlinks copied as links, never followed). */
+  /**
+   * A full copy (untracked files and .git included; symlinks copied as links, never followed),
+   * except a top-level node_modules: the prepared environment is mounted there instead.
+   */
   async copy(src: string, name: string): Promise<string> {
     const dest = path.join(this.root, name);
-    await cp(src, dest, { recursive: true, verbatimSymlinks: true, errorOnExist: true, force: false });
+    const top = path.join(path.resolve(src), 'node_modules');
+    await cp(src, dest, { recursive: true, verbatimSymlinks: true, errorOnExist: true, force: false, filter: (p) => path.resolve(p) !== top });
     return dest;
+  }
+
+  /** A folder of its own inside the workspace. */
+  async dir(name: string, mode: number): Promise<string> {
+    const p = path.join(this.root, name);
+    await mkdir(p, { mode });
+    await chmod(p, mode);
+    return p;
+  }
+
+  async writeFileIn(dir: string, name: string, text: string): Promise<string> {
+    const p = path.join(dir, name);
+    await writeFile(p, text, { mode: 0o644 });
+    return p;
   }
 
   async writeFile(name: string, text: string): Promise<string> {

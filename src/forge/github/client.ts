@@ -2,6 +2,7 @@ import { Octokit } from '@octokit/rest';
 import { throttling } from '@octokit/plugin-throttling';
 import { retry } from '@octokit/plugin-retry';
 import { logger } from '../../log.js';
+import { isWriteRequest, type RequestShape } from './writes.js';
 
 const log = logger.child({ component: 'github' });
 
@@ -22,20 +23,27 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubOctokit {
     log.warn({ baseUrl: opts.baseUrl }, 'GITHUB_TOKEN is not set: unauthenticated requests are limited to 60 per hour');
   }
   const maxWait = opts.maxInlineWaitSeconds ?? 60;
-  return new GitHubOctokit({
+  const octokit = new GitHubOctokit({
     baseUrl: opts.baseUrl.replace(/\/$/, ''),
     ...(opts.token ? { auth: opts.token } : {}),
     userAgent: opts.userAgent ?? 'globallm',
     retry: { retries: 2 },
     throttle: {
-      onRateLimit: (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+      // Only reads wait inline; a write surfaces as RateLimited and is repeated by its caller, inside the write budget.
+      onRateLimit: (retryAfter: number, options: RequestShape & { method: string; url: string }, _octokit: unknown, retryCount: number) => {
         log.warn({ retryAfter, method: options.method, url: options.url, retryCount }, 'primary rate limit');
-        return retryCount < 1 && retryAfter <= maxWait;
+        return retryCount < 1 && retryAfter <= maxWait && !isWriteRequest(options);
       },
-      onSecondaryRateLimit: (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+      onSecondaryRateLimit: (retryAfter: number, options: RequestShape & { method: string; url: string }, _octokit: unknown, retryCount: number) => {
         log.warn({ retryAfter, method: options.method, url: options.url, retryCount }, 'secondary rate limit');
-        return retryCount < 1 && retryAfter <= maxWait;
+        return retryCount < 1 && retryAfter <= maxWait && !isWriteRequest(options);
       },
     },
   });
+  // Reads are retried on 5xx and network errors; writes never are (a lost response may mean the
+  // write happened), so repeating one is left to the caller, who checks first.
+  octokit.hook.before('request', (options) => {
+    if (isWriteRequest(options)) options.request = { ...options.request, retries: 0 };
+  });
+  return octokit;
 }

@@ -14,6 +14,14 @@ const COMMIT_MUTATION = `mutation Commit($input: CreateCommitOnBranchInput!) {
   createCommitOnBranch(input: $input) { commit { oid } }
 }`;
 
+const COMMIT_QUERY = `query Landed($owner: String!, $name: String!, $oid: GitObjectID!) {
+  repository(owner: $owner, name: $name) { object(oid: $oid) { ... on Commit { message parents(first: 2) { nodes { oid } } } } }
+}`;
+
+interface CommitQueryData {
+  repository: { object: { message?: string; parents?: { nodes: ({ oid: string } | null)[] } } | null } | null;
+}
+
 interface CommitData {
   createCommitOnBranch: { commit: { oid: string } | null } | null;
 }
@@ -50,6 +58,35 @@ async function tryCommit(ctx: GitHubWriteContext, repo: RepoRef, branch: string,
   throw new Unavailable(`committing to ${repo.owner}/${repo.name} failed: ${text || 'no commit returned'}`);
 }
 
+const fullMessage = (message: string): string => {
+  const m = splitMessage(message);
+  return m.body ? `${m.headline}\n\n${m.body}` : m.headline;
+};
+
+/**
+ * After a lost answer or a moved branch: the branch head when it is the commit we asked for —
+ * its only parent is `expected` and its message is ours — so it is never made twice.
+ */
+async function landedCommit(ctx: GitHubWriteContext, repo: RepoRef, branch: string, expected: string, message: string): Promise<{ landed: string | null; head: string | null }> {
+  const head = await branchHead(ctx, repo, branch);
+  if (!head || head === expected) return { landed: null, head };
+  const res = await graphqlRequest<CommitQueryData>(ctx.octokit, COMMIT_QUERY, { owner: repo.owner, name: repo.name, oid: head }, `reading commit ${head} of ${repo.owner}/${repo.name}`);
+  const commit = res.data?.repository?.object;
+  const parents = (commit?.parents?.nodes ?? []).map((p) => p?.oid);
+  const ours = parents.length === 1 && parents[0] === expected && (commit?.message ?? '').trim() === fullMessage(message);
+  return { landed: ours ? head : null, head };
+}
+
+/** One attempt; a lost answer (the forge unreachable mid-request) comes back as 'lost'. */
+async function attemptCommit(ctx: GitHubWriteContext, repo: RepoRef, branch: string, head: string, changes: readonly FileChange[], message: string): Promise<Attempt | { ok: false; kind: 'lost'; error: Unavailable }> {
+  try {
+    return await tryCommit(ctx, repo, branch, head, changes, message);
+  } catch (err) {
+    if (err instanceof Unavailable) return { ok: false, kind: 'lost', error: err };
+    throw err;
+  }
+}
+
 async function ensureBranch(ctx: GitHubWriteContext, repo: RepoRef, branch: string, baseOid: string, syncBranch: string | undefined): Promise<{ head: string; created: boolean }> {
   let made = await createBranch(ctx, repo, branch, baseOid);
   if (!made.created && made.reason === 'missing_object' && syncBranch) {
@@ -80,22 +117,28 @@ export async function commitFiles(
     head = b.head;
     created = b.created;
   }
+  let lost: Unavailable | null = null;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const r = await tryCommit(ctx, repo, branch, head, changes, message);
+    const r = await attemptCommit(ctx, repo, branch, head, changes, message);
     if (r.ok) return { oid: r.oid, branchCreated: created };
     if (r.kind === 'no_branch') {
       // Deleted since we looked: start it again from the base.
       const b = await ensureBranch(ctx, repo, branch, target.baseOid, target.syncBranch);
       head = b.head;
       created = created || b.created;
-    } else {
-      const now = await branchHead(ctx, repo, branch);
-      if (!now) {
-        const b = await ensureBranch(ctx, repo, branch, target.baseOid, target.syncBranch);
-        head = b.head;
-        created = created || b.created;
-      } else head = now;
+      continue;
     }
+    // Stale or lost: our commit may have landed (a lost answer, or an earlier try whose answer
+    // was lost); if so it is the result, never a second commit.
+    lost = r.kind === 'lost' ? r.error : null;
+    const seen = await landedCommit(ctx, repo, branch, head, message);
+    if (seen.landed) return { oid: seen.landed, branchCreated: created };
+    if (!seen.head) {
+      const b = await ensureBranch(ctx, repo, branch, target.baseOid, target.syncBranch);
+      head = b.head;
+      created = created || b.created;
+    } else head = seen.head;
   }
+  if (lost) throw lost;
   throw new Unavailable(`branch ${branch} of ${repo.owner}/${repo.name} kept moving while committing`);
 }

@@ -80,6 +80,12 @@ export async function updatePullRequest(ctx: GitHubWriteContext, upstream: RepoR
 
 const AUTO_MERGE = `mutation Auto($input: EnablePullRequestAutoMergeInput!) { enablePullRequestAutoMerge(input: $input) { pullRequest { number } } }`;
 
+/** Labels on our PR (an issue write on GitHub; missing labels are created by GitHub). */
+export async function addLabels(ctx: GitHubWriteContext, upstream: RepoRef, number: number, labels: readonly string[]): Promise<void> {
+  if (labels.length === 0) return;
+  await ctx.octokit.rest.issues.addLabels({ owner: upstream.owner, repo: upstream.name, issue_number: number, labels: [...labels] });
+}
+
 export async function enableAutoMerge(ctx: GitHubWriteContext, upstream: RepoRef, pull: PullSummary): Promise<boolean> {
   if (!pull.nodeId) throw new UsageError(`pull request ${upstream.owner}/${upstream.name}#${pull.number} has no node id`);
   await ctx.budget.acquire(`auto-merge ${upstream.owner}/${upstream.name}#${pull.number}`);

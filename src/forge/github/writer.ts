@@ -73,6 +73,10 @@ export class GitHubWriter implements ForgeWriter {
     return pulls.updatePullRequest(this.ctx, upstream, number, update);
   }
 
+  addLabels(upstream: RepoRef, number: number, labels: readonly string[]): Promise<void> {
+    return pulls.addLabels(this.ctx, upstream, number, labels);
+  }
+
   enableAutoMerge(upstream: RepoRef, pull: PullSummary): Promise<boolean> {
     return pulls.enableAutoMerge(this.ctx, upstream, pull);
   }

@@ -207,17 +207,43 @@ export class LocalForgeWriter implements ForgeWriter {
     if (r.rowCount === 0) throw new NotFound(`local pull request ${upstream.name}#${number} not found`);
   }
 
+  /** The local forge's PR is the pull_requests row, whose `labels` the contribute pipeline sets. */
+  addLabels(): Promise<void> {
+    return Promise.resolve();
+  }
+
   enableAutoMerge(): Promise<boolean> {
     return Promise.resolve(false);
   }
 
+  /**
+   * An open record whose branch tip is in the default branch counts as merged (a maintainer merged
+   * it with git); one whose branch was deleted unmerged counts as closed. Either is stored.
+   */
   async pullRequestState(upstream: RepoRef, number: number): Promise<PullState> {
-    const r = await this.opts.pool.query<RecordRow & { state: string }>("SELECT id, number, state, branch, url, created_at, updated_at FROM pull_requests WHERE forge = 'local' AND owner = $1 AND name = $2 AND number = $3", [upstream.owner, upstream.name, number]);
-    const row = r.rows[0];
+    const r = await this.opts.pool.query<RecordRow & { head_oid: string | null }>("SELECT id, number, state, branch, url, head_oid, created_at, updated_at FROM pull_requests WHERE forge = 'local' AND owner = $1 AND name = $2 AND number = $3", [upstream.owner, upstream.name, number]);
+    let row = r.rows[0];
     if (!row) throw new NotFound(`local pull request ${upstream.name}#${number} not found`);
+    if (row.state === 'draft' || row.state === 'open') {
+      const seen = await this.observedState(upstream, row);
+      if (seen) {
+        const u = await this.opts.pool.query<RecordRow & { head_oid: string | null }>("UPDATE pull_requests SET state = $2, updated_at = now() WHERE id = $1 RETURNING id, number, state, branch, url, head_oid, created_at, updated_at", [row.id, seen]);
+        row = u.rows[0] ?? row;
+      }
+    }
     const state = row.state === 'merged' ? 'MERGED' : row.state === 'closed' ? 'CLOSED' : 'OPEN';
     const at = row.updated_at.toISOString();
     return { number, state, isDraft: row.state === 'draft', mergedAt: state === 'MERGED' ? at : null, closedAt: state === 'CLOSED' ? at : null, updatedAt: at, comments: [] };
+  }
+
+  /** What git says became of an open record: merged into the default branch, closed by deleting its branch, or nothing yet. */
+  private async observedState(upstream: RepoRef, row: RecordRow & { head_oid: string | null }): Promise<'merged' | 'closed' | null> {
+    const dir = await this.dir(upstream);
+    const tip = (await this.branchOid(dir, row.branch)) ?? row.head_oid;
+    const { oid: base } = await this.head(dir);
+    if (tip && base && (await tryGit(dir, ['merge-base', '--is-ancestor', tip, base])) !== null) return 'merged';
+    if ((await this.branchOid(dir, row.branch)) === null) return 'closed';
+    return null;
   }
 
   async countOpenPullRequestsByUs(scope: { owner: string; name?: string }): Promise<number> {

@@ -2,6 +2,12 @@
 export class Clock {
   private offsetMs = 0;
   constructor(private readonly base: () => number = Date.now) {}
+  /** A clock that reads `ms` now and ticks in real time from there (e.g. a year ahead). */
+  static startingAt(ms: number, base: () => number = Date.now): Clock {
+    const clock = new Clock(base);
+    clock.advance(ms - base());
+    return clock;
+  }
   now(): number {
     return this.base() + this.offsetMs;
   }

@@ -13,7 +13,7 @@ import { computeCost } from './gql-cost.js';
 import { countCommits, history, lsTree, readBlob, resolveRef, updateRef, writeCommit, type CommitInfo } from './gitops.js';
 import type { RateLimiter } from './limits.js';
 import { createPull, runAutoMerge } from './pulls.js';
-import { filterIssues, filterRepos, parseQuery, QueryError, sortIssues, sortRepos } from './search.js';
+import { filterIssues, filterRepos, parseQuery, QueryError, sortIssues, sortQualifier, sortRepos } from './search.js';
 import type { CommentRec, IssueRec, RepoRec, World } from './world.js';
 
 let cached: GraphQLSchema | undefined;
@@ -355,7 +355,8 @@ function rootValue(ctx: GqlContext): Obj {
       try {
         const q = parseQuery(String(args['query']));
         if (type === 'REPOSITORY') {
-          const all = sortRepos(filterRepos(ctx.world.visibleRepos(), q), undefined, undefined);
+          const order = sortQualifier(q);
+          const all = sortRepos(filterRepos(ctx.world.visibleRepos(), q), order?.sort, order?.order);
           return connection(all.slice(0, 1000), args, (r) => repositoryNode(ctx, r), { repositoryCount: all.length, issueCount: 0, codeCount: 0, userCount: 0, wikiCount: 0, discussionCount: 0 });
         }
         if (type === 'ISSUE') {

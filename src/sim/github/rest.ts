@@ -163,6 +163,22 @@ export const handlers: Record<string, Handler> = {
     return Promise.resolve({ status: 200, headers, body: page.map((i) => shape.issue(ctx, r, i)) });
   },
 
+  'issues/add-labels': (ctx, req) => {
+    const r = repoOf(ctx, req);
+    writable(r);
+    const i = issueOf(r, req.path['issue_number']);
+    const b = body(req);
+    const names = Array.isArray(b['labels']) ? b['labels'] : [];
+    if (names.length === 0 || !names.every((n) => typeof n === 'string' && n.trim() !== '')) {
+      throw new ApiError(422, 'Validation Failed', [{ resource: 'Label', field: 'labels', code: 'invalid' }]);
+    }
+    for (const n of names as string[]) {
+      ctx.world.label(r, n);
+      if (!i.labels.includes(n)) i.labels.push(n);
+    }
+    return Promise.resolve({ status: 200, body: i.labels.map((n) => shape.label(ctx, r, ctx.world.label(r, n))) });
+  },
+
   'issues/get': (ctx, req) => {
     const r = repoOf(ctx, req);
     return Promise.resolve({ status: 200, body: shape.issue(ctx, r, issueOf(r, req.path['issue_number'])) });

@@ -108,7 +108,7 @@ export function filterRepos(repos: RepoRec[], q: ParsedQuery): RepoRec[] {
       case 'repo': p = (r) => `${r.owner}/${r.name}`.toLowerCase() === value.toLowerCase(); break;
       case 'license': p = (r) => r.license?.key === value.toLowerCase(); break;
       case 'is': p = value === 'public' ? () => true : value === 'private' ? () => false : () => true; break;
-      case 'in': continue;
+      case 'in': case 'sort': continue;
       case 'size': { const f = numberRange(value); p = (r) => f(r.sizeKb); break; }
       case 'good-first-issues': case 'help-wanted-issues': {
         const f = numberRange(value);
@@ -123,6 +123,12 @@ export function filterRepos(repos: RepoRec[], q: ParsedQuery): RepoRec[] {
   for (const k of q.keywords) preds.push((r) => r.name.toLowerCase().includes(k) || (r.description ?? '').toLowerCase().includes(k) || r.topics.some((t) => t.toLowerCase().includes(k)));
   const mode: string = forkMode;
   return repos.filter((r) => (mode === 'only' ? r.isFork : mode === 'exclude' ? !r.isFork : true) && preds.every((p) => p(r)));
+}
+
+/** A `sort:<field>-<asc|desc>` qualifier in the query text (GitHub's in-query sort), if any. */
+export function sortQualifier(q: ParsedQuery): { sort: string; order: string } | undefined {
+  const m = /^([a-z-]+?)(?:-(asc|desc))?$/.exec(q.qualifiers.find((x) => x.key === 'sort' && !x.negated)?.value ?? '');
+  return m?.[1] ? { sort: m[1], order: m[2] ?? 'desc' } : undefined;
 }
 
 export function sortRepos(repos: RepoRec[], sort: string | undefined, order: string | undefined): RepoRec[] {

@@ -1,0 +1,28 @@
+import type { Command } from 'commander';
+import type { StartFlags } from '../commands/campaign.js';
+
+export function registerCampaign(program: Command): void {
+  const campaign = program.command('campaign').description('start, watch and cancel campaigns');
+  campaign.command('start')
+    .description('discover → analyze → prioritize → fan out to repository workflows')
+    .option('--id <id>', 'campaign id (default: generated)')
+    .option('--forge <forge>', 'github, or local (the git repositories under GLOBALLM_LOCAL_ROOT)')
+    .option('--domain <domain>', 'ai_ml, web_dev, data_science, cloud_devops, mobile, security, games, overall')
+    .option('--language <language>', 'programming language filter')
+    .option('--min-stars <n>', 'minimum stars (github)')
+    .option('--max-repos <n>', 'repositories at most')
+    .option('--max-issues <n>', 'issues at most')
+    .option('--token-budget <n>', 'model tokens this campaign may spend')
+    .option('--analyzer <kind>', 'offline, llm or auto')
+    .option('--dry-run', 'everything except forge writes; PR bodies and patches saved for review')
+    .option('--wait', 'wait until every selected issue reached a decision (PR opened, skipped, no fix, failed, already claimed); follow-ups go on')
+    .option('--json', 'one JSON document')
+    .action(async (flags: StartFlags) => (await import('../commands/campaign.js')).campaignStartAction(flags));
+  campaign.command('status <id>')
+    .description('progress of a campaign')
+    .option('--json', 'one JSON document')
+    .action(async (id: string, opts: { json?: boolean }) => (await import('../commands/campaign.js')).campaignStatusAction(id, opts));
+  campaign.command('cancel <id>')
+    .description('cancel a campaign (running activities are cancelled through their heartbeats)')
+    .action(async (id: string) => (await import('../commands/campaign.js')).campaignCancelAction(id));
+}

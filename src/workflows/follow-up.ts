@@ -1,0 +1,71 @@
+import {
+  ParentClosePolicy, condition, log, proxyActivities, setHandler, sleep, startChild, upsertSearchAttributes,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { IssueStageActivities } from '../activities/contracts.js';
+import { SA } from '../temporal/search-attributes.js';
+import { CLAIM_REUSE_POLICY, followUpWorkflowId, issueStatusQuery, pauseSignal, resumeSignal, type IssueRef } from './shared.js';
+import { stageOptions } from './stage-options.js';
+
+export interface FollowUpInput extends IssueRef {
+  taskQueuePrefix: string;
+  campaign?: string;
+  /** How often the PR is looked at, and how many times at most (default: every 6 h, 14 days). */
+  cadence?: { every: string; checks: number };
+}
+
+export const DEFAULT_FOLLOW_UP = { every: '6h', checks: 56 } as const;
+
+/**
+ * Follows one opened PR (`followup/<owner>/<repo>/<number>`) to its outcome: merged, closed, or
+ * the end of the cadence. It runs beside new work: no repository slot is held while it waits.
+ */
+export async function followUpWorkflow(input: FollowUpInput): Promise<{ state: string; checks: number }> {
+  const { followUpPullRequest } = proxyActivities<IssueStageActivities>(stageOptions(input.taskQueuePrefix, input.forge).followUp);
+  const ref: IssueRef = { forge: input.forge, owner: input.owner, repo: input.repo, number: input.number };
+  const cadence = input.cadence ?? DEFAULT_FOLLOW_UP;
+  let paused = false;
+  let pauseReason: string | undefined;
+  let state = 'open';
+  setHandler(pauseSignal, (req) => { paused = true; pauseReason = req?.reason; });
+  setHandler(resumeSignal, () => { paused = false; pauseReason = undefined; });
+  setHandler(issueStatusQuery, () => ({ stage: `follow_up:${state}`, paused, pauseReason }));
+  let checks = 0;
+  while (checks < cadence.checks) {
+    await sleep(cadence.every);
+    await condition(() => !paused);
+    const r = await followUpPullRequest({ ref });
+    checks++;
+    state = r.state;
+    if (r.done) break;
+  }
+  upsertSearchAttributes([{ key: SA.stage, value: `follow_up:${state}` }]);
+  return { state, checks };
+}
+
+/**
+ * Starts the follow-up of an opened PR, detached from the issue workflow (which ends at its
+ * decision). A follow-up already running for this PR (a rerun found its own PR) is adopted.
+ */
+export async function startFollowUp(input: FollowUpInput): Promise<{ workflowId: string; adopted: boolean }> {
+  const workflowId = followUpWorkflowId(input);
+  try {
+    await startChild(followUpWorkflow, {
+      workflowId,
+      args: [input],
+      taskQueue: `${input.taskQueuePrefix}-core`,
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: CLAIM_REUSE_POLICY,
+      typedSearchAttributes: [
+        { key: SA.repo, value: `${input.owner}/${input.repo}` },
+        { key: SA.stage, value: 'follow_up' },
+        ...(input.campaign ? [{ key: SA.campaign, value: input.campaign }] : []),
+      ],
+    });
+    return { workflowId, adopted: false };
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    log.info('follow-up already running: adopted', { workflowId });
+    return { workflowId, adopted: true };
+  }
+}
