@@ -1,7 +1,7 @@
 // Real bug-fix tasks (SWE-bench layout) through the project's own validation path: prepared
 // environments, per-test reports, verdicts, sandbox overhead and model-free localization.
 import { execFile, spawn } from 'node:child_process';
-import { chmod, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, symlink, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -65,17 +65,19 @@ async function overhead(repo: string, task: RealTask, env: PreparedEnvironment, 
     await gitApply(tree, path.join(task.dir, 'gold.patch'));
     const argv = splitTestCommand(task.meta.test_cmd);
     const mounts = environmentMounts(env);
-    const runBare = async (): Promise<{ ms: number; code: number | null }> => {
+    const runBare = async (): Promise<{ ms: number; code: number | null; error?: string }> => {
       await symlink(mounts[0]?.source ?? scratch, path.join(tree, 'node_modules')).catch(() => undefined);
       const t0 = performance.now();
+      let error: string | undefined;
       const code = await new Promise<number | null>((resolve) => {
-        const child = spawn(argv[0]!, argv.slice(1), { cwd: tree, stdio: 'ignore', env: { ...env.plan.testEnv, PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: scratch } });
+        const file = argv[0]!.includes('/') ? path.resolve(tree, argv[0]!) : argv[0]!;
+        const child = spawn(file, argv.slice(1), { cwd: tree, stdio: 'ignore', env: { ...env.plan.testEnv, PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: scratch } });
         child.on('close', (c) => resolve(c));
-        child.on('error', () => resolve(null));
+        child.on('error', (e) => { error = e.message; resolve(null); });
       });
       const ms = performance.now() - t0;
-      await rm(path.join(tree, 'node_modules'), { force: true });
-      return { ms, code };
+      await unlink(path.join(tree, 'node_modules')).catch(() => undefined);
+      return { ms, code, ...(error ? { error } : {}) };
     };
     const runBoxed = async (): Promise<{ ms: number; code: number | null; stderr: string }> => {
       await sandbox.prepareWorktree(tree);
@@ -89,7 +91,10 @@ async function overhead(repo: string, task: RealTask, env: PreparedEnvironment, 
     for (let i = 0; i < 2; i++) {
       const b = await runBare();
       const x = await runBoxed();
-      if (b.code !== x.code) throw new Error(`${task.id}: the command exits ${String(b.code)} outside the sandbox and ${String(x.code)} inside: ${x.stderr.slice(-400)}`);
+      if (b.code !== x.code) {
+        process.stderr.write(`${task.id} [overhead]: not comparable: exit ${String(b.code)} outside${b.error ? ` (${b.error})` : ''}, ${String(x.code)} inside\n`);
+        return null;
+      }
       bare.push(b.ms);
       boxed.push(x.ms);
     }

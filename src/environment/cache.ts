@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { logger } from '../log.js';
+import { pidAlive } from '../util/pid-alive.js';
 
 const execFileP = promisify(execFile);
 const log = logger.child({ component: 'env-cache' });
@@ -24,14 +25,6 @@ async function sizeMb(dir: string): Promise<number> {
   }
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Prepared environments on disk, one folder per key: `<root>/<key>/` with `meta.json`. A new

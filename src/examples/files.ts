@@ -28,7 +28,7 @@ export const SLUGKIT = {
 };
 
 export const BYTEFMT = {
-  'package.json': `${JSON.stringify({ name: 'bytefmt', version: '0.4.1', description: 'Formats byte counts for people', main: 'src/format.js', type: 'commonjs', scripts: { test: 'node --test test/' }, dependencies: { slugkit: '^1.2.0' }, license: 'MIT' }, null, 2)}\n`,
+  'package.json': `${JSON.stringify({ name: 'bytefmt', version: '0.4.1', description: 'Formats byte counts for people', main: 'src/format.js', type: 'commonjs', scripts: { test: 'node --test test/' }, peerDependencies: { slugkit: '^1.2.0' }, peerDependenciesMeta: { slugkit: { optional: true } }, license: 'MIT' }, null, 2)}\n`,
   'README.md': '# bytefmt\n\nFormats byte counts for people: `formatBytes(2048) === \'2 KiB\'`.\n',
   'src/format.js': [
     "'use strict';",

@@ -1,6 +1,7 @@
 import { chown, mkdir, readFile, readdir, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { logger } from '../log.js';
+import { pidAlive } from '../util/pid-alive.js';
 
 const log = logger.child({ component: 'sandbox-cgroup' });
 
@@ -112,14 +113,6 @@ export async function createRunCgroup(opts: { memoryMb: number; maxProcesses: nu
   };
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Removes empty run cgroups left by processes that died without cleaning up. */
 export async function sweepRunCgroups(root = '/sys/fs/cgroup'): Promise<number> {

@@ -3,20 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { logger } from '../log.js';
 import { sweepRunCgroups } from './cgroup.js';
+import { pidAlive } from '../util/pid-alive.js';
 
 const log = logger.child({ component: 'sandbox-sweep' });
 
 /** Temporary folders of runs carry their process id: `globallm-<kind>-<pid>-<random>`. */
 const LEFTOVER = /^globallm-(validate|sbx|egress|env)-(\d+)-/;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Removes what crashed runs left behind: their temporary folders (copies of worktrees, results,
@@ -26,7 +19,7 @@ export async function sweepLeftovers(dir = tmpdir()): Promise<{ folders: number;
   let folders = 0;
   for (const name of await readdir(dir).catch(() => [] as string[])) {
     const m = LEFTOVER.exec(name);
-    if (!m || alive(Number(m[2]))) continue;
+    if (!m || pidAlive(Number(m[2]))) continue;
     const p = path.join(dir, name);
     if (!(await stat(p).catch(() => null))?.isDirectory()) continue;
     await rm(p, { recursive: true, force: true });

@@ -87,13 +87,14 @@ describe('fixIssue activity', () => {
       const beats: unknown[] = [];
       env.on('heartbeat', (d: unknown) => beats.push(d));
       const result = await env.run<[FixIssueInput], FixResult, (i: FixIssueInput) => Promise<FixResult>>((i) => acts.fixIssue(i), input);
-      assert.equal(result.status, 'pass');
-      const last = beats.findLast((b) => (b as { stage?: string }).stage === 'validate');
-      assert.ok(last, 'a checkpoint at the validate stage was heartbeated');
+      assert.equal(result.status, 'generated', 'the generate stage leaves validation to its own stage');
+      assert.equal(result.candidates[0]?.status, 'applied');
+      const last = beats.findLast((b) => (b as { stage?: string }).stage === 'apply');
+      assert.ok(last, 'a checkpoint at the apply step was heartbeated');
       const calls = w.sim.calls.length;
       const retry = new MockActivityEnvironment({ heartbeatDetails: last, attempt: 2 });
       const again = await retry.run<[FixIssueInput], FixResult, (i: FixIssueInput) => Promise<FixResult>>((i) => acts.fixIssue(i), input);
-      assert.equal(again.status, 'pass');
+      assert.equal(again.status, 'generated');
       assert.equal(w.sim.calls.length, calls);
       await assert.rejects(env.run((i: FixIssueInput) => acts.fixIssue(i), { ...input, localPath: undefined }), /exactly one of cloneUrl and localPath/);
     } finally {

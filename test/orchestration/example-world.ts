@@ -21,7 +21,22 @@ export interface ExampleWorld {
  * The example repositories on the local forge, a scripted model behind the LLM stand-in, and the
  * project's real workers on a fresh database: what an end-to-end campaign test runs against.
  */
+/**
+ * Every example world uses the same workflow IDs (`repo/local/slugkit`, …) on the suite's one
+ * Temporal server, and test files run one after another: workflows an earlier file left running
+ * (follow-ups, repository entities on that file's task queues) would take this file's signals.
+ */
+async function terminateLeftovers(client: Client): Promise<void> {
+  for await (const wf of client.workflow.list({ query: "ExecutionStatus = 'Running'" })) {
+    if (!/^(repo|issue|followup)\/local\/|^campaign\//.test(wf.workflowId)) continue;
+    await client.workflow.getHandle(wf.workflowId, wf.runId).terminate('an earlier test world is over').catch(() => undefined);
+  }
+}
+
 export async function startExampleWorld(script: ScriptRule[], env: NodeJS.ProcessEnv = {}): Promise<ExampleWorld> {
+  const cleaner = await Connection.connect({ address: testTemporalAddress() });
+  await terminateLeftovers(new Client({ connection: cleaner }));
+  await cleaner.close();
   const db = await createTestDatabase();
   const dir = await mkdtemp(join(tmpdir(), 'globallm-world-'));
   await createExampleRepos(join(dir, 'repos'));
@@ -34,6 +49,7 @@ export async function startExampleWorld(script: ScriptRule[], env: NodeJS.Proces
   return {
     db, sim, dir, workers, client: new Client({ connection }),
     close: async () => {
+      await terminateLeftovers(new Client({ connection }));
       await workers.shutdown();
       await connection.close();
       await sim.close();

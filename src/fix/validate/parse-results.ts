@@ -1,28 +1,6 @@
 import { z } from 'zod';
 import type { TestResults } from './schema.js';
-
-type Outcome = 'passed' | 'failed' | 'skipped';
-
-class Collector {
-  private readonly map = new Map<string, Outcome>();
-  add(name: string, outcome: Outcome): void {
-    const n = name.trim();
-    if (!n) return;
-    const prev = this.map.get(n);
-    // A failure anywhere wins over a pass of the same name.
-    if (prev === 'failed') return;
-    if (prev === 'passed' && outcome === 'skipped') return;
-    this.map.set(n, outcome);
-  }
-  get size(): number {
-    return this.map.size;
-  }
-  results(): TestResults {
-    const r: TestResults = { passed: [], failed: [], skipped: [] };
-    for (const [name, o] of [...this.map.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) r[o].push(name);
-    return r;
-  }
-}
+import { ResultSet as Collector } from './reports/read.js';
 
 /** pytest `-rA` short summary: `PASSED path::test`, `FAILED path::test - reason`, `ERROR path::test`. */
 function pytest(lines: string[], c: Collector): void {
