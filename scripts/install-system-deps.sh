@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# System packages the sandbox needs: bubblewrap (bwrap) for namespaces, util-linux for
-# prlimit, git for applying patches. Safe to run repeatedly; does nothing when all are present.
+# System packages: bubblewrap (bwrap) for the sandbox's namespaces, util-linux for prlimit and
+# runuser, git for applying patches, acl (setfacl) to let the embedded PostgreSQL's user through
+# a private folder when run as root, chromium for the report's browser test. Safe to run
+# repeatedly; does nothing when all are present.
 set -euo pipefail
 
-packages=(bubblewrap util-linux git)
+packages=(bubblewrap util-linux git acl chromium)
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

@@ -1,5 +1,6 @@
 // `npm run setup`: installs what npm cannot — the pinned Temporal CLI into .tools/ and, when
-// running as root on Debian/Ubuntu, the system packages the sandbox needs (bubblewrap, git).
+// running as root on Debian/Ubuntu, the system packages (bubblewrap and git for the sandbox,
+// setfacl for PostgreSQL in a private folder, chromium for the report's browser test).
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -24,7 +25,7 @@ try {
 
 const systemScript = join(projectRoot, 'scripts', 'install-system-deps.sh');
 const has = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-const missing = ['bwrap', 'git'].filter((c) => !has(c));
+const missing = ['bwrap', 'git', 'setfacl', 'chromium'].filter((c) => !has(c));
 if (missing.length > 0) {
   if (process.getuid?.() === 0 && has('apt-get') && existsSync(systemScript)) {
     say(`installing system packages for: ${missing.join(', ')}`);
@@ -34,7 +35,7 @@ if (missing.length > 0) {
       process.exit(1);
     }
   } else {
-    say(`missing system commands: ${missing.join(', ')} — install the packages bubblewrap and git with your system's package manager`);
+    say(`missing system commands: ${missing.join(', ')} — install the packages bubblewrap, git, acl and chromium with your system's package manager`);
   }
 }
 say('done');

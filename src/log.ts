@@ -1,9 +1,36 @@
+import { writeSync } from 'node:fs';
 import { pino, type Logger } from 'pino';
+import { prettyFactory } from 'pino-pretty';
+import { z } from 'zod';
+import { LOG_FORMATS } from './cli/choices.js';
+
+/** `auto`: formatted for people when stderr is a terminal, JSON lines otherwise. */
+export const LogFormat = z.enum(LOG_FORMATS);
+export type LogFormat = z.infer<typeof LogFormat>;
+
+const pretty = prettyFactory({ colorize: process.stderr.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
+let format: LogFormat = LogFormat.catch('auto').parse(process.env['GLOBALLM_LOG_FORMAT']);
+
+/** Switches the format of every logger in the process (the `--log-format` flag). */
+export function setLogFormat(next: LogFormat): void {
+  format = next;
+}
+
+function formatsForPeople(): boolean {
+  return format === 'pretty' || (format === 'auto' && process.stderr.isTTY);
+}
+
+/** stderr, written synchronously so the last lines survive `process.exit`; formatted per line. */
+const stderrLines = {
+  write(line: string): void {
+    writeSync(2, formatsForPeople() ? pretty(line) : line);
+  },
+};
 
 /** One structured logger for the process; components take a child: `logger.child({ component: 'forge' })`. */
 export const logger: Logger = pino({
   level: process.env['GLOBALLM_LOG_LEVEL'] ?? 'info',
   base: { pid: process.pid },
-}, pino.destination(2));
+}, stderrLines);
 
 export type { Logger };

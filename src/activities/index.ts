@@ -11,12 +11,14 @@ import { createLlmProvider } from '../llm/registry.js';
 import type { Config } from '../config/load.js';
 import type { PostgresTokenBudget } from '../budget/postgres-budget.js';
 import { ActivityBudget } from '../budget/activity-budget.js';
+import type { TokenBudget } from '../budget/types.js';
 import { createGitHubClient } from '../forge/github/client.js';
 import { createForgeReader } from '../forge/registry.js';
 import type { ForgeKind, ForgeReader } from '../forge/types.js';
 import { createForgeWriters } from '../forge/writers.js';
 import { cacheDirOf, environmentCacheFrom, sandboxFrom } from '../environment/from-config.js';
 import { gitBaseUrl } from '../forge/github/git-url.js';
+import { pricingFor } from '../pricing/for-config.js';
 
 export interface ActivityDeps {
   pool: Pool;
@@ -26,6 +28,8 @@ export interface ActivityDeps {
   config: Config;
   /** Model calls and fixes are charged here, keyed per activity attempt (see ActivityBudget). */
   budget: PostgresTokenBudget;
+  /** Wraps the budget activities charge, e.g. to count holds, tokens and dollars in the worker's metrics. */
+  meter?: (budget: TokenBudget) => TokenBudget;
 }
 
 /** Where the local forge's repositories and the fix stage's cache live. */
@@ -36,7 +40,8 @@ export function localRoot(config: Config): string {
 /** Every activity, built once per worker from its dependencies. Workflows see only the type. */
 export function createActivities(deps: ActivityDeps) {
   const { config, pool } = deps;
-  const budget = new ActivityBudget(deps.budget, pool);
+  const keyed = new ActivityBudget(deps.budget, pool);
+  const budget = deps.meter ? deps.meter(keyed) : keyed;
   const llm = createLlmProvider(config);
   const octokit = createGitHubClient({ baseUrl: config.GITHUB_API_URL, token: config.GITHUB_TOKEN });
   const root = localRoot(config);
@@ -56,7 +61,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createOrchestrationActivities({ ...deps, retryAfterHours: config.GLOBALLM_RETRY_AFTER_HOURS }),
     ...createCampaignActivities({ pool, readerFor }),
     ...createIssueStageActivities({
-      pool, caps, stateDir: config.stateDir, candidates: config.GLOBALLM_FIX_CANDIDATES,
+      pool, caps, stateDir: config.stateDir, candidates: config.GLOBALLM_FIX_CANDIDATES, pricing: pricingFor(config),
       writerFor: (kind) => writers[kind],
       sourceFor: (ref) => (ref.forge === 'local' ? { localPath: join(root, ref.repo) } : { cloneUrl: `${gitBaseUrl(config.GITHUB_API_URL)}/${ref.owner}/${ref.repo}.git` }),
       fix: { llm, budget, cacheDir: cacheDirOf(config) },

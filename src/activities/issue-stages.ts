@@ -24,6 +24,7 @@ import { runGit } from '../fix/prepare/git.js';
 import { resolveSource } from '../fix/prepare/source.js';
 import { findIssue } from '../store/issues.js';
 import { NotFound } from '../errors.js';
+import { costUsd, type CallPricing } from '../pricing/prices.js';
 
 export interface IssueStageDeps {
   pool: Pool;
@@ -37,6 +38,8 @@ export interface IssueStageDeps {
   /** Where the fix stage clones from: a URL for GitHub, a directory for the local forge. */
   sourceFor(ref: IssueRef): { cloneUrl: string } | { localPath: string };
   caps: GateCaps;
+  /** The configured model's price: the PR disclosure's cost, as the budget recorded it. */
+  pricing: CallPricing | undefined;
   stateDir?: string;
   ignoredAfterDays?: number;
 }
@@ -172,7 +175,7 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
         files: files.map((f) => ({ path: f.path, after: f.after, ...(f.before !== undefined ? { before: f.before } : {}) })),
         summary: chosen.explanation,
         evidence: { failedBefore: chosen.evidence.failedBefore, passedAfter: chosen.evidence.passedAfter, newTests: chosen.evidence.newTests, ...(chosen.evidence.testCommand ? { testCommand: chosen.evidence.testCommand } : {}), ...(chosen.evidence.logExcerpt ? { logExcerpt: chosen.evidence.logExcerpt } : {}) },
-        disclosure: { model: result.model, inputTokens: result.tokens.inputTokens + result.tokens.cacheReadTokens + result.tokens.cacheWriteTokens, outputTokens: result.tokens.outputTokens, costUsd: 0 },
+        disclosure: { model: result.model, inputTokens: result.tokens.inputTokens + result.tokens.cacheReadTokens + result.tokens.cacheWriteTokens, outputTokens: result.tokens.outputTokens, costUsd: deps.pricing ? costUsd(deps.pricing.price, result.tokens) : 0 },
         dryRun,
       }, { wait: { onPoll: (p) => heartbeat({ stage: 'fork', ...p }), signal: cancellationSignal() } });
       switch (opened.status) {

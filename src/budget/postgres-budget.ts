@@ -8,6 +8,7 @@ import { isoWeekStart } from './period.js';
 import { languageScope, normaliseRepo, scopeKind, scopeNames } from './scopes.js';
 import { parseBudgetConfig, type ResolvedBudgetConfig } from './schema.js';
 import { inTransaction } from './tx.js';
+import { costUsd, type CallPricing } from '../pricing/prices.js';
 import { chargedTokens, type BudgetScopes, type Reservation, type ReserveRequest, type TokenBudget, type TokenUsage } from './types.js';
 
 const log = logger.child({ component: 'budget' });
@@ -36,6 +37,8 @@ export interface PostgresTokenBudgetOptions {
   config?: unknown;
   /** Clock for choosing the week (tests move it); TTLs use the database clock. */
   now?: () => Date;
+  /** The model calls are priced at: each settle records its model and cost in dollars. */
+  pricing?: CallPricing;
 }
 
 interface HeldRow { scopes: string[]; period_start: Date; tokens: string; state: string; campaign: string | null }
@@ -54,11 +57,13 @@ interface HeldRow { scopes: string[]; period_start: Date; tokens: string; state:
 export class PostgresTokenBudget implements TokenBudget {
   readonly config: ResolvedBudgetConfig;
   private readonly now: () => Date;
+  private readonly pricing: CallPricing | undefined;
   private lastSweep = 0;
 
   constructor(private readonly pool: pg.Pool, options: PostgresTokenBudgetOptions = {}) {
     this.config = parseBudgetConfig(options.config ?? {});
     this.now = options.now ?? (() => new Date());
+    this.pricing = options.pricing;
   }
 
   /** The period rows a reservation taken now would use. */
@@ -151,6 +156,7 @@ export class PostgresTokenBudget implements TokenBudget {
     const id = parse(ReservationId, reservationId, 'reservation id');
     const u = parse(UsageSchema, usage, 'token usage');
     const charge = chargedTokens(u);
+    const dollars = this.pricing ? costUsd(this.pricing.price, u) : 0;
     await inTransaction(this.pool, async (c) => {
       const r = await this.lockReservation(c, id);
       if (r.state === 'settled') return; // a retried activity: charged already
@@ -160,12 +166,13 @@ export class PostgresTokenBudget implements TokenBudget {
       if (charge > Number(r.tokens)) log.warn({ reservation: id, reserved: Number(r.tokens), charged: charge }, 'usage exceeded its reservation: charged anyway');
       await lockScopes(c, r.scopes, r.period_start);
       await c.query(
-        `UPDATE budgets SET used_tokens = used_tokens + $3, reserved_tokens = reserved_tokens - $4,
+        `UPDATE budgets SET used_tokens = used_tokens + $3, reserved_tokens = reserved_tokens - $4, used_usd = used_usd + $5,
            overshoot_tokens = GREATEST(overshoot_tokens, used_tokens + $3 + reserved_tokens - $4 - limit_tokens)
          WHERE scope = ANY($1::text[]) AND period_start = $2`,
-        [r.scopes, r.period_start, charge, held],
+        [r.scopes, r.period_start, charge, held, dollars],
       );
-      await c.query(`UPDATE budget_reservations SET state = 'settled', actual = $2, charged_tokens = $3, settled_at = now() WHERE id = $1`, [id, JSON.stringify(u), charge]);
+      await c.query(`UPDATE budget_reservations SET state = 'settled', actual = $2, charged_tokens = $3, settled_at = now(), model = $4, cost_usd = $5 WHERE id = $1`,
+        [id, JSON.stringify(u), charge, this.pricing?.model ?? null, this.pricing ? dollars : null]);
     });
   }
 

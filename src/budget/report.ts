@@ -11,6 +11,8 @@ export interface TokenScopeUse {
   /** Tokens charged beyond the limit by settles that exceeded their reservation. */
   overshoot: number;
   remaining: number;
+  /** US dollars charged this week (calls priced by the model's price table). */
+  usedUsd: number;
 }
 
 export interface LanguageUse extends TokenScopeUse {
@@ -30,26 +32,27 @@ export interface BudgetReport {
   heldReservations: number;
 }
 
-interface Row { scope: string; limit_tokens: string; used_tokens: string; reserved_tokens: string; overshoot_tokens: string }
+interface Row { scope: string; limit_tokens: string; used_tokens: string; reserved_tokens: string; overshoot_tokens: string; used_usd: string }
 
-function use(scope: string, limit: number, used = 0, reserved = 0, overshoot = 0): TokenScopeUse {
-  return { scope, limit, used, reserved, overshoot, remaining: Math.max(0, limit - used - reserved) };
+function use(scope: string, limit: number, used = 0, reserved = 0, overshoot = 0, usedUsd = 0): TokenScopeUse {
+  return { scope, limit, used, reserved, overshoot, remaining: Math.max(0, limit - used - reserved), usedUsd };
 }
 
 /** What is used and what remains this week, per scope, read from the database. */
 export async function budgetReport(pool: pg.Pool, config: ResolvedBudgetConfig, now: Date = new Date()): Promise<BudgetReport> {
   const period = isoWeekStart(now);
   const [tokens, issues, held, campaigns] = await Promise.all([
-    pool.query<Row>(`SELECT scope, limit_tokens, used_tokens, reserved_tokens, overshoot_tokens FROM budgets WHERE period_start = $1 ORDER BY scope`, [period]),
+    pool.query<Row>(`SELECT scope, limit_tokens, used_tokens, reserved_tokens, overshoot_tokens, used_usd FROM budgets WHERE period_start = $1 ORDER BY scope`, [period]),
     pool.query<{ scope: string; limit_issues: number; used_issues: number }>(`SELECT scope, limit_issues, used_issues FROM budget_issue_counts WHERE period_start = $1`, [period]),
     pool.query<{ n: string }>(`SELECT count(*) AS n FROM budget_reservations WHERE state = 'held' AND period_start = $1`, [period]),
-    pool.query<{ id: string; token_budget: string; spent: string; held: string }>(
+    pool.query<{ id: string; token_budget: string; spent: string; held: string; spent_usd: string }>(
       `SELECT c.id, c.token_budget, COALESCE(sum(r.charged_tokens) FILTER (WHERE r.state = 'settled'), 0) AS spent,
+              COALESCE(sum(r.cost_usd) FILTER (WHERE r.state = 'settled'), 0) AS spent_usd,
               COALESCE(sum(r.tokens) FILTER (WHERE r.state = 'held'), 0) AS held
          FROM campaigns c LEFT JOIN budget_reservations r ON r.campaign = c.id
         GROUP BY c.id ORDER BY max(c.created_at) DESC, c.id LIMIT 20`),
   ]);
-  const byScope = new Map(tokens.rows.map((r) => [r.scope, use(r.scope, Number(r.limit_tokens), Number(r.used_tokens), Number(r.reserved_tokens), Number(r.overshoot_tokens))]));
+  const byScope = new Map(tokens.rows.map((r) => [r.scope, use(r.scope, Number(r.limit_tokens), Number(r.used_tokens), Number(r.reserved_tokens), Number(r.overshoot_tokens), Number(r.used_usd))]));
   const issueCounts = new Map(issues.rows.map((r) => [r.scope, r]));
   const languageScopes = new Set([...byScope.keys(), ...issueCounts.keys()].filter((s) => s.startsWith('language:')));
   const languages = [...languageScopes].sort().map((scope): LanguageUse => {
@@ -64,7 +67,7 @@ export async function budgetReport(pool: pg.Pool, config: ResolvedBudgetConfig, 
     week: byScope.get(WEEK_SCOPE) ?? use(WEEK_SCOPE, config.weeklyTokens),
     repositories: [...byScope.values()].filter((s) => scopeKind(s.scope) === 'repo'),
     languages,
-    campaigns: campaigns.rows.map((c) => use(`campaign:${c.id}`, Number(c.token_budget), Number(c.spent), Number(c.held))),
+    campaigns: campaigns.rows.map((c) => use(`campaign:${c.id}`, Number(c.token_budget), Number(c.spent), Number(c.held), 0, Number(c.spent_usd))),
     heldReservations: Number(held.rows[0]?.n ?? 0),
   };
 }

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { newCampaignId, parseCampaignOptions, type CampaignOptions, type ParsedCampaignOptions } from './options.js';
 import { campaignWorkflowId } from '../workflows/shared.js';
 import { SA } from '../temporal/search-attributes.js';
-import type { campaignWorkflow, CampaignInput, CampaignProgress } from '../workflows/campaign.js';
+import { campaignProgressQuery, type campaignWorkflow, type CampaignInput, type CampaignProgress } from '../workflows/campaign.js';
 
 export interface StartedCampaign {
   id: string;
@@ -11,6 +11,8 @@ export interface StartedCampaign {
   options: ParsedCampaignOptions;
   /** Resolves with the final progress when every enqueued issue reached a decision. */
   result(): Promise<CampaignProgress>;
+  /** The campaign's progress now (a query). */
+  progress(): Promise<CampaignProgress>;
 }
 
 /**
@@ -34,5 +36,5 @@ export async function startCampaign(client: Client, options: CampaignOptions, ct
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
     typedSearchAttributes: [{ key: SA.campaign, value: id }, { key: SA.stage, value: 'discover' }],
   });
-  return { id, workflowId: handle.workflowId, runId: handle.firstExecutionRunId, options: o, result: () => handle.result() };
+  return { id, workflowId: handle.workflowId, runId: handle.firstExecutionRunId, options: o, result: () => handle.result(), progress: () => handle.query(campaignProgressQuery) };
 }

@@ -1,11 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { commands } from './program/index.js';
+import { registerGlobalOptions } from './program/global-options.js';
 
 const program = new Command('globallm')
   .description('Contributes to open source at scale: discover, analyze, prioritize, fix, contribute.')
   .showHelpAfterError()
   .exitOverride();
 
+registerGlobalOptions(program);
 for (const register of commands) register(program);
 
 try {

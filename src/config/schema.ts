@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LogFormat } from '../log.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const optionalUrl = z.string().url().optional();
@@ -53,11 +54,20 @@ export const EnvConfig = z.object({
   GLOBALLM_REQUIRE_OPT_IN: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   GLOBALLM_BUDGET_WEEKLY_TOKENS: z.coerce.number().int().min(0).default(5_000_000),
   GLOBALLM_BUDGET_REPO_TOKENS: z.coerce.number().int().min(0).default(100_000),
+  /** A JSON or TOML price table laid over the defaults (src/pricing/defaults.ts). */
+  GLOBALLM_PRICES_FILE: z.string().min(1).optional(),
   GLOBALLM_BUDGET_LANGUAGE_ISSUES: z.coerce.number().int().min(0).default(50),
+  /** Where each worker process serves Prometheus metrics (port 0: a free port, listed by `status --json`). */
+  GLOBALLM_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  GLOBALLM_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** Loopback port where `up` serves the report live (0: a free port, printed in the ready line). */
+  GLOBALLM_REPORT_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   /** Hours before an issue that ended without a PR (no fix, skipped, failed by an outage) may be tried again. */
   GLOBALLM_RETRY_AFTER_HOURS: z.coerce.number().min(0).max(24 * 365).default(24),
   /** Activity dispatches per second on the GitHub task queue, across every worker (a safety net under GitHub's own limits). */
   GLOBALLM_GITHUB_QUEUE_RATE: z.coerce.number().positive('must be above 0').max(10_000).default(1),
   GLOBALLM_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** Same as the `--log-format` flag. */
+  GLOBALLM_LOG_FORMAT: LogFormat.default('auto'),
 });
 export type EnvConfig = z.infer<typeof EnvConfig>;

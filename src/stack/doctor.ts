@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/load.js';
-import { connectClient } from '../temporal/connect.js';
+import { clusterExtras, connectClient } from '../temporal/connect.js';
 import { taskQueues } from '../temporal/task-queues.js';
 import type { doctorWorkflow } from '../workflows/doctor.js';
 
@@ -17,8 +17,8 @@ export async function runDoctor(address: string, config: Config, timeoutMs: numb
   const hops: DoctorReport['hops'] = [];
   const workflowId = `doctor/${randomUUID()}`;
   const t0 = performance.now();
-  const { client, connection } = await connectClient(address, config.TEMPORAL_NAMESPACE, Math.min(timeoutMs, 10_000));
-  hops.push({ name: 'client→server', ok: true, latencyMs: ms(performance.now() - t0), detail: address });
+  const { client, connection } = await connectClient(address, config.TEMPORAL_NAMESPACE, Math.min(timeoutMs, 10_000), clusterExtras(config));
+  hops.push({ name: 'client→server', ok: true, latencyMs: ms(performance.now() - t0), detail: `${address} (Temporal profile ${config.temporal.name})` });
   try {
     const t1 = performance.now();
     const handle = await client.workflow.start<typeof doctorWorkflow>('doctorWorkflow', {

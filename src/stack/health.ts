@@ -1,6 +1,8 @@
 import { openPool } from '../db/pool.js';
 import { appliedVersion } from '../db/migrate.js';
+import type { ConnectionExtras } from '../temporal/profile.js';
 import { redactUrl } from '../config/load.js';
+import { workerEndpoints } from '../db/worker-endpoints.js';
 import type { Endpoints } from './endpoints.js';
 
 export interface Check {
@@ -15,6 +17,8 @@ export interface StackStatus {
   checks: Check[];
   migration: string | undefined;
   pollers: Record<string, string[]>;
+  /** Prometheus endpoints of the workers polling now. */
+  metrics: Array<{ identity: string; url: string }>;
 }
 
 async function timed<T>(name: string, fn: () => Promise<{ ok: boolean; detail: string; value?: T }>): Promise<Check & { value?: T }> {
@@ -29,7 +33,7 @@ async function timed<T>(name: string, fn: () => Promise<{ ok: boolean; detail: s
 const round = (ms: number): number => Math.round(ms * 10) / 10;
 
 /** Every part of the stack, checked for real: PostgreSQL, migrations, Temporal, the Web UI, pollers. */
-export async function checkStack(endpoints: Endpoints, opts: { namespace: string; queues: string[]; timeoutMs?: number }): Promise<StackStatus> {
+export async function checkStack(endpoints: Endpoints, opts: { namespace: string; queues: string[]; timeoutMs?: number; connection?: ConnectionExtras; profile?: string }): Promise<StackStatus> {
   const timeoutMs = opts.timeoutMs ?? 5_000;
   let migration: string | undefined;
   const pollers: Record<string, string[]> = {};
@@ -48,7 +52,7 @@ export async function checkStack(endpoints: Endpoints, opts: { namespace: string
       // The Temporal client loads here, while the PostgreSQL check already waits on the network.
       const [{ connectClient }, { default: proto }] = await Promise.all([import('../temporal/connect.js'), import('@temporalio/proto')]);
       const { TASK_QUEUE_TYPE_WORKFLOW, TASK_QUEUE_TYPE_ACTIVITY } = proto.temporal.api.enums.v1.TaskQueueType;
-      const { connection } = await connectClient(endpoints.temporalAddress, opts.namespace, timeoutMs);
+      const { connection } = await connectClient(endpoints.temporalAddress, opts.namespace, timeoutMs, opts.connection);
       try {
         const info = await connection.workflowService.getSystemInfo({});
         await Promise.all(opts.queues.map(async (q) => {
@@ -56,7 +60,7 @@ export async function checkStack(endpoints: Endpoints, opts: { namespace: string
             connection.workflowService.describeTaskQueue({ namespace: opts.namespace, taskQueue: { name: q }, taskQueueType })));
           pollers[q] = [...new Set(described.flatMap((d) => (d.pollers ?? []).flatMap((p) => (p.identity ? [p.identity] : []))))];
         }));
-        return { ok: true, detail: `${endpoints.temporalAddress} (server ${info.serverVersion || 'unknown'})` };
+        return { ok: true, detail: `${endpoints.temporalAddress} (server ${info.serverVersion || 'unknown'}${opts.profile ? `, profile ${opts.profile}` : ''})` };
       } finally {
         await connection.close();
       }
@@ -78,5 +82,18 @@ export async function checkStack(endpoints: Endpoints, opts: { namespace: string
   const [pgResult, temporalResults, uiResult] = await Promise.all([pgCheck, temporalChecks, uiCheck]);
   const migrationCheck: Check = { name: 'migrations', ok: pgResult.ok && migration !== undefined, latencyMs: 0, detail: migration ?? 'no migration applied' };
   const checks = [pgResult, migrationCheck, ...temporalResults, uiResult].map(({ name, ok, latencyMs, detail }) => ({ name, ok, latencyMs, detail }));
-  return { healthy: checks.every((c) => c.ok), checks, migration, pollers };
+  const metrics = pgResult.ok && migration !== undefined ? await metricsEndpoints(endpoints.databaseUrl, [...new Set(Object.values(pollers).flat())], timeoutMs) : [];
+  return { healthy: checks.every((c) => c.ok), checks, migration, pollers, metrics };
+}
+
+async function metricsEndpoints(databaseUrl: string, identities: string[], timeoutMs: number): Promise<StackStatus['metrics']> {
+  if (identities.length === 0) return [];
+  const pool = await openPool(databaseUrl, { max: 1, connectTimeoutMs: timeoutMs });
+  try {
+    return await workerEndpoints(pool, identities);
+  } catch {
+    return []; // an older schema without the table: nothing to list
+  } finally {
+    await pool.end();
+  }
 }

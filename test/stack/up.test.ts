@@ -37,6 +37,12 @@ describe('globallm up on the embedded default stack', () => {
     assert.match(first.readyLine, /ready/);
     assert.match(first.readyLine, /web-ui=http:\/\/127\.0\.0\.1:\d+/);
     assert.match(first.readyLine, /database=postgres:\/\/postgres:\*\*\*@/);
+    const reportUrl = /report=(http:\/\/127\.0\.0\.1:\d+\/)/.exec(first.readyLine)?.[1];
+    assert.ok(reportUrl, first.readyLine);
+    const page = await fetch(reportUrl);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<title>GlobaLLM report<\/title>/);
+    assert.equal((await fetch(`${reportUrl}?campaign=Bad%20Id`)).status, 400, 'a malformed campaign id is refused');
     const password = readFileSync(join(state, 'postgres.password'), 'utf8').trim();
     assert.ok(!first.readyLine.includes(password), 'the ready line must not show the password');
 

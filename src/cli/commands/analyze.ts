@@ -6,6 +6,7 @@ import { LOCAL_OWNER } from '../../forge/local/reader.js';
 import { parseForgeKind } from '../../forge/registry.js';
 import { parseRepoRef, type RepoRef } from '../../forge/types.js';
 import { printJson } from '../output.js';
+import { noProgress, progressBar, type Progress } from '../progress.js';
 import { openForgeDeps, type ForgeCommandDeps } from './discover.js';
 import { printDetail, showRepository, type RepositoryDetail } from './repos.js';
 
@@ -29,19 +30,29 @@ export async function analyzeTarget(target: string | undefined, flags: AnalyzeFl
   return { ref: parseRepoRef(target) };
 }
 
-/** Analyzes one repository now (cache permitting) and returns what was stored. */
-export async function analyzeHandler(deps: ForgeCommandDeps & { now?: Date }, ref: RepoRef): Promise<RepositoryDetail> {
+/** Analyzes one repository now (cache permitting) and returns what was stored; progress by step. */
+export async function analyzeHandler(deps: ForgeCommandDeps & { now?: Date; progress?: Progress }, ref: RepoRef): Promise<RepositoryDetail> {
   const now = deps.now ?? new Date();
-  await analyzeBatch(deps, { refs: [ref], now });
-  await refreshImpact(deps.pool, deps.forge.kind);
-  return showRepository(deps.pool, deps.forge.kind, ref);
+  const progress = deps.progress ?? noProgress;
+  try {
+    progress.update(0, 3, 'reading and scoring');
+    await analyzeBatch(deps, { refs: [ref], now });
+    progress.update(1, 3, 'ecosystem impact');
+    await refreshImpact(deps.pool, deps.forge.kind);
+    progress.update(2, 3, 'loading the result');
+    const detail = await showRepository(deps.pool, deps.forge.kind, ref);
+    progress.update(3, 3, 'done');
+    return detail;
+  } finally {
+    progress.stop();
+  }
 }
 
 export async function analyzeAction(target: string | undefined, flags: AnalyzeFlags): Promise<void> {
   const { ref, root } = await analyzeTarget(target, flags);
   const deps = await openForgeDeps({ ...(flags.forge !== undefined ? { forge: flags.forge } : {}), ...(root !== undefined ? { root } : {}) });
   try {
-    const detail = await analyzeHandler(deps, ref);
+    const detail = await analyzeHandler({ ...deps, progress: progressBar(`analyze ${ref.owner}/${ref.name}`) }, ref);
     if (flags.json) printJson(detail);
     else printDetail(detail);
   } finally {

@@ -7,10 +7,11 @@ import { budgetConfig } from '../../budget/from-config.js';
 import { jsonDocument, printJson } from '../output.js';
 
 const n = (x: number): string => x.toLocaleString('en-US');
+const dollars = (x: number): string => `$${x.toFixed(4)}`;
 
 function tokenLine(label: string, s: TokenScopeUse): string {
   const over = s.overshoot > 0 ? `  (overshoot ${n(s.overshoot)})` : '';
-  return `  ${label.padEnd(40)} ${n(s.used).padStart(12)} used  ${n(s.reserved).padStart(10)} held  ${n(s.remaining).padStart(12)} left of ${n(s.limit)}${over}`;
+  return `  ${label.padEnd(40)} ${n(s.used).padStart(12)} used  ${n(s.reserved).padStart(10)} held  ${n(s.remaining).padStart(12)} left of ${n(s.limit)}  ${dollars(s.usedUsd).padStart(10)}${over}`;
 }
 
 export function renderBudget(r: BudgetReport): string {

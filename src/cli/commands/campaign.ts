@@ -4,6 +4,8 @@ import { requireCredentials } from '../credentials.js';
 import { SA } from '../../temporal/search-attributes.js';
 import { withTemporal } from '../temporal-client.js';
 import { printJson } from '../output.js';
+import { progressBar } from '../progress.js';
+import type { StartedCampaign } from '../../campaign/start.js';
 import { startCampaign } from '../../campaign/start.js';
 import { rejectedByText } from '../../discovery/funnel.js';
 import { parseCampaignId, parseCampaignOptions } from '../../campaign/options.js';
@@ -39,6 +41,33 @@ function describe(p: CampaignProgress, followUps?: number): string {
   ].join('\n');
 }
 
+const POLL_MS = 1_000;
+
+/** Waits for the campaign's result; on a terminal, a bar of finished over enqueued issues, polled by query. */
+async function resultWithProgress(started: StartedCampaign): Promise<CampaignProgress> {
+  const bar = progressBar(`campaign ${started.id}`);
+  let done = false;
+  const poll = async (): Promise<void> => {
+    while (!done) {
+      try {
+        const p = await started.progress();
+        bar.update(p.finished, Math.max(p.enqueued, p.finished, 1), p.phase);
+      } catch { /* not answering yet: try again */ }
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  };
+  const polling = process.stderr.isTTY ? poll() : Promise.resolve();
+  try {
+    const final = await started.result();
+    bar.update(final.finished, Math.max(final.enqueued, final.finished, 1), final.phase);
+    return final;
+  } finally {
+    done = true;
+    await polling;
+    bar.stop();
+  }
+}
+
 export async function campaignStartAction(flags: StartFlags): Promise<void> {
   // Bad options and missing credentials fail here, before any connection.
   const parsed = parseCampaignOptions(flagsToOptions(flags));
@@ -50,7 +79,7 @@ export async function campaignStartAction(flags: StartFlags): Promise<void> {
       if (flags.json) printJson({ id: started.id, workflowId: started.workflowId, runId: started.runId });
       return;
     }
-    const progress = await started.result();
+    const progress = await resultWithProgress(started);
     if (flags.json) printJson(progress);
     else process.stdout.write(`${describe(progress)}\n`);
   });

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import cliProgress from 'cli-progress';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { cliContext } from '../context.js';
 import { printJson, printTable } from '../output.js';
+import { progressBar, type Progress } from '../progress.js';
 import { openPool } from '../../db/pool.js';
 import { parseDiscoveryQuery } from '../../discovery/domains.js';
 import { describeFunnel } from '../../discovery/funnel.js';
@@ -42,32 +42,6 @@ export function numberFlag(name: string, value: string | undefined, min: number,
   const n = Number(value);
   if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`${name} must be a number within ${min}–${max}, got "${value}"`);
   return n;
-}
-
-export interface Progress {
-  update(done: number, total: number): void;
-  stop(): void;
-}
-
-/** A progress bar on stderr when it is a terminal; otherwise nothing. */
-export function progressBar(label: string, stream: NodeJS.WriteStream = process.stderr): Progress {
-  if (!stream.isTTY) return { update: () => undefined, stop: () => undefined };
-  const bar = new cliProgress.SingleBar({ stream, format: `${label} [{bar}] {value}/{total} | {duration_formatted}`, hideCursor: true, clearOnComplete: false }, cliProgress.Presets.shades_classic);
-  let started = false;
-  return {
-    update: (done, total) => {
-      if (!started) {
-        bar.start(total, done);
-        started = true;
-      } else {
-        bar.setTotal(total);
-        bar.update(done);
-      }
-    },
-    stop: () => {
-      if (started) bar.stop();
-    },
-  };
 }
 
 export interface DiscoverFlags {

@@ -21,6 +21,10 @@ export const StatusJson = doc({
   checks: z.array(z.object({ name: z.string(), ok: z.boolean(), latencyMs: z.number().nonnegative(), detail: z.string() })).min(1),
   migration: z.string().optional(),
   pollers: z.record(z.string(), z.array(z.string())),
+  /** Prometheus endpoints of the workers polling now. */
+  metrics: z.array(z.object({ identity: z.string(), url: z.string() })),
+  /** The Temporal connection profile in use (`default` unless TEMPORAL_PROFILE names another). */
+  temporalProfile: z.string(),
 });
 
 export const DoctorJson = doc({
@@ -66,7 +70,7 @@ export const IssuesListJson = doc({
 
 export const RerankJson = doc({ mode: z.enum(['full', 'partial']), updated: count, rankedAt: iso, ms: z.number().nonnegative() });
 
-const TokenScope = z.object({ scope: z.string(), limit: count, used: count, reserved: count, overshoot: count, remaining: count });
+const TokenScope = z.object({ scope: z.string(), limit: count, used: count, reserved: count, overshoot: count, remaining: count, usedUsd: z.number().nonnegative() });
 export const BudgetJson = doc({
   periodStart: iso,
   week: TokenScope,

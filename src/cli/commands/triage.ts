@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { UsageError } from '../../errors.js';
@@ -10,6 +10,7 @@ import type { IssueAnalyzer } from '../../analysis/types.js';
 import { DEFAULT_MEMORY_BUDGET_TOKENS, MemoryTokenBudget } from '../../budget/memory-budget.js';
 import { loadConfig } from '../../config/load.js';
 import { createLlmProvider, type LlmConfig } from '../../llm/registry.js';
+import { noProgress, progressBar, type Progress } from '../progress.js';
 
 export const TriageOptions = z.object({
   input: z.string({ error: 'missing --input FILE.jsonl (or - for stdin)' }).min(1, 'missing --input FILE.jsonl (or - for stdin)'),
@@ -25,6 +26,19 @@ export interface TriageIo {
   stdin: NodeJS.ReadableStream;
   stdout: { write(chunk: string): unknown };
   stderr: { write(chunk: string): unknown };
+  /** Progress over the input's lines (files of LARGE_TRIAGE_INPUT lines or more). */
+  progress?: (label: string) => Progress;
+}
+
+/** From this many lines on, a file input shows progress. */
+export const LARGE_TRIAGE_INPUT = 200;
+
+/** Lines in a file input, for the progress total; undefined for stdin and small files. */
+async function largeInputLines(input: string): Promise<number | undefined> {
+  if (input === '-') return undefined;
+  const text = await readFile(input, 'utf8').catch(() => '');
+  const lines = text.split('\n').filter((l) => l.trim() !== '').length;
+  return lines >= LARGE_TRIAGE_INPUT ? lines : undefined;
 }
 
 export interface TriageSummary {
@@ -119,9 +133,12 @@ export async function runTriage(options: TriageOptions, io: TriageIo,
   // Lines wait in order until a batch is full, so output order always follows input order.
   const batchSize = analyzer instanceof LlmIssueAnalyzer ? analyzer.batchSize : 1;
   const { stream, close } = await openInput(opts.data.input, io.stdin);
+  const total = await largeInputLines(opts.data.input);
+  const progress = total !== undefined && io.progress ? io.progress('triage') : noProgress;
   const summary: TriageSummary = { analyzed: 0, failed: 0 };
   const fail = (line: number, error: string): void => {
     summary.failed++;
+    progress.update(summary.analyzed + summary.failed, total ?? 0);
     if (opts.data.json) io.stdout.write(jsonLine({ line, error }));
     else io.stderr.write(`line ${line}: error: ${error}\n`);
   };
@@ -144,6 +161,7 @@ export async function runTriage(options: TriageOptions, io: TriageIo,
         continue;
       }
       summary.analyzed++;
+      progress.update(summary.analyzed + summary.failed, total ?? 0);
       const { analysis, note } = outcome;
       const { repo, number } = p.issue;
       if (opts.data.json) io.stdout.write(jsonLine({ line: p.line, ...(repo ? { repo } : {}), ...(number ? { number } : {}), analysis, ...(note ? { note } : {}) }));
@@ -166,6 +184,7 @@ export async function runTriage(options: TriageOptions, io: TriageIo,
     }
     await flush();
   } finally {
+    progress.stop();
     await close();
   }
   return summary;
@@ -175,6 +194,7 @@ export interface TriageFlags { input?: string; analyzer: string; json: boolean; 
 
 export async function triageAction(raw: TriageFlags): Promise<void> {
   if (raw.input === undefined) throw new UsageError('missing --input FILE.jsonl (or - for stdin)');
-  const summary = await runTriage({ input: raw.input, analyzer: raw.analyzer, json: raw.json, ...(raw.budget !== undefined ? { budget: raw.budget } : {}) }, process);
+  const summary = await runTriage({ input: raw.input, analyzer: raw.analyzer, json: raw.json, ...(raw.budget !== undefined ? { budget: raw.budget } : {}) },
+    { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, progress: progressBar });
   if (summary.failed > 0) throw new Error(`${summary.failed} of ${summary.failed + summary.analyzed} line(s) could not be analyzed`);
 }

@@ -1,6 +1,6 @@
 import { loadConfig } from '../../config/load.js';
 import { up } from '../../stack/up.js';
-import { connectClient } from '../../temporal/connect.js';
+import { clusterExtras, connectClient } from '../../temporal/connect.js';
 import { startExampleCampaign } from '../../examples/campaign.js';
 import { localRoot } from '../../activities/index.js';
 
@@ -12,7 +12,7 @@ export async function upAction(opts: UpFlags): Promise<void> {
   const stopped = stopOnSignal(() => stack.stop());
   process.stdout.write(`${stack.readyLine}\n`);
   if (opts.example) {
-    const { client, connection } = await connectClient(stack.temporalAddress, config.TEMPORAL_NAMESPACE);
+    const { client, connection } = await connectClient(stack.temporalAddress, config.TEMPORAL_NAMESPACE, undefined, clusterExtras(config));
     try {
       process.stdout.write(`${await startExampleCampaign(client, { localRoot: localRoot(config), taskQueuePrefix: config.GLOBALLM_TASK_QUEUE_PREFIX })}\n`);
     } catch (err) {

@@ -14,6 +14,7 @@ import { registerValidate } from './validate.js';
 import { registerPrs } from './prs.js';
 import { registerCampaign } from './campaign.js';
 import { registerRepo } from './repo.js';
+import { registerReport } from './report.js';
 
 /**
  * Every CLI command registers its name, flags and help here, one file per command. These files
@@ -36,4 +37,5 @@ export const commands: Array<(program: Command) => void> = [
   registerPrs,
   registerCampaign,
   registerRepo,
+  registerReport,
 ];

@@ -1,0 +1,30 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The metrics one worker process exposes (a registry of its own, so several can live in one process). */
+export interface WorkerMetrics {
+  registry: Registry;
+  /** Each activity (pipeline stage) execution: seconds, by stage and outcome (`ok`, `failed`, `cancelled`). */
+  stageSeconds: Histogram<'stage' | 'outcome'>;
+  /** Model tokens charged, by model and kind (input, output, cache_read, cache_write). */
+  tokens: Counter<'model' | 'kind'>;
+  /** US dollars charged, by model. */
+  dollars: Counter<'model'>;
+  /** Budget reservations asked for, by result (`granted`, `refused`). */
+  budgetHolds: Counter<'result'>;
+  /** Budget reservations this process holds now. */
+  budgetHeld: Gauge;
+}
+
+export function createWorkerMetrics(): WorkerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'globallm_' });
+  const registers = [registry];
+  return {
+    registry,
+    stageSeconds: new Histogram({ name: 'globallm_stage_duration_seconds', help: 'Activity (pipeline stage) execution time', labelNames: ['stage', 'outcome'], buckets: [0.05, 0.25, 1, 5, 15, 60, 300, 1800], registers }),
+    tokens: new Counter({ name: 'globallm_llm_tokens_total', help: 'Model tokens charged', labelNames: ['model', 'kind'], registers }),
+    dollars: new Counter({ name: 'globallm_llm_cost_usd_total', help: 'US dollars charged for model calls (price table)', labelNames: ['model'], registers }),
+    budgetHolds: new Counter({ name: 'globallm_budget_holds_total', help: 'Token budget reservations asked for', labelNames: ['result'], registers }),
+    budgetHeld: new Gauge({ name: 'globallm_budget_held', help: 'Token budget reservations held by this process now', registers }),
+  };
+}
