@@ -175,6 +175,12 @@ const TABLE_STEPS: Record<string, () => Promise<void>> = {
     assert.match(preview, /----- body -----[\s\S]*Fixes #1/);
     assert.match(preview, /----- patch -----[\s\S]*^\+\+\+ b\/src\/slug\.js/m);
   },
+  'prs close': async () => {
+    // The example campaign here is a dry run: nothing is open, and closing says so instead of pretending.
+    const r = await runCli(argvOf('globallm prs close local/slugkit#1'), env, { timeoutMs: 60_000 });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /no open pull request recorded for local\/slugkit#1/);
+  },
   'report': async () => {
     const out = await globallm(`globallm report --out ${join(dir, 'report')}`);
     assert.match(out, /^report: .*index\.html$/m);
