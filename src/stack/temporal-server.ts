@@ -27,7 +27,13 @@ export interface RunningDevServer {
   stop(): Promise<void>;
 }
 
-/** Runs `temporal server start-dev` and waits until its frontend answers. */
+/** What a child service may see of our environment: where programs and temporary files are, and the locale — no credentials. */
+export function childServiceEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'TZ'];
+  return Object.fromEntries(keep.filter((k) => env[k] !== undefined).map((k) => [k, env[k]]));
+}
+
+/** Runs `temporal server start-dev` (with a minimal environment) and waits until its frontend answers. */
 export async function startDevServer(opts: DevServerOptions): Promise<RunningDevServer> {
   await assertPortFree(opts.port, 'Temporal frontend', 'GLOBALLM_TEMPORAL_PORT');
   if (!opts.headless) await assertPortFree(opts.uiPort, 'Temporal Web UI', 'GLOBALLM_TEMPORAL_UI_PORT');
@@ -42,7 +48,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<RunningDev
     ...(opts.dbFile ? ['--db-filename', opts.dbFile, '--sqlite-pragma', 'journal_mode=wal'] : []),
     ...Object.entries(SEARCH_ATTRIBUTE_TYPES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
   ];
-  const child = spawn(opts.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(opts.binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env: childServiceEnv(process.env) });
   let output = '';
   const collect = (chunk: Buffer): void => {
     output = (output + chunk.toString('utf8')).slice(-4000);
