@@ -56,6 +56,8 @@ async function startStack(): Promise<Stack> {
     ...process.env, GLOBALLM_TASK_QUEUE_PREFIX: prefix, GLOBALLM_STATE_DIR: path.join(dir, 'state'), GLOBALLM_LOCAL_ROOT: path.join(dir, 'repos'),
     GLOBALLM_CACHE_DIR: path.join(dir, 'cache'), OPENAI_BASE_URL: `${llm.url}/v1`, OPENAI_API_KEY: 'oracle', GLOBALLM_OPENAI_MODEL: 'gpt-4.1-mini',
     GLOBALLM_LLM_PROVIDER: 'openai', GLOBALLM_LOG_LEVEL: process.env['GLOBALLM_LOG_LEVEL'] ?? 'warn',
+    // Every task is its own repository under the one local owner: the per-owner PR cap would stop the run at three.
+    GLOBALLM_MAX_OPEN_PRS_PER_OWNER: '1000',
   });
   const workers = await startWorkers({ address: temporal.address, namespace: 'default', taskQueuePrefix: prefix, pool, config });
   return { dir, pg: pgs, temporal, pool, client: new Client({ connection }), connection, llm, workers, prefix };
