@@ -39,7 +39,9 @@ function nodePlan(files: Set<string>, pkg: PackageJson, manager: Manager): { ste
   if (manager === 'yarn') return { keyFiles, steps: [{ argv: ['corepack', 'yarn', 'install', '--frozen-lockfile', ...common], env: corepack }] };
   const lock = files.has('package-lock.json') || files.has('npm-shrinkwrap.json');
   void pkg;
-  return { keyFiles, steps: [{ argv: ['npm', lock ? 'ci' : 'install', ...common, '--no-audit', '--no-fund', ...(lock ? [] : ['--no-package-lock'])], env: {} }] };
+  const install = ['npm', 'install', ...common, '--no-audit', '--no-fund', '--no-package-lock'];
+  // `npm ci` refuses a lockfile out of step with package.json; a plain install (lockfile honoured where it can be) is what the project's own docs would do.
+  return { keyFiles, steps: [lock ? { argv: ['npm', 'ci', ...common, '--no-audit', '--no-fund'], env: {}, fallback: install } : { argv: install, env: {} }] };
 }
 
 async function pythonPlan(root: string, files: Set<string>, usesPytest: boolean): Promise<{ steps: InstallStep[]; keyFiles: string[]; manager: Manager; requiresPython: string | null }> {

@@ -13,7 +13,7 @@ import { PreparedEnvironment, type EnvironmentPlan } from './schema.js';
 const log = logger.child({ component: 'environment' });
 
 /** Bumped when the install table changes, so old entries are not reused. */
-const PLAN_VERSION = 1;
+const PLAN_VERSION = 2;
 const TAIL_LINES = 25;
 
 export interface PrepareOptions {
@@ -102,16 +102,23 @@ export async function prepareEnvironment(opts: PrepareOptions): Promise<PrepareO
     await opts.sandbox.prepareWorktree(staged);
     for (const step of plan.steps) {
       opts.signal?.throwIfAborted();
-      const r = await opts.sandbox.run({
-        cwd: tree, argv: step.argv, env: step.env, network: true,
+      const install = (argv: string[]) => opts.sandbox.run({
+        cwd: tree, argv, env: step.env, network: true,
         mounts: [{ source: staged, target: ENV_ROOT, writable: true }],
         timeoutMs: opts.timeoutMs ?? 900_000, memoryMb: opts.memoryMb ?? 4096, cpuSeconds: 3600,
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
+      let tried = step.argv;
+      let r = await install(tried);
+      if (r.exitCode !== 0 && !r.timedOut && !r.cancelled && step.fallback) {
+        log.warn({ repo: opts.repo, failed: tried.join(' '), next: step.fallback.join(' ') }, 'install step failed; trying its fallback');
+        tried = step.fallback;
+        r = await install(tried);
+      }
       if (r.exitCode !== 0) {
         const why = r.timedOut ? `timed out after ${String(opts.timeoutMs ?? 900_000)} ms` : `exit ${String(r.exitCode)}`;
         await opts.cache.discard(staged);
-        return { ok: false, reason: `install failed (${step.argv.join(' ')}: ${why}):\n${tail(`${r.stdout}\n${r.stderr}`)}`, plan, durationMs: performance.now() - start };
+        return { ok: false, reason: `install failed (${tried.join(' ')}: ${why}):\n${tail(`${r.stdout}\n${r.stderr}`)}`, plan, durationMs: performance.now() - start };
       }
     }
     if (plan.layout === 'node_modules') {

@@ -22,6 +22,8 @@ export type ToolchainNote = z.infer<typeof ToolchainNote>;
 export const InstallStep = z.object({
   argv: z.array(z.string().min(1)).min(1),
   env: z.record(z.string(), z.string()).default({}),
+  /** Tried once when `argv` fails (e.g. `npm install` when the lockfile is out of step with package.json). */
+  fallback: z.array(z.string().min(1)).optional(),
 });
 export type InstallStep = z.infer<typeof InstallStep>;
 
