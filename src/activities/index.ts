@@ -32,6 +32,17 @@ export interface ActivityDeps {
   meter?: (budget: TokenBudget) => TokenBudget;
 }
 
+/** The credential values this deployment holds: never to appear in anything it publishes. */
+export function secretValues(config: Config): string[] {
+  const values = [config.GITHUB_TOKEN, config.ANTHROPIC_API_KEY, config.OPENAI_API_KEY];
+  try {
+    if (config.DATABASE_URL) values.push(decodeURIComponent(new URL(config.DATABASE_URL).password));
+  } catch {
+    // an unreadable URL holds no password we could recognise
+  }
+  return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
+}
+
 /** Where the local forge's repositories and the fix stage's cache live. */
 export function localRoot(config: Config): string {
   return config.GLOBALLM_LOCAL_ROOT ?? join(config.stateDir, 'repos');
@@ -61,7 +72,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createOrchestrationActivities({ ...deps, retryAfterHours: config.GLOBALLM_RETRY_AFTER_HOURS }),
     ...createCampaignActivities({ pool, readerFor }),
     ...createIssueStageActivities({
-      pool, caps, stateDir: config.stateDir, candidates: config.GLOBALLM_FIX_CANDIDATES, pricing: pricingFor(config),
+      pool, caps, stateDir: config.stateDir, candidates: config.GLOBALLM_FIX_CANDIDATES, secrets: secretValues(config), pricing: pricingFor(config),
       writerFor: (kind) => writers[kind],
       sourceFor: (ref) => (ref.forge === 'local' ? { localPath: join(root, ref.repo) } : { cloneUrl: `${gitBaseUrl(config.GITHUB_API_URL)}/${ref.owner}/${ref.repo}.git` }),
       fix: { llm, budget, cacheDir: cacheDirOf(config) },

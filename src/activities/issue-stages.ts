@@ -38,6 +38,8 @@ export interface IssueStageDeps {
   /** Where the fix stage clones from: a URL for GitHub, a directory for the local forge. */
   sourceFor(ref: IssueRef): { cloneUrl: string } | { localPath: string };
   caps: GateCaps;
+  /** Credential values of this deployment, never to be published in a PR. */
+  secrets?: readonly string[];
   /** The configured model's price: the PR disclosure's cost, as the budget recorded it. */
   pricing: CallPricing | undefined;
   stateDir?: string;
@@ -168,7 +170,7 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
       const terms = await consentTerms(forge, { owner: ref.owner, name: ref.repo });
       const stored = await findIssue(deps.pool, ref);
       const category = IssueCategory.safeParse(stored?.category);
-      const opened = await openPullRequest({ pool: deps.pool, forge, caps: deps.caps, ...(deps.stateDir ? { stateDir: deps.stateDir } : {}) }, {
+      const opened = await openPullRequest({ pool: deps.pool, forge, caps: deps.caps, ...(deps.stateDir ? { stateDir: deps.stateDir } : {}), ...(deps.secrets ? { secrets: deps.secrets } : {}) }, {
         forge: ref.forge, repo: { owner: ref.owner, name: ref.repo },
         issue: { number: ref.number, title: result.issue.title, ...(stored ? { id: Number(stored.id) } : {}), ...(category.success ? { category: category.data } : {}) },
         labels: terms.labels, ...(terms.maxOpenPrs !== undefined ? { maxOpenPrsInRepo: terms.maxOpenPrs } : {}),

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import { ConsentDenied, isRetryable, UsageError } from '../errors.js';
+import { ConsentDenied, isRetryable, SandboxViolation, UsageError } from '../errors.js';
 import { unifiedDiff } from '../fix/edits/apply.js';
 import type { RepoRef } from '../forge/types.js';
 import { branchName, type ExistingWork, type FileChange, type ForgeWriter, type ForkRef, type PullSummary, type WaitOptions } from '../forge/writer.js';
@@ -25,6 +25,13 @@ export interface ContributeDeps {
   caps: GateCaps;
   /** Where dry-run previews are written (optional: the row holds them too). */
   stateDir?: string;
+  /** Credential values of this deployment: a PR whose title, body or patch holds one is never opened or saved. */
+  secrets?: readonly string[];
+}
+
+/** The first credential a text would publish (values under 8 characters are too common to judge). */
+export function leakedSecret(texts: readonly string[], secrets: readonly string[]): string | undefined {
+  return secrets.filter((v) => v.length >= 8).find((v) => texts.some((t) => t.includes(v)));
 }
 
 export type SkipReason = 'issue_closed' | 'linked_pr' | 'assigned' | 'claimed';
@@ -117,6 +124,10 @@ export async function openPullRequest(deps: ContributeDeps, raw: ContributionReq
   const patch = patchOf(req);
   const branch = branchName(req.issue.number, req.issue.title);
   const base = { forge: req.forge, repo, issueNumber: req.issue.number, issueId: req.issue.id, branch, title, body, patch, category: req.issue.category, idempotencyKey: key, evidence: req.evidence, tokens: req.disclosure };
+  // Checked on the raw texts as well: the rendered body escapes Markdown, which would hide a value.
+  if (leakedSecret([title, body, patch, req.summary, ...req.files.map((f) => f.after ?? '')], deps.secrets ?? [])) {
+    throw new SandboxViolation('the pull request would publish a credential of this deployment (in its title, body or patch); refused');
+  }
   let row = await findPrRow(deps.pool, req.forge, repo, req.issue.number);
 
   if (req.dryRun) {

@@ -64,6 +64,16 @@ describe('contribute pipeline (stand-in + PostgreSQL)', () => {
     await rm(stateDir, { recursive: true, force: true });
   });
 
+  test('a PR whose body or patch would publish a credential of this deployment is refused before anything is written', async () => {
+    gh.resetCounters();
+    const before = mutations();
+    const secret = 'ghp_walkthroughSECRETvalue123';
+    await assert.rejects(openPullRequest({ ...deps, secrets: [secret] }, request(quickparse, 4, { summary: `Debug info: token=${secret}` })), /publish a credential/);
+    await assert.rejects(openPullRequest({ ...deps, secrets: [secret] }, request(quickparse, 4, { dryRun: true, files: [{ path: 'quickparse/core.py', after: `KEY = "${secret}"\n` }] })), /publish a credential/);
+    assert.equal(gh.counters.rest_write + mutations() - before, 0);
+    assert.equal(await findPrRow(db.pool, 'github', quickparse, 4), null, 'not even a preview is kept');
+  });
+
   test('dry run writes nothing to the forge; the preview is stored and shown by `prs preview`', async () => {
     gh.resetCounters();
     const before = mutations();
