@@ -20,7 +20,8 @@ after(() => rmSync(home, { recursive: true, force: true }));
 function cloneProject(): string {
   const project = join(home, 'globallm');
   mkdirSync(project);
-  for (const entry of ['bin', 'src', 'migrations', 'package.json', 'tsconfig.json']) cpSync(join(projectRoot, entry), join(project, entry), { recursive: true });
+  // The built CLI (dist/) is what bin/globallm.js runs; the test command builds it before any test.
+  for (const entry of ['bin', 'dist', 'src', 'migrations', 'package.json', 'tsconfig.json']) cpSync(join(projectRoot, entry), join(project, entry), { recursive: true });
   const r = spawnSync('cp', ['-al', `${join(projectRoot, 'node_modules')}/.`, join(project, 'node_modules')], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return project;

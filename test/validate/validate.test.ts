@@ -120,7 +120,7 @@ describe('validatePatch', () => {
     assert.equal(both.verdict, 'pass', both.reasons.join('; '));
     assert.ok(both.fixed.includes('tests.test_calc.CalcTest.test_add_negative'));
     const bad = await validatePatch({ ...base, repo: r, patch: await diffFor(r, { 'calc.py': FIXED_CALC }), testPatch: 'not a diff\n' });
-    assert.equal(bad.verdict, 'error');
+    assert.equal(bad.verdict, 'refused', 'a test patch that is not a diff is refused by the policy before anything runs');
   });
 
   test('a decisive test whose outcome changes when repeated is named flaky and not counted', async () => {
