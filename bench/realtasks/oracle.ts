@@ -58,6 +58,8 @@ async function startStack(): Promise<Stack> {
     GLOBALLM_LLM_PROVIDER: 'openai', GLOBALLM_LOG_LEVEL: process.env['GLOBALLM_LOG_LEVEL'] ?? 'warn',
     // Every task is its own repository under the one local owner: the per-owner PR cap would stop the run at three.
     GLOBALLM_MAX_OPEN_PRS_PER_OWNER: '1000',
+    // Some maintainers' fixes (a new language with its tests) are longer than the default answer.
+    GLOBALLM_FIX_MAX_OUTPUT_TOKENS: '32000',
   });
   const workers = await startWorkers({ address: temporal.address, namespace: 'default', taskQueuePrefix: prefix, pool, config });
   return { dir, pg: pgs, temporal, pool, client: new Client({ connection }), connection, llm, workers, prefix };

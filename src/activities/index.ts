@@ -75,7 +75,7 @@ export function createActivities(deps: ActivityDeps) {
       pool, caps, stateDir: config.stateDir, candidates: config.GLOBALLM_FIX_CANDIDATES, secrets: secretValues(config), pricing: pricingFor(config),
       writerFor: (kind) => writers[kind],
       sourceFor: (ref) => (ref.forge === 'local' ? { localPath: join(root, ref.repo) } : { cloneUrl: `${gitBaseUrl(config.GITHUB_API_URL)}/${ref.owner}/${ref.repo}.git` }),
-      fix: { llm, budget, cacheDir: cacheDirOf(config) },
+      fix: { llm, budget, cacheDir: cacheDirOf(config), options: { maxOutputTokens: config.GLOBALLM_FIX_MAX_OUTPUT_TOKENS } },
       validation: { sandbox: sandboxFrom(config), environments: environmentCacheFrom(config), cacheDir: cacheDirOf(config), openUnproven: config.GLOBALLM_OPEN_UNPROVEN },
     }),
   };

@@ -35,6 +35,8 @@ export const EnvConfig = z.object({
   /** Mirrors, worktrees and repository models (default: <state>/cache). */
   GLOBALLM_CACHE_DIR: z.string().min(1).optional(),
   GLOBALLM_FIX_CANDIDATES: z.coerce.number().int().min(1).max(8).default(1),
+  /** The longest answer (in tokens) the fix stage asks the model for; a larger change needs a larger answer. */
+  GLOBALLM_FIX_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(1024).max(128_000).default(8192),
   /**
    * Prepared dependency environments (installed node_modules, virtualenvs, module caches). They
    * are mounted into the sandbox, whose unprivileged user must be able to reach them, so the
