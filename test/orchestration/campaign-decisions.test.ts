@@ -95,6 +95,8 @@ test('--wait returns at the decisions; an identical campaign returns; issues are
   assert.equal(prs.rows[0]?.n, 2);
 
   // An issue whose workflow is running elsewhere is reported as already claimed, and the campaign completes.
+  // (The campaign returns at the decision; the issue's own run closes a moment later.)
+  for (let i = 0; i < 200 && (await world.client.workflow.getHandle('issue/local/bytefmt/2').describe()).status.name === 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 100));
   const held = await claimIssue(world.client, { forge: 'local', owner: 'local', repo: 'bytefmt', number: 2, taskQueuePrefix: 'no-worker-polls-this', dryRun: true });
   assert.equal(held.claimed, true);
   await world.db.pool.query(`UPDATE issues SET retry_after = now() - interval '1 minute' WHERE retry_after IS NOT NULL`);
