@@ -11,10 +11,16 @@ import { testTemporalAddress } from './temporal.js';
  * (follow-ups, repository entities polling that file's task queues) would take this file's signals.
  */
 export async function terminateLeftovers(client: Client): Promise<void> {
+  const ids = new Set<string>();
   for await (const wf of client.workflow.list({ query: "ExecutionStatus = 'Running'" })) {
-    if (!/^(repo|issue|followup)\/local\/|^campaign\//.test(wf.workflowId)) continue;
-    await client.workflow.getHandle(wf.workflowId, wf.runId).terminate('an earlier test file is over').catch(() => undefined);
+    if (/^(repo|issue|followup)\/local\/|^campaign\//.test(wf.workflowId)) ids.add(wf.workflowId);
   }
+  // Visibility lags behind: the example repositories' own IDs are ended by name as well.
+  for (const repo of ['slugkit', 'bytefmt']) {
+    ids.add(`repo/local/${repo}`);
+    for (let n = 1; n <= 6; n++) for (const kind of ['issue', 'followup']) ids.add(`${kind}/local/${repo}/${n}`);
+  }
+  await Promise.all([...ids].map((id) => client.workflow.getHandle(id).terminate('an earlier test file is over').catch(() => undefined)));
 }
 
 /** The project's real workers on task queues unique to one test file (after clearing what earlier files left running). */
