@@ -6,26 +6,17 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { memoryBaseTree } from '../src/fix/policy/base-tree.js';
 import { checkPatchPolicy, describeRefusal, type BaseTree } from '../src/fix/policy/patch.js';
 import { caseBase, casePatch, GUARD_CORPUS } from './data/guard-corpus.js';
+import { projectRoot } from '../src/stack/project-root.js';
 
 const execFileP = promisify(execFile);
 
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(resolve(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('package.json not found above bench/');
-    dir = up;
-  }
-  return dir;
-}
 
 const TaskYaml = z.object({ instance_id: z.string(), source: z.string(), ref: z.string() });
 
@@ -68,7 +59,7 @@ async function realTaskPatches(dir: string, scratch: string): Promise<RealPatch[
 }
 
 export default async function (_args: string[]): Promise<void> {
-  const dir = process.env['REALTASKS_DIR'] ?? resolve(repoRoot(), '../shared/data/realtasks');
+  const dir = process.env['REALTASKS_DIR'] ?? resolve(projectRoot, '../shared/data/realtasks');
   if (!existsSync(join(dir, 'tasks'))) {
     process.stderr.write(`guard bench: real tasks not found at ${dir} (set REALTASKS_DIR to a folder with tasks/*/gold.patch)\n`);
     process.exit(1);

@@ -2,6 +2,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { median as medianOf } from '../../src/scoring/normalize.js';
 
 /** A task folder in the SWE-bench layout (see the shared real-tasks README). */
 export const TaskYaml = z.object({
@@ -57,9 +58,7 @@ export function patchFiles(patch: string): string[] {
   return [...files];
 }
 
+/** The median of the figures, NaN (printed as such) when there are none. */
 export function median(xs: number[]): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  return medianOf(xs) ?? NaN;
 }
