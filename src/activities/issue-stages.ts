@@ -175,7 +175,8 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
         issue: { number: ref.number, title: result.issue.title, ...(stored ? { id: Number(stored.id) } : {}), ...(category.success ? { category: category.data } : {}) },
         labels: terms.labels, ...(terms.maxOpenPrs !== undefined ? { maxOpenPrsInRepo: terms.maxOpenPrs } : {}),
         files: files.map((f) => ({ path: f.path, after: f.after, ...(f.before !== undefined ? { before: f.before } : {}) })),
-        summary: chosen.explanation,
+        // An unproven fix is opened only when the operator allows it, and then says so first.
+        summary: chosen.verdict === 'unproven' ? `**Unproven:** this change breaks no test, but no test shows the fix (no test failed before it and passes after it).\n\n${chosen.explanation}` : chosen.explanation,
         evidence: { failedBefore: chosen.evidence.failedBefore, passedAfter: chosen.evidence.passedAfter, newTests: chosen.evidence.newTests, ...(chosen.evidence.testCommand ? { testCommand: chosen.evidence.testCommand } : {}), ...(chosen.evidence.logExcerpt ? { logExcerpt: chosen.evidence.logExcerpt } : {}) },
         disclosure: { model: result.model, inputTokens: result.tokens.inputTokens + result.tokens.cacheReadTokens + result.tokens.cacheWriteTokens, outputTokens: result.tokens.outputTokens, costUsd: deps.pricing ? costUsd(deps.pricing.price, result.tokens) : 0 },
         dryRun,
