@@ -66,6 +66,8 @@ async function overhead(repo: string, task: RealTask, env: PreparedEnvironment, 
     const argv = splitTestCommand(task.meta.test_cmd);
     const mounts = environmentMounts(env);
     const runBare = async (): Promise<{ ms: number; code: number | null; error?: string }> => {
+      // The sandbox leaves an empty mount point where the environment goes; the link replaces it.
+      await rm(path.join(tree, 'node_modules'), { recursive: true, force: true });
       const linked = await symlink(mounts[0]?.source ?? scratch, path.join(tree, 'node_modules')).then(() => null, (e: unknown) => String(e));
       if (linked) process.stderr.write(`${task.id} [overhead]: cannot link the environment: ${linked}\n`);
       const t0 = performance.now();
