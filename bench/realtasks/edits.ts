@@ -27,13 +27,24 @@ export function patchAsEdits(patch: string): Edit[] {
     for (const h of file.hunks) {
       const search: string[] = [];
       const replace: string[] = [];
+      // "\ No newline at end of file" follows the line it speaks of: the old side's, the new
+      // side's, or both for context. When only one side lacks it, the edit carries the newline.
+      let oldNoEol = false;
+      let newNoEol = false;
+      let previous = ' ';
       for (const l of h.lines) {
-        if (l.startsWith('\\')) continue;
+        if (l.startsWith('\\')) {
+          if (previous !== '+') oldNoEol = true;
+          if (previous !== '-') newNoEol = true;
+          continue;
+        }
+        previous = l[0] ?? ' ';
         const body = l.slice(1);
         if (l.startsWith(' ') || l.startsWith('-')) search.push(body);
         if (l.startsWith(' ') || l.startsWith('+')) replace.push(body);
       }
-      edits.push({ path: newPath, search: search.join('\n'), replace: replace.join('\n') });
+      const eol = (noEol: boolean, other: boolean): string => (!noEol && other ? '\n' : '');
+      edits.push({ path: newPath, search: search.join('\n') + eol(oldNoEol, newNoEol), replace: replace.join('\n') + eol(newNoEol, oldNoEol) });
     }
   }
   return edits;

@@ -89,4 +89,30 @@ describe('repo map', () => {
     assert.deepEqual(m.paths.sort(), ['README.md', 'src/a/b.py']);
     assert.deepEqual(issueMentions('').identifiers, []);
   });
+
+  test('issue mentions: template scaffolding is not the issue\'s words, its field values are', () => {
+    const m = issueMentions('Bug: broken url string\r\n**Information**\r\n- Language: CSS\r\n- Plugins: none\r\n## Description\r\n'
+      + '<img width="9" alt="Screen Shot" src="https://example.com/a.png">\r\n<details><summary>The code being highlighted.</summary>\r\nThe parser test fails.\r\n</details>');
+    for (const w of ['css', 'broken', 'url', 'parser', 'fails']) assert.ok(m.words.includes(w), w);
+    for (const w of ['information', 'language', 'plugins', 'description', 'img', 'width', 'screen', 'code', 'highlighted', 'test']) assert.ok(!m.words.includes(w), w);
+    assert.deepEqual(m.titleWords, ['broken', 'url', 'string']);
+  });
+
+  test('a rare part of a file name outranks a hub file; a part many files share weighs less', async () => {
+    const files: Record<string, string> = { 'core.js': 'function register(name) { return name; }\nmodule.exports = { register };\n' };
+    // A hub every component uses, so PageRank lifts it; css has many sibling files, lua few.
+    for (const l of ['css', 'sql', 'java', 'rust', 'ruby', 'perl', 'lua', 'go', 'php', 'bash']) files[`components/lang-${l}.js`] = `register('${l}');\n`;
+    for (const l of ['css', 'sql']) for (const x of ['extra', 'more', 'other']) files[`components/lang-${l}-${x}.js`] = `register('${l}-${x}');\n`;
+    const root = await makeRepo(files);
+    try {
+      const index = await buildRepoIndex(root);
+      const ranked = rankFiles(index, issueMentions('Broken keyword\n- Language: Lua'));
+      assert.equal(ranked.findIndex((f) => f.path === 'components/lang-lua.js') < ranked.findIndex((f) => f.path === 'core.js'), true);
+      const rare = ranked.find((f) => f.path === 'components/lang-lua.js')?.score ?? 0;
+      const shared = rankFiles(index, issueMentions('Broken keyword\n- Language: CSS')).find((f) => f.path === 'components/lang-css.js')?.score ?? 0;
+      assert.ok(rare > shared, `${rare} > ${shared}`);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
 });

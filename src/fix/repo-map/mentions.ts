@@ -8,7 +8,7 @@ export interface IssueMentions {
   titleWords: string[];
 }
 
-const STOP = new Set(['the', 'and', 'for', 'with', 'that', 'this', 'when', 'from', 'have', 'should', 'would', 'returns', 'return', 'error', 'none', 'true', 'false', 'null', 'not', 'but', 'are', 'was', 'bug', 'issue', 'fix', 'expected', 'actual', 'instead', 'python', 'function']);
+const STOP = new Set(['the', 'and', 'for', 'with', 'that', 'this', 'when', 'from', 'have', 'should', 'would', 'returns', 'return', 'error', 'none', 'true', 'false', 'null', 'not', 'but', 'are', 'was', 'bug', 'issue', 'fix', 'expected', 'actual', 'instead', 'python', 'function', 'test', 'tests', 'spec']);
 const PATH = /(?:^|[\s`'"(])((?:[\w.-]+\/)*[\w-]+\.[A-Za-z]{1,5})(?=$|[\s`'"):,;])/g;
 const CODE_SPAN = /`([^`\n]{1,200})`/g;
 const IDENT = /[A-Za-z_][A-Za-z0-9_]*/g;
@@ -31,6 +31,25 @@ function plainWords(text: string): string[] {
   return [...out];
 }
 
+/**
+ * The issue's own words without the scaffolding of an issue template: headings, bold-only
+ * lines, `<summary>` captions, HTML tags with their attributes, and the keys of `Key: value`
+ * lines ("Language: CSS" keeps "CSS"). Template words are the same in every issue of a
+ * repository, so they say nothing about which file this one is about.
+ */
+function withoutTemplate(text: string): string {
+  return text
+    .replace(/<summary>[\s\S]*?<\/summary>/gi, ' ')
+    .replace(/<[^>\n]{0,500}>/g, ' ')
+    .split(/\r?\n/)
+    .map((line) => {
+      if (/^\s*#{1,6}\s/.test(line) || /^\s*\*\*[^*]+\*\*:?\s*$/.test(line)) return '';
+      const field = /^\s*(?:[-*]\s+)?(?:\*\*)?[A-Za-z][A-Za-z /]{0,40}(?:\*\*)?:(?:\*\*)?\s+(.+)$/.exec(line);
+      return field ? (field[1] ?? '') : line;
+    })
+    .join('\n');
+}
+
 export function issueMentions(raw: string, max = 40): IssueMentions {
   // Links say where something was seen, not what the code is called.
   const text = raw.replace(URL_RE, ' ');
@@ -44,5 +63,5 @@ export function issueMentions(raw: string, max = 40): IssueMentions {
   for (const m of text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)) if ((m[1] ?? '').length >= 3 && !STOP.has((m[1] ?? '').toLowerCase())) identifiers.add(m[1] ?? '');
   for (const m of text.matchAll(IDENT)) if (m[0].length >= 3 && codeLike(m[0])) identifiers.add(m[0]);
   const title = text.split('\n').find((l) => l.trim()) ?? '';
-  return { identifiers: [...identifiers].slice(0, max), paths: [...paths].slice(0, max), words: plainWords(text).slice(0, 200), titleWords: plainWords(title) };
+  return { identifiers: [...identifiers].slice(0, max), paths: [...paths].slice(0, max), words: plainWords(withoutTemplate(raw).replace(URL_RE, ' ')).slice(0, 200), titleWords: plainWords(title) };
 }

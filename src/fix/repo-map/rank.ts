@@ -28,6 +28,11 @@ export function rankFiles(index: RepoIndex, mentions: IssueMentions, hits: reado
   const partFiles = new Map<string, number>();
   for (const f of index.files) for (const p of new Set(stemParts(f.path))) partFiles.set(p, (partFiles.get(p) ?? 0) + 1);
   const common = (p: string): boolean => (partFiles.get(p) ?? 0) > Math.max(3, index.files.length * 0.1);
+  // 1 for a part only one file carries, falling towards 0 as more files share it.
+  const rarity = (p: string): number => {
+    const total = Math.max(2, index.files.length);
+    return Math.log2(total / Math.max(1, partFiles.get(p) ?? 1)) / Math.log2(total);
+  };
   const outlined = index.files.filter((f) => f.parser !== 'none' || f.language !== null);
   const definers = new Map<string, string[]>();
   for (const f of outlined) for (const s of f.symbols) {
@@ -58,7 +63,7 @@ export function rankFiles(index: RepoIndex, mentions: IssueMentions, hits: reado
   const ranked: RankedFile[] = index.files.map((f) => {
     const reasons: string[] = [];
     // PageRank scaled to 1 on average and damped, so structure orders files but never outweighs what the issue names.
-    let score = 2 * Math.log2(1 + (pr[f.path] ?? 1 / n) * n);
+    let score = Math.log2(1 + (pr[f.path] ?? 1 / n) * n);
     if (mentions.paths.some((p) => f.path === p || f.path.endsWith(`/${p}`))) {
       score += 100;
       reasons.push('named in the issue');
@@ -71,16 +76,17 @@ export function rankFiles(index: RepoIndex, mentions: IssueMentions, hits: reado
     const used = f.refs.filter((r) => mentionedIds.has(r)).length;
     if (used > 0) score += 2 * Math.min(used, 3);
     const s = stem(f.path);
-    if (s.length >= 3 && (words.has(s) || mentionedLower.has(s))) {
+    if (s.length >= 3 && s.includes('_') && (words.has(s) || mentionedLower.has(s))) {
       score += 8;
       reasons.push('file name matches the issue');
     } else {
+      // Each matching part of the name weighs by how few files carry it (its IDF relative to the
+      // repository's size), twice as much from the title, which names what the issue is about.
       const parts = stemParts(f.path).filter((p) => !common(p) && (words.has(p) || mentionedLower.has(p)));
-      if (parts.length > 0) {
-        // A rare part (few files carry it) names the file almost as well as its whole name, the more so from the title.
-        const rare = parts.filter((p) => (partFiles.get(p) ?? 0) <= 5);
-        score += rare.some((p) => titleWords.has(p)) ? 16 : rare.length > 0 ? 8 : 3;
-        reasons.push('a part of the file name matches the issue');
+      const best = Math.max(0, ...parts.map((p) => (titleWords.has(p) ? 16 : 8) * rarity(p)));
+      if (best > 0) {
+        score += best;
+        reasons.push(parts.length === 1 && parts[0] === s ? 'file name matches the issue' : 'a part of the file name matches the issue');
       }
     }
     const found = hitCount.get(f.path) ?? 0;
