@@ -58,8 +58,9 @@ async function startStack(): Promise<Stack> {
     GLOBALLM_LLM_PROVIDER: 'openai', GLOBALLM_LOG_LEVEL: process.env['GLOBALLM_LOG_LEVEL'] ?? 'warn',
     // Every task is its own repository under the one local owner: the per-owner PR cap would stop the run at three.
     GLOBALLM_MAX_OPEN_PRS_PER_OWNER: '1000',
-    // Some maintainers' fixes (a new language with its tests) are longer than the default answer.
-    GLOBALLM_FIX_MAX_OUTPUT_TOKENS: '32000',
+    // Some maintainers' fixes are longer than the default answer: a new language with its tests
+    // is about 42,000 tokens of edits, within the 64,000 output tokens current models allow.
+    GLOBALLM_FIX_MAX_OUTPUT_TOKENS: '64000',
   });
   const workers = await startWorkers({ address: temporal.address, namespace: 'default', taskQueuePrefix: prefix, pool, config });
   return { dir, pg: pgs, temporal, pool, client: new Client({ connection }), connection, llm, workers, prefix };
@@ -98,8 +99,17 @@ async function filesAt(repo: string, ref: string, files: string[]): Promise<Reco
   return out;
 }
 
-/** Runs one task's oracle; true when the PR it opened carries exactly the gold and test change. */
-export async function runOracle(task: RealTask, baseCheckout: string): Promise<boolean> {
+/**
+ * How an oracle run ended: `exact` when the PR carries exactly the gold and test change;
+ * `eol` when it differs only in line endings (search/replace edits keep a file's own line
+ * endings, so a change that converts them cannot be expressed); `no` otherwise.
+ */
+export type OracleOutcome = 'exact' | 'eol' | 'no';
+
+const lf = (text: string | null): string | null => text?.replace(/\r\n/g, '\n') ?? null;
+
+/** Runs one task's oracle through the project's workflows and compares the PR it opened. */
+export async function runOracle(task: RealTask, baseCheckout: string): Promise<OracleOutcome> {
   stack ??= startStack();
   const s = await stack;
   const name = task.id.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
@@ -125,7 +135,7 @@ export async function runOracle(task: RealTask, baseCheckout: string): Promise<b
   await s.client.workflow.getHandle(`repo/local/${name}`).terminate('oracle done').catch(() => undefined);
   if (!pr) {
     process.stderr.write(`${task.id} [oracle]: no PR (${outcome ?? 'timed out'})\n`);
-    return false;
+    return 'no';
   }
   // The expected tree: base + test + gold, applied with git.
   const expected = await mkdtemp(path.join(tmpdir(), 'globallm-oracle-expected-'));
@@ -143,11 +153,13 @@ export async function runOracle(task: RealTask, baseCheckout: string): Promise<b
     const want: Record<string, string | null> = {};
     for (const f of files) want[f] = await readFile(path.join(expected, f), 'utf8').catch(() => null);
     const got = await filesAt(repo, pr.branch, files);
-    const same = files.every((f) => got[f] === want[f]);
+    const differing = files.filter((f) => got[f] !== want[f]);
     const changed = (await execFileP('git', ['-C', repo, 'diff', '--name-only', `${task.meta.base_commit}...${pr.branch}`])).stdout.split('\n').filter(Boolean).sort();
     const onlyThose = JSON.stringify(changed) === JSON.stringify([...files].sort());
-    if (!same || !onlyThose) process.stderr.write(`${task.id} [oracle]: PR differs (files ${changed.join(', ')})\n`);
-    return same && onlyThose;
+    if (differing.length === 0 && onlyThose) return 'exact';
+    const eolOnly = onlyThose && differing.every((f) => lf(got[f] ?? null) === lf(want[f] ?? null));
+    process.stderr.write(`${task.id} [oracle]: PR differs${eolOnly ? ' only in line endings' : ''} (${differing.join(', ') || `files ${changed.join(', ')}`})\n`);
+    return eolOnly ? 'eol' : 'no';
   } finally {
     await rm(expected, { recursive: true, force: true });
   }

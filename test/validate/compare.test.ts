@@ -23,6 +23,20 @@ describe('compareResults', () => {
     assert.deepEqual(r.broken, []);
     assert.deepEqual(r.flaky, ['b', 'c']);
   });
+  test('repeats: a test that did not run before and fails after, then passes when repeated, is flaky, not a failure', () => {
+    const before = run(res(['a'], ['f']), 1);
+    const after = run(res(['a', 'f', 'n1'], ['n2', 'n3']), 1);
+    const c = compareResults(before.results, after.results);
+    const r = withRepeats(c, { after: res(['a', 'f', 'n1', 'n2'], ['n3']) }, ['n2', 'n3']);
+    assert.deepEqual(r.flaky, ['n2']);
+    assert.deepEqual(r.newTests, ['n1', 'n3']);
+    const v = decideVerdict({ before, after, cmp: r });
+    assert.equal(v.verdict, 'fail');
+    assert.match(v.reasons.join(' '), /new test\(s\) fail after the patch: n3/);
+    assert.match(v.reasons.join(' '), /flaky .*n2/);
+    const steady = withRepeats(c, { after: res(['a', 'f', 'n1', 'n2', 'n3'], []) }, ['n2', 'n3']);
+    assert.equal(decideVerdict({ before, after, cmp: steady }).verdict, 'pass');
+  });
 });
 
 describe('decideVerdict', () => {

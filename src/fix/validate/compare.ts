@@ -22,11 +22,18 @@ export function compareResults(before: TestResults, after: TestResults): Compari
   };
 }
 
+/** Tests that did not run before and fail after: the patch's own tests, or ones an earlier failure kept from running. */
+export function newFailing(cmp: Comparison, after: TestResults): string[] {
+  const failed = new Set(after.failed);
+  return cmp.newTests.filter((t) => failed.has(t));
+}
+
 /**
- * Takes repeated runs into account: a decisive test (fixed or broken) whose outcome differs in
- * the repeat of the same tree is flaky — named, and counted neither as fixed nor as broken.
+ * Takes repeated runs into account: a decisive test (fixed, broken, or new and failing after)
+ * whose outcome differs in the repeat of the same tree is flaky — named, and counted neither as
+ * fixed nor as broken nor as new.
  */
-export function withRepeats(cmp: Comparison, repeats: { before?: TestResults | null; after?: TestResults | null }): Comparison {
+export function withRepeats(cmp: Comparison, repeats: { before?: TestResults | null; after?: TestResults | null }, failedAfter: readonly string[] = []): Comparison {
   const flaky = new Set<string>();
   if (repeats.before) {
     const failedAgain = new Set(repeats.before.failed);
@@ -34,12 +41,15 @@ export function withRepeats(cmp: Comparison, repeats: { before?: TestResults | n
   }
   if (repeats.after) {
     const failedAgain = new Set(repeats.after.failed);
+    const passedAgain = new Set(repeats.after.passed);
     for (const t of cmp.broken) if (!failedAgain.has(t)) flaky.add(t);
+    for (const t of cmp.newTests) if (failedAfter.includes(t) && passedAgain.has(t)) flaky.add(t);
   }
   return {
     ...cmp,
     fixed: cmp.fixed.filter((t) => !flaky.has(t)),
     broken: cmp.broken.filter((t) => !flaky.has(t)),
+    newTests: cmp.newTests.filter((t) => !flaky.has(t)),
     flaky: [...flaky].sort(),
   };
 }
@@ -87,8 +97,8 @@ export function decideVerdict(input: { before: SuiteRun | null; after: SuiteRun 
 
   const reasons: string[] = [];
   if (cmp.broken.length > 0) reasons.push(`${cmp.broken.length} test(s) passed before and fail after: ${cmp.broken.join(', ')}`);
-  const newFailing = cmp.newTests.filter((t) => after.results.failed.includes(t));
-  if (newFailing.length > 0) reasons.push(`new test(s) fail after the patch: ${newFailing.join(', ')}`);
+  const failingNew = newFailing(cmp, after.results);
+  if (failingNew.length > 0) reasons.push(`new test(s) fail after the patch: ${failingNew.join(', ')}`);
   if (reasons.length > 0) return { verdict: 'fail', reasons: [...reasons, ...notes] };
 
   // A test that did not run before counts only beside a code change: adding a passing test fixes nothing.

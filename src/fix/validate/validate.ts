@@ -9,7 +9,7 @@ import { checkPatchPolicy, describeRefusal } from '../policy/patch.js';
 import { detectRepoModel } from '../../repo-model/detect.js';
 import type { Sandbox } from '../../sandbox/sandbox.js';
 import type { RunResult } from '../../sandbox/schema.js';
-import { compareResults, decideVerdict, withRepeats, type Comparison } from './compare.js';
+import { compareResults, decideVerdict, newFailing, withRepeats, type Comparison } from './compare.js';
 import { parseTestOutput } from './parse-results.js';
 import { checkPatchFiles, isTestPath, splitPatch, testOnlyPatch, type PatchFile } from './patch-files.js';
 import { HOOKS_DIR, MOCHA_HOOK, RESULTS_DIR, reportEnv } from './reports/hooks.js';
@@ -152,9 +152,10 @@ export async function validatePatch(opts: ValidateOptions): Promise<ValidationRe
     const after = stop(before) ? null : await run(trees.after);
     let cmp: Comparison = after ? compareResults(before.results, after.results) : { fixed: [], broken: [], newTests: [], stillFailing: [], flaky: [] };
     if (after && !stop(after) && before.parsed && after.parsed) {
+      const failingNew = newFailing(cmp, after.results);
       const beforeAgain = cmp.fixed.length > 0 ? await run(trees.before) : null;
-      const afterAgain = cmp.broken.length > 0 ? await run(trees.after) : null;
-      cmp = withRepeats(cmp, { before: beforeAgain?.results ?? null, after: afterAgain?.results ?? null });
+      const afterAgain = cmp.broken.length > 0 || failingNew.length > 0 ? await run(trees.after) : null;
+      cmp = withRepeats(cmp, { before: beforeAgain?.results ?? null, after: afterAgain?.results ?? null }, failingNew);
     }
     const changesCode = files.some((f) => [f.oldPath, f.newPath].some((p) => p !== null && !isTestPath(p)));
     const { verdict, reasons } = decideVerdict({ before, after, cmp, changesCode, ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}) });
