@@ -115,6 +115,10 @@ export async function prepareEnvironment(opts: PrepareOptions): Promise<PrepareO
         tried = step.fallback;
         r = await install(tried);
       }
+      if (r.exitCode !== 0 && step.optional && !r.cancelled) {
+        log.warn({ repo: opts.repo, step: tried.join(' '), exitCode: r.exitCode, timedOut: r.timedOut }, 'optional install step failed; the environment is used without it');
+        continue;
+      }
       if (r.exitCode !== 0) {
         const why = r.timedOut ? `timed out after ${String(opts.timeoutMs ?? 900_000)} ms` : `exit ${String(r.exitCode)}`;
         await opts.cache.discard(staged);

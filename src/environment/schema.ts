@@ -24,6 +24,8 @@ export const InstallStep = z.object({
   env: z.record(z.string(), z.string()).default({}),
   /** Tried once when `argv` fails (e.g. `npm install` when the lockfile is out of step with package.json). */
   fallback: z.array(z.string().min(1)).optional(),
+  /** A warm-up (e.g. compiling into a build cache): its failure leaves the environment usable. */
+  optional: z.boolean().optional(),
 });
 export type InstallStep = z.infer<typeof InstallStep>;
 
@@ -39,6 +41,12 @@ export const EnvironmentPlan = z.object({
   testEnv: z.record(z.string(), z.string()),
   /** PATH entries (inside the sandbox) put first for test runs. */
   pathPrepend: z.array(z.string()).default([]),
+  /**
+   * Folders of the environment every test run gets its own writable copy of (a build cache a
+   * tool must write to): `from` inside the environment, mounted at `to`. A copy per run, so no
+   * run can leave anything behind for the next.
+   */
+  seeds: z.array(z.object({ from: z.string().regex(/^[a-z0-9_-]+$/), to: z.string().startsWith('/') })).default([]),
   toolchain: z.array(ToolchainNote),
 });
 export type EnvironmentPlan = z.infer<typeof EnvironmentPlan>;

@@ -36,6 +36,29 @@ describe('prepared environments', () => {
     for (const d of dirs) await rm(d, { recursive: true, force: true });
   });
 
+  test('a Go module: the build cache is warmed once, and every test run gets its own copy of it', async () => {
+    const mod = {
+      'go.mod': 'module example.com/half\n\ngo 1.21\n',
+      'half.go': 'package half\n\n// Half halves n.\nfunc Half(n int) int { return n / 3 }\n',
+      'half_test.go': 'package half\n\nimport (\n\t"strings"\n\t"testing"\n)\n\nfunc TestHalf(t *testing.T) {\n\tif Half(4) != 2 {\n\t\tt.Fatal(strings.Repeat("wrong ", 2))\n\t}\n}\n',
+    };
+    const repo = await makeRepo(mod);
+    dirs.push(repo);
+    const cache = new EnvironmentCache(path.join(await tempDir('env-cache-'), 'envs'), 4096);
+    const prepared = await prepareEnvironment({ tree: repo, repo: 'acme/half', sandbox, cache });
+    assert.ok(prepared.ok, prepared.ok ? '' : prepared.reason);
+    assert.deepEqual(prepared.env.plan.seeds, [{ from: 'gocache', to: '/env/gocache' }]);
+    const entries = async (): Promise<number> => (await readdir(path.join(prepared.env.dir, 'gocache'), { recursive: true })).length;
+    const warmed = await entries();
+    assert.ok(warmed > 100, `the warm-up compiled into the cache (${warmed} entries)`);
+
+    const patch = await diffFor(repo, { 'half.go': mod['half.go'].replace('n / 3', 'n / 2') });
+    const report = await validatePatch({ repo, patch, sandbox, environment: prepared.env, testCommand: ['go', 'test', '-json', './...'], timeoutMs: 300_000, memoryMb: 2048, cpuSeconds: 600 });
+    assert.equal(report.verdict, 'pass', report.reasons.join('; ') + (report.after?.outputTail ?? ''));
+    assert.deepEqual(report.fixed, ['example.com/half.TestHalf']);
+    assert.equal(await entries(), warmed, 'no run wrote into the shared cache');
+  });
+
   test('an npm project is installed in the sandbox, cached by its manifests, and its tests run against it', async () => {
     const repo = await makeRepo(LIB);
     dirs.push(repo);

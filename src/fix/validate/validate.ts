@@ -8,7 +8,7 @@ import { checkoutBaseTree } from '../policy/base-tree.js';
 import { checkPatchPolicy, describeRefusal } from '../policy/patch.js';
 import { detectRepoModel } from '../../repo-model/detect.js';
 import type { Sandbox } from '../../sandbox/sandbox.js';
-import type { RunResult } from '../../sandbox/schema.js';
+import type { Mount, RunResult } from '../../sandbox/schema.js';
 import { compareResults, decideVerdict, newFailing, withRepeats, type Comparison } from './compare.js';
 import { parseTestOutput } from './parse-results.js';
 import { checkPatchFiles, isTestPath, splitPatch, testOnlyPatch, type PatchFile } from './patch-files.js';
@@ -135,15 +135,22 @@ export async function validatePatch(opts: ValidateOptions): Promise<ValidationRe
       await opts.sandbox.prepareWorktree(tree);
       await opts.sandbox.prepareWorktree(results);
       const env = opts.environment;
+      const seeds: Mount[] = [];
+      for (const seed of env?.plan.seeds ?? []) {
+        const copy = await ws.seeded(path.join(env?.dir ?? '', seed.from), `seed-${runs}-${seed.from}`);
+        await opts.sandbox.prepareWorktree(copy);
+        seeds.push({ source: copy, target: seed.to, writable: true });
+      }
       const r = await opts.sandbox.run({
         cwd: tree, argv: testCommand, network: false,
         env: { ...env?.plan.testEnv, ...reportEnv() },
         pathPrepend: env?.plan.pathPrepend ?? [],
-        mounts: [...(env ? environmentMounts(env) : []), { source: hooks, target: HOOKS_DIR, writable: false }, { source: results, target: RESULTS_DIR, writable: true }],
+        mounts: [...(env ? environmentMounts(env) : []), ...seeds, { source: hooks, target: HOOKS_DIR, writable: false }, { source: results, target: RESULTS_DIR, writable: true }],
         timeoutMs: opts.timeoutMs ?? 600_000, memoryMb: opts.memoryMb ?? 4096, cpuSeconds: opts.cpuSeconds ?? 1200,
         ...(opts.diskMb !== undefined ? { diskMb: opts.diskMb } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
+      for (const seed of seeds) await rm(seed.source, { recursive: true, force: true });
       return toSuiteRun(r, await readReports(results, tree));
     };
 
