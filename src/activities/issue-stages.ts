@@ -159,7 +159,8 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
       const ev = chosen.evidence;
       if (chosen.verdict === 'pass') return { verdict: 'pass', open: true, summary: `fixed ${ev.fixed.length} test(s), ${ev.newTests.length} new, nothing broken` };
       if (chosen.verdict === 'unproven') return { verdict: 'unproven', open: v.openUnproven === true, summary: 'nothing broken, but no test shows the fix' };
-      return { verdict: chosen.verdict, summary: `sandbox verdict ${chosen.verdict}; broken: ${ev.broken.join(', ') || 'none'}` };
+      const why = judged.candidates.find((c) => c.index === chosen.index)?.validation?.reasons.join('; ') ?? '';
+      return { verdict: chosen.verdict, summary: `sandbox verdict ${chosen.verdict}; broken: ${ev.broken.join(', ') || 'none'}${why ? `; ${why.slice(0, 600)}` : ''}` };
     }),
 
     openPullRequest: ({ ref, fixId, dryRun }) => classified(async (): Promise<OpenPullRequestResult> => {
