@@ -37,13 +37,15 @@ export function createCampaignActivities(deps: CampaignDeps): Pick<CampaignActiv
       const from = lastCheckpoint();
       const summary = await runDiscovery({ pool: deps.pool, forge: deps.readerFor(opts.forge) }, {
         query, max: opts.maxRepos, now: now(), ...(from ? { from } : {}),
+        ...(opts.minHealth !== undefined ? { filters: { minHealth: opts.minHealth } } : {}),
         onProgress: (p) => heartbeat({ cursor: p.cursor, done: p.done }),
       });
       const res = await deps.pool.query<{ owner: string; name: string; language: string | null }>(
         `SELECT owner, name, language FROM repositories
           WHERE forge = $1 AND status = 'approved' AND ($2::text IS NULL OR lower(language) = lower($2))
+            AND ($4::float8 IS NULL OR health >= $4)
           ORDER BY impact DESC NULLS LAST, health DESC NULLS LAST, id LIMIT $3`,
-        [opts.forge, opts.language ?? null, opts.maxRepos],
+        [opts.forge, opts.language ?? null, opts.maxRepos, opts.minHealth ?? null],
       );
       const repos: CampaignRepo[] = res.rows.map((r) => ({ forge: opts.forge, owner: r.owner, repo: r.name, language: r.language }));
       const found: CampaignDiscovery = { repos, discovered: summary.analyzed, rejected: summary.rejected, rejectedBy: summary.rejectedBy };

@@ -74,6 +74,7 @@ export interface CampaignOptionsData {
   domain: string;
   language?: string;
   minStars: number;
+  minHealth?: number;
   maxRepos: number;
   maxIssues: number;
   tokenBudget: number;

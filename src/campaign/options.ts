@@ -19,6 +19,8 @@ export const CampaignOptions = z.object({
     return lang;
   }).optional(),
   minStars: z.coerce.number().int().min(0).default(100),
+  /** Repositories under this health (0–1) are rejected, however they were approved before. */
+  minHealth: z.coerce.number().min(0).max(1).optional(),
   maxRepos: count(10_000).default(20),
   maxIssues: count(100_000).default(50),
   tokenBudget: z.coerce.number().int().min(0).default(1_000_000),

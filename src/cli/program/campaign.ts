@@ -10,6 +10,7 @@ export function registerCampaign(program: Command): void {
     .option('--domain <domain>', 'ai_ml, web_dev, data_science, cloud_devops, mobile, security, games, overall')
     .option('--language <language>', 'programming language filter')
     .option('--min-stars <n>', 'minimum stars (github)')
+    .option('--min-health <0-1>', 'reject repositories under this health')
     .option('--max-repos <n>', 'repositories at most')
     .option('--max-issues <n>', 'issues at most')
     .option('--token-budget <n>', 'model tokens this campaign may spend')
