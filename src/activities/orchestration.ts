@@ -4,8 +4,8 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { CampaignActivities, RecordIssueRunInput, RepoActivities } from './contracts.js';
 import { topIssues } from '../store/issues.js';
 import { issueAfterRun } from '../campaign/retry-policy.js';
-import { enqueueSignal, issueWorkflowId, repoWorkflowId, type IssueOutcome, type QueuedIssue } from '../workflows/shared.js';
-import { SA } from '../temporal/search-attributes.js';
+import { enqueueSignal, issueWorkflowId, type IssueOutcome, type QueuedIssue } from '../workflows/shared.js';
+import { repoWorkflowStart } from '../temporal/repo-workflow-start.js';
 import type { repoWorkflow } from '../workflows/repo.js';
 
 export interface OrchestrationDeps {
@@ -96,12 +96,9 @@ export function createOrchestrationActivities(deps: OrchestrationDeps) {
     async enqueueRepoIssues(input: Parameters<CampaignActivities['enqueueRepoIssues']>[0]): Promise<void> {
       const { repo, issues } = input;
       await deps.client.workflow.signalWithStart<typeof repoWorkflow, [{ issues: QueuedIssue[]; forge: 'github' | 'local' }]>('repoWorkflow', {
-        workflowId: repoWorkflowId({ owner: repo.owner, repo: repo.repo }),
-        taskQueue: `${deps.taskQueuePrefix}-core`,
-        args: [{ forge: repo.forge, owner: repo.owner, repo: repo.repo, taskQueuePrefix: deps.taskQueuePrefix }],
+        ...repoWorkflowStart(repo, deps.taskQueuePrefix),
         signal: enqueueSignal,
         signalArgs: [{ issues, forge: repo.forge }],
-        typedSearchAttributes: [{ key: SA.repo, value: `${repo.owner}/${repo.repo}` }, ...(repo.language ? [{ key: SA.language, value: repo.language }] : [])],
       });
     },
   };

@@ -1,21 +1,54 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Pool } from 'pg';
 import { withTemporal } from '../temporal-client.js';
+import { cliContext } from '../context.js';
 import { parseRepoRef } from '../repo-ref.js';
 import { printJson } from '../output.js';
-import { pauseSignal, repoStatusQuery, repoWorkflowId, resumeSignal, type RepoStatus } from '../../workflows/shared.js';
+import { openPool } from '../../db/pool.js';
+import { repoWorkflowStart } from '../../temporal/repo-workflow-start.js';
+import type { repoWorkflow } from '../../workflows/repo.js';
+import { pauseSignal, repoStatusQuery, repoWorkflowId, resumeSignal, type PauseRequest, type RepoStatus } from '../../workflows/shared.js';
 import { ServiceUnavailable } from '../../errors.js';
 
 function notFound(id: string): ServiceUnavailable {
   return new ServiceUnavailable(`no workflow ${id} is running: the repository has not been part of a campaign yet (start one with \`globallm campaign start\`)`);
 }
 
-export async function signalRepo(client: Client, ref: string, action: 'pause' | 'resume', reason: string | undefined): Promise<void> {
-  const id = repoWorkflowId(parseRepoRef(ref));
+/** What starting a repository's workflow needs: where known repositories are, and the queues. */
+export interface RepoStarter {
+  pool: Pool;
+  taskQueuePrefix: string;
+}
+
+async function knownRepository(pool: Pool, ref: { owner: string; repo: string }): Promise<{ forge: 'github' | 'local'; language: string | null } | undefined> {
+  const res = await pool.query<{ forge: 'github' | 'local'; language: string | null }>(
+    `SELECT forge, language FROM repositories WHERE lower(owner) = lower($1) AND lower(name) = lower($2) ORDER BY forge LIMIT 1`, [ref.owner, ref.repo]);
+  return res.rows[0];
+}
+
+/**
+ * Pause or resume a repository. A pause before the repository's first campaign starts its
+ * workflow paused (signal-with-start), so the campaign that comes later queues its issues
+ * behind the pause. Only repositories discovery has recorded can be started that way.
+ */
+export async function signalRepo(client: Client, ref: string, action: 'pause' | 'resume', reason: string | undefined, starter?: RepoStarter): Promise<'signalled' | 'started'> {
+  const parsed = parseRepoRef(ref);
+  const id = repoWorkflowId(parsed);
+  const args = reason ? { reason } : {};
   try {
-    await client.workflow.getHandle(id).signal(action === 'pause' ? pauseSignal : resumeSignal, reason ? { reason } : {});
+    await client.workflow.getHandle(id).signal(action === 'pause' ? pauseSignal : resumeSignal, args);
+    return 'signalled';
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw notFound(id);
-    throw err;
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    if (action === 'resume' || !starter) throw notFound(id);
+    const known = await knownRepository(starter.pool, parsed);
+    if (!known) throw new ServiceUnavailable(`${ref} is not a repository discovery has recorded, so there is nothing to pause yet (run \`globallm discover\` or a campaign first)`);
+    await client.workflow.signalWithStart<typeof repoWorkflow, [PauseRequest?]>('repoWorkflow', {
+      ...repoWorkflowStart({ ...parsed, ...known }, starter.taskQueuePrefix),
+      signal: pauseSignal,
+      signalArgs: [args],
+    });
+    return 'started';
   }
 }
 
@@ -30,8 +63,16 @@ export async function repoStatus(client: Client, ref: string): Promise<RepoStatu
 }
 
 export async function repoSignalAction(action: 'pause' | 'resume', ref: string, opts: { reason?: string }): Promise<void> {
-  await withTemporal((client) => signalRepo(client, ref, action, opts.reason));
-  process.stdout.write(`${action === 'pause' ? 'paused' : 'resumed'} ${ref}${opts.reason ? ` (${opts.reason})` : ''}\n`);
+  const how = await withTemporal(async (client, config) => {
+    const pool = await openPool(cliContext().endpoints.databaseUrl, { max: 1 });
+    try {
+      return await signalRepo(client, ref, action, opts.reason, { pool, taskQueuePrefix: config.GLOBALLM_TASK_QUEUE_PREFIX });
+    } finally {
+      await pool.end();
+    }
+  });
+  const note = how === 'started' ? ' before its first campaign: its workflow was started paused' : '';
+  process.stdout.write(`${action === 'pause' ? 'paused' : 'resumed'} ${ref}${opts.reason ? ` (${opts.reason})` : ''}${note}\n`);
 }
 
 export async function repoStatusAction(ref: string, opts: { json?: boolean }): Promise<void> {

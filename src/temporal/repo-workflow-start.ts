@@ -1,0 +1,25 @@
+import type { RepoWorkflowInput } from '../workflows/repo.js';
+import { repoWorkflowId } from '../workflows/shared.js';
+import { SA } from './search-attributes.js';
+
+export interface RepoToStart {
+  forge: 'github' | 'local';
+  owner: string;
+  repo: string;
+  language?: string | null;
+}
+
+/**
+ * How a repository's entity workflow is started, whoever starts it (a campaign's fan-out, or an
+ * operator pausing a repository before its first campaign): always with signal-with-start, so
+ * the first signal and the start are one atomic step.
+ */
+export function repoWorkflowStart(repo: RepoToStart, taskQueuePrefix: string) {
+  const args: [RepoWorkflowInput] = [{ forge: repo.forge, owner: repo.owner, repo: repo.repo, taskQueuePrefix }];
+  return {
+    workflowId: repoWorkflowId({ owner: repo.owner, repo: repo.repo }),
+    taskQueue: `${taskQueuePrefix}-core`,
+    args,
+    typedSearchAttributes: [{ key: SA.repo, value: `${repo.owner}/${repo.repo}` }, ...(repo.language ? [{ key: SA.language, value: repo.language }] : [])],
+  };
+}
