@@ -115,7 +115,7 @@ export async function issueWorkflow(input: IssueWorkInput): Promise<IssueFinishe
     if (pr.state === 'deduped') return await finish('skipped', { reason: pr.detail ?? 'someone else is on it' });
 
     const followUp = await follow();
-    return await finish('pr_opened', { pr, followUp });
+    return await finish('pr_opened', { pr, followUp, ...(pr.detail ? { reason: pr.detail } : {}) });
   } catch (err) {
     const message = rootMessage(err);
     if (isCancellation(err)) {
