@@ -7,6 +7,8 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { startCampaign } from '../../src/campaign/start.js';
 import type { IssueFinished } from '../../src/workflows/shared.js';
 import { claimIssue } from '../helpers/claims.js';
+import { runCli } from '../helpers/cli.js';
+import { testTemporalAddress } from '../helpers/temporal.js';
 import { afterLastCompletedActivity, beforeActivity, historyEvents, resetWorkflow } from '../helpers/reset.js';
 import { startExampleWorld, type ExampleWorld } from './example-world.js';
 import { exampleScript, fix } from './example-script.js';
@@ -169,5 +171,33 @@ test('reset to before generate, the model now answering with another fix: the op
   const detail = (await world.db.pool.query<{ detail: string }>(`SELECT detail->'pr'->>'detail' AS detail FROM issue_runs WHERE workflow_id = $1`, [id])).rows[0]?.detail;
   assert.match(detail ?? '', new RegExp(`our PR #${before.number} is already open with an earlier fix.*prs close local/slugkit#1`));
   await pgMatchesTemporal('slugkit', 1, { status: 'COMPLETED', outcome: 'pr_opened', state: 'done' });
+  await chargedOncePerCall();
+});
+
+test('cancelled while its PR is being opened: the cancel waits, the PR is opened and followed, and the run completes pr_opened', async () => {
+  // Replaced as the kept run's reason says: the PR closed, then the issue started again.
+  const env = { TEMPORAL_ADDRESS: testTemporalAddress(), DATABASE_URL: world.db.url, GLOBALLM_LOCAL_ROOT: join(world.dir, 'repos') };
+  const closed = await runCli(['prs', 'close', 'local/bytefmt#1'], env);
+  assert.equal(closed.code, 0, closed.stderr);
+  const bytes = world.client.workflow.getHandle('issue/local/bytefmt/1');
+  // The table lock holds open_pr at its first write (reads go on), so the cancel lands mid-stage.
+  const lock = await world.db.pool.connect();
+  try {
+    await lock.query('BEGIN');
+    await lock.query('LOCK TABLE pull_requests IN EXCLUSIVE MODE');
+    assert.equal((await claimIssue(world.client, { forge: 'local', owner: 'local', repo: 'bytefmt', number: 1, taskQueuePrefix: world.workers.prefix, dryRun: false })).claimed, true);
+    await until(async () => ((await bytes.describe()).raw.pendingActivities ?? []).some((a) => a.activityType?.name === 'openPullRequest')
+      && ((await world.db.pool.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%pull_requests%'`)).rowCount ?? 0) > 0, 'open_pr waiting to write');
+    await bytes.cancel();
+    await until(async () => (await historyEvents(world.client, bytes.workflowId)).some((e) => e.workflowExecutionCancelRequestedEventAttributes), 'the cancel request');
+  } finally {
+    await lock.query('COMMIT');
+    lock.release();
+  }
+  const result = await bytes.result() as IssueFinished;
+  assert.equal(result.outcome, 'pr_opened');
+  const pr = await oneFollowedPr('bytefmt', 1);
+  assert.equal(pr.state, 'draft');
+  await pgMatchesTemporal('bytefmt', 1, { status: 'COMPLETED', outcome: 'pr_opened', state: 'done' });
   await chargedOncePerCall();
 });
