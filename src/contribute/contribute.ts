@@ -1,7 +1,8 @@
 /**
  * The contribute pipeline: dedupe just before opening, fork, one commit, a draft PR with evidence
  * and disclosure, and a pull_requests row keyed so that a retried activity finds its own branch
- * and PR and updates them instead of opening another. `dryRun` does everything except forge writes.
+ * and PR instead of opening another: the same change is never committed twice, and another fix for
+ * an issue whose PR is open is not pushed (the PR is kept). `dryRun` does everything except forge writes.
  */
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
