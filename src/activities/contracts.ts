@@ -30,7 +30,8 @@ export interface ValidateFixResult {
 export interface ConsentResult { allowed: boolean; reason?: string; quote?: string }
 
 export interface OpenPullRequestResult {
-  state: 'preview' | 'draft' | 'updated' | 'deduped';
+  /** `kept`: our PR was already open with another fix and is left as it is (`detail` says how to replace it). */
+  state: 'preview' | 'draft' | 'updated' | 'deduped' | 'kept';
   url?: string;
   number?: number;
   detail?: string;

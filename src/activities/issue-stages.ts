@@ -186,6 +186,7 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
         case 'preview': return { state: 'preview', detail: `saved for review (globallm prs preview ${ref.owner}/${ref.repo}#${ref.number})` };
         case 'skipped': return { state: 'deduped', detail: `${opened.reason}: ${opened.detail}` };
         case 'failed': throw new NotFound(`PR not opened (${opened.reason}): ${opened.message}`);
+        case 'kept': return { state: 'kept', number: opened.pull.number, detail: opened.detail, ...(opened.pull.url ? { url: opened.pull.url } : {}) };
         default: return { state: opened.status === 'opened' ? 'draft' : 'updated', ...(opened.pull.url ? { url: opened.pull.url } : {}), number: opened.pull.number };
       }
     }),

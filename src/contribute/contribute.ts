@@ -1,7 +1,8 @@
 /**
  * The contribute pipeline: dedupe just before opening, fork, one commit, a draft PR with evidence
  * and disclosure, and a pull_requests row keyed so that a retried activity finds its own branch
- * and PR and updates them instead of opening another. `dryRun` does everything except forge writes.
+ * and PR instead of opening another: the same change is never committed twice, and another fix for
+ * an issue whose PR is open is not pushed (the PR is kept). `dryRun` does everything except forge writes.
  */
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
@@ -39,6 +40,7 @@ export type SkipReason = 'issue_closed' | 'linked_pr' | 'assigned' | 'claimed';
 export type OpenResult =
   | { status: 'preview'; row: PrRow; files?: { body: string; patch: string } }
   | { status: 'opened' | 'updated' | 'unchanged'; row: PrRow; pull: PullSummary; autoMerge: boolean }
+  | { status: 'kept'; row: PrRow; pull: PullSummary; detail: string }
   | { status: 'skipped'; reason: SkipReason; detail: string }
   | { status: 'failed'; reason: 'no_commits' | 'invalid' | 'empty_repository'; message: string; row: PrRow };
 
@@ -108,6 +110,15 @@ async function labelPull(deps: ContributeDeps, row: PrRow, repo: RepoRef, number
   return updatePrRow(deps.pool, row.id, { labels: [...labels] });
 }
 
+/** What a run whose fix differs from our open PR's gets: the PR as it is, and how to replace it. */
+function keepOpenPull(row: PrRow, pull: PullSummary, req: ParsedContributionRequest): OpenResult {
+  const target = `${req.repo.owner}/${req.repo.name}#${req.issue.number}`;
+  const detail = `our PR #${pull.number} is already open with an earlier fix; this run's fix was not pushed. `
+    + `To replace it, close the PR (globallm prs close ${target}) and start the issue again.`;
+  log.info({ repo: req.repo, number: pull.number }, 'kept our open PR: its fix differs from this run\'s');
+  return { status: 'kept', row, pull, detail };
+}
+
 export interface OpenHooks {
   /** Fork waits: heartbeats and cancellation. */
   wait?: WaitOptions;
@@ -155,6 +166,9 @@ export async function openPullRequest(deps: ContributeDeps, raw: ContributionReq
     }
   }
 
+  // Our PR is open with another fix (a run reset to before its fix was made): one PR, one commit.
+  if (own && row && row.number !== null && row.patch !== null && row.patch !== patch) return keepOpenPull(row, own, req);
+
   const keepHead = row?.head_oid ?? null;
   const samePatch = row?.patch === patch;
   const sameBody = row?.body === body && row.state !== 'preview';
@@ -180,8 +194,8 @@ export async function openPullRequest(deps: ContributeDeps, raw: ContributionReq
     try {
       const changes: FileChange[] = req.files.map((f) => ({ path: f.path, contents: f.after }));
       const c = await deps.forge.commitFiles(fork, branch, { baseOid: existing.upstreamBaseOid, headOid: branchHead, syncBranch: fork.defaultBranch }, changes, commitMessage(req));
+      committed = c.oid !== branchHead; // the branch may hold our change already (an attempt whose record was lost)
       headOid = c.oid;
-      committed = true;
       row = await updatePrRow(deps.pool, row.id, { head_owner: fork.owner, head_oid: c.oid });
       if (branchHead !== null && !c.branchCreated && own) log.info({ repo, branch }, 'committed onto our existing branch');
     } catch (err) {

@@ -110,12 +110,15 @@ export async function issueWorkflow(input: IssueWorkInput): Promise<IssueFinishe
     if (verdict.verdict !== 'pass' && verdict.open !== true) return await finish('no_fix', { reason: `validation ${verdict.verdict}: ${verdict.summary}` });
 
     await enter('open_pr');
-    const pr = await openPr.openPullRequest({ ref, fixId: fix.fixId, dryRun: input.dryRun });
-    if (pr.state === 'preview') return await finish('dry_run', { reason: 'dry run: PR body and patch saved for review', fixId: fix.fixId });
-    if (pr.state === 'deduped') return await finish('skipped', { reason: pr.detail ?? 'someone else is on it' });
-
-    const followUp = await follow();
-    return await finish('pr_opened', { pr, followUp });
+    // From here a PR may exist: a cancel waits until it is opened and followed, so none is left unfollowed.
+    const fixId = fix.fixId;
+    return await CancellationScope.nonCancellable(async () => {
+      const pr = await openPr.openPullRequest({ ref, fixId, dryRun: input.dryRun });
+      if (pr.state === 'preview') return await finish('dry_run', { reason: 'dry run: PR body and patch saved for review', fixId });
+      if (pr.state === 'deduped') return await finish('skipped', { reason: pr.detail ?? 'someone else is on it' });
+      const followUp = await follow();
+      return await finish('pr_opened', { pr, followUp, ...(pr.detail ? { reason: pr.detail } : {}) });
+    });
   } catch (err) {
     const message = rootMessage(err);
     if (isCancellation(err)) {
@@ -124,7 +127,7 @@ export async function issueWorkflow(input: IssueWorkInput): Promise<IssueFinishe
       throw err;
     }
     // Only a failure caused by the issue itself is final; an outage leaves it for a later campaign.
-    await finish('failed', { reason: message, stage, final: failureIsFinal(err) });
+    await CancellationScope.nonCancellable(() => finish('failed', { reason: message, stage, final: failureIsFinal(err) }));
     throw ApplicationFailure.nonRetryable(`issue ${input.owner}/${input.repo}#${input.number} failed at ${stage}: ${message}`, 'IssueFailed');
   }
 }

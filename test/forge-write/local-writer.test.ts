@@ -27,6 +27,7 @@ describe('local forge writer: a PR is a branch plus a stored record', () => {
     await writeFile(path.join(repoDir, '.globallm', 'issues.jsonl'), [
       JSON.stringify({ number: 1, title: 'Typo in README', createdAt: '2025-01-01T00:00:00Z' }),
       JSON.stringify({ number: 2, title: 'Taken', createdAt: '2025-01-01T00:00:00Z', assignees: ['alice'] }),
+      JSON.stringify({ number: 3, title: 'Second typo', createdAt: '2025-01-01T00:00:00Z' }),
     ].join('\n') + '\n');
     await git(repoDir, 'add', '-A');
     await git(repoDir, 'commit', '--quiet', '-m', 'init');
@@ -73,6 +74,37 @@ describe('local forge writer: a PR is a branch plus a stored record', () => {
     assert.equal(await git(repoDir, 'rev-list', '--count', `main..${branch}`), '1');
     const state = await w.pullRequestState(ref, 1);
     assert.equal(state.state, 'OPEN');
+  });
+
+  test('a rerun never makes a second commit: not when its commit landed unrecorded, nor when its fix differs from the open PR', async () => {
+    const w = new LocalForgeWriter({ pool: db.pool, root });
+    const deps = { pool: db.pool, forge: w, caps: { maxOpenPrsPerRepo: 3, maxOpenPrsPerOwner: 5, requireOptIn: false } };
+    const request = (after: string) => ({
+      forge: 'local' as const, repo: ref, issue: { number: 3, title: 'Second typo' },
+      files: [{ path: 'CONTRIBUTING.md', before: 'AI-assisted contributions are welcome if you disclose them.\n', after }],
+      summary: 'Fix the wording.', evidence: { failedBefore: [], passedAfter: [], newTests: [] },
+      disclosure: { model: 'm', inputTokens: 1, outputTokens: 1, costUsd: 0 },
+    });
+    const branch = 'globallm/issue-3-second-typo';
+    const first = await openPullRequest(deps, request('AI-assisted contributions are welcome when disclosed.\n'));
+    assert.equal(first.status, 'opened');
+    const tip = await git(repoDir, 'rev-parse', branch);
+
+    // The worker died after its commit, before it recorded it: the retry finds the commit on the branch.
+    await db.pool.query(`UPDATE pull_requests SET head_oid = NULL WHERE name = 'demo' AND issue_number = 3`);
+    const retried = await openPullRequest(deps, request('AI-assisted contributions are welcome when disclosed.\n'));
+    assert.ok(retried.status === 'unchanged' || retried.status === 'updated', retried.status);
+    assert.equal(await git(repoDir, 'rev-list', '--count', `main..${branch}`), '1');
+    assert.equal(await git(repoDir, 'rev-parse', branch), tip);
+    assert.equal((await findPrRow(db.pool, 'local', ref, 3))?.head_oid, tip, 'the commit is recorded now');
+
+    // A run reset to before its fix was made brings another fix: the open PR is kept as it is, and the run is told why.
+    const patch = (await findPrRow(db.pool, 'local', ref, 3))?.patch;
+    const other = await openPullRequest(deps, request('Disclosed AI-assisted contributions are welcome.\n'));
+    assert.equal(other.status, 'kept');
+    assert.match(other.status === 'kept' ? other.detail : '', /our PR #\d+ is already open with an earlier fix; this run's fix was not pushed\. To replace it, close the PR \(globallm prs close local\/demo#3\) and start the issue again\./);
+    assert.equal(await git(repoDir, 'rev-parse', branch), tip, 'no second commit');
+    assert.equal((await findPrRow(db.pool, 'local', ref, 3))?.patch, patch, 'the PR keeps its fix');
   });
 
   test('an assigned issue is skipped; unsafe paths and branch names are refused', async () => {

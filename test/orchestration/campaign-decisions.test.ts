@@ -9,6 +9,7 @@ import type { CampaignProgress } from '../../src/workflows/campaign.js';
 import type { followUpWorkflow } from '../../src/workflows/follow-up.js';
 import { repoStatusQuery } from '../../src/workflows/shared.js';
 import { runCli } from '../helpers/cli.js';
+import { firstWorkflowTask, historyEvents, resetWorkflow } from '../helpers/reset.js';
 import { testTemporalAddress } from '../helpers/temporal.js';
 import { startExampleWorld, type ExampleWorld } from './example-world.js';
 import { exampleScript } from './example-script.js';
@@ -112,17 +113,9 @@ test('an issue workflow reset to its first workflow task adopts its own PR: no s
   const before = (await world.db.pool.query<{ head_oid: string; number: number }>(`SELECT head_oid, number FROM pull_requests WHERE name = 'slugkit' AND issue_number = 1`)).rows[0];
   assert.ok(before);
   const followRun = (await world.client.workflow.getHandle('followup/local/slugkit/1').describe()).runId;
-  const old = await world.client.workflow.getHandle(id).describe();
-  const history = await world.client.workflow.getHandle(id).fetchHistory();
-  const firstTask = (history.events ?? []).find((e) => e.workflowTaskCompletedEventAttributes);
-  assert.ok(firstTask?.eventId);
   // The same call the Web UI's "Reset" makes.
-  const reset = await world.client.workflowService.resetWorkflowExecution({
-    namespace: 'default', workflowExecution: { workflowId: id, runId: old.runId },
-    workflowTaskFinishEventId: firstTask.eventId, requestId: `reset-${Date.now()}`, reason: 'operator retries the run',
-  });
-  assert.ok(reset.runId);
-  const result = await world.client.workflow.getHandle(id, reset.runId).result() as { outcome: string; detail?: string };
+  const runId = await resetWorkflow(world.client, id, firstWorkflowTask(await historyEvents(world.client, id)), 'operator retries the run');
+  const result = await world.client.workflow.getHandle(id, runId).result() as { outcome: string; detail?: string };
   assert.equal(result.outcome, 'pr_opened');
   assert.match(result.detail ?? '', new RegExp(`adopted our open PR #${before.number}`));
   const after = await world.db.pool.query<{ head_oid: string; number: number }>(`SELECT head_oid, number FROM pull_requests WHERE name = 'slugkit'`);

@@ -13,7 +13,8 @@ export interface ModelCallContext {
 /**
  * One forced tool call charged to the token budget: reserves the estimated input plus
  * `maxTokens`, settles with the usage the API reported, or releases the hold when the call failed
- * before anything was charged (a refusal is charged: its usage comes with the error).
+ * before anything was charged (a refusal is charged: its usage comes with the error; a call
+ * cancelled in flight is charged its whole hold).
  */
 export async function budgetedToolCall(ctx: ModelCallContext, request: Omit<ToolCallRequest, 'signal'>, purpose: string): Promise<ToolCallResult> {
   const full: ToolCallRequest = { ...request, ...(ctx.signal ? { signal: ctx.signal } : {}) };
@@ -26,6 +27,11 @@ export async function budgetedToolCall(ctx: ModelCallContext, request: Omit<Tool
     if (err instanceof ModelRefusal) {
       await ctx.budget.settle(reservation.id, err.usage);
       ctx.onUsage?.(err.usage, purpose);
+    } else if (ctx.signal?.aborted) {
+      // Cancelled in flight: the provider goes on and bills the call, so the whole hold is charged.
+      const held: TokenUsage = { inputTokens: estimate - request.maxTokens, outputTokens: request.maxTokens, cacheReadTokens: 0, cacheWriteTokens: 0 };
+      await ctx.budget.settle(reservation.id, held);
+      ctx.onUsage?.(held, purpose);
     } else {
       await ctx.budget.release(reservation.id);
     }

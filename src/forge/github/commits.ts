@@ -77,6 +77,26 @@ async function landedCommit(ctx: GitHubWriteContext, repo: RepoRef, branch: stri
   return { landed: ours ? head : null, head };
 }
 
+type HeldFiles = { repository: Record<string, { text?: string | null; isTruncated?: boolean } | null> | null };
+
+/**
+ * Whether a commit already holds these file contents: a retried activity whose commit landed but
+ * was never recorded finds it here instead of committing the same change twice.
+ */
+async function commitHolds(ctx: GitHubWriteContext, repo: RepoRef, oid: string, changes: readonly FileChange[]): Promise<boolean> {
+  const variables: Record<string, string> = { owner: repo.owner, name: repo.name };
+  changes.forEach((c, i) => { variables[`e${i}`] = `${oid}:${c.path}`; });
+  const params = changes.map((_, i) => `$e${i}: String!`).join(', ');
+  const fields = changes.map((_, i) => `f${i}: object(expression: $e${i}) { ... on Blob { text isTruncated } }`).join(' ');
+  const query = `query Held($owner: String!, $name: String!, ${params}) { repository(owner: $owner, name: $name) { ${fields} } }`;
+  const files = (await graphqlRequest<HeldFiles>(ctx.octokit, query, variables, `reading ${repo.owner}/${repo.name} at ${oid}`)).data?.repository;
+  if (!files) return false;
+  return changes.every((c, i) => {
+    const f = files[`f${i}`] ?? null;
+    return c.contents === null ? f === null : f?.isTruncated === false && f.text === c.contents;
+  });
+}
+
 /** One attempt; a lost answer (the forge unreachable mid-request) comes back as 'lost'. */
 async function attemptCommit(ctx: GitHubWriteContext, repo: RepoRef, branch: string, head: string, changes: readonly FileChange[], message: string): Promise<Attempt | { ok: false; kind: 'lost'; error: Unavailable }> {
   try {
@@ -112,6 +132,7 @@ export async function commitFiles(
   if (changes.length === 0) throw new UsageError('a commit needs at least one file change');
   let created = false;
   let head = target.headOid ?? null;
+  if (head && (await commitHolds(ctx, repo, head, changes))) return { oid: head, branchCreated: false };
   if (!head) {
     const b = await ensureBranch(ctx, repo, branch, target.baseOid, target.syncBranch);
     head = b.head;

@@ -149,6 +149,8 @@ export class LocalForgeWriter implements ForgeWriter {
         await gitWith(dir, ['update-index', '--add', '--cacheinfo', `100644,${blob},${c.path}`], { env });
       }
       const tree = (await gitWith(dir, ['write-tree'], { env })).trim();
+      // The branch holds these contents already (our commit, whose record was lost): no second commit.
+      if (current !== null && parent === current && tree === (await gitWith(dir, ['rev-parse', `${parent}^{tree}`])).trim()) return { oid: current, branchCreated: false };
       const author = this.opts.author ?? { name: 'GlobaLLM', email: 'globallm@localhost' };
       const who = { GIT_AUTHOR_NAME: author.name, GIT_AUTHOR_EMAIL: author.email, GIT_COMMITTER_NAME: author.name, GIT_COMMITTER_EMAIL: author.email };
       const oid = (await gitWith(dir, ['commit-tree', tree, '-p', parent], { input: Buffer.from(message.endsWith('\n') ? message : `${message}\n`), env: { ...env, ...who } })).trim();
