@@ -30,7 +30,8 @@ async function runSize(issues: number, repos: number): Promise<Figures> {
   const root = join(dir, 'repos');
   try {
     await createScaleWorld(root, repos, issues);
-    const stack = await startScaleStack(dir, root);
+    // The weekly per-language issue cap would skip most of a large campaign at its analyze stage.
+    const stack = await startScaleStack(dir, root, { GLOBALLM_BUDGET_LANGUAGE_ISSUES: String(issues * 2) });
     try {
       const cpu = (): Record<'worker' | 'temporal' | 'postgres', number> => ({
         worker: treeCpuSeconds(stack.worker.pid), temporal: treeCpuSeconds(stack.temporal.pid), postgres: treeCpuSeconds(stack.db.pid),
@@ -41,7 +42,7 @@ async function runSize(issues: number, repos: number): Promise<Figures> {
       const result = await campaign.result();
       const wallS = (Date.now() - t0) / 1000;
       const after = cpu();
-      return { ...await measure(stack, issues, result.enqueued, wallS, t0), ...cpuFigures(before, after, result.enqueued), outcomes: JSON.stringify(result.outcomes) };
+      return { ...await measure(stack, issues, result.enqueued, wallS, t0, campaign.runId), ...cpuFigures(before, after, result.enqueued), outcomes: JSON.stringify(result.outcomes) };
     } finally {
       await stack.close();
     }
@@ -56,10 +57,11 @@ function cpuFigures(before: Record<string, number>, after: Record<string, number
   return out;
 }
 
-async function measure(stack: Awaited<ReturnType<typeof startScaleStack>>, issues: number, enqueued: number, wallS: number, t0: number): Promise<Figures> {
+async function measure(stack: Awaited<ReturnType<typeof startScaleStack>>, issues: number, enqueued: number, wallS: number, t0: number, campaignRunId: string): Promise<Figures> {
   const runs = await issueRuns(stack.client);
   const firstStart = Math.min(...runs.map((r) => r.startMs));
   const times = { waits: new Map<string, number[]>(), activities: new Map<string, number[]>() };
+  taskTimes(await stack.client.workflow.getHandle('campaign/scale', campaignRunId).fetchHistory(), times);
   for (const r of sample(runs, 300)) taskTimes(await stack.client.workflow.getHandle(r.workflowId, r.runId).fetchHistory(), times);
   const sizes: HistorySize[] = [await historySize(stack.client, 'campaign/scale')];
   for await (const wf of stack.client.workflow.list({ query: `WorkflowId STARTS_WITH 'repo/local/'` })) sizes.push(await historySize(stack.client, wf.workflowId));
