@@ -4,7 +4,7 @@
 // size, throughput, issue wall times, queue waits, CPU, history and PostgreSQL figures, then
 // `cost_growth_*`: how each per-issue cost grew from the smallest size to the largest.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCli } from '../scripts/build-cli.js';
 import { startCampaign } from '../src/campaign/start.js';
@@ -51,9 +51,20 @@ async function runSize(issues: number, repos: number): Promise<Figures> {
   }
 }
 
+/**
+ * CPU per issue of each process, and the throughput that CPU alone would allow on this machine's
+ * cores if nothing else ran on them (the machine's load average says how much else did).
+ */
 function cpuFigures(before: Record<string, number>, after: Record<string, number>, issues: number): Figures {
   const out: Figures = {};
-  for (const k of Object.keys(before)) out[`${k}_cpu_ms_per_issue`] = Math.round(((after[k] ?? 0) - (before[k] ?? 0)) * 1000 / Math.max(1, issues));
+  let total = 0;
+  for (const k of Object.keys(before)) {
+    const ms = ((after[k] ?? 0) - (before[k] ?? 0)) * 1000 / Math.max(1, issues);
+    total += ms;
+    out[`${k}_cpu_ms_per_issue`] = Math.round(ms);
+  }
+  out['cpu_ceiling_issues_per_min'] = total > 0 ? Math.round((60_000 / total) * cpus().length) : 0;
+  out['machine_load_1m'] = loadavg()[0]?.toFixed(1) ?? '?';
   return out;
 }
 
@@ -62,7 +73,12 @@ async function measure(stack: Awaited<ReturnType<typeof startScaleStack>>, issue
   const firstStart = Math.min(...runs.map((r) => r.startMs));
   const times = { waits: new Map<string, number[]>(), activities: new Map<string, number[]>() };
   taskTimes(await stack.client.workflow.getHandle('campaign/scale', campaignRunId).fetchHistory(), times);
-  for (const r of sample(runs, 300)) taskTimes(await stack.client.workflow.getHandle(r.workflowId, r.runId).fetchHistory(), times);
+  const issueEvents: number[] = [];
+  for (const r of sample(runs, 300)) {
+    const history = await stack.client.workflow.getHandle(r.workflowId, r.runId).fetchHistory();
+    issueEvents.push(history.events?.length ?? 0);
+    taskTimes(history, times);
+  }
   const sizes: HistorySize[] = [await historySize(stack.client, 'campaign/scale')];
   for await (const wf of stack.client.workflow.list({ query: `WorkflowId STARTS_WITH 'repo/local/'` })) sizes.push(await historySize(stack.client, wf.workflowId));
   for (const r of sample(runs, 20)) sizes.push(await historySize(stack.client, r.workflowId));
@@ -72,6 +88,7 @@ async function measure(stack: Awaited<ReturnType<typeof startScaleStack>>, issue
     issues_enqueued: enqueued, issues_closed: runs.length, campaign_wall_s: wallS.toFixed(1), prepare_s: ((firstStart - t0) / 1000).toFixed(1),
     issues_per_min: (enqueued / (wallS / 60)).toFixed(1),
     p50_issue_wall_s: percentile(runs.map((r) => r.wallS), 50).toFixed(2), p95_issue_wall_s: percentile(runs.map((r) => r.wallS), 95).toFixed(2),
+    issue_history_events_p50: percentile(issueEvents, 50),
     largest_history: largest.workflowId, largest_history_events: largest.events, largest_history_bytes: largest.bytes,
     campaign_runs: sizes[0]?.runs ?? 0, history_bounded: largest.events <= BOUNDED_EVENTS ? 'yes' : 'no',
     pg_rows_per_issue: (db.rows / Math.max(1, issues)).toFixed(1), pg_bytes_per_issue: Math.round(db.bytes / Math.max(1, issues)),
@@ -83,7 +100,7 @@ async function measure(stack: Awaited<ReturnType<typeof startScaleStack>>, issue
 }
 
 /** Figures whose growth says whether a cost per issue stays flat as the campaign grows. */
-const GROWTH = ['p50_issue_wall_s', 'p95_issue_wall_s', 'worker_cpu_ms_per_issue', 'temporal_cpu_ms_per_issue', 'postgres_cpu_ms_per_issue', 'pg_rows_per_issue', 'pg_bytes_per_issue', 'largest_history_events', 'issues_per_min'];
+const GROWTH = ['p50_issue_wall_s', 'p95_issue_wall_s', 'prepare_s', 'worker_cpu_ms_per_issue', 'temporal_cpu_ms_per_issue', 'postgres_cpu_ms_per_issue', 'pg_rows_per_issue', 'pg_bytes_per_issue', 'largest_history_events', 'issues_per_min'];
 
 function parseArgs(args: string[]): { issues: number; repos: number; sizes: number[] } {
   const flags = args.filter((a) => a.startsWith('--'));

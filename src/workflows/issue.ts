@@ -91,7 +91,10 @@ export async function issueWorkflow(input: IssueWorkInput): Promise<IssueFinishe
     }
 
     await enter('analyze');
-    const analysis = await analyze.analyzeIssue(ref);
+    // An analysis already on record (most issues: their campaign analyzed them) is read by the
+    // workflow's own worker; only an issue that needs an analyzer waits on the model queue.
+    const recorded = patched('issue-analysis-on-record') ? await record.analysisOnRecord(ref) : null;
+    const analysis = recorded ?? await analyze.analyzeIssue(ref);
     upsertSearchAttributes([
       { key: SA.category, value: analysis.category },
       ...(analysis.priority !== null ? [{ key: SA.priority, value: analysis.priority }] : []),
