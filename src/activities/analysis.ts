@@ -78,6 +78,28 @@ async function admit(deps: AnalysisDeps, issue: StoredIssue): Promise<string | u
   }
 }
 
+/**
+ * What is on record for an issue without running an analyzer: skipped at intake, past its
+ * language's weekly cap (counted once however often it is asked), or analyzed already by its
+ * campaign's batch. `result` is null when an analyzer must run.
+ */
+async function onRecord(deps: AnalysisDeps, ref: IssueRef): Promise<{ issue: StoredIssue; result: AnalyzeIssueResult | null }> {
+  const issue = await findIssue(deps.pool, ref);
+  if (!issue) throw new NotFound(`issue ${ref.owner}/${ref.repo}#${ref.number} is not in the database (run intake first)`);
+  if (issue.state === 'skipped') {
+    return { issue, result: { category: 'other', critical: false, priority: null, language: issue.language, analyzer: 'intake', skip: issue.skipReason ?? 'skipped at intake' } };
+  }
+  if (issue.language) {
+    const capped = await admit(deps, issue);
+    if (capped) return { issue, result: { category: 'other', critical: false, priority: null, language: issue.language, analyzer: 'budget', skip: capped } };
+  }
+  // Analyzed already (by the campaign's batch): reuse it rather than pay for it twice.
+  const stored = await deps.pool.query<{ category: string; critical: boolean; priority: number | null; analyzer: string | null }>(
+    `SELECT category, critical, priority, analysis->>'analyzer' AS analyzer FROM issues WHERE id = $1 AND analyzed_at IS NOT NULL`, [issue.id]);
+  const row = stored.rows[0];
+  return { issue, result: row ? { category: row.category, critical: row.critical, priority: row.priority, language: issue.language, analyzer: row.analyzer ?? 'stored' } : null };
+}
+
 /** Issues read and analyzed together by a campaign (the LLM analyzer splits them by repository and batch size). */
 const ANALYZE_BATCH = 50;
 
@@ -90,21 +112,14 @@ export function failureNote(failed: number, analyzed: number, analyzer: string, 
 /** Analysis activities: one issue (the issue workflow's first stage) or a campaign's batch. */
 export function createAnalysisActivities(deps: AnalysisDeps) {
   return {
+    /** The issue's analysis when no analyzer needs to run (see `analysisOnRecord`); null otherwise. */
+    async analysisOnRecord(ref: IssueRef): Promise<AnalyzeIssueResult | null> {
+      return (await onRecord(deps, ref)).result;
+    },
+
     async analyzeIssue(ref: IssueRef): Promise<AnalyzeIssueResult> {
-      const issue = await findIssue(deps.pool, ref);
-      if (!issue) throw new NotFound(`issue ${ref.owner}/${ref.repo}#${ref.number} is not in the database (run intake first)`);
-      if (issue.state === 'skipped') {
-        return { category: 'other', critical: false, priority: null, language: issue.language, analyzer: 'intake', skip: issue.skipReason ?? 'skipped at intake' };
-      }
-      if (issue.language) {
-        const capped = await admit(deps, issue);
-        if (capped) return { category: 'other', critical: false, priority: null, language: issue.language, analyzer: 'budget', skip: capped };
-      }
-      // Analyzed already (by the campaign's batch): reuse it rather than pay for it twice.
-      const stored = await deps.pool.query<{ category: string; critical: boolean; priority: number | null; analyzer: string | null }>(
-        `SELECT category, critical, priority, analysis->>'analyzer' AS analyzer FROM issues WHERE id = $1 AND analyzed_at IS NOT NULL`, [issue.id]);
-      const row = stored.rows[0];
-      if (row) return { category: row.category, critical: row.critical, priority: row.priority, language: issue.language, analyzer: row.analyzer ?? 'stored' };
+      const { issue, result } = await onRecord(deps, ref);
+      if (result) return result;
       const { analyzer } = deps.analyzerFor('auto');
       return store(deps, issue, await analyzer.analyze(inputOf(issue)));
     },

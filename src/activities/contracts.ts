@@ -59,6 +59,8 @@ export interface RepoActivities {
 
 export interface IssueStageActivities {
   analyzeIssue(ref: IssueRef): Promise<AnalyzeIssueResult>;
+  /** The analysis on record when no analyzer needs to run (skipped, capped, analyzed by its campaign); null otherwise. */
+  analysisOnRecord(ref: IssueRef): Promise<AnalyzeIssueResult | null>;
   checkConsent(ref: IssueRef): Promise<ConsentResult>;
   generateFix(input: { ref: IssueRef; candidates: number }): Promise<GenerateFixResult>;
   validateFix(input: { ref: IssueRef; fixId: string }): Promise<ValidateFixResult>;

@@ -93,7 +93,7 @@ async function loadFix(pool: Pool, fixId: string): Promise<{ result: FixResult; 
  * The issue workflow's stages past analysis, as thin adapters over the fix and contribute
  * pipelines: inputs are issue references, large artefacts stay in PostgreSQL (fix_results).
  */
-export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStageActivities, 'analyzeIssue' | 'recordIssueRun'> {
+export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStageActivities, 'analyzeIssue' | 'analysisOnRecord' | 'recordIssueRun'> {
   const fix = createFixActivities(deps.fix);
   return {
     findOwnPullRequest: async (ref) => {

@@ -67,7 +67,7 @@ export const EnvConfig = z.object({
   /** Hours before an issue that ended without a PR (no fix, skipped, failed by an outage) may be tried again. */
   GLOBALLM_RETRY_AFTER_HOURS: z.coerce.number().min(0).max(24 * 365).default(24),
   /** Activity dispatches per second on the GitHub task queue, across every worker (a safety net under GitHub's own limits). */
-  GLOBALLM_GITHUB_QUEUE_RATE: z.coerce.number().positive('must be above 0').max(10_000).default(1),
+  GLOBALLM_GITHUB_QUEUE_RATE: z.coerce.number().positive('must be above 0').max(10_000).default(5),
   GLOBALLM_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** Same as the `--log-format` flag. */
   GLOBALLM_LOG_FORMAT: LogFormat.default('auto'),

@@ -82,7 +82,8 @@ function pricingOption(config: Config): { pricing?: CallPricing } {
 
 /**
  * One worker per task queue: `core` runs workflows, database and local-forge activities, `github`
- * is rate-limited server-side (GLOBALLM_GITHUB_QUEUE_RATE across every worker), `llm` holds model
+ * has a server-side dispatch cap as a safety net (GLOBALLM_GITHUB_QUEUE_RATE across every worker;
+ * GitHub requests themselves are paced by their reported quotas), `llm` holds model
  * calls, `sandbox` runs few at a time.
  */
 export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers> {

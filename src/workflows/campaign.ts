@@ -1,5 +1,5 @@
 import {
-  allHandlersFinished, condition, continueAsNew, defineQuery, isCancellation, log, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
+  allHandlersFinished, condition, continueAsNew, defineQuery, isCancellation, log, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import { rootMessage } from './failure.js';
 import type { CampaignActivities, CampaignOptionsData, CampaignRepo } from '../activities/contracts.js';
@@ -116,12 +116,18 @@ type Selected = Array<CampaignRepo & { issues: number[]; priorities: number[] }>
 /** Each issue is pending before its repository hears of it, so even the quickest decision is counted. */
 async function fanOut(core: CampaignActivities, input: CampaignInput, selected: Selected, pending: Set<string>, progress: CampaignProgress): Promise<void> {
   const self = workflowInfo().workflowId;
+  // Runs recorded when repositories were told one after another replay as they ran.
+  const together = patched('campaign-parallel-fan-out');
+  const told: Array<Promise<void>> = [];
   for (const repo of selected) {
     const issues = repo.issues.map((number, i) => ({
       number, priority: repo.priorities[i] ?? 0, campaign: input.id, dryRun: input.dryRun, campaignWorkflowId: self,
     }));
     for (const n of repo.issues) pending.add(issueKey(`${repo.owner}/${repo.repo}`, n));
     progress.enqueued += issues.length;
-    await core.enqueueRepoIssues({ repo, issues });
+    const telling = core.enqueueRepoIssues({ repo, issues });
+    if (together) told.push(telling);
+    else await telling;
   }
+  await Promise.all(told);
 }

@@ -1,11 +1,11 @@
 import {
-  ApplicationFailure, CancellationScope, condition, getExternalWorkflowHandle, log, proxyActivities, setHandler,
+  ApplicationFailure, CancellationScope, condition, getExternalWorkflowHandle, log, patched, proxyActivities, proxyLocalActivities, setHandler,
   upsertSearchAttributes, workflowInfo, isCancellation,
 } from '@temporalio/workflow';
 import type { IssueStageActivities } from '../activities/contracts.js';
 import { SA } from '../temporal/search-attributes.js';
 import { issueFinishedSignal, issueStatusQuery, pauseSignal, resumeSignal, type IssueFinished, type IssueRef } from './shared.js';
-import { stageOptions } from './stage-options.js';
+import { localRecordOptions, stageOptions } from './stage-options.js';
 import { failureIsFinal, rootMessage } from './failure.js';
 import { startFollowUp } from './follow-up.js';
 
@@ -34,7 +34,10 @@ export async function issueWorkflow(input: IssueWorkInput): Promise<IssueFinishe
   const generate = proxyActivities<IssueStageActivities>(opts.generate);
   const validate = proxyActivities<IssueStageActivities>(opts.validate);
   const openPr = proxyActivities<IssueStageActivities>(opts.openPr);
-  const record = proxyActivities<IssueStageActivities>(opts.record);
+  // Runs recorded before bookkeeping became local activities replay as they ran.
+  const record = patched('issue-record-local')
+    ? proxyLocalActivities<IssueStageActivities>(localRecordOptions)
+    : proxyActivities<IssueStageActivities>(opts.record);
 
   const ref: IssueRef = { forge: input.forge, owner: input.owner, repo: input.repo, number: input.number };
   let stage = 'queued';
@@ -88,7 +91,10 @@ export async function issueWorkflow(input: IssueWorkInput): Promise<IssueFinishe
     }
 
     await enter('analyze');
-    const analysis = await analyze.analyzeIssue(ref);
+    // An analysis already on record (most issues: their campaign analyzed them) is read by the
+    // workflow's own worker; only an issue that needs an analyzer waits on the model queue.
+    const recorded = patched('issue-analysis-on-record') ? await record.analysisOnRecord(ref) : null;
+    const analysis = recorded ?? await analyze.analyzeIssue(ref);
     upsertSearchAttributes([
       { key: SA.category, value: analysis.category },
       ...(analysis.priority !== null ? [{ key: SA.priority, value: analysis.priority }] : []),

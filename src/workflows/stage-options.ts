@@ -1,5 +1,5 @@
 // Per-stage activity options: timeouts, heartbeats, retries and task queues chosen per stage.
-import type { ActivityOptions, RetryPolicy } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@temporalio/workflow';
 
 /** Errors that another attempt cannot fix (named error classes from src/errors.ts). */
 export const NON_RETRYABLE = ['UsageError', 'NotFound', 'InvalidModelOutput', 'BudgetExhausted', 'SandboxViolation', 'ConsentDenied'];
@@ -8,11 +8,19 @@ export const NON_RETRYABLE = ['UsageError', 'NotFound', 'InvalidModelOutput', 'B
  * Activity options per stage. Forge reads and writes go on the rate-limited `github` queue only
  * for GitHub; the local forge's run on `core`, beside the database work they are.
  */
+const retry = (maximumAttempts: number, maximumInterval: string): RetryPolicy => ({
+  initialInterval: '1s', backoffCoefficient: 2, maximumInterval, maximumAttempts, nonRetryableErrorTypes: NON_RETRYABLE,
+});
+
+/**
+ * The issue workflow's own bookkeeping (one or two quick queries on PostgreSQL) as local
+ * activities: run by the worker that runs the workflow, with no task on a queue and a single
+ * marker in the history instead of a scheduled, started and completed activity.
+ */
+export const localRecordOptions = { startToCloseTimeout: '30s', retry: retry(20, '30s') } satisfies LocalActivityOptions;
+
 export function stageOptions(prefix: string, forge: 'github' | 'local' = 'github') {
   const queue = (kind: 'core' | 'github' | 'llm' | 'sandbox'): string => `${prefix}-${kind === 'github' && forge !== 'github' ? 'core' : kind}`;
-  const retry = (maximumAttempts: number, maximumInterval: string): RetryPolicy => ({
-    initialInterval: '1s', backoffCoefficient: 2, maximumInterval, maximumAttempts, nonRetryableErrorTypes: NON_RETRYABLE,
-  });
   return {
     analyze: { taskQueue: queue('llm'), startToCloseTimeout: '5m', heartbeatTimeout: '20s', retry: retry(5, '1m') },
     consent: { taskQueue: queue('github'), startToCloseTimeout: '2m', retry: retry(10, '10m') },

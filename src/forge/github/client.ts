@@ -3,6 +3,8 @@ import { throttling } from '@octokit/plugin-throttling';
 import { retry } from '@octokit/plugin-retry';
 import { logger } from '../../log.js';
 import { isWriteRequest, type RequestShape } from './writes.js';
+import { holdOff, readQuota, resourceOf } from './quota-headers.js';
+import type { PgQuotaPacer } from './quota-pacer.js';
 
 const log = logger.child({ component: 'github' });
 
@@ -16,6 +18,32 @@ export interface GitHubClientOptions {
   /** Short waits are absorbed here; longer ones surface as RateLimited so Temporal waits instead. */
   maxInlineWaitSeconds?: number;
   userAgent?: string;
+  /** Paces every request by the quotas GitHub reports, shared across workers. */
+  pacer?: PgQuotaPacer;
+}
+
+interface RequestOutcome { status?: number; headers?: Record<string, string | number | undefined>; message?: string }
+
+/** Each request takes a unit of its quota first; each answer, success or error, says what is left. */
+function paceRequests(octokit: GitHubOctokit, pacer: PgQuotaPacer): void {
+  octokit.hook.wrap('request', async (request, options) => {
+    const resource = resourceOf(options.url);
+    await pacer.acquire(resource);
+    const tell = async (o: RequestOutcome): Promise<void> => {
+      const headers = o.headers ?? {};
+      await pacer.record(resource, readQuota(headers, Date.now()), holdOff(o.status ?? 0, headers, o.message ?? '', Date.now()));
+    };
+    try {
+      const response = await request(options);
+      await tell({ status: response.status, headers: response.headers });
+      return response;
+    } catch (err) {
+      const e = err as { status?: number; response?: { headers?: RequestOutcome['headers'] }; message?: string };
+      // A request that never reached GitHub says nothing of the quota.
+      if (e.response) await tell({ ...(e.status !== undefined ? { status: e.status } : {}), headers: e.response.headers ?? {}, message: e.message ?? '' });
+      throw err;
+    }
+  });
 }
 
 export function createGitHubClient(opts: GitHubClientOptions): GitHubOctokit {
@@ -45,5 +73,6 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubOctokit {
   octokit.hook.before('request', (options) => {
     if (isWriteRequest(options)) options.request = { ...options.request, retries: 0 };
   });
+  if (opts.pacer) paceRequests(octokit, opts.pacer);
   return octokit;
 }

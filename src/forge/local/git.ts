@@ -71,3 +71,41 @@ export async function isGitRepository(dir: string): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * The text of each `<rev>:<path>` spec, or null where it names no blob: one `git cat-file --batch`
+ * for all of them instead of one process per file.
+ */
+export function readBlobs(cwd: string, specs: readonly string[]): Promise<Array<string | null>> {
+  return new Promise((resolve, reject) => {
+    const child = execFile('git', ['cat-file', '--batch'], { cwd, env: ENV, maxBuffer: MAX_BUFFER, encoding: 'buffer' }, (err, stdout, stderr) => {
+      if (err) {
+        const code = typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : null;
+        reject(new GitCommandError(`git cat-file failed: ${stderr.toString('utf8').trim().split('\n')[0] ?? err.message}`, code));
+        return;
+      }
+      resolve(parseBatch(stdout, specs.length));
+    });
+    child.stdin?.on('error', () => {});
+    // A spec with a newline would split into two requests: it names nothing.
+    child.stdin?.end(specs.map((s) => (s.includes('\n') ? 'invalid:' : s)).join('\n') + '\n');
+  });
+}
+
+/** `<oid> <type> <size>\n<bytes>\n` per found object, `<spec> missing` (or ambiguous) otherwise. */
+function parseBatch(out: Buffer, count: number): Array<string | null> {
+  const texts: Array<string | null> = [];
+  let at = 0;
+  while (texts.length < count && at < out.length) {
+    const eol = out.indexOf(0x0a, at);
+    if (eol < 0) break;
+    const header = out.subarray(at, eol).toString('utf8').split(' ');
+    at = eol + 1;
+    const size = Number(header[2]);
+    if (header.length !== 3 || !Number.isInteger(size)) { texts.push(null); continue; }
+    texts.push(header[1] === 'blob' ? out.subarray(at, at + size).toString('utf8') : null);
+    at += size + 1;
+  }
+  while (texts.length < count) texts.push(null);
+  return texts;
+}

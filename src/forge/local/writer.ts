@@ -13,7 +13,7 @@ import { normalizeRepoPath } from '../../fix/edits/repo-path.js';
 import { unlimitedWrites, type WriteBudget } from '../../writes/budget.js';
 import type { RepoRef } from '../types.js';
 import { CONSENT_READ_PATHS, type CommitResult, type CommitTarget, type ConsentSnapshot, type ExistingWork, type FileChange, type ForgeWriter, type ForkRef, type OpenPullInput, type OpenPullResult, type PullState, type PullSummary, type PullUpdate } from '../writer.js';
-import { tryGit, runGit } from './git.js';
+import { readBlobs, tryGit, runGit } from './git.js';
 import { readLocalIssues } from './issues-file.js';
 import { LocalForgeReader } from './reader.js';
 
@@ -83,10 +83,11 @@ export class LocalForgeWriter implements ForgeWriter {
     const { branch, oid } = await this.head(dir);
     const files: ConsentSnapshot['files'] = [];
     if (oid) {
-      for (const p of CONSENT_READ_PATHS) {
-        const text = await tryGit(dir, ['show', `${oid}:${p}`]);
-        if (text !== null) files.push({ path: p, text: text.slice(0, 100_000) });
-      }
+      const texts = await readBlobs(dir, CONSENT_READ_PATHS.map((p) => `${oid}:${p}`));
+      CONSENT_READ_PATHS.forEach((p, i) => {
+        const text = texts[i];
+        if (text != null) files.push({ path: p, text: text.slice(0, 100_000) });
+      });
     }
     return { repo: upstream, viewer: LOCAL_VIEWER, archived: false, topics: [], autoMergeAllowed: false, defaultBranch: branch, baseOid: oid, files };
   }

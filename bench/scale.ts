@@ -1,0 +1,131 @@
+// `npm run bench -- scale [issues] [repos] [--sizes=0.01,0.1,1]`: one local-forge campaign with no
+// model (offline analysis) over a generated world of `repos` repositories and `issues` open issues
+// (default 100 and 10,000), at each fraction of that size, on a fresh stack each time. Prints, per
+// size, throughput, issue wall times, queue waits, CPU, history and PostgreSQL figures, then
+// `cost_growth_*`: how each per-issue cost grew from the smallest size to the largest.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildCli } from '../scripts/build-cli.js';
+import { startCampaign } from '../src/campaign/start.js';
+import { createScaleWorld } from './scale/world.js';
+import { PREFIX, startScaleStack } from './scale/stack.js';
+import { treeCpuSeconds } from './scale/cpu.js';
+import { historySize, issueRuns, taskTimes, sample, type HistorySize } from './scale/histories.js';
+import { tableFigures } from './scale/postgres.js';
+
+type Figures = Record<string, number | string>;
+
+const percentile = (xs: number[], p: number): number => {
+  if (xs.length === 0) return 0;
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+};
+
+/** The server's default suggestion to continue as new comes at 4 Ki events; its warning at 10 Ki. */
+const BOUNDED_EVENTS = 10_240;
+
+async function runSize(issues: number, repos: number): Promise<Figures> {
+  const dir = mkdtempSync(join(tmpdir(), 'globallm-bench-scale-'));
+  const root = join(dir, 'repos');
+  try {
+    await createScaleWorld(root, repos, issues);
+    // The weekly per-language issue cap would skip most of a large campaign at its analyze stage.
+    const stack = await startScaleStack(dir, root, { GLOBALLM_BUDGET_LANGUAGE_ISSUES: String(issues * 2) });
+    try {
+      const cpu = (): Record<'worker' | 'temporal' | 'postgres', number> => ({
+        worker: treeCpuSeconds(stack.worker.pid), temporal: treeCpuSeconds(stack.temporal.pid), postgres: treeCpuSeconds(stack.db.pid),
+      });
+      const before = cpu();
+      const t0 = Date.now();
+      const campaign = await startCampaign(stack.client, { id: 'scale', forge: 'local', minStars: 0, maxRepos: repos, maxIssues: issues, analyzer: 'offline' }, { taskQueuePrefix: PREFIX });
+      const result = await campaign.result();
+      const wallS = (Date.now() - t0) / 1000;
+      const after = cpu();
+      return { ...await measure(stack, issues, result.enqueued, wallS, t0, campaign.runId), ...cpuFigures(before, after, result.enqueued), outcomes: JSON.stringify(result.outcomes) };
+    } finally {
+      await stack.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * CPU per issue of each process, and the throughput that CPU alone would allow on this machine's
+ * cores if nothing else ran on them (the machine's load average says how much else did).
+ */
+function cpuFigures(before: Record<string, number>, after: Record<string, number>, issues: number): Figures {
+  const out: Figures = {};
+  let total = 0;
+  for (const k of Object.keys(before)) {
+    const ms = ((after[k] ?? 0) - (before[k] ?? 0)) * 1000 / Math.max(1, issues);
+    total += ms;
+    out[`${k}_cpu_ms_per_issue`] = Math.round(ms);
+  }
+  out['cpu_ceiling_issues_per_min'] = total > 0 ? Math.round((60_000 / total) * cpus().length) : 0;
+  out['machine_load_1m'] = loadavg()[0]?.toFixed(1) ?? '?';
+  return out;
+}
+
+async function measure(stack: Awaited<ReturnType<typeof startScaleStack>>, issues: number, enqueued: number, wallS: number, t0: number, campaignRunId: string): Promise<Figures> {
+  const runs = await issueRuns(stack.client);
+  const firstStart = Math.min(...runs.map((r) => r.startMs));
+  const times = { waits: new Map<string, number[]>(), activities: new Map<string, number[]>() };
+  taskTimes(await stack.client.workflow.getHandle('campaign/scale', campaignRunId).fetchHistory(), times);
+  const issueEvents: number[] = [];
+  for (const r of sample(runs, 300)) {
+    const history = await stack.client.workflow.getHandle(r.workflowId, r.runId).fetchHistory();
+    issueEvents.push(history.events?.length ?? 0);
+    taskTimes(history, times);
+  }
+  const sizes: HistorySize[] = [await historySize(stack.client, 'campaign/scale')];
+  for await (const wf of stack.client.workflow.list({ query: `WorkflowId STARTS_WITH 'repo/local/'` })) sizes.push(await historySize(stack.client, wf.workflowId));
+  for (const r of sample(runs, 20)) sizes.push(await historySize(stack.client, r.workflowId));
+  const largest = sizes.reduce((a, b) => (b.events > a.events ? b : a));
+  const db = await tableFigures(stack.pool);
+  const out: Figures = {
+    issues_enqueued: enqueued, issues_closed: runs.length, campaign_wall_s: wallS.toFixed(1), prepare_s: ((firstStart - t0) / 1000).toFixed(1),
+    issues_per_min: (enqueued / (wallS / 60)).toFixed(1),
+    p50_issue_wall_s: percentile(runs.map((r) => r.wallS), 50).toFixed(2), p95_issue_wall_s: percentile(runs.map((r) => r.wallS), 95).toFixed(2),
+    issue_history_events_p50: percentile(issueEvents, 50),
+    largest_history: largest.workflowId, largest_history_events: largest.events, largest_history_bytes: largest.bytes,
+    campaign_runs: sizes[0]?.runs ?? 0, history_bounded: largest.events <= BOUNDED_EVENTS ? 'yes' : 'no',
+    pg_rows_per_issue: (db.rows / Math.max(1, issues)).toFixed(1), pg_bytes_per_issue: Math.round(db.bytes / Math.max(1, issues)),
+    pg_largest_table: `${db.byTable[0]?.table ?? '-'}:${db.byTable[0]?.bytes ?? 0}`,
+  };
+  for (const [queue, xs] of [...times.waits].sort()) out[`schedule_to_start_p95_ms_${queue.replace(/[^A-Za-z0-9]+/g, '_')}`] = Math.round(percentile(xs, 95));
+  for (const [type, xs] of [...times.activities].sort()) out[`activity_p50_ms_${type}`] = Math.round(percentile(xs, 50));
+  return out;
+}
+
+/** Figures whose growth says whether a cost per issue stays flat as the campaign grows. */
+const GROWTH = ['p50_issue_wall_s', 'p95_issue_wall_s', 'prepare_s', 'worker_cpu_ms_per_issue', 'temporal_cpu_ms_per_issue', 'postgres_cpu_ms_per_issue', 'pg_rows_per_issue', 'pg_bytes_per_issue', 'largest_history_events', 'issues_per_min'];
+
+function parseArgs(args: string[]): { issues: number; repos: number; sizes: number[] } {
+  const flags = args.filter((a) => a.startsWith('--'));
+  const [issues = 10_000, repos = 100] = args.filter((a) => !a.startsWith('--')).map(Number);
+  const sizes = (flags.find((f) => f.startsWith('--sizes='))?.slice(8) ?? '0.01,0.1,1').split(',').map(Number);
+  if (![issues, repos, ...sizes].every((n) => Number.isFinite(n) && n > 0)) throw new Error('usage: npm run bench -- scale [issues] [repos] [--sizes=0.01,0.1,1]');
+  return { issues, repos, sizes };
+}
+
+export default async function scale(args: string[]): Promise<void> {
+  const { issues, repos, sizes } = parseArgs(args);
+  buildCli(); // the worker runs the compiled CLI, as in production
+  const results: Array<{ issues: number; figures: Figures }> = [];
+  for (const f of sizes) {
+    const n = Math.max(1, Math.round(issues * f));
+    const r = Math.max(1, Math.round(repos * f));
+    const figures = await runSize(n, r);
+    results.push({ issues: n, figures });
+    process.stdout.write(`size=${n}_issues_${r}_repos\n${Object.entries(figures).map(([k, v]) => `${k}_${n}=${v}`).join('\n')}\n`);
+  }
+  const [first, last] = [results[0], results.at(-1)];
+  if (!first || !last || first === last) return;
+  for (const k of GROWTH) {
+    const a = Number(first.figures[k]);
+    const b = Number(last.figures[k]);
+    process.stdout.write(`cost_growth_${k}_${first.issues}_to_${last.issues}=${a > 0 ? (b / a).toFixed(2) : 'n/a'}\n`);
+  }
+}
