@@ -77,6 +77,8 @@ export interface CampaignOptionsData {
   maxRepos: number;
   maxIssues: number;
   tokenBudget: number;
+  /** The campaign's dollar cap (absent: none). */
+  usdBudget?: number;
   analyzer: 'offline' | 'llm' | 'auto';
   dryRun: boolean;
 }

@@ -27,6 +27,7 @@ export async function startCampaign(client: Client, options: CampaignOptions, ct
     id, forge: o.forge, domain: o.domain, minStars: o.minStars, maxRepos: o.maxRepos, maxIssues: o.maxIssues,
     tokenBudget: o.tokenBudget, analyzer: o.analyzer, dryRun: o.dryRun,
     ...(o.language ? { language: o.language } : {}),
+    ...(o.usdBudget !== undefined ? { usdBudget: o.usdBudget } : {}),
     taskQueuePrefix: ctx.taskQueuePrefix,
   };
   const handle = await client.workflow.start<typeof campaignWorkflow>('campaignWorkflow', {

@@ -57,7 +57,7 @@ export function campaignSummary(c: Pick<CampaignOptionsData, 'id' | 'forge' | 'd
   return `campaign ${c.id} — ${what} on the ${c.forge} forge: up to ${count(c.maxRepos, 'repository')}, ${count(c.maxIssues, 'issue')}${c.dryRun ? ' (dry run)' : ''}`;
 }
 
-export function campaignDetails(c: CampaignOptionsData & { usdBudget?: number | undefined }): string {
+export function campaignDetails(c: CampaignOptionsData): string {
   return [
     `**Campaign** ${c.id}`,
     `**Search** forge ${c.forge}, domain ${c.domain}${c.language ? `, language ${c.language}` : ''}, at least ${c.minStars} stars`,
