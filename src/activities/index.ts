@@ -13,6 +13,7 @@ import type { PostgresTokenBudget } from '../budget/postgres-budget.js';
 import { ActivityBudget } from '../budget/activity-budget.js';
 import type { TokenBudget } from '../budget/types.js';
 import { createGitHubClient } from '../forge/github/client.js';
+import type { GitHubObserver } from '../forge/github/observe.js';
 import { createForgeReader } from '../forge/registry.js';
 import type { ForgeKind, ForgeReader } from '../forge/types.js';
 import { createForgeWriters } from '../forge/writers.js';
@@ -30,6 +31,8 @@ export interface ActivityDeps {
   budget: PostgresTokenBudget;
   /** Wraps the budget activities charge, e.g. to count holds, tokens and dollars in the worker's metrics. */
   meter?: (budget: TokenBudget) => TokenBudget;
+  /** Told of every GitHub request, e.g. to count requests and keep the rate limit in the worker's metrics. */
+  observeGitHub?: GitHubObserver;
 }
 
 /** The credential values this deployment holds: never to appear in anything it publishes. */
@@ -54,7 +57,7 @@ export function createActivities(deps: ActivityDeps) {
   const keyed = new ActivityBudget(deps.budget, pool);
   const budget = deps.meter ? deps.meter(keyed) : keyed;
   const llm = createLlmProvider(config);
-  const octokit = createGitHubClient({ baseUrl: config.GITHUB_API_URL, token: config.GITHUB_TOKEN });
+  const octokit = createGitHubClient({ baseUrl: config.GITHUB_API_URL, token: config.GITHUB_TOKEN, observe: deps.observeGitHub });
   const root = localRoot(config);
   const readers = new Map<ForgeKind, ForgeReader>();
   const readerFor = (kind: ForgeKind): ForgeReader => {

@@ -3,11 +3,12 @@ import { throttling } from '@octokit/plugin-throttling';
 import { retry } from '@octokit/plugin-retry';
 import { logger } from '../../log.js';
 import { isWriteRequest, type RequestShape } from './writes.js';
+import { observeRequests, type GitHubObserver } from './observe.js';
 
 const log = logger.child({ component: 'github' });
 
-/** Octokit with GitHub's limits honoured: built once per process. */
-export const GitHubOctokit = Octokit.plugin(throttling, retry);
+/** Octokit with GitHub's limits honoured: built once per process. Observation comes first: it sees every attempt. */
+export const GitHubOctokit = Octokit.plugin(observeRequests, throttling, retry);
 export type GitHubOctokit = InstanceType<typeof GitHubOctokit>;
 
 export interface GitHubClientOptions {
@@ -16,6 +17,8 @@ export interface GitHubClientOptions {
   /** Short waits are absorbed here; longer ones surface as RateLimited so Temporal waits instead. */
   maxInlineWaitSeconds?: number;
   userAgent?: string;
+  /** Told of every request sent (each retry and page), e.g. to count them in the worker's metrics. */
+  observe?: GitHubObserver | undefined;
 }
 
 export function createGitHubClient(opts: GitHubClientOptions): GitHubOctokit {
@@ -27,6 +30,7 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubOctokit {
     baseUrl: opts.baseUrl.replace(/\/$/, ''),
     ...(opts.token ? { auth: opts.token } : {}),
     userAgent: opts.userAgent ?? 'globallm',
+    ...(opts.observe ? { observe: opts.observe } : {}),
     retry: { retries: 2 },
     throttle: {
       // Only reads wait inline; a write surfaces as RateLimited and is repeated by its caller, inside the write budget.
