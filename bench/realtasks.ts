@@ -22,6 +22,7 @@ import { registryHosts, trustEnv } from '../src/sandbox/egress/registries.js';
 import { projectRoot } from '../src/stack/project-root.js';
 import { loadTasks, median, patchFiles, type RealTask } from './realtasks/tasks.js';
 import { runOracle, stopOracleStack, type OracleOutcome } from './realtasks/oracle.js';
+import { progressBar } from '../src/cli/progress.js';
 
 const execFileP = promisify(execFile);
 
@@ -135,14 +136,16 @@ export default async function main(args: string[]): Promise<void> {
   const recalls: number[] = [];
   const oracle: OracleOutcome[] = [];
   let ready = 0;
+  const progress = progressBar('realtasks');
   try {
-    for (const task of tasks) {
+    for (const [i, task] of tasks.entries()) {
+      progress.update(i, tasks.length, task.id);
       const repo = path.join(work, task.id);
       await checkout(task, repo);
       recalls.push(await fileRecallAt5(repo, task));
       const first = await prepareEnvironment({ tree: repo, repo: task.meta.repo, sandbox, cache });
       if (!first.ok) {
-        process.stderr.write(`${task.id}: environment not ready: ${first.reason.slice(0, 400)}\n`);
+        progress.log(`${task.id}: environment not ready: ${first.reason.slice(0, 400)}`);
         continue;
       }
       ready++;
@@ -159,13 +162,15 @@ export default async function main(args: string[]): Promise<void> {
         const j = judge(task, r);
         const s = (score[mode] ??= { verdict: 0, f2p: 0, p2p: 0, n: 0 });
         s.verdict += j.verdictOk; s.f2p += j.f2p; s.p2p += j.p2p; s.n++;
-        process.stderr.write(`${task.id} [${mode}]: a=${a.verdict} b=${b.verdict} (${r.validateS.toFixed(1)} s)${b.verdict !== 'pass' ? ` ${b.reasons.join('; ').slice(0, 300)}` : ''}\n`);
+        progress.log(`${task.id} [${mode}]: a=${a.verdict} b=${b.verdict} (${r.validateS.toFixed(1)} s)${b.verdict !== 'pass' ? ` ${b.reasons.join('; ').slice(0, 300)}` : ''}`);
       }
       const o = modes.includes('given') ? await overhead(repo, task, first.env, sandbox) : null;
       if (o !== null) overheads.push(o);
       if (withOracle) oracle.push(await runOracle(task, repo));
     }
+    progress.update(tasks.length, tasks.length, 'done');
   } finally {
+    progress.stop();
     await stopOracleStack();
     await sandbox.close();
     await rm(work, { recursive: true, force: true });

@@ -31,8 +31,11 @@ export function createCampaignActivities(deps: CampaignDeps): Pick<CampaignActiv
   const now = deps.now ?? (() => new Date());
   return {
     campaignDiscover: (opts: CampaignOptionsData) => classified(async () => {
-      // The campaign's own token cap, held in PostgreSQL for every model call made for it.
-      await deps.pool.query(`INSERT INTO campaigns (id, token_budget) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET token_budget = EXCLUDED.token_budget`, [opts.id, opts.tokenBudget]);
+      // The campaign's own token and dollar caps, held in PostgreSQL for every model call made for it.
+      await deps.pool.query(
+        `INSERT INTO campaigns (id, token_budget, usd_budget) VALUES ($1, $2, $3)
+         ON CONFLICT (id) DO UPDATE SET token_budget = EXCLUDED.token_budget, usd_budget = EXCLUDED.usd_budget`,
+        [opts.id, opts.tokenBudget, opts.usdBudget ?? null]);
       const query = parseDiscoveryQuery({ domain: opts.domain, minStars: opts.minStars, ...(opts.language ? { language: opts.language } : {}) });
       const from = lastCheckpoint();
       const summary = await runDiscovery({ pool: deps.pool, forge: deps.readerFor(opts.forge) }, {

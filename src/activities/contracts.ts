@@ -81,11 +81,16 @@ export interface CampaignOptionsData {
   maxRepos: number;
   maxIssues: number;
   tokenBudget: number;
+  /** The campaign's dollar cap (absent: none). */
+  usdBudget?: number;
   analyzer: 'offline' | 'llm' | 'auto';
   dryRun: boolean;
 }
 
 export interface CampaignRepo { forge: 'github' | 'local'; owner: string; repo: string; language: string | null }
+
+/** A repository's selected issues, in rank order (titles are absent in histories recorded before they were added). */
+export type SelectedRepo = CampaignRepo & { issues: number[]; priorities: number[]; titles?: string[] };
 
 export interface CampaignDiscovery {
   repos: CampaignRepo[];
@@ -102,6 +107,6 @@ export interface CampaignActivities {
   campaignIntake(input: { repos: CampaignRepo[] }): Promise<{ issues: number; skipped: number }>;
   campaignAnalyze(input: { repos: CampaignRepo[]; campaign: CampaignOptionsData }): Promise<{ analyzed: number; failed: number; analyzer: string; note?: string }>;
   campaignRerank(): Promise<{ ranked: number }>;
-  campaignSelect(input: { repos: CampaignRepo[]; maxIssues: number }): Promise<Array<CampaignRepo & { issues: number[]; priorities: number[] }>>;
+  campaignSelect(input: { repos: CampaignRepo[]; maxIssues: number }): Promise<SelectedRepo[]>;
   enqueueRepoIssues(input: { repo: CampaignRepo; issues: QueuedIssue[] }): Promise<void>;
 }

@@ -14,6 +14,7 @@ import { ActivityBudget } from '../budget/activity-budget.js';
 import type { TokenBudget } from '../budget/types.js';
 import { PgQuotaPacer, quotaAccount } from '../forge/github/quota-pacer.js';
 import { createGitHubClient } from '../forge/github/client.js';
+import type { GitHubObserver } from '../forge/github/observe.js';
 import { createForgeReader } from '../forge/registry.js';
 import type { ForgeKind, ForgeReader } from '../forge/types.js';
 import { createForgeWriters } from '../forge/writers.js';
@@ -31,6 +32,8 @@ export interface ActivityDeps {
   budget: PostgresTokenBudget;
   /** Wraps the budget activities charge, e.g. to count holds, tokens and dollars in the worker's metrics. */
   meter?: (budget: TokenBudget) => TokenBudget;
+  /** Told of every GitHub request, e.g. to count requests and keep the rate limit in the worker's metrics. */
+  observeGitHub?: GitHubObserver;
 }
 
 /** The credential values this deployment holds: never to appear in anything it publishes. */
@@ -56,7 +59,7 @@ export function createActivities(deps: ActivityDeps) {
   const budget = deps.meter ? deps.meter(keyed) : keyed;
   const llm = createLlmProvider(config);
   const pacer = new PgQuotaPacer(pool, { account: quotaAccount(config.GITHUB_TOKEN) });
-  const octokit = createGitHubClient({ baseUrl: config.GITHUB_API_URL, token: config.GITHUB_TOKEN, pacer });
+  const octokit = createGitHubClient({ baseUrl: config.GITHUB_API_URL, token: config.GITHUB_TOKEN, pacer, observe: deps.observeGitHub });
   const root = localRoot(config);
   const readers = new Map<ForgeKind, ForgeReader>();
   const readerFor = (kind: ForgeKind): ForgeReader => {

@@ -1,7 +1,7 @@
 import { activityInfo } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { CampaignActivities, RecordIssueRunInput, RepoActivities } from './contracts.js';
+import type { CampaignActivities, RecordIssueRunInput, RepoActivities, SelectedRepo } from './contracts.js';
 import { topIssues } from '../store/issues.js';
 import { issueAfterRun } from '../campaign/retry-policy.js';
 import { enqueueSignal, issueWorkflowId, type IssueOutcome, type QueuedIssue } from '../workflows/shared.js';
@@ -81,12 +81,13 @@ export function createOrchestrationActivities(deps: OrchestrationDeps) {
     async campaignSelect(input: Parameters<CampaignActivities['campaignSelect']>[0]): ReturnType<CampaignActivities['campaignSelect']> {
       const rows = await topIssues(deps.pool, input.repos.map((r) => ({ forge: r.forge, owner: r.owner, repo: r.repo })), input.maxIssues);
       await markSelected(deps.pool, activityInfo().workflowExecution?.workflowId ?? '', rows);
-      const byRepo = new Map<string, Awaited<ReturnType<CampaignActivities['campaignSelect']>>[number]>();
+      const byRepo = new Map<string, Required<SelectedRepo>>();
       for (const row of rows) {
         const key = `${row.forge}:${row.owner}/${row.name}`;
-        const entry = byRepo.get(key) ?? { forge: row.forge as 'github' | 'local', owner: row.owner, repo: row.name, language: row.language, issues: [], priorities: [] };
+        const entry = byRepo.get(key) ?? { forge: row.forge as 'github' | 'local', owner: row.owner, repo: row.name, language: row.language, issues: [], priorities: [], titles: [] };
         entry.issues.push(row.number);
         entry.priorities.push(row.priority);
+        entry.titles.push(row.title);
         byRepo.set(key, entry);
       }
       return [...byRepo.values()];

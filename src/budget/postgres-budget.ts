@@ -8,7 +8,8 @@ import { isoWeekStart } from './period.js';
 import { languageScope, normaliseRepo, scopeKind, scopeNames } from './scopes.js';
 import { parseBudgetConfig, type ResolvedBudgetConfig } from './schema.js';
 import { inTransaction } from './tx.js';
-import { costUsd, type CallPricing } from '../pricing/prices.js';
+import { costUsd, maxCostUsd, type CallPricing } from '../pricing/prices.js';
+import { checkCampaignCaps } from './campaign-caps.js';
 import { chargedTokens, type BudgetScopes, type Reservation, type ReserveRequest, type TokenBudget, type TokenUsage } from './types.js';
 
 const log = logger.child({ component: 'budget' });
@@ -17,10 +18,11 @@ const Count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const UsageSchema = z.object({ inputTokens: Count, outputTokens: Count, cacheReadTokens: Count, cacheWriteTokens: Count });
 const ReserveRequestSchema = z.object({
   tokens: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  outputTokens: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
   scopes: z.object({ repo: z.string().optional(), language: z.string().optional(), campaign: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/).optional() }).strict(),
   purpose: z.string().min(1).max(200),
   key: z.string().min(1).max(600).optional(),
-});
+}).refine((r) => r.outputTokens === undefined || r.outputTokens <= r.tokens, { message: 'outputTokens cannot exceed tokens', path: ['outputTokens'] });
 /** How often reserve() sweeps holds older than the TTL (at most once per this many ms, per process). */
 const SWEEP_EVERY_MS = 60_000;
 const ReservationId = z.uuid();
@@ -41,7 +43,9 @@ export interface PostgresTokenBudgetOptions {
   pricing?: CallPricing;
 }
 
-interface HeldRow { scopes: string[]; period_start: Date; tokens: string; state: string; campaign: string | null }
+interface HeldRow { scopes: string[]; period_start: Date; tokens: string; state: string; campaign: string | null; hold_usd: string }
+
+interface Call { tokens: number; usd: number; scopes: string[]; purpose: string; key: string | null; campaign: string | null }
 
 /**
  * The TokenBudget kept in PostgreSQL. Every reservation is one transaction that creates the
@@ -76,6 +80,17 @@ export class PostgresTokenBudget implements TokenBudget {
     return kind === 'week' ? this.config.weeklyTokens : kind === 'repo' ? this.config.repoTokens : this.config.languageTokens;
   }
 
+  /** A scope's dollar cap this week, or null when it has none. */
+  usdLimitFor(scope: string): number | null {
+    const kind = scopeKind(scope);
+    return (kind === 'week' ? this.config.weeklyUsd : kind === 'repo' ? this.config.repoUsd : this.config.languageUsd) ?? null;
+  }
+
+  /** What a call may cost at most, in micro-dollars rounded up (0 when calls are not priced). */
+  private holdUsd(tokens: number, outputTokens: number | undefined): number {
+    return this.pricing ? Math.ceil(maxCostUsd(this.pricing.price, tokens, outputTokens) * 1e6 - 1e-6) / 1e6 : 0;
+  }
+
   async reserve(request: ReserveRequest): Promise<Reservation> {
     const req = parse(ReserveRequestSchema, request, 'reservation request');
     const scopes = scopeNames(req.scopes as BudgetScopes);
@@ -88,7 +103,10 @@ export class PostgresTokenBudget implements TokenBudget {
       this.lastSweep = Date.now();
       await this.expireStale();
     }
-    const call = { tokens: req.tokens, scopes, purpose: req.purpose, key: req.key ?? null, campaign: req.scopes.campaign ?? null };
+    const call: Call = { tokens: req.tokens, usd: this.holdUsd(req.tokens, req.outputTokens), scopes, purpose: req.purpose, key: req.key ?? null, campaign: req.scopes.campaign ?? null };
+    if (!this.pricing && scopes.some((sc) => this.usdLimitFor(sc) !== null)) {
+      throw new UsageError(`a dollar budget is set (${scopes.filter((sc) => this.usdLimitFor(sc) !== null).join(', ')}) but this process prices no model: configure the model (and GLOBALLM_PRICES_FILE) or unset the dollar cap`);
+    }
     try {
       return await this.tryReserve(call);
     } catch (err) {
@@ -98,58 +116,57 @@ export class PostgresTokenBudget implements TokenBudget {
     }
   }
 
-  /** A campaign's cap: what its settled calls charged plus what it holds, against `campaigns.token_budget`. */
-  private async checkCampaign(c: pg.PoolClient, campaign: string, tokens: number): Promise<void> {
-    const cap = await c.query<{ token_budget: string }>(`SELECT token_budget FROM campaigns WHERE id = $1 FOR UPDATE`, [campaign]);
-    const limit = cap.rows[0] ? Number(cap.rows[0].token_budget) : null;
-    if (limit === null) return; // not a campaign with a cap of its own
-    const spent = await c.query<{ n: string }>(
-      `SELECT COALESCE(sum(CASE state WHEN 'held' THEN tokens WHEN 'settled' THEN COALESCE(charged_tokens, 0) ELSE 0 END), 0) AS n
-         FROM budget_reservations WHERE campaign = $1`, [campaign]);
-    const used = Number(spent.rows[0]?.n ?? 0);
-    if (used + tokens > limit) {
-      throw new ScopeExhausted(`campaign:${campaign}`, `token budget exhausted for campaign ${campaign}: ${used} used or held + ${tokens} requested > ${limit} (--token-budget)`);
-    }
-  }
-
-  private async tryReserve(call: { tokens: number; scopes: string[]; purpose: string; key: string | null; campaign: string | null }): Promise<Reservation> {
-    const { tokens, scopes, purpose } = call;
+  private async tryReserve(call: Call): Promise<Reservation> {
+    const { tokens, usd, scopes, purpose } = call;
     const period = this.periodStart();
     const limits = scopes.map((s) => this.limitFor(s));
+    const usdLimits = scopes.map((s) => this.usdLimitFor(s));
     const id = randomUUID();
     await inTransaction(this.pool, async (c) => {
-      if (call.campaign !== null) await this.checkCampaign(c, call.campaign, tokens);
+      if (call.campaign !== null) await checkCampaignCaps(c, call.campaign, tokens, usd);
       await c.query(
-        `INSERT INTO budgets (scope, period_start, limit_tokens)
-         SELECT s, $2, l FROM unnest($1::text[], $3::bigint[]) AS w(s, l) ORDER BY s
+        `INSERT INTO budgets (scope, period_start, limit_tokens, limit_usd)
+         SELECT s, $2, l, lu FROM unnest($1::text[], $3::bigint[], $4::numeric[]) AS w(s, l, lu) ORDER BY s
          ON CONFLICT (scope, period_start) DO NOTHING`,
-        [scopes, period, limits],
+        [scopes, period, limits, usdLimits],
       );
       await c.query(`SELECT 1 FROM budgets WHERE period_start = $2 AND scope = ANY($1::text[]) ORDER BY scope FOR UPDATE`, [scopes, period]);
+      // Tokens and dollars are held together, on the same locked rows: both fit, or nothing is held.
       const granted = await c.query<{ scope: string }>(
-        `UPDATE budgets b SET reserved_tokens = b.reserved_tokens + $3, limit_tokens = w.l
-         FROM unnest($1::text[], $4::bigint[]) AS w(s, l)
+        `UPDATE budgets b SET reserved_tokens = b.reserved_tokens + $3, limit_tokens = w.l, reserved_usd = b.reserved_usd + $5, limit_usd = w.lu
+         FROM unnest($1::text[], $4::bigint[], $6::numeric[]) AS w(s, l, lu)
          WHERE b.scope = w.s AND b.period_start = $2 AND b.used_tokens + b.reserved_tokens + $3 <= w.l
+           AND (w.lu IS NULL OR b.used_usd + b.reserved_usd + $5 <= w.lu)
          RETURNING b.scope`,
-        [scopes, period, tokens, limits],
+        [scopes, period, tokens, limits, usd, usdLimits],
       );
       if (granted.rowCount !== scopes.length) {
         const ok = new Set(granted.rows.map((r) => r.scope));
         const missing = scopes.find((s) => !ok.has(s)) ?? scopes[0] ?? 'week';
-        const row = await c.query<{ used_tokens: string; reserved_tokens: string }>(
-          `SELECT used_tokens, reserved_tokens FROM budgets WHERE scope = $1 AND period_start = $2`, [missing, period]);
-        const used = row.rows[0]?.used_tokens ?? '0';
-        const reserved = row.rows[0]?.reserved_tokens ?? '0';
         // Throwing rolls the transaction back: the scopes that had room hold nothing either.
-        throw new ScopeExhausted(missing, `token budget exhausted for ${missing} (week of ${period.toISOString().slice(0, 10)}): `
-          + `${used} used + ${reserved} reserved + ${tokens} requested > ${this.limitFor(missing)} limit`);
+        throw await this.exhausted(c, missing, period, call);
       }
       await c.query(
-        `INSERT INTO budget_reservations (id, scopes, period_start, tokens, purpose, call_key, campaign) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [id, scopes, period, tokens, purpose, call.key, call.campaign],
+        `INSERT INTO budget_reservations (id, scopes, period_start, tokens, purpose, call_key, campaign, hold_usd) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [id, scopes, period, tokens, purpose, call.key, call.campaign, usd],
       );
     });
     return { id, tokens, scopes };
+  }
+
+  /** Which cap of the scope had no room (tokens or dollars), said with its figures. */
+  private async exhausted(c: pg.PoolClient, scope: string, period: Date, call: Call): Promise<ScopeExhausted> {
+    const row = await c.query<{ used_tokens: string; reserved_tokens: string; used_usd: string; reserved_usd: string }>(
+      `SELECT used_tokens, reserved_tokens, used_usd, reserved_usd FROM budgets WHERE scope = $1 AND period_start = $2`, [scope, period]);
+    const r = row.rows[0] ?? { used_tokens: '0', reserved_tokens: '0', used_usd: '0', reserved_usd: '0' };
+    const week = `week of ${period.toISOString().slice(0, 10)}`;
+    const usdLimit = this.usdLimitFor(scope);
+    const tokensFit = Number(r.used_tokens) + Number(r.reserved_tokens) + call.tokens <= this.limitFor(scope);
+    if (tokensFit && usdLimit !== null) {
+      return new ScopeExhausted(scope, `dollar budget exhausted for ${scope} (${week}): $${Number(r.used_usd)} used + $${Number(r.reserved_usd)} reserved + $${call.usd} requested > $${usdLimit} limit`);
+    }
+    return new ScopeExhausted(scope, `token budget exhausted for ${scope} (${week}): `
+      + `${r.used_tokens} used + ${r.reserved_tokens} reserved + ${call.tokens} requested > ${this.limitFor(scope)} limit`);
   }
 
   async settle(reservationId: string, usage: TokenUsage): Promise<void> {
@@ -163,13 +180,15 @@ export class PostgresTokenBudget implements TokenBudget {
       if (r.state === 'released') throw new UsageError(`reservation ${id} was released; it cannot be settled`);
       // 'held' frees its hold; 'expired' was freed by the TTL sweep, but the call did spend tokens.
       const held = r.state === 'held' ? Number(r.tokens) : 0;
+      const heldUsd = r.state === 'held' ? r.hold_usd : '0';
       if (charge > Number(r.tokens)) log.warn({ reservation: id, reserved: Number(r.tokens), charged: charge }, 'usage exceeded its reservation: charged anyway');
       await lockScopes(c, r.scopes, r.period_start);
       await c.query(
         `UPDATE budgets SET used_tokens = used_tokens + $3, reserved_tokens = reserved_tokens - $4, used_usd = used_usd + $5,
+           reserved_usd = reserved_usd - $6::numeric,
            overshoot_tokens = GREATEST(overshoot_tokens, used_tokens + $3 + reserved_tokens - $4 - limit_tokens)
          WHERE scope = ANY($1::text[]) AND period_start = $2`,
-        [r.scopes, r.period_start, charge, held, dollars],
+        [r.scopes, r.period_start, charge, held, dollars, heldUsd],
       );
       await c.query(`UPDATE budget_reservations SET state = 'settled', actual = $2, charged_tokens = $3, settled_at = now(), model = $4, cost_usd = $5 WHERE id = $1`,
         [id, JSON.stringify(u), charge, this.pricing?.model ?? null, this.pricing ? dollars : null]);
@@ -213,7 +232,8 @@ export class PostgresTokenBudget implements TokenBudget {
       const r = await this.lockReservation(c, id);
       if (r.state !== 'held') return; // released, expired (freed already) or settled (charged: nothing to free)
       await lockScopes(c, r.scopes, r.period_start);
-      await c.query(`UPDATE budgets SET reserved_tokens = reserved_tokens - $3 WHERE scope = ANY($1::text[]) AND period_start = $2`, [r.scopes, r.period_start, r.tokens]);
+      await c.query(`UPDATE budgets SET reserved_tokens = reserved_tokens - $3, reserved_usd = reserved_usd - $4::numeric WHERE scope = ANY($1::text[]) AND period_start = $2`,
+        [r.scopes, r.period_start, r.tokens, r.hold_usd]);
       await c.query(`UPDATE budget_reservations SET state = 'released', settled_at = now() WHERE id = $1`, [id]);
     });
   }
@@ -229,25 +249,29 @@ export class PostgresTokenBudget implements TokenBudget {
       `SELECT id, actual FROM budget_reservations WHERE state = 'held' AND actual IS NOT NULL AND created_at < now() - make_interval(secs => $1) LIMIT 10000`, [ttlSeconds]);
     for (const r of answered.rows) await this.settle(r.id, r.actual);
     return inTransaction(this.pool, async (c) => {
-      const expired = await c.query<{ scopes: string[]; period_start: Date; tokens: string }>(
+      const expired = await c.query<{ scopes: string[]; period_start: Date; tokens: string; hold_micro: string }>(
         `UPDATE budget_reservations SET state = 'expired', settled_at = now()
          WHERE id IN (SELECT id FROM budget_reservations WHERE state = 'held' AND actual IS NULL AND created_at < now() - make_interval(secs => $1)
                       ORDER BY created_at LIMIT 10000 FOR UPDATE SKIP LOCKED)
-         RETURNING scopes, period_start, tokens`,
+         RETURNING scopes, period_start, tokens, (hold_usd * 1000000)::bigint AS hold_micro`,
         [ttlSeconds],
       );
-      const freed = new Map<string, { scope: string; period: Date; tokens: bigint }>();
+      const freed = new Map<string, { scope: string; period: Date; tokens: bigint; micro: bigint }>();
       for (const r of expired.rows) {
         for (const scope of r.scopes) {
           const key = `${r.period_start.toISOString()} ${scope}`;
-          const cur = freed.get(key) ?? { scope, period: r.period_start, tokens: 0n };
+          const cur = freed.get(key) ?? { scope, period: r.period_start, tokens: 0n, micro: 0n };
           cur.tokens += BigInt(r.tokens);
+          cur.micro += BigInt(r.hold_micro);
           freed.set(key, cur);
         }
       }
       for (const key of [...freed.keys()].sort()) {
         const f = freed.get(key);
-        if (f) await c.query(`UPDATE budgets SET reserved_tokens = reserved_tokens - $3 WHERE scope = $1 AND period_start = $2`, [f.scope, f.period, f.tokens.toString()]);
+        if (f) {
+          await c.query(`UPDATE budgets SET reserved_tokens = reserved_tokens - $3, reserved_usd = reserved_usd - $4::numeric / 1000000 WHERE scope = $1 AND period_start = $2`,
+            [f.scope, f.period, f.tokens.toString(), f.micro.toString()]);
+        }
       }
       if (expired.rowCount) log.warn({ expired: expired.rowCount }, 'expired stale budget reservations');
       return expired.rowCount ?? 0;
@@ -284,7 +308,7 @@ export class PostgresTokenBudget implements TokenBudget {
   }
 
   private async lockReservation(c: pg.PoolClient, id: string): Promise<HeldRow> {
-    const res = await c.query<HeldRow>(`SELECT scopes, period_start, tokens, state, campaign FROM budget_reservations WHERE id = $1 FOR UPDATE`, [id]);
+    const res = await c.query<HeldRow>(`SELECT scopes, period_start, tokens, state, campaign, hold_usd FROM budget_reservations WHERE id = $1 FOR UPDATE`, [id]);
     const r = res.rows[0];
     if (!r) throw new NotFound(`no budget reservation ${id}`);
     return r;

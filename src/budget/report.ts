@@ -13,6 +13,12 @@ export interface TokenScopeUse {
   remaining: number;
   /** US dollars charged this week (calls priced by the model's price table). */
   usedUsd: number;
+  /** Dollars held by calls in flight (what each may cost at most). */
+  reservedUsd: number;
+  /** The dollar cap, or null when the scope has none. */
+  limitUsd: number | null;
+  /** Dollars left under the cap, or null when there is none. */
+  remainingUsd: number | null;
 }
 
 export interface LanguageUse extends TokenScopeUse {
@@ -27,36 +33,49 @@ export interface BudgetReport {
   week: TokenScopeUse;
   repositories: TokenScopeUse[];
   languages: LanguageUse[];
-  /** The latest campaigns' own caps (`--token-budget`), over each campaign's life. */
+  /** The latest campaigns' own caps (`--token-budget`, `--usd-budget`), over each campaign's life. */
   campaigns: TokenScopeUse[];
   heldReservations: number;
 }
 
-interface Row { scope: string; limit_tokens: string; used_tokens: string; reserved_tokens: string; overshoot_tokens: string; used_usd: string }
+interface Row { scope: string; limit_tokens: string; used_tokens: string; reserved_tokens: string; overshoot_tokens: string; used_usd: string; reserved_usd: string; limit_usd: string | null }
 
-function use(scope: string, limit: number, used = 0, reserved = 0, overshoot = 0, usedUsd = 0): TokenScopeUse {
-  return { scope, limit, used, reserved, overshoot, remaining: Math.max(0, limit - used - reserved), usedUsd };
+interface Dollars { used: number; reserved: number; limit: number | null }
+const NO_DOLLARS: Dollars = { used: 0, reserved: 0, limit: null };
+
+/** Dollars to the micro-dollar PostgreSQL keeps (no float dust in what is shown). */
+const micro = (x: number): number => Math.round(x * 1e6) / 1e6;
+
+function use(scope: string, limit: number, used = 0, reserved = 0, overshoot = 0, usd: Dollars = NO_DOLLARS): TokenScopeUse {
+  return {
+    scope, limit, used, reserved, overshoot, remaining: Math.max(0, limit - used - reserved),
+    usedUsd: micro(usd.used), reservedUsd: micro(usd.reserved), limitUsd: usd.limit,
+    remainingUsd: usd.limit === null ? null : Math.max(0, micro(usd.limit - usd.used - usd.reserved)),
+  };
 }
+
+const dollarsOf = (used: string, reserved: string, limit: string | null): Dollars => ({ used: Number(used), reserved: Number(reserved), limit: limit === null ? null : Number(limit) });
 
 /** What is used and what remains this week, per scope, read from the database. */
 export async function budgetReport(pool: pg.Pool, config: ResolvedBudgetConfig, now: Date = new Date()): Promise<BudgetReport> {
   const period = isoWeekStart(now);
   const [tokens, issues, held, campaigns] = await Promise.all([
-    pool.query<Row>(`SELECT scope, limit_tokens, used_tokens, reserved_tokens, overshoot_tokens, used_usd FROM budgets WHERE period_start = $1 ORDER BY scope`, [period]),
+    pool.query<Row>(`SELECT scope, limit_tokens, used_tokens, reserved_tokens, overshoot_tokens, used_usd, reserved_usd, limit_usd FROM budgets WHERE period_start = $1 ORDER BY scope`, [period]),
     pool.query<{ scope: string; limit_issues: number; used_issues: number }>(`SELECT scope, limit_issues, used_issues FROM budget_issue_counts WHERE period_start = $1`, [period]),
     pool.query<{ n: string }>(`SELECT count(*) AS n FROM budget_reservations WHERE state = 'held' AND period_start = $1`, [period]),
-    pool.query<{ id: string; token_budget: string; spent: string; held: string; spent_usd: string }>(
-      `SELECT c.id, c.token_budget, COALESCE(sum(r.charged_tokens) FILTER (WHERE r.state = 'settled'), 0) AS spent,
+    pool.query<{ id: string; token_budget: string; usd_budget: string | null; spent: string; held: string; spent_usd: string; held_usd: string }>(
+      `SELECT c.id, c.token_budget, c.usd_budget, COALESCE(sum(r.charged_tokens) FILTER (WHERE r.state = 'settled'), 0) AS spent,
               COALESCE(sum(r.cost_usd) FILTER (WHERE r.state = 'settled'), 0) AS spent_usd,
+              COALESCE(sum(r.hold_usd) FILTER (WHERE r.state = 'held'), 0) AS held_usd,
               COALESCE(sum(r.tokens) FILTER (WHERE r.state = 'held'), 0) AS held
          FROM campaigns c LEFT JOIN budget_reservations r ON r.campaign = c.id
-        GROUP BY c.id ORDER BY max(c.created_at) DESC, c.id LIMIT 20`),
+        GROUP BY c.id, c.usd_budget ORDER BY max(c.created_at) DESC, c.id LIMIT 20`),
   ]);
-  const byScope = new Map(tokens.rows.map((r) => [r.scope, use(r.scope, Number(r.limit_tokens), Number(r.used_tokens), Number(r.reserved_tokens), Number(r.overshoot_tokens), Number(r.used_usd))]));
+  const byScope = new Map(tokens.rows.map((r) => [r.scope, use(r.scope, Number(r.limit_tokens), Number(r.used_tokens), Number(r.reserved_tokens), Number(r.overshoot_tokens), dollarsOf(r.used_usd, r.reserved_usd, r.limit_usd))]));
   const issueCounts = new Map(issues.rows.map((r) => [r.scope, r]));
   const languageScopes = new Set([...byScope.keys(), ...issueCounts.keys()].filter((s) => s.startsWith('language:')));
   const languages = [...languageScopes].sort().map((scope): LanguageUse => {
-    const t = byScope.get(scope) ?? use(scope, config.languageTokens);
+    const t = byScope.get(scope) ?? use(scope, config.languageTokens, 0, 0, 0, { ...NO_DOLLARS, limit: config.languageUsd ?? null });
     const c = issueCounts.get(scope);
     const issuesLimit = c?.limit_issues ?? config.languageIssues;
     const issuesUsed = c?.used_issues ?? 0;
@@ -64,10 +83,10 @@ export async function budgetReport(pool: pg.Pool, config: ResolvedBudgetConfig, 
   });
   return {
     periodStart: period.toISOString(),
-    week: byScope.get(WEEK_SCOPE) ?? use(WEEK_SCOPE, config.weeklyTokens),
+    week: byScope.get(WEEK_SCOPE) ?? use(WEEK_SCOPE, config.weeklyTokens, 0, 0, 0, { ...NO_DOLLARS, limit: config.weeklyUsd ?? null }),
     repositories: [...byScope.values()].filter((s) => scopeKind(s.scope) === 'repo'),
     languages,
-    campaigns: campaigns.rows.map((c) => use(`campaign:${c.id}`, Number(c.token_budget), Number(c.spent), Number(c.held), 0, Number(c.spent_usd))),
+    campaigns: campaigns.rows.map((c) => use(`campaign:${c.id}`, Number(c.token_budget), Number(c.spent), Number(c.held), 0, dollarsOf(c.spent_usd, c.held_usd, c.usd_budget))),
     heldReservations: Number(held.rows[0]?.n ?? 0),
   };
 }

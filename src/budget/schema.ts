@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { UsageError } from '../errors.js';
 
 const Tokens = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+/** US dollars, to the micro-dollar PostgreSQL keeps (numeric(14, 6)). */
+export const Usd = z.number().nonnegative().finite().max(99_999_999).transform((v) => Math.round(v * 1e6) / 1e6);
 
 /**
  * Weekly budget limits. Tokens are input + output + cache read + cache write as the API reports
@@ -14,6 +16,10 @@ export const BudgetConfig = z.object({
   repoTokens: Tokens.default(100_000),
   languageTokens: Tokens.optional(),
   languageIssues: z.number().int().nonnegative().max(1_000_000_000).default(50),
+  /** Dollar caps beside the token caps (absent: none); each call holds what it may cost at most. */
+  weeklyUsd: Usd.optional(),
+  repoUsd: Usd.optional(),
+  languageUsd: Usd.optional(),
   /** A held reservation older than this belongs to a crashed worker and is freed. */
   reservationTtlSeconds: z.number().int().positive().max(7 * 86_400).default(1_800),
 }).strict();

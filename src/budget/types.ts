@@ -14,7 +14,7 @@ export interface TokenUsage {
 export interface BudgetScopes {
   repo?: string; // owner/name
   language?: string;
-  /** A campaign id: the call also counts against that campaign's own cap (`--token-budget`). */
+  /** A campaign id: the call also counts against that campaign's own caps (`--token-budget`, `--usd-budget`). */
   campaign?: string;
 }
 
@@ -26,6 +26,11 @@ export interface Reservation {
 
 export interface ReserveRequest {
   tokens: number;
+  /**
+   * Of `tokens`, the call's output cap (max_tokens). A dollar cap holds these at the model's
+   * output price and the rest at its dearest input price; without it every token is held at the dearest.
+   */
+  outputTokens?: number;
   scopes: BudgetScopes;
   purpose: string;
   /** Names the paid call (workflow, activity, attempt, call number): reserving the same key again returns the same hold. */

@@ -24,6 +24,8 @@ export const CampaignOptions = z.object({
   maxRepos: count(10_000).default(20),
   maxIssues: count(100_000).default(50),
   tokenBudget: z.coerce.number().int().min(0).default(1_000_000),
+  /** A dollar cap beside the token cap (absent: none). */
+  usdBudget: z.coerce.number().min(0).max(99_999_999).optional(),
   analyzer: z.enum(['offline', 'llm', 'auto']).default('auto'),
   dryRun: z.boolean().default(false),
   wait: z.boolean().default(false),

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { newCampaignId, parseCampaignOptions, type CampaignOptions, type ParsedCampaignOptions } from './options.js';
 import { campaignWorkflowId } from '../workflows/shared.js';
 import { SA } from '../temporal/search-attributes.js';
+import { campaignDetails, campaignSummary } from '../workflows/summaries.js';
 import { campaignProgressQuery, type campaignWorkflow, type CampaignInput, type CampaignProgress } from '../workflows/campaign.js';
 
 export interface StartedCampaign {
@@ -27,6 +28,7 @@ export async function startCampaign(client: Client, options: CampaignOptions, ct
     tokenBudget: o.tokenBudget, analyzer: o.analyzer, dryRun: o.dryRun,
     ...(o.language ? { language: o.language } : {}),
     ...(o.minHealth !== undefined ? { minHealth: o.minHealth } : {}),
+    ...(o.usdBudget !== undefined ? { usdBudget: o.usdBudget } : {}),
     taskQueuePrefix: ctx.taskQueuePrefix,
   };
   const handle = await client.workflow.start<typeof campaignWorkflow>('campaignWorkflow', {
@@ -35,6 +37,8 @@ export async function startCampaign(client: Client, options: CampaignOptions, ct
     args: [input],
     workflowIdConflictPolicy: 'FAIL',
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    staticSummary: campaignSummary(input),
+    staticDetails: campaignDetails(input),
     typedSearchAttributes: [{ key: SA.campaign, value: id }, { key: SA.stage, value: 'discover' }],
   });
   return { id, workflowId: handle.workflowId, runId: handle.firstExecutionRunId, options: o, result: () => handle.result(), progress: () => handle.query(campaignProgressQuery) };

@@ -56,6 +56,10 @@ export const EnvConfig = z.object({
   GLOBALLM_REQUIRE_OPT_IN: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   GLOBALLM_BUDGET_WEEKLY_TOKENS: z.coerce.number().int().min(0).default(5_000_000),
   GLOBALLM_BUDGET_REPO_TOKENS: z.coerce.number().int().min(0).default(100_000),
+  /** Dollar caps a week (priced by the price table), beside the token caps; unset: none. */
+  GLOBALLM_BUDGET_WEEKLY_USD: z.coerce.number().min(0).finite().optional(),
+  GLOBALLM_BUDGET_REPO_USD: z.coerce.number().min(0).finite().optional(),
+  GLOBALLM_BUDGET_LANGUAGE_USD: z.coerce.number().min(0).finite().optional(),
   /** A JSON or TOML price table laid over the defaults (src/pricing/defaults.ts). */
   GLOBALLM_PRICES_FILE: z.string().min(1).optional(),
   GLOBALLM_BUDGET_LANGUAGE_ISSUES: z.coerce.number().int().min(0).default(50),

@@ -13,6 +13,13 @@ export interface WorkerMetrics {
   budgetHolds: Counter<'result'>;
   /** Budget reservations this process holds now. */
   budgetHeld: Gauge;
+  /** GitHub HTTP requests (every attempt), by kind (`read`, `write`), method, route template and status (`error`: no answer). */
+  githubRequests: Counter<'kind' | 'method' | 'route' | 'status'>;
+  /** GitHub's rate limit as its last answer gave it, by resource (`core`, `search`, `graphql`, …). */
+  githubRateRemaining: Gauge<'resource'>;
+  githubRateLimit: Gauge<'resource'>;
+  /** When the resource's rate-limit window resets, in Unix seconds. */
+  githubRateReset: Gauge<'resource'>;
 }
 
 export function createWorkerMetrics(): WorkerMetrics {
@@ -26,5 +33,9 @@ export function createWorkerMetrics(): WorkerMetrics {
     dollars: new Counter({ name: 'globallm_llm_cost_usd_total', help: 'US dollars charged for model calls (price table)', labelNames: ['model'], registers }),
     budgetHolds: new Counter({ name: 'globallm_budget_holds_total', help: 'Token budget reservations asked for', labelNames: ['result'], registers }),
     budgetHeld: new Gauge({ name: 'globallm_budget_held', help: 'Token budget reservations held by this process now', registers }),
+    githubRequests: new Counter({ name: 'globallm_github_requests_total', help: 'GitHub HTTP requests sent (every attempt), by kind (read, write), method, route and status', labelNames: ['kind', 'method', 'route', 'status'], registers }),
+    githubRateRemaining: new Gauge({ name: 'globallm_github_rate_limit_remaining', help: 'Requests left in the rate-limit window (x-ratelimit-remaining of the last answer)', labelNames: ['resource'], registers }),
+    githubRateLimit: new Gauge({ name: 'globallm_github_rate_limit_limit', help: 'Requests allowed per rate-limit window (x-ratelimit-limit)', labelNames: ['resource'], registers }),
+    githubRateReset: new Gauge({ name: 'globallm_github_rate_limit_reset_seconds', help: 'When the rate-limit window resets, Unix seconds (x-ratelimit-reset)', labelNames: ['resource'], registers }),
   };
 }

@@ -59,6 +59,17 @@ export function costUsd(price: ModelPrice, usage: TokenUsage): number {
     + usage.cacheWriteTokens * perToken(price.cacheWrite ?? price.input);
 }
 
+/**
+ * The most a call of `tokens` tokens, `outputTokens` of them output, can cost: the output at the
+ * output price, the rest at the dearest of the input, cache-read and cache-write prices. Without
+ * `outputTokens`, every token at the dearest price of all.
+ */
+export function maxCostUsd(price: ModelPrice, tokens: number, outputTokens?: number): number {
+  const input = Math.max(price.input, price.cacheRead ?? price.input, price.cacheWrite ?? price.input);
+  if (outputTokens === undefined) return (tokens * Math.max(input, price.output)) / 1_000_000;
+  return ((tokens - outputTokens) * input + outputTokens * price.output) / 1_000_000;
+}
+
 /** The model every call of this process is charged at, with its price (undefined: no model configured). */
 export interface CallPricing {
   model: string;

@@ -70,7 +70,7 @@ export async function saveAnalysis(pool: Pool, issueId: string, analysis: IssueA
  * ranking (issue_ranks). When the ranking is missing or empty (re-rank needed) the priorities of
  * these repositories' issues are computed on the fly instead.
  */
-export async function topIssues(pool: Pool, repositoryKeys: Array<{ forge: string; owner: string; repo: string }>, limit: number): Promise<Array<{ forge: string; owner: string; name: string; language: string | null; number: number; priority: number }>> {
+export async function topIssues(pool: Pool, repositoryKeys: Array<{ forge: string; owner: string; repo: string }>, limit: number): Promise<Array<{ forge: string; owner: string; name: string; language: string | null; number: number; title: string; priority: number }>> {
   if (repositoryKeys.length === 0 || limit <= 0) return [];
   const state = await rankingState(pool);
   const p = new SqlParams(1);
@@ -80,8 +80,8 @@ export async function topIssues(pool: Pool, repositoryKeys: Array<{ forge: strin
   const inRepos = `(r.forge, r.owner, r.name) IN (SELECT * FROM unnest(${forge}, ${owner}, ${name}))`;
   const source = rankSource(state, p, `i.repository_id IN (SELECT r.id FROM repositories r WHERE ${inRepos})`);
   if (state !== 'ready') log.warn({ state }, 're-rank needed: ranking computed on the fly');
-  const res = await pool.query<{ forge: string; owner: string; name: string; language: string | null; number: number; priority: number }>(
-    `SELECT r.forge, r.owner, r.name, r.language, i.number, k.priority
+  const res = await pool.query<{ forge: string; owner: string; name: string; language: string | null; number: number; title: string; priority: number }>(
+    `SELECT r.forge, r.owner, r.name, r.language, i.number, i.title, k.priority
        FROM ${source} k JOIN issues i ON i.id = k.issue_id JOIN repositories r ON r.id = i.repository_id
       WHERE i.state = 'open' AND (i.retry_after IS NULL OR i.retry_after <= now()) AND ${inRepos}
       ORDER BY k.priority DESC, k.issue_id LIMIT ${p.num(limit)}::bigint`,

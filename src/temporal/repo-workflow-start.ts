@@ -1,5 +1,6 @@
 import type { RepoWorkflowInput } from '../workflows/repo.js';
 import { repoWorkflowId } from '../workflows/shared.js';
+import { repoDetails, repoSummary } from '../workflows/summaries.js';
 import { SA } from './search-attributes.js';
 
 export interface RepoToStart {
@@ -20,6 +21,8 @@ export function repoWorkflowStart(repo: RepoToStart, taskQueuePrefix: string) {
     workflowId: repoWorkflowId({ owner: repo.owner, repo: repo.repo }),
     taskQueue: `${taskQueuePrefix}-core`,
     args,
+    staticSummary: repoSummary(repo),
+    staticDetails: repoDetails({ ...repo, language: repo.language ?? null }),
     typedSearchAttributes: [{ key: SA.repo, value: `${repo.owner}/${repo.repo}` }, ...(repo.language ? [{ key: SA.language, value: repo.language }] : [])],
   };
 }

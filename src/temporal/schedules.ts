@@ -17,6 +17,8 @@ export async function ensureSchedules(client: Client, opts: { taskQueuePrefix: s
     action: {
       type: 'startWorkflow', workflowType: 'discoveryWorkflow' satisfies (typeof discoveryWorkflow)['name'], taskQueue, workflowId: 'scheduled/discovery',
       args: [{ taskQueuePrefix: opts.taskQueuePrefix, options: { id: 'scheduled-discovery', forge: 'github', domain: 'overall', minStars: 1000, maxRepos: 500, maxIssues: 0, tokenBudget: 0, analyzer: 'offline', dryRun: true } }],
+      staticSummary: 'daily discovery: GitHub libraries with at least 1000 stars, up to 500, and their open issues',
+      staticDetails: 'Discovers, filters and scores repositories and takes in their issues; it fans out nothing and calls no model.',
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1h' },
     state: opts.githubToken ? { note: 'daily discovery' } : { paused: true, note: 'paused: set GITHUB_TOKEN, then unpause to discover on GitHub daily' },
@@ -27,6 +29,7 @@ export async function ensureSchedules(client: Client, opts: { taskQueuePrefix: s
     action: {
       type: 'startWorkflow', workflowType: 'reprioritizeWorkflow' satisfies (typeof reprioritizeWorkflow)['name'], taskQueue, workflowId: 'scheduled/reprioritize',
       args: [{ taskQueuePrefix: opts.taskQueuePrefix }],
+      staticSummary: 're-rank every open issue in PostgreSQL',
     },
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1h' },
     state: { note: 're-rank every open issue every 6 hours' },

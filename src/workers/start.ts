@@ -18,6 +18,7 @@ import { createWorkerMetrics } from '../metrics/registry.js';
 import { stageMetricsInterceptor } from '../metrics/interceptor.js';
 import { MeteredTokenBudget } from '../metrics/metered-budget.js';
 import { startMetricsServer } from '../metrics/server.js';
+import { githubRequestMetrics } from '../metrics/github.js';
 import { registerWorkerEndpoint, removeWorkerEndpoint } from '../db/worker-endpoints.js';
 
 const log = logger.child({ component: 'worker' });
@@ -100,7 +101,7 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
   const connection = await NativeConnection.connect({ address: opts.address, ...extras });
   const clientConnection = await Connection.connect({ address: opts.address, ...extras });
   const client = new Client({ connection: clientConnection, namespace: opts.namespace });
-  const activities = createActivities({ pool: opts.pool, identity, client, taskQueuePrefix: opts.taskQueuePrefix, config: opts.config, budget, meter });
+  const activities = createActivities({ pool: opts.pool, identity, client, taskQueuePrefix: opts.taskQueuePrefix, config: opts.config, budget, meter, observeGitHub: githubRequestMetrics(metrics) });
   const bundle = await workflowBundle();
   const common = { connection, namespace: opts.namespace, identity, activities, interceptors: { activity: [stageMetricsInterceptor(metrics)] } };
   const workers = await Promise.all([

@@ -1,11 +1,13 @@
 import {
-  allHandlersFinished, condition, continueAsNew, defineQuery, isCancellation, log, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo,
+  allHandlersFinished, condition, continueAsNew, defineQuery, isCancellation, log, patched, proxyActivities, setCurrentDetails, setHandler,
+  upsertSearchAttributes, workflowInfo, type ActivityOptions,
 } from '@temporalio/workflow';
 import { rootMessage } from './failure.js';
-import type { CampaignActivities, CampaignOptionsData, CampaignRepo } from '../activities/contracts.js';
+import type { CampaignActivities, CampaignOptionsData, SelectedRepo } from '../activities/contracts.js';
 import { SA } from '../temporal/search-attributes.js';
 import { issueFinishedSignal, type IssueFinished, type IssueOutcome } from './shared.js';
 import { stageOptions } from './stage-options.js';
+import { campaignProgressDetails, count } from './summaries.js';
 
 export interface CampaignProgress {
   id: string;
@@ -52,11 +54,13 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignPr
     progress.finished += 1;
     progress.outcomes[f.outcome] = (progress.outcomes[f.outcome] ?? 0) + 1;
   };
+  const show = (): void => setCurrentDetails(campaignProgressDetails(progress, pending.size));
   setHandler(campaignProgressQuery, () => ({ ...progress, pending: [...pending] }));
-  setHandler(issueFinishedSignal, decided);
+  setHandler(issueFinishedSignal, (f) => { decided(f); show(); });
+  show();
   if (!input.resume) {
     upsertSearchAttributes([{ key: SA.campaign, value: input.id }, { key: SA.stage, value: 'discover' }]);
-    await prepareAndFanOut(input, progress, pending);
+    await prepareAndFanOut(input, progress, pending, show);
   }
 
   await condition(() => pending.size === 0 || workflowInfo().continueAsNewSuggested);
@@ -65,33 +69,37 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignPr
     await continueAsNew<typeof campaignWorkflow>({ ...input, resume: { ...progress, pending: [...pending] } });
   }
   progress.phase = 'done';
+  show();
   upsertSearchAttributes([{ key: SA.stage, value: 'done' }]);
   return { ...progress, pending: [] };
 }
 
 /** The campaign's stages up to fan-out; each enqueued issue is added to `pending`. */
-async function prepareAndFanOut(input: CampaignInput, progress: CampaignProgress, pending: Set<string>): Promise<void> {
+async function prepareAndFanOut(input: CampaignInput, progress: CampaignProgress, pending: Set<string>, show: () => void): Promise<void> {
   const opts = stageOptions(input.taskQueuePrefix, input.forge);
-  const core = proxyActivities<CampaignActivities>(opts.campaign);
-  const forge = proxyActivities<CampaignActivities>(opts.campaignGithub);
+  /** Each activity with the summary the Web UI shows for it. */
+  const core = (summary: string): CampaignActivities => proxyActivities<CampaignActivities>(withSummary(opts.campaign, summary));
+  const forge = (summary: string): CampaignActivities => proxyActivities<CampaignActivities>(withSummary(opts.campaignGithub, summary));
   const phase = (p: CampaignProgress['phase']): void => {
     progress.phase = p;
+    show();
     upsertSearchAttributes([{ key: SA.stage, value: p }]);
   };
 
-  const found = await forge.campaignDiscover(input);
+  const search = [input.domain, input.language].filter(Boolean).join(' ');
+  const found = await forge(`discover ${search} repositories (at least ${input.minStars} stars, up to ${input.maxRepos})`).campaignDiscover(input);
   progress.repos = found.repos.length;
   progress.rejected = found.rejected;
   progress.rejectedBy = found.rejectedBy ?? {};
   if (found.repos.length === 0) progress.notes.push(found.emptyNote ?? 'discovery found no repository that passed the filters');
 
   phase('intake');
-  const intake = await forge.campaignIntake({ repos: found.repos });
+  const intake = await forge(`take in the open issues of ${count(found.repos.length, 'repository')}`).campaignIntake({ repos: found.repos });
   progress.issues = intake.issues;
 
   phase('analyze');
   try {
-    const analysis = await core.campaignAnalyze({ repos: found.repos, campaign: input });
+    const analysis = await core(`analyze the issues of ${count(found.repos.length, 'repository')} (analyzer ${input.analyzer})`).campaignAnalyze({ repos: found.repos, campaign: input });
     progress.analyzed = analysis.analyzed;
     progress.analyzer = analysis.analyzer;
     if (analysis.note) progress.notes.push(analysis.note);
@@ -102,30 +110,31 @@ async function prepareAndFanOut(input: CampaignInput, progress: CampaignProgress
   }
 
   phase('rerank');
-  await core.campaignRerank();
+  await core('re-rank every open issue').campaignRerank();
 
   phase('fan_out');
-  const selected = await core.campaignSelect({ repos: found.repos, maxIssues: input.maxIssues });
+  const selected = await core(`select the top ${count(input.maxIssues, 'issue')}`).campaignSelect({ repos: found.repos, maxIssues: input.maxIssues });
   await fanOut(core, input, selected, pending, progress);
   log.info('campaign fanned out', { id: input.id, repos: selected.length, issues: progress.enqueued });
   phase('working');
 }
 
-type Selected = Array<CampaignRepo & { issues: number[]; priorities: number[] }>;
+const withSummary = (options: ActivityOptions, summary: string): ActivityOptions => ({ ...options, summary });
 
 /** Each issue is pending before its repository hears of it, so even the quickest decision is counted. */
-async function fanOut(core: CampaignActivities, input: CampaignInput, selected: Selected, pending: Set<string>, progress: CampaignProgress): Promise<void> {
+async function fanOut(core: (summary: string) => CampaignActivities, input: CampaignInput, selected: SelectedRepo[], pending: Set<string>, progress: CampaignProgress): Promise<void> {
   const self = workflowInfo().workflowId;
   // Runs recorded when repositories were told one after another replay as they ran.
   const together = patched('campaign-parallel-fan-out');
   const told: Array<Promise<void>> = [];
-  for (const repo of selected) {
+  for (const { titles, ...repo } of selected) {
     const issues = repo.issues.map((number, i) => ({
       number, priority: repo.priorities[i] ?? 0, campaign: input.id, dryRun: input.dryRun, campaignWorkflowId: self,
+      ...(titles?.[i] !== undefined ? { title: titles[i] } : {}),
     }));
     for (const n of repo.issues) pending.add(issueKey(`${repo.owner}/${repo.repo}`, n));
     progress.enqueued += issues.length;
-    const telling = core.enqueueRepoIssues({ repo, issues });
+    const telling = core(`enqueue ${count(issues.length, 'issue')} of ${repo.owner}/${repo.repo}`).enqueueRepoIssues({ repo, issues });
     if (together) told.push(telling);
     else await telling;
   }

@@ -6,6 +6,7 @@ import type { IssueStageActivities } from '../activities/contracts.js';
 import { SA } from '../temporal/search-attributes.js';
 import { CLAIM_REUSE_POLICY, followUpWorkflowId, issueStatusQuery, pauseSignal, resumeSignal, type IssueRef } from './shared.js';
 import { stageOptions } from './stage-options.js';
+import { followUpSummary, issueKey } from './summaries.js';
 
 export interface FollowUpInput extends IssueRef {
   taskQueuePrefix: string;
@@ -21,7 +22,7 @@ export const DEFAULT_FOLLOW_UP = { every: '6h', checks: 56 } as const;
  * the end of the cadence. It runs beside new work: no repository slot is held while it waits.
  */
 export async function followUpWorkflow(input: FollowUpInput): Promise<{ state: string; checks: number }> {
-  const { followUpPullRequest } = proxyActivities<IssueStageActivities>(stageOptions(input.taskQueuePrefix, input.forge).followUp);
+  const { followUpPullRequest } = proxyActivities<IssueStageActivities>({ ...stageOptions(input.taskQueuePrefix, input.forge).followUp, summary: `look at the pull request for ${issueKey(input)}` });
   const ref: IssueRef = { forge: input.forge, owner: input.owner, repo: input.repo, number: input.number };
   const cadence = input.cadence ?? DEFAULT_FOLLOW_UP;
   let paused = false;
@@ -56,6 +57,7 @@ export async function startFollowUp(input: FollowUpInput): Promise<{ workflowId:
       taskQueue: `${input.taskQueuePrefix}-core`,
       parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: CLAIM_REUSE_POLICY,
+      staticSummary: followUpSummary(input),
       typedSearchAttributes: [
         { key: SA.repo, value: `${input.owner}/${input.repo}` },
         { key: SA.stage, value: 'follow_up' },

@@ -1,6 +1,6 @@
 import {
-  ApplicationFailure, CancellationScope, condition, getExternalWorkflowHandle, log, patched, proxyActivities, proxyLocalActivities, setHandler,
-  upsertSearchAttributes, workflowInfo, isCancellation,
+  ApplicationFailure, CancellationScope, condition, getExternalWorkflowHandle, log, patched, proxyActivities, proxyLocalActivities, setCurrentDetails, setHandler,
+  upsertSearchAttributes, workflowInfo, isCancellation, type ActivityOptions,
 } from '@temporalio/workflow';
 import type { IssueStageActivities } from '../activities/contracts.js';
 import { SA } from '../temporal/search-attributes.js';
@@ -8,6 +8,7 @@ import { issueFinishedSignal, issueStatusQuery, pauseSignal, resumeSignal, type 
 import { localRecordOptions, stageOptions } from './stage-options.js';
 import { failureIsFinal, rootMessage } from './failure.js';
 import { startFollowUp } from './follow-up.js';
+import { issueKey, issueStageDetails, plainLine } from './summaries.js';
 
 export interface IssueWorkInput extends IssueRef {
   taskQueuePrefix: string;
@@ -20,6 +21,27 @@ export interface IssueWorkInput extends IssueRef {
   followUp?: { every: string; checks: number };
 }
 
+/** Each stage's activities, with the summary the Web UI shows for them (e.g. `analyze local/slugkit#1`). */
+function stageActivities(input: IssueWorkInput) {
+  const opts = stageOptions(input.taskQueuePrefix, input.forge);
+  const key = issueKey(input);
+  const summarised = (options: ActivityOptions, what: string): IssueStageActivities => proxyActivities<IssueStageActivities>({ ...options, summary: `${what} ${key}` });
+  return {
+    analyze: summarised(opts.analyze, 'analyze'),
+    consent: summarised(opts.consent, 'check consent for'),
+    generate: summarised(opts.generate, 'generate a fix for'),
+    validate: summarised(opts.validate, 'validate the fix for'),
+    openPr: summarised(opts.openPr, input.dryRun ? 'prepare (dry run) the pull request for' : 'open the pull request for'),
+    // Runs recorded before bookkeeping became local activities replay as they ran.
+    ...(patched('issue-record-local')
+      ? {
+        lookup: proxyLocalActivities<IssueStageActivities>({ ...localRecordOptions, summary: `look for our open pull request for ${key}` }),
+        record: proxyLocalActivities<IssueStageActivities>({ ...localRecordOptions, summary: `record the decision on ${key}` }),
+      }
+      : { lookup: summarised(opts.record, 'look for our open pull request for'), record: summarised(opts.record, 'record the decision on') }),
+  };
+}
+
 /**
  * One issue, claimed by its workflow ID `issue/<owner>/<repo>/<number>`: analyze → consent →
  * generate → validate → open PR, ending at a decision (PR opened, skipped, no fix, failed) that
@@ -28,29 +50,23 @@ export interface IssueWorkInput extends IssueRef {
  * stage boundary.
  */
 export async function issueWorkflow(input: IssueWorkInput): Promise<IssueFinished> {
-  const opts = stageOptions(input.taskQueuePrefix, input.forge);
-  const analyze = proxyActivities<IssueStageActivities>(opts.analyze);
-  const consent = proxyActivities<IssueStageActivities>(opts.consent);
-  const generate = proxyActivities<IssueStageActivities>(opts.generate);
-  const validate = proxyActivities<IssueStageActivities>(opts.validate);
-  const openPr = proxyActivities<IssueStageActivities>(opts.openPr);
-  // Runs recorded before bookkeeping became local activities replay as they ran.
-  const record = patched('issue-record-local')
-    ? proxyLocalActivities<IssueStageActivities>(localRecordOptions)
-    : proxyActivities<IssueStageActivities>(opts.record);
+  const { analyze, consent, generate, validate, openPr, lookup, record } = stageActivities(input);
 
   const ref: IssueRef = { forge: input.forge, owner: input.owner, repo: input.repo, number: input.number };
   let stage = 'queued';
   let paused = false;
   let pauseReason: string | undefined;
-  setHandler(pauseSignal, (req) => { paused = true; pauseReason = req?.reason; });
-  setHandler(resumeSignal, () => { paused = false; pauseReason = undefined; });
+  const show = (): void => setCurrentDetails(issueStageDetails(stage, paused, pauseReason));
+  setHandler(pauseSignal, (req) => { paused = true; pauseReason = req?.reason; show(); });
+  setHandler(resumeSignal, () => { paused = false; pauseReason = undefined; show(); });
   setHandler(issueStatusQuery, () => ({ stage, paused, pauseReason }));
+  show();
 
   const enter = async (next: string): Promise<void> => {
     if (paused) log.info('paused at stage boundary', { next, reason: pauseReason });
     await condition(() => !paused);
     stage = next;
+    show();
     upsertSearchAttributes([{ key: SA.stage, value: next }]);
   };
 
@@ -61,6 +77,7 @@ export async function issueWorkflow(input: IssueWorkInput): Promise<IssueFinishe
 
   const finish = async (outcome: IssueFinished['outcome'], detail: Record<string, unknown>): Promise<IssueFinished> => {
     stage = 'done';
+    setCurrentDetails(`${issueStageDetails(stage, false, undefined)}\n\n**Decision** ${outcome}${typeof detail['reason'] === 'string' ? `: ${plainLine(detail['reason'], 300)}` : ''}`);
     upsertSearchAttributes([{ key: SA.stage, value: 'done' }]);
     const info = workflowInfo();
     if (outcome !== 'already_claimed') {
@@ -84,7 +101,7 @@ export async function issueWorkflow(input: IssueWorkInput): Promise<IssueFinishe
   try {
     // A rerun (a reset, a second start) that finds our open PR for this issue adopts it and goes on
     // to its follow-up: no second fix, commit or PR, and the PR does not count against its own cap.
-    const own = await record.findOwnPullRequest(ref);
+    const own = await lookup.findOwnPullRequest(ref);
     if (own) {
       const followUp = await follow();
       return await finish('pr_opened', { reason: `adopted our open PR #${own.number}`, pr: own, followUp });

@@ -1,6 +1,6 @@
 import {
   ParentClosePolicy, allHandlersFinished, condition, continueAsNew,
-  getExternalWorkflowHandle, log, proxyActivities, setHandler, startChild, upsertSearchAttributes, workflowInfo,
+  getExternalWorkflowHandle, log, proxyActivities, setCurrentDetails, setHandler, startChild, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { RepoActivities } from '../activities/contracts.js';
 import { stageOptions } from './stage-options.js';
@@ -12,6 +12,7 @@ import {
   type IssueFinished, type IssueRef, type QueuedIssue,
 } from './shared.js';
 import { issueWorkflow, type IssueWorkInput } from './issue.js';
+import { issueDetails, issueSummary, repoQueueDetails } from './summaries.js';
 
 export interface RepoWorkflowInput {
   forge: IssueRef['forge'];
@@ -65,31 +66,37 @@ export async function repoWorkflow(input: RepoWorkflowInput): Promise<void> {
   };
   const claimedElsewhere = (issue: QueuedIssue, detail: string): IssueFinished => ({ repo: name, number: issue.number, outcome: 'already_claimed', detail });
 
+  const show = (): void => setCurrentDetails(repoQueueDetails(state.status()));
   setHandler(enqueueSignal, async ({ issues }) => {
-    for (const issue of state.enqueue(issues)) await tellCampaign(issue, claimedElsewhere(issue, 'queued or running for another campaign'));
+    const refused = state.enqueue(issues);
+    show();
+    for (const issue of refused) await tellCampaign(issue, claimedElsewhere(issue, 'queued or running for another campaign'));
   });
   setHandler(pauseSignal, async (req) => {
     state.paused = true;
     state.pauseReason = req?.reason;
+    show();
     log.info('repository paused', { repo: name, reason: req?.reason });
     await tellChildren(pauseSignal, req?.reason);
   });
   setHandler(resumeSignal, async (req) => {
     state.paused = false;
     state.pauseReason = undefined;
+    show();
     log.info('repository resumed', { repo: name, reason: req?.reason });
     await tellChildren(resumeSignal, req?.reason);
   });
-  setHandler(issueFinishedSignal, (f) => state.done(f));
+  setHandler(issueFinishedSignal, (f) => { state.done(f); show(); });
   setHandler(repoStatusQuery, () => state.status());
   upsertSearchAttributes([{ key: SA.repo, value: name }]);
+  show();
 
   const shouldRoll = (): boolean => {
     const info = workflowInfo();
     return info.continueAsNewSuggested || (input.historyLimit !== undefined && info.historyLength >= input.historyLimit);
   };
 
-  const { reconcileIssueRuns } = proxyActivities<RepoActivities>(stageOptions(input.taskQueuePrefix, input.forge).record);
+  const { reconcileIssueRuns } = proxyActivities<RepoActivities>({ ...stageOptions(input.taskQueuePrefix, input.forge).record, summary: `check the running issues of ${name}` });
   /** A terminated (or otherwise silent) issue frees its slot, and its campaign hears `failed`. */
   const reconcile = async (): Promise<void> => {
     const running = [...state.running.values()].map((q) => ({ number: q.number, ...(q.campaign ? { campaign: q.campaign } : {}) }));
@@ -99,6 +106,7 @@ export async function repoWorkflow(input: RepoWorkflowInput): Promise<void> {
       if (!issue) continue;
       const f: IssueFinished = { repo: name, number: c.number, outcome: c.outcome, detail: c.detail };
       state.done(f);
+      show();
       await tellCampaign(issue, f);
     }
   };
@@ -116,6 +124,7 @@ export async function repoWorkflow(input: RepoWorkflowInput): Promise<void> {
     }
     const issue = state.next();
     if (!issue) continue;
+    show();
     const childInput: IssueWorkInput = {
       forge: input.forge, owner: input.owner, repo: input.repo, number: issue.number,
       taskQueuePrefix: input.taskQueuePrefix, dryRun: issue.dryRun,
@@ -131,6 +140,8 @@ export async function repoWorkflow(input: RepoWorkflowInput): Promise<void> {
         taskQueue: `${input.taskQueuePrefix}-core`,
         workflowIdReusePolicy: CLAIM_REUSE_POLICY,
         parentClosePolicy: ParentClosePolicy.ABANDON,
+        staticSummary: issueSummary({ ...childInput, title: issue.title }),
+        staticDetails: issueDetails({ ...childInput, priority: issue.priority }),
         typedSearchAttributes: [
           { key: SA.repo, value: name },
           { key: SA.stage, value: 'queued' },

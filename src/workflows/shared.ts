@@ -13,7 +13,7 @@ export interface PauseRequest { reason?: string }
 export const pauseSignal = defineSignal<[PauseRequest?]>('pause');
 export const resumeSignal = defineSignal<[PauseRequest?]>('resume');
 
-export interface QueuedIssue { number: number; priority: number; campaign?: string; dryRun: boolean; campaignWorkflowId?: string }
+export interface QueuedIssue { number: number; priority: number; campaign?: string; dryRun: boolean; campaignWorkflowId?: string; title?: string }
 export const enqueueSignal = defineSignal<[{ issues: QueuedIssue[]; forge: IssueRef['forge'] }]>('enqueue');
 
 export type IssueOutcome = 'pr_opened' | 'skipped' | 'failed' | 'no_fix' | 'dry_run' | 'already_claimed';

@@ -17,7 +17,7 @@ describe('budget show', () => {
   test('an empty week shows the configured limits, nothing used', async () => {
     const r = JSON.parse(await budgetShowHandler(db.pool, { json: true, now: NOW })) as BudgetReport;
     assert.equal(r.periodStart, '2026-06-01T00:00:00.000Z');
-    assert.deepEqual(r.week, { scope: 'week', limit: 5_000_000, used: 0, reserved: 0, overshoot: 0, remaining: 5_000_000, usedUsd: 0 });
+    assert.deepEqual(r.week, { scope: 'week', limit: 5_000_000, used: 0, reserved: 0, overshoot: 0, remaining: 5_000_000, usedUsd: 0, reservedUsd: 0, limitUsd: null, remainingUsd: null });
     assert.deepEqual(r.repositories, []);
     assert.deepEqual(r.languages, []);
   });
@@ -30,8 +30,8 @@ describe('budget show', () => {
     await b.admitIssue({ language: 'go', issue: 'acme/widget#1' });
     await b.admitIssue({ language: 'python', issue: 'acme/py#1' });
     const r = JSON.parse(await budgetShowHandler(db.pool, { json: true, now: NOW, config: { languageIssues: 3 } })) as BudgetReport;
-    assert.deepEqual(r.week, { scope: 'week', limit: 5_000_000, used: 2_500, reserved: 1_000, overshoot: 0, remaining: 4_996_500, usedUsd: 0 });
-    assert.deepEqual(r.repositories, [{ scope: 'repo:acme/widget', limit: 10_000, used: 2_500, reserved: 1_000, overshoot: 0, remaining: 6_500, usedUsd: 0 }]);
+    assert.deepEqual(r.week, { scope: 'week', limit: 5_000_000, used: 2_500, reserved: 1_000, overshoot: 0, remaining: 4_996_500, usedUsd: 0, reservedUsd: 0, limitUsd: null, remainingUsd: null });
+    assert.deepEqual(r.repositories, [{ scope: 'repo:acme/widget', limit: 10_000, used: 2_500, reserved: 1_000, overshoot: 0, remaining: 6_500, usedUsd: 0, reservedUsd: 0, limitUsd: null, remainingUsd: null }]);
     assert.deepEqual(r.languages.map((l) => [l.language, l.used, l.issuesUsed, l.issuesLimit, l.issuesRemaining]), [['go', 2_500, 1, 3, 2], ['python', 0, 1, 3, 2]]);
     assert.equal(r.heldReservations, 1);
     const text = await budgetShowHandler(db.pool, { now: NOW });
@@ -50,7 +50,7 @@ describe('budget show', () => {
     await b.settle(spent.id, usage(1_200));
     await b.reserve({ tokens: 2_000, scopes: { campaign: 'shown' }, purpose: 'fix' });
     const r = JSON.parse(await budgetShowHandler(db.pool, { json: true, now: NOW })) as BudgetReport;
-    assert.deepEqual(r.campaigns.find((c) => c.scope === 'campaign:shown'), { scope: 'campaign:shown', limit: 9_000, used: 1_200, reserved: 2_000, overshoot: 0, remaining: 5_800, usedUsd: 0 });
+    assert.deepEqual(r.campaigns.find((c) => c.scope === 'campaign:shown'), { scope: 'campaign:shown', limit: 9_000, used: 1_200, reserved: 2_000, overshoot: 0, remaining: 5_800, usedUsd: 0, reservedUsd: 0, limitUsd: null, remainingUsd: null });
     assert.match(await budgetShowHandler(db.pool, { now: NOW }), /Campaigns[^\n]*\n\s+shown\s+1,200 used\s+2,000 held\s+5,800 left of 9,000/);
   });
 

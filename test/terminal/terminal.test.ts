@@ -87,6 +87,17 @@ describe('progress', () => {
     assert.match(seen, /analyze local\/slugkit \[.*\] 3\/3 done/);
   });
 
+  test('a line logged under a bar (realtasks reports each task so) stands on its own line; the bar goes on below', () => {
+    const progress = JSON.stringify(join(projectRoot, 'src', 'cli', 'progress.ts'));
+    const code = `import { progressBar } from ${progress}; const p = progressBar('work'); p.update(0, 2, 'task-a'); p.log('task-a: pass'); p.update(2, 2, 'done'); p.stop();`;
+    const seen = onTerminal(`${quote(process.execPath)} --import tsx --input-type=module -e ${quote(code)}`, {});
+    assert.match(seen, /work \[.*\] 0\/2 task-a/);
+    assert.match(seen, /\r\x1b\[Ktask-a: pass\r?\n/, 'the bar line is cleared before the line is written');
+    assert.match(seen.slice(seen.indexOf('task-a: pass')), /work \[.*\] 2\/2 done/);
+    const piped = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8', cwd: projectRoot });
+    assert.equal(piped.stderr, 'task-a: pass\n', 'without a terminal: the line alone, no bar');
+  });
+
   test('no bar for small input, nor when stderr is not a terminal', async () => {
     const small = join(dir, 'small.jsonl');
     writeFileSync(small, issueLines(3));

@@ -197,7 +197,7 @@ export class LlmIssueAnalyzer implements IssueAnalyzer {
     const { provider, budget } = this.options;
     let reservationId: string;
     try {
-      const reservation = await budget.reserve({ tokens: provider.estimateInputTokens(request) + maxTokens, scopes, purpose: this.options.purpose ?? 'triage' });
+      const reservation = await budget.reserve({ tokens: provider.estimateInputTokens(request) + maxTokens, outputTokens: maxTokens, scopes, purpose: this.options.purpose ?? 'triage' });
       reservationId = reservation.id;
     } catch (err) {
       if (err instanceof BudgetExhausted) return { kind: 'budget', message: err.message };

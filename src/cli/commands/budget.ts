@@ -9,9 +9,16 @@ import { jsonDocument, printJson } from '../output.js';
 const n = (x: number): string => x.toLocaleString('en-US');
 const dollars = (x: number): string => `$${x.toFixed(4)}`;
 
+/** Dollars spent, and against a dollar cap what is held and left. */
+function dollarPart(s: TokenScopeUse): string {
+  const spent = dollars(s.usedUsd).padStart(10);
+  if (s.limitUsd === null) return spent;
+  return `${spent} used  ${dollars(s.reservedUsd)} held  ${dollars(s.remainingUsd ?? 0)} left of ${dollars(s.limitUsd)}`;
+}
+
 function tokenLine(label: string, s: TokenScopeUse): string {
   const over = s.overshoot > 0 ? `  (overshoot ${n(s.overshoot)})` : '';
-  return `  ${label.padEnd(40)} ${n(s.used).padStart(12)} used  ${n(s.reserved).padStart(10)} held  ${n(s.remaining).padStart(12)} left of ${n(s.limit)}  ${dollars(s.usedUsd).padStart(10)}${over}`;
+  return `  ${label.padEnd(40)} ${n(s.used).padStart(12)} used  ${n(s.reserved).padStart(10)} held  ${n(s.remaining).padStart(12)} left of ${n(s.limit)}  ${dollarPart(s)}${over}`;
 }
 
 export function renderBudget(r: BudgetReport): string {
@@ -23,7 +30,7 @@ export function renderBudget(r: BudgetReport): string {
   if (r.languages.length === 0) lines.push('  (none charged this week)');
   for (const l of r.languages) lines.push(`${tokenLine(l.language, l)}  issues ${l.issuesUsed}/${l.issuesLimit} (${l.issuesRemaining} left)`);
   if (r.campaigns.length > 0) {
-    lines.push('Campaigns (--token-budget, whole campaign):');
+    lines.push('Campaigns (--token-budget, --usd-budget, whole campaign):');
     for (const c of r.campaigns) lines.push(tokenLine(c.scope.slice('campaign:'.length), c));
   }
   return `${lines.join('\n')}\n`;

@@ -15,7 +15,7 @@ import { ServiceUnavailable } from '../../errors.js';
 
 export interface StartFlags {
   id?: string; forge?: string; domain?: string; language?: string; minStars?: string; minHealth?: string;
-  maxRepos?: string; maxIssues?: string; tokenBudget?: string; analyzer?: string; dryRun?: boolean; wait?: boolean; json?: boolean;
+  maxRepos?: string; maxIssues?: string; tokenBudget?: string; usdBudget?: string; analyzer?: string; dryRun?: boolean; wait?: boolean; json?: boolean;
 }
 
 /** CLI flags → campaign options (validated by the same zod schema as `startCampaign`). */
@@ -23,7 +23,7 @@ export function flagsToOptions(f: StartFlags): Record<string, unknown> {
   const o: Record<string, unknown> = {};
   const set = (k: string, v: unknown): void => { if (v !== undefined) o[k] = v; };
   set('id', f.id); set('forge', f.forge); set('domain', f.domain); set('language', f.language);
-  set('minStars', f.minStars); set('minHealth', f.minHealth); set('maxRepos', f.maxRepos); set('maxIssues', f.maxIssues); set('tokenBudget', f.tokenBudget);
+  set('minStars', f.minStars); set('minHealth', f.minHealth); set('maxRepos', f.maxRepos); set('maxIssues', f.maxIssues); set('tokenBudget', f.tokenBudget); set('usdBudget', f.usdBudget);
   set('analyzer', f.analyzer); set('dryRun', f.dryRun); set('wait', f.wait);
   return o;
 }

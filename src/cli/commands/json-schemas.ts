@@ -70,7 +70,11 @@ export const IssuesListJson = doc({
 
 export const RerankJson = doc({ mode: z.enum(['full', 'partial']), updated: count, rankedAt: iso, ms: z.number().nonnegative() });
 
-const TokenScope = z.object({ scope: z.string(), limit: count, used: count, reserved: count, overshoot: count, remaining: count, usedUsd: z.number().nonnegative() });
+const usd = z.number().nonnegative();
+const TokenScope = z.object({
+  scope: z.string(), limit: count, used: count, reserved: count, overshoot: count, remaining: count,
+  usedUsd: usd, reservedUsd: usd, limitUsd: usd.nullable(), remainingUsd: usd.nullable(),
+});
 export const BudgetJson = doc({
   periodStart: iso,
   week: TokenScope,

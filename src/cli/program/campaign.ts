@@ -14,6 +14,7 @@ export function registerCampaign(program: Command): void {
     .option('--max-repos <n>', 'repositories at most')
     .option('--max-issues <n>', 'issues at most')
     .option('--token-budget <n>', 'model tokens this campaign may spend')
+    .option('--usd-budget <dollars>', 'US dollars this campaign may spend on model calls (priced by the price table)')
     .option('--analyzer <kind>', 'offline, llm or auto')
     .option('--dry-run', 'everything except forge writes; PR bodies and patches saved for review')
     .option('--wait', 'wait until every selected issue reached a decision (PR opened, skipped, no fix, failed, already claimed); follow-ups go on')

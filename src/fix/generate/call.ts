@@ -19,7 +19,7 @@ export interface ModelCallContext {
 export async function budgetedToolCall(ctx: ModelCallContext, request: Omit<ToolCallRequest, 'signal'>, purpose: string): Promise<ToolCallResult> {
   const full: ToolCallRequest = { ...request, ...(ctx.signal ? { signal: ctx.signal } : {}) };
   const estimate = ctx.llm.estimateInputTokens(full) + request.maxTokens;
-  const reservation = await ctx.budget.reserve({ tokens: estimate, scopes: ctx.scopes, purpose });
+  const reservation = await ctx.budget.reserve({ tokens: estimate, outputTokens: request.maxTokens, scopes: ctx.scopes, purpose });
   let result: ToolCallResult;
   try {
     result = await ctx.llm.callTool(full);

@@ -5,11 +5,12 @@ import { logger } from '../../log.js';
 import { isWriteRequest, type RequestShape } from './writes.js';
 import { holdOff, readQuota, resourceOf } from './quota-headers.js';
 import type { PgQuotaPacer } from './quota-pacer.js';
+import { observeRequests, type GitHubObserver } from './observe.js';
 
 const log = logger.child({ component: 'github' });
 
-/** Octokit with GitHub's limits honoured: built once per process. */
-export const GitHubOctokit = Octokit.plugin(throttling, retry);
+/** Octokit with GitHub's limits honoured: built once per process. Observation comes first: it sees every attempt. */
+export const GitHubOctokit = Octokit.plugin(observeRequests, throttling, retry);
 export type GitHubOctokit = InstanceType<typeof GitHubOctokit>;
 
 export interface GitHubClientOptions {
@@ -20,6 +21,8 @@ export interface GitHubClientOptions {
   userAgent?: string;
   /** Paces every request by the quotas GitHub reports, shared across workers. */
   pacer?: PgQuotaPacer;
+  /** Told of every request sent (each retry and page), e.g. to count them in the worker's metrics. */
+  observe?: GitHubObserver | undefined;
 }
 
 interface RequestOutcome { status?: number; headers?: Record<string, string | number | undefined>; message?: string }
@@ -55,6 +58,7 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubOctokit {
     baseUrl: opts.baseUrl.replace(/\/$/, ''),
     ...(opts.token ? { auth: opts.token } : {}),
     userAgent: opts.userAgent ?? 'globallm',
+    ...(opts.observe ? { observe: opts.observe } : {}),
     retry: { retries: 2 },
     throttle: {
       // Only reads wait inline; a write surfaces as RateLimited and is repeated by its caller, inside the write budget.
