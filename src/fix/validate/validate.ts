@@ -12,7 +12,7 @@ import type { RunResult } from '../../sandbox/schema.js';
 import { compareResults, decideVerdict, newFailing, withRepeats, type Comparison } from './compare.js';
 import { parseTestOutput } from './parse-results.js';
 import { checkPatchFiles, isTestPath, splitPatch, testOnlyPatch, type PatchFile } from './patch-files.js';
-import { HOOKS_DIR, MOCHA_HOOK, RESULTS_DIR, reportEnv } from './reports/hooks.js';
+import { HOOK_FILES, HOOKS_DIR, RESULTS_DIR, reportEnv } from './reports/hooks.js';
 import { readReports } from './reports/read.js';
 import { ValidationReport, type EnvironmentSummary, type SuiteRun } from './schema.js';
 import { checkNoSymlinkOnPath, gitApply, Workspace } from './workspace.js';
@@ -127,7 +127,7 @@ export async function validatePatch(opts: ValidateOptions): Promise<ValidationRe
     if (!testCommand) return emptyReport({ verdict: 'error', reasons: ['no test command found for this repository; pass one with --test-cmd'], applied: true, touchedFiles, environment });
 
     const hooks = await ws.dir('hooks', 0o755);
-    await ws.writeFileIn(hooks, 'mocha.cjs', MOCHA_HOOK);
+    for (const [name, text] of Object.entries(HOOK_FILES)) await ws.writeFileIn(hooks, name, text);
     let runs = 0;
     const run = async (tree: string): Promise<SuiteRun> => {
       const results = await ws.dir(`results-${++runs}`, 0o755);
