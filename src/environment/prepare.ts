@@ -13,7 +13,7 @@ import { PreparedEnvironment, type EnvironmentPlan } from './schema.js';
 const log = logger.child({ component: 'environment' });
 
 /** Bumped when the install table changes, so old entries are not reused. */
-const PLAN_VERSION = 2;
+const PLAN_VERSION = 3;
 const TAIL_LINES = 25;
 
 export interface PrepareOptions {
@@ -53,6 +53,27 @@ export function environmentMounts(env: PreparedEnvironment): Mount[] {
   if (env.plan.layout === 'node_modules') return [{ source: path.join(env.dir, 'node_modules'), target: '/workspace/node_modules', writable: false }];
   if (env.plan.layout === 'env-root') return [{ source: env.dir, target: ENV_ROOT, writable: false }];
   return [];
+}
+
+/**
+ * Folders tools write inside node_modules while tests run (vite's bundled config in .vite-temp,
+ * vitest's and vite's caches in .vite, nyc's and babel's in .cache). They are empty in the
+ * prepared environment, and each run gets fresh writable ones over them.
+ */
+const NODE_SCRATCH_DIRS = ['.vite-temp', '.vite', '.cache'];
+
+/** Writable folders for one run, made under `dir` (hand it to the sandbox's prepareWorktree), over the node_modules folders tools write to. */
+export async function scratchMounts(env: PreparedEnvironment, dir: string): Promise<Mount[]> {
+  if (env.plan.layout !== 'node_modules') return [];
+  const mounts: Mount[] = [];
+  for (const name of NODE_SCRATCH_DIRS) {
+    // Environments prepared before these folders existed have no mount point for them.
+    if (!(await lstat(path.join(env.dir, 'node_modules', name)).then((s) => s.isDirectory(), () => false))) continue;
+    const source = path.join(dir, name);
+    await mkdir(source, { recursive: true });
+    mounts.push({ source, target: `/workspace/node_modules/${name}`, writable: true });
+  }
+  return mounts;
 }
 
 function tail(text: string): string {
@@ -125,6 +146,7 @@ export async function prepareEnvironment(opts: PrepareOptions): Promise<PrepareO
       const installed = path.join(tree, 'node_modules');
       if (await lstat(installed).then(() => true, () => false)) await rename(installed, path.join(staged, 'node_modules'));
       else await mkdir(path.join(staged, 'node_modules'));
+      for (const name of NODE_SCRATCH_DIRS) await rm(path.join(staged, 'node_modules', name), { recursive: true, force: true }).then(() => mkdir(path.join(staged, 'node_modules', name)));
     }
     const dir = await opts.cache.commit(key, opts.repo, staged);
     log.info({ repo: opts.repo, key, ms: Math.round(performance.now() - start) }, 'environment prepared');

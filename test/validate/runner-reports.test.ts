@@ -17,6 +17,7 @@ const CJS = { buggy: 'exports.sum = (a, b) => a - b;\n', fixed: 'exports.sum = (
 const ESM = { buggy: 'export const sum = (a, b) => a - b;\n', fixed: 'export const sum = (a, b) => a + b;\n' };
 const SUITE = "describe('sum', () => {\n  it('adds', () => { expect(sum(2, 3)).toBe(5); });\n  it('keeps zero', () => { expect(sum(0, 0)).toBe(0); });\n});\n";
 const BODY = `const { sum } = require('../src/sum.js');\n${SUITE}`;
+const ASSERT_BODY = `const assert = require('node:assert');\nconst expect = (v) => ({ toBe: (w) => assert.strictEqual(v, w) });\n${BODY}`;
 
 function pkg(name: string, scripts: Record<string, string>, devDependencies: Record<string, string>, type = 'commonjs'): string {
   return JSON.stringify({ name, version: '1.0.0', private: true, type, scripts, devDependencies }, null, 2);
@@ -32,6 +33,14 @@ interface RunnerCase {
 }
 
 const CASES: RunnerCase[] = [
+  {
+    // mocha 12 is ESM, loaded by mocha itself with require().
+    runner: 'mocha 12',
+    files: { 'package.json': pkg('sum-mocha', { test: 'mocha test/*.test.js' }, { mocha: '12.0.3' }), 'test/sum.test.js': ASSERT_BODY },
+    sum: CJS,
+    fixed: 'sum adds',
+    kept: 'sum keeps zero',
+  },
   {
     runner: 'jasmine 5',
     files: {
@@ -83,7 +92,7 @@ const CASES: RunnerCase[] = [
   },
 ];
 
-describe('per-test results of jasmine, jest and vitest', () => {
+describe('per-test results of mocha, jasmine, jest and vitest', () => {
   const sandbox = new BubblewrapSandbox({ registryHosts: registryHosts(process.env), trustEnv: trustEnv(process.env) });
   const dirs: string[] = [];
   after(async () => {

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { SandboxViolation } from '../../errors.js';
-import { environmentMounts } from '../../environment/prepare.js';
+import { environmentMounts, scratchMounts } from '../../environment/prepare.js';
 import type { PreparedEnvironment } from '../../environment/schema.js';
 import { logger } from '../../log.js';
 import { checkoutBaseTree } from '../policy/base-tree.js';
@@ -132,14 +132,14 @@ export async function validatePatch(opts: ValidateOptions): Promise<ValidationRe
     const run = async (tree: string): Promise<SuiteRun> => {
       const results = await ws.dir(`results-${++runs}`, 0o755);
       for (const d of TREE_REPORT_DIRS) await rm(path.join(tree, d), { recursive: true, force: true });
-      await opts.sandbox.prepareWorktree(tree);
-      await opts.sandbox.prepareWorktree(results);
       const env = opts.environment;
+      const scratch = env ? await scratchMounts(env, await ws.dir(`scratch-${runs}`, 0o755)) : [];
+      for (const dir of [tree, results, ...scratch.map((m) => m.source)]) await opts.sandbox.prepareWorktree(dir);
       const r = await opts.sandbox.run({
         cwd: tree, argv: testCommand, network: false,
         env: { ...env?.plan.testEnv, ...reportEnv() },
         pathPrepend: env?.plan.pathPrepend ?? [],
-        mounts: [...(env ? environmentMounts(env) : []), { source: hooks, target: HOOKS_DIR, writable: false }, { source: results, target: RESULTS_DIR, writable: true }],
+        mounts: [...(env ? environmentMounts(env) : []), ...scratch, { source: hooks, target: HOOKS_DIR, writable: false }, { source: results, target: RESULTS_DIR, writable: true }],
         timeoutMs: opts.timeoutMs ?? 600_000, memoryMb: opts.memoryMb ?? 4096, cpuSeconds: opts.cpuSeconds ?? 1200,
         ...(opts.diskMb !== undefined ? { diskMb: opts.diskMb } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),

@@ -3,7 +3,8 @@
 /**
  * mocha, jest and jasmine: each runner's module is patched as it loads (Module._load), so it
  * works whatever npm script starts the runner. Also exports `record`, the one JSON-lines writer
- * (`{"name","outcome"}` to $GLOBALLM_RESULTS_DIR/<runner>-<pid>.jsonl), for the vitest hook.
+ * (`{"name","outcome"}` to $GLOBALLM_RESULTS_DIR/<runner>-<pid>.jsonl), for the vitest
+ * hook.
  * Ids: mocha's full title; jest's `file > describe > test`; jasmine's full name.
  */
 export const RUNNERS_HOOK = String.raw`'use strict';
@@ -26,7 +27,17 @@ function rel(file) {
 }
 
 // mocha: each test's full title, as --reporter json gives it; a failing hook under its own title.
-function mochaRunner(Runner) {
+// mocha 12 is ESM that mocha itself loads with require(), which hands over { Runner }.
+function mochaRunner(exported) {
+  const Runner = typeof exported === 'function' ? exported : exported && exported.Runner;
+  if (typeof Runner !== 'function') return exported;
+  patchRunner(Runner);
+  return exported;
+}
+const patchedRunners = new WeakSet();
+function patchRunner(Runner) {
+  if (patchedRunners.has(Runner)) return;
+  patchedRunners.add(Runner);
   const run = Runner.prototype.run;
   Runner.prototype.run = function () {
     this.on('pass', (t) => record('mocha', t.fullTitle(), 'passed'));
@@ -34,7 +45,6 @@ function mochaRunner(Runner) {
     this.on('pending', (t) => record('mocha', t.fullTitle(), 'skipped'));
     return run.apply(this, arguments);
   };
-  return Runner;
 }
 
 // jest: the main process adds every file's results to the aggregate (jest 29 and 30).

@@ -9,7 +9,7 @@ export const VITEST_HOOK = String.raw`// Records per-test results of vitest (3 a
 // Only the vitest command itself is touched: a module hook hands this file vitest's own Vitest
 // class as its bundle loads, and each test case result it reports is recorded.
 import { realpathSync } from 'node:fs';
-import { createRequire, register } from 'node:module';
+import * as nodeModule from 'node:module';
 
 const KEY = Symbol.for('globallm.vitest');
 
@@ -22,7 +22,7 @@ function isVitestCli() {
 }
 
 function patch(Vitest) {
-  const { record, rel } = createRequire(import.meta.url)('./runners.cjs');
+  const { record, rel } = nodeModule.createRequire(import.meta.url)('./runners.cjs');
   const report = Vitest.prototype.report;
   if (typeof report !== 'function') return;
   Vitest.prototype.report = function (name, entity) {
@@ -38,9 +38,10 @@ function patch(Vitest) {
   };
 }
 
-if (process.env.GLOBALLM_RESULTS_DIR && isVitestCli()) {
+// register() needs node 18.19 or 20.6; without it vitest is judged by its output or exit code.
+if (process.env.GLOBALLM_RESULTS_DIR && typeof nodeModule.register === 'function' && isVitestCli()) {
   globalThis[KEY] = patch;
-  register('./vitest-load.mjs', import.meta.url);
+  nodeModule.register('./vitest-load.mjs', import.meta.url);
 }
 `;
 
