@@ -3,8 +3,7 @@
 /**
  * mocha, jest and jasmine: each runner's module is patched as it loads (Module._load), so it
  * works whatever npm script starts the runner. Also exports `record`, the one JSON-lines writer
- * (`{"name","outcome"}` to $GLOBALLM_RESULTS_DIR/<runner>-<pid>.jsonl), for the vitest
- * hook.
+ * (`{"name","outcome"}` to $GLOBALLM_RESULTS_DIR/<runner>-<pid>.jsonl), for the vitest hook.
  * Ids: mocha's full title; jest's `file > describe > test`; jasmine's full name.
  */
 export const RUNNERS_HOOK = String.raw`'use strict';
