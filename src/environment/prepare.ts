@@ -1,8 +1,10 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cp, lstat, mkdir, mkdtemp, readFile, rename, rm, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
 import { logger } from '../log.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 import type { Mount } from '../sandbox/schema.js';
@@ -10,10 +12,12 @@ import type { EnvironmentCache } from './cache.js';
 import { ENV_ROOT, planEnvironment } from './plan.js';
 import { PreparedEnvironment, type EnvironmentPlan } from './schema.js';
 
+const execFileP = promisify(execFile);
+
 const log = logger.child({ component: 'environment' });
 
 /** Bumped when the install table changes, so old entries are not reused. */
-const PLAN_VERSION = 2;
+const PLAN_VERSION = 3;
 const TAIL_LINES = 25;
 
 export interface PrepareOptions {
@@ -53,6 +57,40 @@ export function environmentMounts(env: PreparedEnvironment): Mount[] {
   if (env.plan.layout === 'node_modules') return [{ source: path.join(env.dir, 'node_modules'), target: '/workspace/node_modules', writable: false }];
   if (env.plan.layout === 'env-root') return [{ source: env.dir, target: ENV_ROOT, writable: false }];
   return [];
+}
+
+/**
+ * Folders tools write inside node_modules while tests run (vite's bundled config in .vite-temp,
+ * vitest's and vite's caches in .vite, nyc's and babel's in .cache). They are empty in the
+ * prepared environment, and each run gets fresh writable ones over them.
+ */
+const NODE_SCRATCH_DIRS = ['.vite-temp', '.vite', '.cache'];
+
+/**
+ * Writable folders for one run, made under `dir` (hand it to the sandbox's prepareWorktree):
+ * fresh empty ones over the node_modules folders tools write to, and a private copy of each of
+ * the plan's seeds (a build cache), so no run can leave anything behind for the next.
+ */
+export async function runMounts(env: PreparedEnvironment, dir: string): Promise<Mount[]> {
+  const mounts: Mount[] = [];
+  if (env.plan.layout === 'node_modules') {
+    for (const name of NODE_SCRATCH_DIRS) {
+      // Environments prepared before these folders existed have no mount point for them.
+      if (!(await lstat(path.join(env.dir, 'node_modules', name)).then((s) => s.isDirectory(), () => false))) continue;
+      const source = path.join(dir, name);
+      await mkdir(source, { recursive: true });
+      mounts.push({ source, target: `/workspace/node_modules/${name}`, writable: true });
+    }
+  }
+  for (const seed of env.plan.seeds) {
+    const source = path.join(dir, `seed-${seed.from}`);
+    await mkdir(source, { recursive: true });
+    const from = path.join(env.dir, seed.from);
+    // Copy-on-write where the filesystem allows.
+    if (await lstat(from).then((s) => s.isDirectory(), () => false)) await execFileP('cp', ['-a', '--reflink=auto', '--', `${from}/.`, source], { timeout: 300_000 });
+    mounts.push({ source, target: seed.to, writable: true });
+  }
+  return mounts;
 }
 
 function tail(text: string): string {
@@ -129,6 +167,7 @@ export async function prepareEnvironment(opts: PrepareOptions): Promise<PrepareO
       const installed = path.join(tree, 'node_modules');
       if (await lstat(installed).then(() => true, () => false)) await rename(installed, path.join(staged, 'node_modules'));
       else await mkdir(path.join(staged, 'node_modules'));
+      for (const name of NODE_SCRATCH_DIRS) await rm(path.join(staged, 'node_modules', name), { recursive: true, force: true }).then(() => mkdir(path.join(staged, 'node_modules', name)));
     }
     const dir = await opts.cache.commit(key, opts.repo, staged);
     log.info({ repo: opts.repo, key, ms: Math.round(performance.now() - start) }, 'environment prepared');

@@ -1,18 +1,18 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { SandboxViolation } from '../../errors.js';
-import { environmentMounts } from '../../environment/prepare.js';
+import { environmentMounts, runMounts } from '../../environment/prepare.js';
 import type { PreparedEnvironment } from '../../environment/schema.js';
 import { logger } from '../../log.js';
 import { checkoutBaseTree } from '../policy/base-tree.js';
 import { checkPatchPolicy, describeRefusal } from '../policy/patch.js';
 import { detectRepoModel } from '../../repo-model/detect.js';
 import type { Sandbox } from '../../sandbox/sandbox.js';
-import type { Mount, RunResult } from '../../sandbox/schema.js';
+import type { RunResult } from '../../sandbox/schema.js';
 import { compareResults, decideVerdict, newFailing, withRepeats, type Comparison } from './compare.js';
 import { parseTestOutput } from './parse-results.js';
 import { checkPatchFiles, isTestPath, splitPatch, testOnlyPatch, type PatchFile } from './patch-files.js';
-import { HOOKS_DIR, MOCHA_HOOK, RESULTS_DIR, reportEnv } from './reports/hooks.js';
+import { HOOK_FILES, HOOKS_DIR, RESULTS_DIR, reportEnv } from './reports/hooks.js';
 import { readReports } from './reports/read.js';
 import { ValidationReport, type EnvironmentSummary, type SuiteRun } from './schema.js';
 import { checkNoSymlinkOnPath, gitApply, Workspace } from './workspace.js';
@@ -127,30 +127,26 @@ export async function validatePatch(opts: ValidateOptions): Promise<ValidationRe
     if (!testCommand) return emptyReport({ verdict: 'error', reasons: ['no test command found for this repository; pass one with --test-cmd'], applied: true, touchedFiles, environment });
 
     const hooks = await ws.dir('hooks', 0o755);
-    await ws.writeFileIn(hooks, 'mocha.cjs', MOCHA_HOOK);
+    for (const [name, text] of Object.entries(HOOK_FILES)) await ws.writeFileIn(hooks, name, text);
     let runs = 0;
     const run = async (tree: string): Promise<SuiteRun> => {
       const results = await ws.dir(`results-${++runs}`, 0o755);
       for (const d of TREE_REPORT_DIRS) await rm(path.join(tree, d), { recursive: true, force: true });
-      await opts.sandbox.prepareWorktree(tree);
-      await opts.sandbox.prepareWorktree(results);
       const env = opts.environment;
-      const seeds: Mount[] = [];
-      for (const seed of env?.plan.seeds ?? []) {
-        const copy = await ws.seeded(path.join(env?.dir ?? '', seed.from), `seed-${runs}-${seed.from}`);
-        await opts.sandbox.prepareWorktree(copy);
-        seeds.push({ source: copy, target: seed.to, writable: true });
-      }
+      const scratchDir = env ? await ws.dir(`scratch-${runs}`, 0o755) : null;
+      const scratch = env && scratchDir ? await runMounts(env, scratchDir) : [];
+      for (const dir of [tree, results, ...scratch.map((m) => m.source)]) await opts.sandbox.prepareWorktree(dir);
       const r = await opts.sandbox.run({
         cwd: tree, argv: testCommand, network: false,
         env: { ...env?.plan.testEnv, ...reportEnv() },
         pathPrepend: env?.plan.pathPrepend ?? [],
-        mounts: [...(env ? environmentMounts(env) : []), ...seeds, { source: hooks, target: HOOKS_DIR, writable: false }, { source: results, target: RESULTS_DIR, writable: true }],
+        mounts: [...(env ? environmentMounts(env) : []), ...scratch, { source: hooks, target: HOOKS_DIR, writable: false }, { source: results, target: RESULTS_DIR, writable: true }],
         timeoutMs: opts.timeoutMs ?? 600_000, memoryMb: opts.memoryMb ?? 4096, cpuSeconds: opts.cpuSeconds ?? 1200,
         ...(opts.diskMb !== undefined ? { diskMb: opts.diskMb } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
-      for (const seed of seeds) await rm(seed.source, { recursive: true, force: true });
+      // A copied build cache can be large: gone as soon as its run is.
+      if (scratchDir) await rm(scratchDir, { recursive: true, force: true });
       return toSuiteRun(r, await readReports(results, tree));
     };
 

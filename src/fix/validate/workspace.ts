@@ -29,16 +29,6 @@ export class Workspace {
     return dest;
   }
 
-  /**
-   * A run's own writable copy of a prepared folder (a build cache), or an empty folder when the
-   * source is missing. Copy-on-write where the filesystem allows.
-   */
-  async seeded(src: string, name: string): Promise<string> {
-    const dest = await this.dir(name, 0o755);
-    if (await lstat(src).then((s) => s.isDirectory(), () => false)) await execFileP('cp', ['-a', '--reflink=auto', '--', `${src}/.`, dest], { timeout: 300_000 });
-    return dest;
-  }
-
   /** A folder of its own inside the workspace. */
   async dir(name: string, mode: number): Promise<string> {
     const p = path.join(this.root, name);
