@@ -11,7 +11,7 @@ import { repoStatusQuery } from '../../src/workflows/shared.js';
 import { runCli } from '../helpers/cli.js';
 import { testTemporalAddress } from '../helpers/temporal.js';
 import { startExampleWorld, type ExampleWorld } from './example-world.js';
-import { exampleScript } from './example-script.js';
+import { exampleScript } from '../../src/examples/demo-script.js';
 
 const git = promisify(execFile);
 let world: ExampleWorld;

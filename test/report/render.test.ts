@@ -10,7 +10,7 @@ function data(over: Partial<ReportData> = {}): ReportData {
     generatedAt: '2026-01-01T00:00:00.000Z', campaign: null, empty: null,
     funnel: FUNNEL_STAGES.map((stage) => ({ stage, count: 1 })),
     ranked: [{ rank: 1, repo: 'acme/widget', number: 7, title: hostile, priority: 1.5, terms: { health: 0.5, impact: 1 } }],
-    burn: [], byRepo: [], byLanguage: [], prOutcomes: [], stages: [], stagesNote: null,
+    burn: [], byRepo: [], byLanguage: [], byModel: [], prOutcomes: [], stages: [], stagesNote: null,
     runs: [{ workflowId: 'issue/acme/widget/7', runId: 'r1', repo: 'acme/widget', number: 7, result: 'failed', reason: hostile, finishedAt: null, url: 'http://ui/namespaces/default/workflows/issue%2Facme%2Fwidget%2F7/r1/history' }],
     failures: [], priceDate: '2025-11-01', ...over,
   };

@@ -1,4 +1,4 @@
-import type { ScriptRule } from '../../src/sim/llm/server.js';
+import type { ScriptRule } from '../sim/llm/schema.js';
 
 // What the scripted model answers for the example repositories' two bugs: the files to read,
 // then a search/replace fix plus a new test that fails before and passes after.
