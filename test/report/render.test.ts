@@ -36,6 +36,16 @@ describe('the report page', () => {
     assert.doesNotMatch(empty, /<canvas/);
   });
 
+  test('spend per model; a scripted model is named as such, and said to be scripted before any figure', () => {
+    const real = renderReport(data({ byModel: [{ name: 'gpt-4o-mini', tokens: 900, usd: 0.01 }] }), '');
+    assert.match(real, /<td>gpt-4o-mini<\/td><td>900<\/td>/);
+    assert.doesNotMatch(real, /scripted/);
+    const demo = renderReport(data({ byModel: [{ name: 'scripted-demo', tokens: 1200, usd: 0 }] }), '');
+    assert.match(demo, /<td>scripted-demo \(scripted stand-in, not a language model\)<\/td><td>1200<\/td>/);
+    const note = demo.indexOf('<p class="note" data-scripted>The model was a scripted stand-in (scripted-demo)');
+    assert.ok(note > 0 && note < demo.indexOf('<div class="grid">'), 'the note comes before the charts');
+  });
+
   test('the page forbids every request: it works offline and leaks nothing', () => {
     assert.match(renderReport(data(), ''), /Content-Security-Policy" content="default-src 'none'/);
   });
