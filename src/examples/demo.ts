@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { Config } from '../config/load.js';
 import { PrBodyInput } from '../contribute/pr-body.js';
-import { listPrRows, type PrRow } from '../contribute/store.js';
+import { listPrRows, modelOfPr, type PrRow } from '../contribute/store.js';
 import { UsageError } from '../errors.js';
 import { describeModel, SCRIPTED_DEMO_MODEL, scriptedModelNote } from '../llm/scripted.js';
 import { setProcessLogFields } from '../log.js';
@@ -43,16 +43,14 @@ export async function startDemoModel(config: Config): Promise<DemoModel> {
   };
 }
 
-const Disclosure = PrBodyInput.shape.disclosure;
 const Evidence = PrBodyInput.shape.evidence;
 
 /** One line per PR the demo opened: where, what the sandbox showed, and which model wrote it. */
 export function describeDemoPr(row: PrRow): string {
   const evidence = Evidence.safeParse(row.evidence);
-  const model = Disclosure.safeParse(row.tokens);
   const proven = evidence.success ? evidence.data.failedBefore.filter((t) => evidence.data.passedAfter.includes(t)) : [];
   const tests = proven.length === 0 ? 'no test failed before and passes after' : `${proven.length} test(s) failed before the fix and pass after it (${proven.join(', ')})`;
-  return `demo: ${row.state} PR #${row.number ?? '?'} for ${row.owner}/${row.name}#${row.issue_number} on branch ${row.branch}: ${tests}; model ${describeModel(model.success ? model.data.model : 'unknown')}`;
+  return `demo: ${row.state} PR #${row.number ?? '?'} for ${row.owner}/${row.name}#${row.issue_number} on branch ${row.branch}: ${tests}; model ${describeModel(modelOfPr(row) ?? 'not recorded')}`;
 }
 
 /** What `up --demo` prints when its campaign finished: every PR opened on the local forge, then where to look. */

@@ -103,6 +103,8 @@ describe('globallm up --demo, as the Quick start writes it', () => {
     // Every model call is recorded under the scripted name, and the report says it was scripted.
     const models = await db.pool.query<{ model: string | null }>(`SELECT DISTINCT model FROM budget_reservations WHERE state = 'settled'`);
     assert.deepEqual(models.rows.map((r) => r.model), ['scripted-demo']);
+    const list = await runCli(['prs', 'list'], env, { timeoutMs: 60_000 });
+    assert.match(list.stdout, /local\/slugkit .*scripted-demo \(scripted stand-in, not a language model\)/, list.stdout + list.stderr);
     const report = await runCli(['report', '--out', join(dir, 'report')], env, { timeoutMs: 120_000 });
     assert.equal(report.code, 0, report.stderr);
     const page = await readFile(join(dir, 'report', 'index.html'), 'utf8');
