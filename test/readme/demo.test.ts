@@ -111,6 +111,20 @@ describe('globallm up --demo, as the Quick start writes it', () => {
     assert.match(page, /<p class="note" data-scripted>The model was a scripted stand-in \(scripted-demo\)/);
     assert.match(page, /scripted-demo \(scripted stand-in, not a language model\)/);
   });
+
+  test('it stops cleanly on SIGTERM; a second run on the same state says the demo already ran', async () => {
+    assert.ok(stack, 'the demo ran');
+    stack.child.kill('SIGTERM');
+    assert.equal(await stack.exited, 0, stack.stderr().slice(-3000));
+    stack = await startCliUntilReady(argvOf(demoCommand ?? 'globallm up --demo'), env, 180_000);
+    const again = stack;
+    for (let i = 0; i < 240 && !/^demo campaign /m.test(again.stdout()); i++) await new Promise((r) => setTimeout(r, 250));
+    assert.match(again.stdout(), /^demo campaign already ran: globallm campaign status demo$/m);
+    assert.match(again.stdout(), /^demo: The model was a scripted stand-in/m);
+    again.child.kill('SIGTERM');
+    assert.equal(await again.exited, 0, again.stderr().slice(-3000));
+    stack = undefined;
+  });
 });
 
 describe('globallm up --demo: bad input', () => {

@@ -38,12 +38,20 @@ async function runExample(stack: RunningStack, config: Config, demo: DemoModel |
   try {
     const example = await startExampleCampaign(client, { localRoot: localRoot(config), taskQueuePrefix: config.GLOBALLM_TASK_QUEUE_PREFIX, demo: demo !== undefined });
     process.stdout.write(`${example.message}\n`);
-    if (demo && example.started) await Promise.race([stopped, printDemoSummary(stack, client, example.started.workflowId)]);
+    if (demo && example.started) {
+      // Stopped first, the wait for the campaign ends with the connection: said once, never thrown.
+      const summary = printDemoSummary(stack, client, example.started.workflowId).catch((err: unknown) => didNot('finish', err));
+      await Promise.race([stopped, summary]);
+    }
   } catch (err) {
-    process.stderr.write(`globallm: the example campaign did not ${demo ? 'finish' : 'start'}: ${(err as Error).message}\n`);
+    didNot('start', err);
   } finally {
     await connection.close();
   }
+}
+
+function didNot(what: 'start' | 'finish', err: unknown): void {
+  process.stderr.write(`globallm: the example campaign did not ${what}: ${(err as Error).message}\n`);
 }
 
 async function printDemoSummary(stack: RunningStack, client: Client, workflowId: string): Promise<void> {
