@@ -27,10 +27,18 @@ const stderrLines = {
   },
 };
 
+let processFields: Record<string, string> = {};
+
+/** Fields every log line of the process carries from now on, children made earlier included (e.g. the demo's scripted model). */
+export function setProcessLogFields(fields: Record<string, string>): void {
+  processFields = { ...fields };
+}
+
 /** One structured logger for the process; components take a child: `logger.child({ component: 'forge' })`. */
 export const logger: Logger = pino({
   level: process.env['GLOBALLM_LOG_LEVEL'] ?? 'info',
   base: { pid: process.pid },
+  mixin: () => processFields,
 }, stderrLines);
 
 export type { Logger };

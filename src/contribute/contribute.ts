@@ -10,6 +10,7 @@ import { ConsentDenied, isRetryable, SandboxViolation, UsageError } from '../err
 import { unifiedDiff } from '../fix/edits/apply.js';
 import type { RepoRef } from '../forge/types.js';
 import { branchName, type ExistingWork, type FileChange, type ForgeWriter, type ForkRef, type PullSummary, type WaitOptions } from '../forge/writer.js';
+import { describeModel } from '../llm/scripted.js';
 import { logger } from '../log.js';
 import type { GateCaps } from './consent/gate.js';
 import { escapeInline } from './markdown.js';
@@ -74,7 +75,7 @@ function bodyOf(req: ParsedContributionRequest): string {
 }
 
 function commitMessage(req: ParsedContributionRequest): string {
-  return `${prTitle(req.issue)}\n\nFixes #${req.issue.number}\n\nWritten by an AI model (${req.disclosure.model}) and opened by GlobaLLM.`;
+  return `${prTitle(req.issue)}\n\nFixes #${req.issue.number}\n\nWritten by an AI model (${describeModel(req.disclosure.model)}) and opened by GlobaLLM.`;
 }
 
 export function parseRequest(raw: unknown): ParsedContributionRequest {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { codeBlock, codeSpan, escapeInline, escapeMarkdown } from './markdown.js';
+import { scriptedModelNote } from '../llm/scripted.js';
 
 export const PrBodyInput = z.object({
   issue: z.object({ number: z.number().int().positive(), title: z.string() }),
@@ -36,6 +37,15 @@ function list(items: readonly string[], empty: string): string {
   return shown.join('\n');
 }
 
+/** Who wrote the change: an AI model, or (in the demo) a script standing in for one, which leads in bold. */
+function authorship(model: string): string {
+  const scripted = scriptedModelNote(model);
+  const draft = 'it is a draft until a maintainer reviews it.';
+  return scripted === null
+    ? `This pull request was written by an AI model and opened automatically by GlobaLLM; ${draft}`
+    : `**${escapeInline(scripted)}** GlobaLLM opened this pull request automatically; ${draft}`;
+}
+
 /** The draft PR body: summary, changes, test evidence, AI disclosure and the closing reference. */
 export function renderPrBody(raw: PrBodyInput): string {
   const input = PrBodyInput.parse(raw);
@@ -63,7 +73,7 @@ export function renderPrBody(raw: PrBodyInput): string {
     [
       '## AI disclosure',
       '',
-      `This pull request was written by an AI model and opened automatically by GlobaLLM; it is a draft until a maintainer reviews it.`,
+      authorship(disclosure.model),
       '',
       `- Model: ${codeSpan(disclosure.model)}`,
       `- Tokens: ${disclosure.inputTokens} input, ${disclosure.outputTokens} output`,

@@ -1,6 +1,7 @@
 /** PostgreSQL rows of the contribute pipeline: pull_requests, consent_decisions, outcomes. */
 import type { Pool } from 'pg';
 import type { RepoRef } from '../forge/types.js';
+import { PrBodyInput } from './pr-body.js';
 
 export type PrState = 'preview' | 'pending' | 'draft' | 'open' | 'merged' | 'closed' | 'failed';
 
@@ -140,4 +141,10 @@ export async function listPrRows(pool: Pool, filter: { state?: PrState; repo?: R
   if (filter.issueNumber !== undefined) where.push(`issue_number = $${args.push(filter.issueNumber)}`);
   const r = await pool.query<PrRow>(`SELECT * FROM pull_requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, id DESC`, args);
   return r.rows;
+}
+
+/** The model a PR's disclosure names (its `tokens` column), or null for a row written without one. */
+export function modelOfPr(row: Pick<PrRow, 'tokens'>): string | null {
+  const parsed = PrBodyInput.shape.disclosure.safeParse(row.tokens);
+  return parsed.success ? parsed.data.model : null;
 }

@@ -1,4 +1,5 @@
 import type { PriceTable } from './schema.js';
+import { SCRIPTED_DEMO_MODEL } from '../llm/scripted.js';
 
 /**
  * List prices of the models GlobaLLM is configured with by default or commonly pointed at, in US
@@ -15,5 +16,7 @@ export const DEFAULT_PRICES: PriceTable = {
     'gpt-4o': { input: 2.5, output: 10, cacheRead: 1.25 },
     'gpt-4.1-mini': { input: 0.4, output: 1.6, cacheRead: 0.1 },
     'gpt-4.1': { input: 2, output: 8, cacheRead: 0.5 },
+    // `globallm up --demo`: the LLM stand-in answering from a script (src/llm/scripted.ts) costs nothing.
+    [SCRIPTED_DEMO_MODEL]: { input: 0, output: 0 },
   },
 };

@@ -54,7 +54,7 @@ export async function prOutcomes(pool: pg.Pool, scope: Scope): Promise<CountRow[
   return rows;
 }
 
-interface ChargeRow { at: Date; tokens: string; usd: string | null; scopes: string[] }
+interface ChargeRow { at: Date; tokens: string; usd: string | null; scopes: string[]; model: string | null }
 
 /** Settled model calls, oldest first: tokens and dollars with the scopes they were charged to. */
 async function charges(pool: pg.Pool, repos: string[] | null): Promise<ChargeRow[]> {
@@ -62,7 +62,7 @@ async function charges(pool: pg.Pool, repos: string[] | null): Promise<ChargeRow
     `SELECT settled_at AS at,
             ((actual->>'inputTokens')::bigint + (actual->>'outputTokens')::bigint
               + (actual->>'cacheReadTokens')::bigint + (actual->>'cacheWriteTokens')::bigint)::text AS tokens,
-            cost_usd::text AS usd, scopes
+            cost_usd::text AS usd, scopes, model
        FROM budget_reservations
       WHERE state = 'settled' AND actual IS NOT NULL
         AND ($1::text[] IS NULL OR scopes && $1::text[])
@@ -70,11 +70,11 @@ async function charges(pool: pg.Pool, repos: string[] | null): Promise<ChargeRow
   return rows;
 }
 
-function spendBy(rows: ChargeRow[], prefix: string): SpendRow[] {
+/** Tokens and dollars summed per name; a call counts once for each name it has. */
+function spendBy(rows: ChargeRow[], names: (row: ChargeRow) => string[]): SpendRow[] {
   const by = new Map<string, SpendRow>();
   for (const row of rows) {
-    for (const scope of row.scopes.filter((s) => s.startsWith(prefix))) {
-      const name = scope.slice(prefix.length);
+    for (const name of names(row)) {
       const s = by.get(name) ?? { name, tokens: 0, usd: 0 };
       s.tokens += Number(row.tokens);
       s.usd += Number(row.usd ?? 0);
@@ -84,8 +84,12 @@ function spendBy(rows: ChargeRow[], prefix: string): SpendRow[] {
   return [...by.values()].sort((a, b) => b.tokens - a.tokens || a.name.localeCompare(b.name));
 }
 
-/** Budget burn: cumulative tokens and dollars after each call, and totals per repository and language. */
-export async function spending(pool: pg.Pool, repos: string[] | null): Promise<{ burn: BurnPoint[]; byRepo: SpendRow[]; byLanguage: SpendRow[] }> {
+const scoped = (prefix: string) => (row: ChargeRow): string[] => row.scopes.filter((s) => s.startsWith(prefix)).map((s) => s.slice(prefix.length));
+/** Calls settled before prices were recorded have no model. */
+const modelOf = (row: ChargeRow): string[] => [row.model ?? 'not recorded'];
+
+/** Budget burn: cumulative tokens and dollars after each call, and totals per repository, language and model. */
+export async function spending(pool: pg.Pool, repos: string[] | null): Promise<{ burn: BurnPoint[]; byRepo: SpendRow[]; byLanguage: SpendRow[]; byModel: SpendRow[] }> {
   const rows = await charges(pool, repos);
   let tokens = 0;
   let usd = 0;
@@ -94,5 +98,5 @@ export async function spending(pool: pg.Pool, repos: string[] | null): Promise<{
     usd += Number(r.usd ?? 0);
     return { at: r.at.toISOString(), tokens, usd };
   });
-  return { burn, byRepo: spendBy(rows, 'repo:'), byLanguage: spendBy(rows, 'language:') };
+  return { burn, byRepo: spendBy(rows, scoped('repo:')), byLanguage: spendBy(rows, scoped('language:')), byModel: spendBy(rows, modelOf) };
 }

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { chartSpecs, type ChartSpec } from './charts.js';
 import { escapeHtml, link, scriptJson, table } from './html.js';
 import type { ReportData } from './types.js';
+import { describeModel, scriptedModelNote } from '../llm/scripted.js';
 
 /** Chart.js's browser build, read from the installed package and inlined: the page needs no network. */
 export function chartJsSource(): string {
@@ -32,11 +33,16 @@ function tables(d: ReportData): string {
     [link(r.url, r.workflowId), r.result, r.reason ?? '', r.finishedAt?.replace('T', ' ').slice(0, 19) ?? 'running'];
   return [
     `<h2>Ranked issues</h2>${table(['#', 'issue', 'title', 'priority', 'breakdown'], d.ranked.map((r) => [r.rank, `${r.repo}#${r.number}`, r.title, r.priority.toFixed(3), Object.entries(r.terms).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')]), 'No ranked open issues.')}`,
-    `<h2>Spend</h2>${table(['repository', 'tokens', 'dollars'], d.byRepo.map((r) => [r.name, r.tokens, usd(r.usd)]), 'No model calls charged yet.')}${table(['language', 'tokens', 'dollars'], d.byLanguage.map((r) => [r.name, r.tokens, usd(r.usd)]), '')}`,
+    `<h2>Spend</h2>${table(['repository', 'tokens', 'dollars'], d.byRepo.map((r) => [r.name, r.tokens, usd(r.usd)]), 'No model calls charged yet.')}${table(['language', 'tokens', 'dollars'], d.byLanguage.map((r) => [r.name, r.tokens, usd(r.usd)]), '')}${table(['model', 'tokens', 'dollars'], d.byModel.map((r) => [describeModel(r.name), r.tokens, usd(r.usd)]), '')}`,
     `<h2>Stage durations</h2>${d.stagesNote ? `<p class="note">${escapeHtml(d.stagesNote)}</p>` : ''}${table(['stage', 'runs', 'median s', 'max s'], d.stages.map((s) => [s.stage, s.count, (s.medianMs / 1000).toFixed(2), (s.maxMs / 1000).toFixed(2)]), 'No finished stages yet.')}`,
     `<h2>Failures</h2>${table(['run', 'result', 'reason', 'finished'], d.failures.map(runRow), 'No failed runs.')}`,
     `<h2>Runs</h2><p class="muted">Each run links to its page in the Temporal Web UI.</p>${table(['run', 'result', 'reason', 'finished'], d.runs.map(runRow), 'No issue runs yet.')}`,
   ].join('\n');
+}
+
+/** A scripted model's calls are named at the top of the page, before any figure. */
+function scriptedNotes(d: ReportData): string {
+  return d.byModel.map((m) => scriptedModelNote(m.name)).filter((n) => n !== null).map((n) => `<p class="note" data-scripted>${escapeHtml(n)}</p>\n`).join('');
 }
 
 /** The whole report as one self-contained HTML page: data, charts and Chart.js inlined, no network needed. */
@@ -45,7 +51,7 @@ export function renderReport(d: ReportData, chartJs: string = chartJsSource()): 
   const specs = d.empty === null ? chartSpecs(d) : [];
   const body = d.empty !== null
     ? `<p class="note" id="empty">${escapeHtml(d.empty)}</p>`
-    : `<div class="grid">${specs.map(chartBlock).join('\n')}</div>\n${tables(d)}`;
+    : `${scriptedNotes(d)}<div class="grid">${specs.map(chartBlock).join('\n')}</div>\n${tables(d)}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">

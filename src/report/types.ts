@@ -9,6 +9,8 @@ export interface ReportData {
   burn: BurnPoint[];
   byRepo: SpendRow[];
   byLanguage: SpendRow[];
+  /** Spend per model the calls were priced at (a scripted stand-in's name says so: src/llm/scripted.ts). */
+  byModel: SpendRow[];
   prOutcomes: CountRow[];
   stages: StageDuration[];
   /** Why stage durations are missing (Temporal not reachable), if they are. */

@@ -28,6 +28,15 @@ describe('renderPrBody', () => {
     assert.match(body, /Tokens: 12345 input, 678 output/);
     assert.match(body, /Cost: \$0\.0471/);
   });
+  test('a model that writes its own code is called an AI model; a scripted stand-in is named as such, in bold, first', () => {
+    assert.match(body, /This pull request was written by an AI model/);
+    assert.doesNotMatch(body, /scripted/i);
+    const scripted = renderPrBody({ ...input, disclosure: { ...input.disclosure, model: 'scripted-demo', costUsd: 0 } });
+    const disclosure = scripted.slice(scripted.indexOf('## AI disclosure'));
+    assert.match(disclosure, /^## AI disclosure\n\n\*\*The model was a scripted stand-in \\\(scripted-demo\\\): fixed answers written for GlobaLLM's demo, no language model was called\.\*\* GlobaLLM opened this pull request/);
+    assert.doesNotMatch(scripted, /written by an AI model/);
+    assert.match(disclosure, /Model: `scripted-demo`/);
+  });
   test('says so honestly when no test failed before', () => {
     const b = renderPrBody({ ...input, evidence: { failedBefore: [], passedAfter: ['a'], newTests: [] } });
     assert.match(b, /none: no test reproduced the issue/);

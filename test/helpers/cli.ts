@@ -25,7 +25,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, opts: { timeoutMs
   });
 }
 
-export interface RunningCli { child: ChildProcess; readyLine: string; stderr: () => string; exited: Promise<number | null> }
+export interface RunningCli { child: ChildProcess; readyLine: string; stdout: () => string; stderr: () => string; exited: Promise<number | null> }
 
 /** Starts a long-running command (`up`) and resolves once it prints a line containing `ready`. */
 export function startCliUntilReady(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 90_000): Promise<RunningCli> {
@@ -39,7 +39,7 @@ export function startCliUntilReady(args: string[], env: NodeJS.ProcessEnv, timeo
     child.stdout.on('data', (c: Buffer) => {
       stdout += c.toString();
       const line = stdout.split('\n').find((l) => l.includes('ready'));
-      if (line) { clearTimeout(timer); resolve({ child, readyLine: line, stderr: () => stderr, exited }); }
+      if (line) { clearTimeout(timer); resolve({ child, readyLine: line, stdout: () => stdout, stderr: () => stderr, exited }); }
     });
     void exited.then((code) => { clearTimeout(timer); reject(new Error(`exited with ${code} before ready:\n${stderr}`)); });
   });

@@ -10,7 +10,7 @@ import { startLlmStandIn, type LlmStandIn } from '../../src/sim/llm/server.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { testTemporalAddress } from '../helpers/temporal.js';
 import { startTestWorkers } from '../helpers/workers.js';
-import { exampleScript } from './example-script.js';
+import { exampleScript } from '../../src/examples/demo-script.js';
 
 let db: TestDatabase;
 let dir: string;

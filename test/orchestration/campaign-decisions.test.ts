@@ -12,7 +12,7 @@ import { runCli } from '../helpers/cli.js';
 import { firstWorkflowTask, historyEvents, resetWorkflow } from '../helpers/reset.js';
 import { testTemporalAddress } from '../helpers/temporal.js';
 import { startExampleWorld, type ExampleWorld } from './example-world.js';
-import { exampleScript } from './example-script.js';
+import { exampleScript } from '../../src/examples/demo-script.js';
 
 const git = promisify(execFile);
 let world: ExampleWorld;

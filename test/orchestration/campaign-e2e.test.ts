@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startCampaign } from '../../src/campaign/start.js';
 import { startExampleWorld, type ExampleWorld } from './example-world.js';
-import { exampleScript } from './example-script.js';
+import { exampleScript } from '../../src/examples/demo-script.js';
 import { campaignProgressQuery } from '../../src/workflows/campaign.js';
 
 const git = promisify(execFile);

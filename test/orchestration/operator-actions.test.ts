@@ -11,7 +11,7 @@ import { runCli } from '../helpers/cli.js';
 import { testTemporalAddress } from '../helpers/temporal.js';
 import { afterLastCompletedActivity, beforeActivity, historyEvents, resetWorkflow } from '../helpers/reset.js';
 import { startExampleWorld, type ExampleWorld } from './example-world.js';
-import { exampleScript, fix } from './example-script.js';
+import { exampleScript, fix } from '../../src/examples/demo-script.js';
 
 // An operator's actions on real issue workflows, through the Temporal client calls the Web UI
 // and the `temporal` CLI make. After each: one PR with one commit, still followed; every paid

@@ -6,7 +6,7 @@ import { ServiceUnavailable } from '../../src/errors.js';
 import { campaignProgressQuery } from '../../src/workflows/campaign.js';
 import { repoStatusQuery } from '../../src/workflows/shared.js';
 import { startExampleWorld, type ExampleWorld } from './example-world.js';
-import { exampleScript } from './example-script.js';
+import { exampleScript } from '../../src/examples/demo-script.js';
 
 let world: ExampleWorld;
 

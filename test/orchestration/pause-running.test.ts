@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { startCampaign } from '../../src/campaign/start.js';
 import { startExampleWorld, type ExampleWorld } from './example-world.js';
 import { issueStatusQuery, pauseSignal, repoStatusQuery, resumeSignal } from '../../src/workflows/shared.js';
-import { exampleScript } from './example-script.js';
+import { exampleScript } from '../../src/examples/demo-script.js';
 
 let world: ExampleWorld;
 let db: ExampleWorld['db'];

@@ -6,7 +6,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { startCampaign } from '../../src/campaign/start.js';
 import { issueSummary, plainLine } from '../../src/workflows/summaries.js';
 import { startExampleWorld, type ExampleWorld } from './example-world.js';
-import { exampleScript } from './example-script.js';
+import { exampleScript } from '../../src/examples/demo-script.js';
 
 let world: ExampleWorld;
 before(async () => { world = await startExampleWorld(exampleScript()); });

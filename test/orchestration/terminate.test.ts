@@ -4,7 +4,7 @@ import { startCampaign } from '../../src/campaign/start.js';
 import type { repoWorkflow } from '../../src/workflows/repo.js';
 import { repoStatusQuery } from '../../src/workflows/shared.js';
 import { startExampleWorld, type ExampleWorld } from './example-world.js';
-import { exampleScript } from './example-script.js';
+import { exampleScript } from '../../src/examples/demo-script.js';
 
 let world: ExampleWorld;
 

@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startCampaign } from '../../src/campaign/start.js';
 import { startExampleWorld, type ExampleWorld } from './example-world.js';
-import { exampleScript } from './example-script.js';
+import { exampleScript } from '../../src/examples/demo-script.js';
 
 let world: ExampleWorld;
 before(async () => { world = await startExampleWorld(exampleScript(), { GLOBALLM_BUDGET_WEEKLY_USD: '5' }); });

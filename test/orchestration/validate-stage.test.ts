@@ -4,7 +4,7 @@ import { startCampaign } from '../../src/campaign/start.js';
 import { FixResult } from '../../src/fix/schema.js';
 import { sharedEnvironmentCache } from '../fix-pipeline/helpers.js';
 import { startExampleWorld, type ExampleWorld } from './example-world.js';
-import { exampleScript } from './example-script.js';
+import { exampleScript } from '../../src/examples/demo-script.js';
 
 // GLOBALLM_FIX_CANDIDATES through the running system: the generate stage writes that many
 // candidates, the validate stage — on the sandbox queue — judges every one of them.

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { argvOf, commandName, coverage, readmeCommands } from './readme-commands.js';
 
 const README = [
-  '# X', '', '## Quick start', '', '```sh', 'npx globallm up', '```', '',
+  '# X', '', '## Quick start', '', '```sh', 'npm ci && npx globallm up', '```', '', '- Or:', '', '  ```sh', '  npx globallm up --demo', '  ```', '',
   'Then: `npx globallm status` and `npx globallm campaign status example`; not `npm test`.', '',
   '## Commands', '', '| command | what |', '|---|---|',
   '| `globallm status [--json]` | health |',
@@ -18,6 +18,7 @@ const README = [
 test('the README sections yield their commands in order; fenced set-up lines and other sections are left out', () => {
   assert.deepEqual(readmeCommands(README), {
     quickStart: ['globallm status', 'globallm campaign status example'],
+    quickStartUp: ['globallm up', 'globallm up --demo'],
     table: ['status', 'issues list', 'issues rerank', 'repo pause|resume'],
     steering: [`temporal workflow signal --workflow-id repo/a/b --name pause --input '{"reason":"x y"}'`, 'temporal schedule list'],
     offline: ['npm run sim', 'globallm discover --domain overall'],

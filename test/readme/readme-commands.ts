@@ -4,6 +4,8 @@ import { parseArgsStringToArgv } from 'string-argv';
 export interface ReadmeCommands {
   /** Inline `npx globallm …` commands of the Quick start's follow-up paragraphs. */
   quickStart: string[];
+  /** The `globallm up …` invocations of the Quick start's code blocks (`npx` and any `&&` chain before them dropped). */
+  quickStartUp: string[];
   /** The Commands table: each row's command names (e.g. `repo pause|resume`), in order. */
   table: string[];
   /** `temporal …` and `globallm …` lines of the steering section (code block and inline). */
@@ -46,12 +48,14 @@ export function commandName(synopsis: string): string {
 }
 
 export function readmeCommands(readme: string): ReadmeCommands {
-  const quick = withoutFences(section(readme, 'Quick start'));
+  const quickSection = section(readme, 'Quick start');
+  const quick = withoutFences(quickSection);
   const table = section(readme, 'Commands').split('\n').filter((l) => l.startsWith('| `globallm'));
   const steering = section(readme, 'Steering with the `temporal` CLI');
   const offline = section(readme, 'Offline, without credentials: the stand-ins');
   return {
     quickStart: inlineCode(quick).filter((c) => c.startsWith('npx globallm ')).map((c) => c.slice('npx '.length)),
+    quickStartUp: fencedLines(quickSection).flatMap((l) => l.split('&&')).map((c) => c.trim().replace(/^npx /, '')).filter((c) => c.startsWith('globallm up')),
     table: table.flatMap((row) => inlineCode(row.split(/(?<!\\)\|/)[1] ?? '').filter((c) => c.startsWith('globallm ')).map(commandName)),
     steering: [...fencedLines(steering), ...inlineCode(withoutFences(steering))].filter((c) => /^(temporal|globallm) /.test(c)),
     offline: inlineCode(offline).filter((c) => c.startsWith('npm run ') || c.startsWith('globallm ')),

@@ -19,7 +19,7 @@ import { projectRoot } from '../../src/stack/project-root.js';
 import { runCli, startCliUntilReady, type CliResult, type RunningCli } from '../helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { testTemporalAddress } from '../helpers/temporal.js';
-import { exampleScript } from '../orchestration/example-script.js';
+import { exampleScript } from '../../src/examples/demo-script.js';
 import { argvOf, coverage, readmeCommands } from './readme-commands.js';
 
 const exec = promisify(execFile);
@@ -76,9 +76,12 @@ async function slugkitPatch(): Promise<string> {
 
 /** One representative invocation for each row of the Commands table, by command name. */
 const TABLE_STEPS: Record<string, () => Promise<void>> = {
-  'up': () => {
+  'up': async () => {
     assert.match(stack.readyLine, /ready/);
-    return Promise.resolve();
+    // `--demo` scripts the model, so beside this stack's configured model it refuses (the demo itself: test/readme/demo.test.ts).
+    const demo = await runCli(['up', '--demo'], { ...env, GLOBALLM_STATE_DIR: join(dir, 'demo-state') }, { timeoutMs: 60_000 });
+    assert.equal(demo.code, 2, demo.stderr);
+    assert.match(demo.stderr, /a model is configured \(OPENAI_API_KEY, OPENAI_BASE_URL\)/);
   },
   'status': async () => {
     const s = await json('status', 'globallm status --json');

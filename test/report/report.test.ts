@@ -11,7 +11,7 @@ import type { ReportData } from '../../src/report/types.js';
 import { DEFAULT_PRICES } from '../../src/pricing/defaults.js';
 import { campaignProgressQuery } from '../../src/workflows/campaign.js';
 import { startExampleWorld, type ExampleWorld } from '../orchestration/example-world.js';
-import { exampleScript } from '../orchestration/example-script.js';
+import { exampleScript } from '../../src/examples/demo-script.js';
 import { testTemporalAddress } from '../helpers/temporal.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { launchChromium, noChromium } from '../helpers/browser.js';

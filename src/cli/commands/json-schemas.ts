@@ -108,7 +108,7 @@ export const PrsListJson = doc({
   pullRequests: z.array(z.object({
     forge: z.enum(['github', 'local']), repo: z.string(), issue: z.number().int().positive(), number: z.number().int().positive().nullable(),
     state: z.enum(['preview', 'pending', 'draft', 'open', 'merged', 'closed', 'failed']), branch: z.string(), url: z.string().nullable(),
-    title: z.string().nullable(), last_error: z.string().nullable(), updated_at: iso,
+    title: z.string().nullable(), model: z.string().nullable(), last_error: z.string().nullable(), updated_at: iso,
   })),
 });
 

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { listPrRows, type PrRow } from '../../contribute/store.js';
+import { listPrRows, modelOfPr, type PrRow } from '../../contribute/store.js';
+import { describeModel } from '../../llm/scripted.js';
 import { openPool } from '../../db/pool.js';
 import { NotFound, UsageError } from '../../errors.js';
 import { localRoot } from '../../activities/index.js';
@@ -27,8 +28,14 @@ export function parseIssueTarget(text: string): { repo: { owner: string; name: s
 function summary(r: PrRow): Record<string, unknown> {
   return {
     forge: r.forge, repo: `${r.owner}/${r.name}`, issue: r.issue_number, number: r.number, state: r.state, branch: r.branch, url: r.url,
-    title: r.title, last_error: r.last_error?.message ?? null, updated_at: r.updated_at.toISOString(),
+    title: r.title, model: modelOfPr(r), last_error: r.last_error?.message ?? null, updated_at: r.updated_at.toISOString(),
   };
+}
+
+/** A row as `prs list` prints it for people: a scripted model says so. */
+function shown(r: PrRow): Record<string, unknown> {
+  const model = modelOfPr(r);
+  return { ...summary(r), model: model === null ? '' : describeModel(model) };
 }
 
 /** The text `prs preview` prints for one row: header, body and patch. */
@@ -78,7 +85,7 @@ export async function prsListAction(opts: { state?: string; json?: boolean }): P
   if (state && !state.success) throw new UsageError(`unknown state "${opts.state}" (expected ${PR_STATES.join(', ')})`);
   const rows = await withPool((pool) => listPrRows(pool, state?.data ? { state: state.data } : {}));
   if (opts.json) printJson({ pullRequests: rows.map(summary) });
-  else printTable(rows.map(summary), ['repo', 'issue', 'number', 'state', 'branch', 'url', 'last_error']);
+  else printTable(rows.map(shown), ['repo', 'issue', 'number', 'state', 'branch', 'url', 'model', 'last_error']);
 }
 
 export async function prsPreviewAction(target?: string): Promise<void> {

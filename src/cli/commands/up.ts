@@ -1,28 +1,62 @@
-import { loadConfig } from '../../config/load.js';
-import { up } from '../../stack/up.js';
+import type { Client } from '@temporalio/client';
+import { loadConfig, type Config } from '../../config/load.js';
+import { UsageError } from '../../errors.js';
+import { up, type RunningStack } from '../../stack/up.js';
 import { clusterExtras, connectClient } from '../../temporal/connect.js';
 import { startExampleCampaign } from '../../examples/campaign.js';
+import { demoSummary, startDemoModel, type DemoModel } from '../../examples/demo.js';
 import { localRoot } from '../../activities/index.js';
 
-export interface UpFlags { headless?: boolean; example: boolean }
+export interface UpFlags { headless?: boolean; example: boolean; demo?: boolean }
 
 export async function upAction(opts: UpFlags): Promise<void> {
-  const config = loadConfig(process.env);
-  const stack = await up(config, { headless: opts.headless ?? false });
-  const stopped = stopOnSignal(() => stack.stop());
-  process.stdout.write(`${stack.readyLine}\n`);
-  if (opts.example) {
-    const { client, connection } = await connectClient(stack.temporalAddress, config.TEMPORAL_NAMESPACE, undefined, clusterExtras(config));
-    try {
-      process.stdout.write(`${await startExampleCampaign(client, { localRoot: localRoot(config), taskQueuePrefix: config.GLOBALLM_TASK_QUEUE_PREFIX })}\n`);
-    } catch (err) {
-      process.stderr.write(`globallm: the example campaign did not start: ${(err as Error).message}\n`);
-    } finally {
-      await connection.close();
-    }
+  if (opts.demo === true && !opts.example) throw new UsageError('--demo runs the example campaign: it cannot be combined with --no-example');
+  const loaded = loadConfig(process.env);
+  const demo = opts.demo === true ? await startDemoModel(loaded) : undefined;
+  const config = demo?.config ?? loaded;
+  let stack: RunningStack;
+  try {
+    stack = await up(config, { headless: opts.headless ?? false });
+  } catch (err) {
+    await demo?.close();
+    throw err;
   }
+  const stopped = stopOnSignal(async () => {
+    await stack.stop();
+    await demo?.close();
+  });
+  process.stdout.write(`${stack.readyLine}\n`);
+  if (demo) process.stdout.write(`${demo.note}\n`);
+  if (opts.example) await runExample(stack, config, demo, stopped);
   await stopped;
   process.stderr.write('globallm: stopped\n');
+}
+
+/** Starts the example campaign; the demo also waits for its decisions and prints the PRs it opened. */
+async function runExample(stack: RunningStack, config: Config, demo: DemoModel | undefined, stopped: Promise<void>): Promise<void> {
+  const { client, connection } = await connectClient(stack.temporalAddress, config.TEMPORAL_NAMESPACE, undefined, clusterExtras(config));
+  try {
+    const example = await startExampleCampaign(client, { localRoot: localRoot(config), taskQueuePrefix: config.GLOBALLM_TASK_QUEUE_PREFIX, demo: demo !== undefined });
+    process.stdout.write(`${example.message}\n`);
+    if (demo && example.started) {
+      // Stopped first, the wait for the campaign ends with the connection: said once, never thrown.
+      const summary = printDemoSummary(stack, client, example.started.workflowId).catch((err: unknown) => didNot('finish', err));
+      await Promise.race([stopped, summary]);
+    }
+  } catch (err) {
+    didNot('start', err);
+  } finally {
+    await connection.close();
+  }
+}
+
+function didNot(what: 'start' | 'finish', err: unknown): void {
+  process.stderr.write(`globallm: the example campaign did not ${what}: ${(err as Error).message}\n`);
+}
+
+async function printDemoSummary(stack: RunningStack, client: Client, workflowId: string): Promise<void> {
+  const progress = await client.workflow.getHandle(workflowId).result() as Parameters<typeof demoSummary>[1];
+  process.stdout.write(`${await demoSummary(stack.pool, progress)}\n`);
 }
 
 /**
