@@ -10,7 +10,7 @@ import { buildBwrapArgs, groupFile, hostsFile, passwdFile, sandboxEnv, type Limi
 import { createRunCgroup, type RunCgroup } from './cgroup.js';
 import { FORWARDER_SOURCE } from './egress/forwarder.js';
 import { sweepLeftovers } from './sweep.js';
-import { startEgressProxy, type EgressProxy } from './egress/proxy.js';
+import type { EgressProxy } from './egress/proxy.js';
 import { registryHosts, trustEnv } from './egress/registries.js';
 import { describeHost } from './host.js';
 import { TailBuffer } from './output.js';
@@ -117,6 +117,10 @@ export class BubblewrapSandbox implements Sandbox {
     return this.probed;
   }
 
+  async ready(): Promise<void> {
+    await this.probe();
+  }
+
   async prepareWorktree(dir: string): Promise<void> {
     if (process.getuid?.() !== 0) return;
     const walk = async (p: string): Promise<void> => {
@@ -174,7 +178,8 @@ export class BubblewrapSandbox implements Sandbox {
 
   /** The egress proxy, started on first need and shared by every run of this sandbox. */
   private egressProxy(): Promise<EgressProxy> {
-    this.egress ??= startEgressProxy({ hosts: this.opts.registryHosts ?? registryHosts(process.env), uid: this.uid, gid: this.gid });
+    // Loaded with the first run that needs the network: test runs never do.
+    this.egress ??= import('./egress/proxy.js').then(({ startEgressProxy }) => startEgressProxy({ hosts: this.opts.registryHosts ?? registryHosts(process.env), uid: this.uid, gid: this.gid }));
     this.egress.catch(() => { this.egress = null; });
     return this.egress;
   }

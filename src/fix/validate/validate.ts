@@ -61,34 +61,41 @@ function parsePatchFiles(text: string, label: string): PatchFile[] {
   return files;
 }
 
+/** Like Promise.all, but waits for every part to finish before throwing (nothing may still write into a workspace being removed). */
+async function settled<T extends readonly unknown[]>(parts: { [K in keyof T]: Promise<T[K]> | T[K] }): Promise<T> {
+  const results = await Promise.allSettled(parts);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 /** The trees to compare: before = base + test changes; after = base + test changes + the fix. */
 interface Trees { before: string; after: string }
 
 async function buildTrees(ws: Workspace, opts: ValidateOptions, files: PatchFile[], testFiles: PatchFile[]): Promise<Trees | string> {
-  const patchFile = await ws.writeFile('change.patch', opts.patch);
-  const testPatchFile = opts.testPatch !== undefined ? await ws.writeFile('test.patch', opts.testPatch) : null;
-  const before = await ws.copy(opts.repo, 'before');
-  const after = await ws.copy(opts.repo, 'after');
+  // The two copies are independent: made, checked and patched side by side.
+  const [patchFile, testPatchFile, before, after] = await settled([
+    ws.writeFile('change.patch', opts.patch),
+    opts.testPatch !== undefined ? ws.writeFile('test.patch', opts.testPatch) : null,
+    ws.copy(opts.repo, 'before'),
+    ws.copy(opts.repo, 'after'),
+  ]);
   const touched = [...files, ...testFiles].flatMap((f) => [f.oldPath, f.newPath]).filter((p): p is string => p !== null);
-  for (const p of touched) {
-    await checkNoSymlinkOnPath(before, p);
-    await checkNoSymlinkOnPath(after, p);
-  }
+  await settled(touched.flatMap((p) => [checkNoSymlinkOnPath(before, p), checkNoSymlinkOnPath(after, p)]));
   if (testPatchFile) {
-    for (const tree of [before, after]) {
-      const err = await gitApply(tree, testPatchFile);
-      if (err !== null) return `the test patch does not apply: ${err}`;
-    }
+    const errs = await Promise.all([before, after].map((tree) => gitApply(tree, testPatchFile)));
+    const err = errs.find((e) => e !== null);
+    if (err) return `the test patch does not apply: ${err}`;
   }
-  const err = await gitApply(after, patchFile);
-  if (err !== null) return `the patch does not apply: ${err}`;
   // The patch's own test changes go on the "before" side too, so its new tests show the bug there.
   const hasCode = files.some((f) => [f.oldPath, f.newPath].some((p) => p !== null && !isTestPath(p)));
-  const ownTests = testOnlyPatch(files);
-  if (hasCode && ownTests) {
-    const e = await gitApply(before, await ws.writeFile('own-tests.patch', ownTests));
-    if (e !== null) log.warn({ err: e }, 'the patch\'s test changes do not apply on their own; the before side runs without them');
-  }
+  const ownTests = hasCode ? testOnlyPatch(files) : null;
+  const [err, ownErr] = await Promise.all([
+    gitApply(after, patchFile),
+    ownTests ? ws.writeFile('own-tests.patch', ownTests).then((f) => gitApply(before, f)) : null,
+  ]);
+  if (err !== null) return `the patch does not apply: ${err}`;
+  if (ownErr) log.warn({ err: ownErr }, 'the patch\'s test changes do not apply on their own; the before side runs without them');
   return { before, after };
 }
 

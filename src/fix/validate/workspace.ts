@@ -78,7 +78,7 @@ export async function gitApply(tree: string, patchFile: string): Promise<string 
   const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: tree, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', LANG: 'C' };
   const git = ['-c', 'core.fsmonitor=false', '-c', 'safe.directory=*', 'apply', '--whitespace=nowarn'];
   try {
-    await execFileP('git', [...git, '--check', '--', patchFile], { cwd: tree, env, timeout: 60_000 });
+    // All or nothing: without --reject, git apply leaves the tree untouched when any hunk fails.
     await execFileP('git', [...git, '--', patchFile], { cwd: tree, env, timeout: 60_000 });
     return null;
   } catch (err) {
