@@ -1,5 +1,5 @@
 import { spawn, execFile } from 'node:child_process';
-import { chmod, lchown, lstat, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -121,14 +121,15 @@ export class BubblewrapSandbox implements Sandbox {
     await this.probe();
   }
 
+  /** As root: hands the whole tree to the sandbox's host user (links themselves, never what they point to). */
   async prepareWorktree(dir: string): Promise<void> {
     if (process.getuid?.() !== 0) return;
-    const walk = async (p: string): Promise<void> => {
-      await lchown(p, this.uid, this.gid);
-      const st = await lstat(p);
-      if (st.isDirectory()) for (const e of await readdir(p)) await walk(path.join(p, e));
-    };
-    await walk(dir);
+    try {
+      await execFileP('chown', ['-R', '-h', '-P', `${this.uid}:${this.gid}`, '--', dir], { timeout: 600_000 });
+    } catch (err) {
+      const detail = err instanceof Error && 'stderr' in err ? String((err as { stderr: unknown }).stderr).trim() : String(err);
+      throw new Error(`could not hand ${dir} to the sandbox user: ${detail}`, { cause: err });
+    }
   }
 
   async run(spec: RunSpec): Promise<RunResult> {
