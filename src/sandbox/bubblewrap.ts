@@ -104,7 +104,8 @@ export class BubblewrapSandbox implements Sandbox {
       const bwrap = this.opts.bwrapPath ?? (await findOnPath('bwrap'));
       if (!bwrap) throw new ServiceUnavailable('bubblewrap (bwrap) is not installed; install the Debian package "bubblewrap" (scripts/install-system-deps.sh)');
       try {
-        await execFileP(bwrap, ['--unshare-user', '--unshare-pid', '--unshare-net', '--unshare-ipc', '--unshare-uts', '--cap-drop', 'ALL', '--die-with-parent', '--ro-bind', '/usr', '/usr', '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--proc', '/proc', '--', '/usr/bin/true'], { env: {}, timeout: 10_000, ...this.spawnIdentity() });
+        // --as-pid-1: no reaper inside, so bwrap waits for `true` itself and leaves no orphan to the host's init.
+        await execFileP(bwrap, ['--unshare-user', '--unshare-pid', '--unshare-net', '--unshare-ipc', '--unshare-uts', '--cap-drop', 'ALL', '--die-with-parent', '--as-pid-1', '--ro-bind', '/usr', '/usr', '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--proc', '/proc', '--', '/usr/bin/true'], { env: {}, timeout: 10_000, ...this.spawnIdentity() });
       } catch (err) {
         const detail = err instanceof Error && 'stderr' in err ? String((err as { stderr: unknown }).stderr).trim() : String(err);
         throw new ServiceUnavailable(`bubblewrap cannot create its namespaces here (${detail}); refusing to run untrusted code unsandboxed`, { cause: err });
