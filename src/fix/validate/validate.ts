@@ -138,9 +138,8 @@ export async function validatePatch(opts: ValidateOptions): Promise<ValidationRe
     let runs = 0;
     const run = async (tree: string): Promise<SuiteRun> => {
       const results = await ws.dir(`results-${++runs}`, 0o755);
-      for (const d of TREE_REPORT_DIRS) await rm(path.join(tree, d), { recursive: true, force: true });
-      await opts.sandbox.prepareWorktree(tree);
-      await opts.sandbox.prepareWorktree(results);
+      await Promise.all(TREE_REPORT_DIRS.map((d) => rm(path.join(tree, d), { recursive: true, force: true })));
+      await Promise.all([opts.sandbox.prepareWorktree(tree), opts.sandbox.prepareWorktree(results)]);
       const env = opts.environment;
       const r = await opts.sandbox.run({
         cwd: tree, argv: testCommand, network: false,
