@@ -1,14 +1,20 @@
 import { writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
-import { prettyFactory } from 'pino-pretty';
-import { z } from 'zod';
-import { LOG_FORMATS } from './cli/choices.js';
+import type { prettyFactory as PrettyFactory } from 'pino-pretty';
+import { LogFormat } from './log-format.js';
 
-/** `auto`: formatted for people when stderr is a terminal, JSON lines otherwise. */
-export const LogFormat = z.enum(LOG_FORMATS);
-export type LogFormat = z.infer<typeof LogFormat>;
+let prettyLine: ReturnType<typeof PrettyFactory> | null = null;
 
-const pretty = prettyFactory({ colorize: process.stderr.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
+/** The formatter for people, loaded on first use: a process that never formats for people never loads it. */
+function pretty(line: string): string {
+  if (!prettyLine) {
+    const { prettyFactory } = createRequire(import.meta.url)('pino-pretty') as { prettyFactory: typeof PrettyFactory };
+    prettyLine = prettyFactory({ colorize: process.stderr.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
+  }
+  return prettyLine(line);
+}
+
 let format: LogFormat = LogFormat.catch('auto').parse(process.env['GLOBALLM_LOG_FORMAT']);
 
 /** Switches the format of every logger in the process (the `--log-format` flag). */

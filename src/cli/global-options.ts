@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
-import { LogFormat, setLogFormat } from '../log.js';
+import { LogFormat } from '../log-format.js';
+import { setLogFormat } from '../log.js';
 
 /** The log format from the flag, else GLOBALLM_LOG_FORMAT (empty means unset), else auto. */
 export function chosenLogFormat(flag: unknown, env: NodeJS.ProcessEnv): LogFormat {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LogFormat } from '../log.js';
+import { LogFormat } from '../log-format.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const optionalUrl = z.string().url().optional();

@@ -1,11 +1,10 @@
 import { lstat, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
 import { detectRepoModel } from '../repo-model/detect.js';
 import { PackageJson } from '../repo-model/schema.js';
 import { EnvironmentPlan, type InstallStep, type Manager, type ToolchainNote } from './schema.js';
-import { machineToolchains, note } from './toolchain.js';
+import { note, toolchainVersion } from './toolchain.js';
 
 /** Inside the sandbox, a prepared environment outside the worktree lives here. */
 export const ENV_ROOT = '/env/prepared';
@@ -55,6 +54,7 @@ async function pythonPlan(root: string, files: Set<string>, usesPytest: boolean)
   let extras: string[] = [];
   let requiresPython: string | null = null;
   if (pyText !== null) {
+    const { parse: parseToml } = await import('smol-toml');
     try {
       const py = PyProject.parse(parseToml(pyText));
       extras = Object.keys(py.project?.['optional-dependencies'] ?? {}).filter((e) => TEST_EXTRAS.includes(e));
@@ -78,7 +78,6 @@ async function pythonPlan(root: string, files: Set<string>, usesPytest: boolean)
 export async function planEnvironment(root: string): Promise<EnvironmentPlan> {
   const files = new Set(await readdir(root).catch(() => [] as string[]));
   const model = await detectRepoModel(root);
-  const machine = await machineToolchains();
   const toolchain: ToolchainNote[] = [];
 
   if (model.languages.includes('javascript') && files.has('package.json')) {
@@ -88,7 +87,7 @@ export async function planEnvironment(root: string): Promise<EnvironmentPlan> {
     const nvmrc = (await readSmall(root, '.nvmrc'))?.trim() || (await readSmall(root, '.node-version'))?.trim() || null;
     const engines = z.object({ engines: z.object({ node: z.string() }).partial().optional() }).loose().safeParse(JSON.parse((await readSmall(root, 'package.json')) ?? '{}'));
     const requested = nvmrc ?? (engines.success ? engines.data.engines?.node ?? null : null);
-    toolchain.push(note('node', requested, nvmrc ? (files.has('.nvmrc') ? '.nvmrc' : '.node-version') : requested ? 'package.json#engines.node' : null, machine.node));
+    toolchain.push(note('node', requested, nvmrc ? (files.has('.nvmrc') ? '.nvmrc' : '.node-version') : requested ? 'package.json#engines.node' : null, await toolchainVersion('node')));
     const { steps, keyFiles } = nodePlan(files, data, manager);
     return EnvironmentPlan.parse({
       ecosystem: 'node', manager, keyFiles: [...keyFiles, ...(nvmrc ? ['.nvmrc'] : [])], steps, layout: 'node_modules',
@@ -98,7 +97,7 @@ export async function planEnvironment(root: string): Promise<EnvironmentPlan> {
   if (model.languages.includes('python')) {
     const py = await pythonPlan(root, files, model.testFramework === 'pytest');
     const pin = (await readSmall(root, '.python-version'))?.trim() || null;
-    toolchain.push(note('python', pin ?? py.requiresPython, pin ? '.python-version' : py.requiresPython ? 'pyproject.toml#project.requires-python' : null, machine.python));
+    toolchain.push(note('python', pin ?? py.requiresPython, pin ? '.python-version' : py.requiresPython ? 'pyproject.toml#project.requires-python' : null, await toolchainVersion('python')));
     return EnvironmentPlan.parse({
       ecosystem: 'python', manager: py.manager, keyFiles: py.keyFiles, steps: py.steps, layout: 'env-root',
       testEnv: { VIRTUAL_ENV: VENV, PYTHONDONTWRITEBYTECODE: '1' }, pathPrepend: [`${VENV}/bin`], toolchain,
@@ -107,7 +106,7 @@ export async function planEnvironment(root: string): Promise<EnvironmentPlan> {
   if (model.languages.includes('go')) {
     const gomod = (await readSmall(root, 'go.mod')) ?? '';
     const directive = /^go\s+(\d+\.\d+(?:\.\d+)?)\s*$/m.exec(gomod)?.[1] ?? null;
-    toolchain.push(note('go', directive ? `>=${directive}` : null, directive ? 'go.mod#go' : null, machine.go));
+    toolchain.push(note('go', directive ? `>=${directive}` : null, directive ? 'go.mod#go' : null, await toolchainVersion('go')));
     const goEnv = { GOMODCACHE: `${ENV_ROOT}/gomod`, GOPATH: `${ENV_ROOT}/gopath`, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' };
     // The build cache is warmed once here (the standard library and the dependencies, compiled
     // for the tests); every test run starts from its own copy of it instead of compiling anew.
@@ -124,7 +123,7 @@ export async function planEnvironment(root: string): Promise<EnvironmentPlan> {
   }
   if (model.languages.includes('rust')) {
     const pin = (await readSmall(root, 'rust-toolchain'))?.trim() || /channel\s*=\s*"([^"]+)"/.exec((await readSmall(root, 'rust-toolchain.toml')) ?? '')?.[1] || null;
-    toolchain.push(note('rust', pin, pin ? 'rust-toolchain' : null, machine.rust));
+    toolchain.push(note('rust', pin, pin ? 'rust-toolchain' : null, await toolchainVersion('rust')));
     const cargoEnv = { CARGO_HOME: `${ENV_ROOT}/cargo` };
     return EnvironmentPlan.parse({
       ecosystem: 'rust', manager: 'cargo', keyFiles: ['Cargo.toml', 'Cargo.lock', 'rust-toolchain', 'rust-toolchain.toml'].filter((f) => files.has(f)),
@@ -132,7 +131,7 @@ export async function planEnvironment(root: string): Promise<EnvironmentPlan> {
     });
   }
   if (model.languages.includes('java')) {
-    toolchain.push(note('java', null, null, machine.java));
+    toolchain.push(note('java', null, null, await toolchainVersion('java')));
     const maven = files.has('pom.xml');
     const repo = `-Dmaven.repo.local=${ENV_ROOT}/m2`;
     return EnvironmentPlan.parse({

@@ -1,12 +1,13 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cp, lstat, mkdir, mkdtemp, readFile, rename, rm, writeFile, chmod } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readFile, rename, rm, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { logger } from '../log.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
+import { copyTree } from '../util/copy-tree.js';
 import type { Mount } from '../sandbox/schema.js';
 import type { EnvironmentCache } from './cache.js';
 import { ENV_ROOT, planEnvironment } from './plan.js';
@@ -134,7 +135,7 @@ export async function prepareEnvironment(opts: PrepareOptions): Promise<PrepareO
   try {
     await chmod(scratch, 0o711);
     const tree = path.join(scratch, 'tree');
-    await cp(opts.tree, tree, { recursive: true, verbatimSymlinks: true, filter: (src) => path.basename(src) !== 'node_modules' || path.dirname(src) !== opts.tree });
+    await copyTree(opts.tree, tree);
     if (plan.manager === 'maven') await writeFile(path.join(staged, 'settings.xml'), mavenSettings());
     await opts.sandbox.prepareWorktree(tree);
     await opts.sandbox.prepareWorktree(staged);

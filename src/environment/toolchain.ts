@@ -1,20 +1,23 @@
 import { execFile } from 'node:child_process';
+import { realpath } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import semver from 'semver';
+import coerce from 'semver/functions/coerce.js';
+import satisfies from 'semver/functions/satisfies.js';
 import type { ToolchainNote } from './schema.js';
 
 const execFileP = promisify(execFile);
 
-/** Versions of the toolchains the sandbox can see (system-wide installs only). */
-export interface MachineToolchains {
-  node: string | null;
-  python: string | null;
-  go: string | null;
-  rust: string | null;
-  java: string | null;
-}
+/** The system-wide toolchains the sandbox can see, each asked for its version by its own binary. */
+const PROBES = {
+  node: { cmd: '/usr/bin/node', args: ['--version'], pattern: /v(\d+\.\d+\.\d+)/ },
+  python: { cmd: '/usr/bin/python3', args: ['--version'], pattern: /Python (\d+\.\d+\.\d+)/ },
+  go: { cmd: '/usr/local/go/bin/go', args: ['version'], pattern: /go(\d+\.\d+(?:\.\d+)?)/ },
+  rust: { cmd: '/usr/bin/rustc', args: ['--version'], pattern: /rustc (\d+\.\d+\.\d+)/ },
+  java: { cmd: '/usr/bin/java', args: ['-version'], pattern: /version "(\d+(?:\.\d+)*)/ },
+} as const;
+export type Toolchain = keyof typeof PROBES;
 
-async function versionOf(cmd: string, args: string[], pattern: RegExp): Promise<string | null> {
+async function versionOf(cmd: string, args: readonly string[], pattern: RegExp): Promise<string | null> {
   try {
     const { stdout, stderr } = await execFileP(cmd, args, { timeout: 10_000, env: { PATH: '/usr/local/go/bin:/usr/local/bin:/usr/bin:/bin' } });
     return pattern.exec(`${stdout}\n${stderr}`)?.[1] ?? null;
@@ -23,18 +26,29 @@ async function versionOf(cmd: string, args: string[], pattern: RegExp): Promise<
   }
 }
 
-let cached: Promise<MachineToolchains> | null = null;
+/** This process's own version when it runs the very binary the sandbox sees as node. */
+async function ownNodeVersion(): Promise<string | null> {
+  try {
+    return (await realpath(process.execPath)) === (await realpath(PROBES.node.cmd)) ? process.versions.node : null;
+  } catch {
+    return null;
+  }
+}
 
-/** Asks each system toolchain for its version once per process. */
-export function machineToolchains(): Promise<MachineToolchains> {
-  cached ??= (async () => ({
-    node: await versionOf('/usr/bin/node', ['--version'], /v(\d+\.\d+\.\d+)/),
-    python: await versionOf('/usr/bin/python3', ['--version'], /Python (\d+\.\d+\.\d+)/),
-    go: await versionOf('/usr/local/go/bin/go', ['version'], /go(\d+\.\d+(?:\.\d+)?)/),
-    rust: await versionOf('/usr/bin/rustc', ['--version'], /rustc (\d+\.\d+\.\d+)/),
-    java: await versionOf('/usr/bin/java', ['-version'], /version "(\d+(?:\.\d+)*)/),
-  }))();
-  return cached;
+const cached = new Map<Toolchain, Promise<string | null>>();
+
+/**
+ * The version of one system toolchain, or null when it is missing; asked once per process and
+ * only for the toolchain a repository needs (a JVM alone takes a good part of a second to answer).
+ */
+export function toolchainVersion(tool: Toolchain): Promise<string | null> {
+  let v = cached.get(tool);
+  if (!v) {
+    const { cmd, args, pattern } = PROBES[tool];
+    v = tool === 'node' ? ownNodeVersion().then((own) => own ?? versionOf(cmd, args, pattern)) : versionOf(cmd, args, pattern);
+    cached.set(tool, v);
+  }
+  return v;
 }
 
 /**
@@ -49,10 +63,10 @@ export function meets(requested: string, available: string): boolean {
     const have = available.split('.');
     return want.every((p, i) => p === have[i]);
   }
-  const coerced = semver.coerce(available);
+  const coerced = coerce(available);
   if (!coerced) return false;
   try {
-    return semver.satisfies(coerced, r.replace(/~=/g, '~'));
+    return satisfies(coerced, r.replace(/~=/g, '~'));
   } catch {
     return true; // a request we cannot read is reported, never guessed a mismatch
   }

@@ -1,5 +1,5 @@
 import { spawn, execFile } from 'node:child_process';
-import { chmod, lchown, lstat, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -10,7 +10,7 @@ import { buildBwrapArgs, groupFile, hostsFile, passwdFile, sandboxEnv, type Limi
 import { createRunCgroup, type RunCgroup } from './cgroup.js';
 import { FORWARDER_SOURCE } from './egress/forwarder.js';
 import { sweepLeftovers } from './sweep.js';
-import { startEgressProxy, type EgressProxy } from './egress/proxy.js';
+import type { EgressProxy } from './egress/proxy.js';
 import { registryHosts, trustEnv } from './egress/registries.js';
 import { describeHost } from './host.js';
 import { TailBuffer } from './output.js';
@@ -104,7 +104,8 @@ export class BubblewrapSandbox implements Sandbox {
       const bwrap = this.opts.bwrapPath ?? (await findOnPath('bwrap'));
       if (!bwrap) throw new ServiceUnavailable('bubblewrap (bwrap) is not installed; install the Debian package "bubblewrap" (scripts/install-system-deps.sh)');
       try {
-        await execFileP(bwrap, ['--unshare-user', '--unshare-pid', '--unshare-net', '--unshare-ipc', '--unshare-uts', '--cap-drop', 'ALL', '--die-with-parent', '--ro-bind', '/usr', '/usr', '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--proc', '/proc', '--', '/usr/bin/true'], { env: {}, timeout: 10_000, ...this.spawnIdentity() });
+        // --as-pid-1: no reaper inside, so bwrap waits for `true` itself and leaves no orphan to the host's init.
+        await execFileP(bwrap, ['--unshare-user', '--unshare-pid', '--unshare-net', '--unshare-ipc', '--unshare-uts', '--cap-drop', 'ALL', '--die-with-parent', '--as-pid-1', '--ro-bind', '/usr', '/usr', '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--proc', '/proc', '--', '/usr/bin/true'], { env: {}, timeout: 10_000, ...this.spawnIdentity() });
       } catch (err) {
         const detail = err instanceof Error && 'stderr' in err ? String((err as { stderr: unknown }).stderr).trim() : String(err);
         throw new ServiceUnavailable(`bubblewrap cannot create its namespaces here (${detail}); refusing to run untrusted code unsandboxed`, { cause: err });
@@ -117,14 +118,19 @@ export class BubblewrapSandbox implements Sandbox {
     return this.probed;
   }
 
+  async ready(): Promise<void> {
+    await this.probe();
+  }
+
+  /** As root: hands the whole tree to the sandbox's host user (links themselves, never what they point to). */
   async prepareWorktree(dir: string): Promise<void> {
     if (process.getuid?.() !== 0) return;
-    const walk = async (p: string): Promise<void> => {
-      await lchown(p, this.uid, this.gid);
-      const st = await lstat(p);
-      if (st.isDirectory()) for (const e of await readdir(p)) await walk(path.join(p, e));
-    };
-    await walk(dir);
+    try {
+      await execFileP('chown', ['-R', '-h', '-P', `${this.uid}:${this.gid}`, '--', dir], { timeout: 600_000 });
+    } catch (err) {
+      const detail = err instanceof Error && 'stderr' in err ? String((err as { stderr: unknown }).stderr).trim() : String(err);
+      throw new Error(`could not hand ${dir} to the sandbox user: ${detail}`, { cause: err });
+    }
   }
 
   async run(spec: RunSpec): Promise<RunResult> {
@@ -174,7 +180,8 @@ export class BubblewrapSandbox implements Sandbox {
 
   /** The egress proxy, started on first need and shared by every run of this sandbox. */
   private egressProxy(): Promise<EgressProxy> {
-    this.egress ??= startEgressProxy({ hosts: this.opts.registryHosts ?? registryHosts(process.env), uid: this.uid, gid: this.gid });
+    // Loaded with the first run that needs the network: test runs never do.
+    this.egress ??= import('./egress/proxy.js').then(({ startEgressProxy }) => startEgressProxy({ hosts: this.opts.registryHosts ?? registryHosts(process.env), uid: this.uid, gid: this.gid }));
     this.egress.catch(() => { this.egress = null; });
     return this.egress;
   }

@@ -24,6 +24,11 @@ export interface Sandbox {
    */
   prepareWorktree(dir: string): Promise<void>;
   run(spec: RunSpec): Promise<RunResult>;
+  /**
+   * Checks, once per instance, that the sandbox can start; `run` waits for the same check. Start
+   * it early to overlap other work: a failure is reported by `run`, which checks again.
+   */
+  ready(): Promise<void>;
   /** Releases what runs share (the egress proxy); the sandbox starts it again when next needed. */
   close?(): Promise<void>;
 }

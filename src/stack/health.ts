@@ -1,4 +1,4 @@
-import { openPool } from '../db/pool.js';
+import { openPool, type Pool } from '../db/pool.js';
 import { appliedVersion } from '../db/migrate.js';
 import type { ConnectionExtras } from '../temporal/profile.js';
 import { redactUrl } from '../config/load.js';
@@ -32,68 +32,80 @@ async function timed<T>(name: string, fn: () => Promise<{ ok: boolean; detail: s
 }
 const round = (ms: number): number => Math.round(ms * 10) / 10;
 
-/** Every part of the stack, checked for real: PostgreSQL, migrations, Temporal, the Web UI, pollers. */
-export async function checkStack(endpoints: Endpoints, opts: { namespace: string; queues: string[]; timeoutMs?: number; connection?: ConnectionExtras; profile?: string }): Promise<StackStatus> {
-  const timeoutMs = opts.timeoutMs ?? 5_000;
+interface CheckOptions { namespace: string; queues: string[]; timeoutMs?: number; connection?: ConnectionExtras; profile?: string }
+
+/** PostgreSQL and the applied migration; the pool stays open for the caller's later queries (null when it could not open). */
+async function checkPostgres(databaseUrl: string, timeoutMs: number): Promise<{ check: Check; pool: Pool | null; migration: string | undefined }> {
+  let pool: Pool | null = null;
   let migration: string | undefined;
-  const pollers: Record<string, string[]> = {};
-  const pgCheck = timed('postgres', async () => {
-    const pool = await openPool(endpoints.databaseUrl, { max: 1, connectTimeoutMs: timeoutMs });
-    try {
-      await pool.query('SELECT 1');
-      migration = await appliedVersion(pool);
-      return { ok: true, detail: redactUrl(endpoints.databaseUrl) };
-    } finally {
-      await pool.end();
-    }
+  const check = await timed('postgres', async () => {
+    pool = await openPool(databaseUrl, { max: 1, connectTimeoutMs: timeoutMs });
+    await pool.query('SELECT 1');
+    migration = await appliedVersion(pool);
+    return { ok: true, detail: redactUrl(databaseUrl) };
   });
-  const temporalChecks = (async (): Promise<Check[]> => {
-    const server = await timed('temporal', async () => {
-      // The Temporal client loads here, while the PostgreSQL check already waits on the network.
-      const [{ connectClient }, { default: proto }] = await Promise.all([import('../temporal/connect.js'), import('@temporalio/proto')]);
-      const { TASK_QUEUE_TYPE_WORKFLOW, TASK_QUEUE_TYPE_ACTIVITY } = proto.temporal.api.enums.v1.TaskQueueType;
-      const { connection } = await connectClient(endpoints.temporalAddress, opts.namespace, timeoutMs, opts.connection);
-      try {
-        const info = await connection.workflowService.getSystemInfo({});
-        await Promise.all(opts.queues.map(async (q) => {
-          const described = await Promise.all([TASK_QUEUE_TYPE_WORKFLOW, TASK_QUEUE_TYPE_ACTIVITY].map((taskQueueType) =>
-            connection.workflowService.describeTaskQueue({ namespace: opts.namespace, taskQueue: { name: q }, taskQueueType })));
-          pollers[q] = [...new Set(described.flatMap((d) => (d.pollers ?? []).flatMap((p) => (p.identity ? [p.identity] : []))))];
-        }));
-        return { ok: true, detail: `${endpoints.temporalAddress} (server ${info.serverVersion || 'unknown'}${opts.profile ? `, profile ${opts.profile}` : ''})` };
-      } finally {
-        await connection.close();
-      }
-    });
-    const pollerChecks: Check[] = opts.queues.map((q) => ({
-      name: `pollers:${q}`,
-      ok: (pollers[q]?.length ?? 0) > 0,
-      latencyMs: 0,
-      detail: pollers[q]?.length ? pollers[q].join(', ') : 'no worker is polling this task queue',
-    }));
-    return [server, ...(server.ok ? pollerChecks : [])];
-  })();
-  const uiCheck = endpoints.uiUrl
-    ? timed('web-ui', async () => {
-        const res = await fetch(endpoints.uiUrl as string, { signal: AbortSignal.timeout(timeoutMs) });
-        return { ok: res.ok, detail: `${endpoints.uiUrl} answered ${res.status}` };
-      })
-    : Promise.resolve<Check>({ name: 'web-ui', ok: true, latencyMs: 0, detail: 'not managed here (set TEMPORAL_UI_URL to check it)' });
-  const [pgResult, temporalResults, uiResult] = await Promise.all([pgCheck, temporalChecks, uiCheck]);
-  const migrationCheck: Check = { name: 'migrations', ok: pgResult.ok && migration !== undefined, latencyMs: 0, detail: migration ?? 'no migration applied' };
-  const checks = [pgResult, migrationCheck, ...temporalResults, uiResult].map(({ name, ok, latencyMs, detail }) => ({ name, ok, latencyMs, detail }));
-  const metrics = pgResult.ok && migration !== undefined ? await metricsEndpoints(endpoints.databaseUrl, [...new Set(Object.values(pollers).flat())], timeoutMs) : [];
-  return { healthy: checks.every((c) => c.ok), checks, migration, pollers, metrics };
+  return { check, pool, migration };
 }
 
-async function metricsEndpoints(databaseUrl: string, identities: string[], timeoutMs: number): Promise<StackStatus['metrics']> {
+/** The Temporal frontend, and the identities polling each task queue. */
+async function checkTemporal(address: string, opts: CheckOptions, timeoutMs: number): Promise<{ checks: Check[]; pollers: Record<string, string[]> }> {
+  const pollers: Record<string, string[]> = {};
+  const server = await timed('temporal', async () => {
+    // The Temporal connection loads here, while the PostgreSQL check already waits on the network.
+    const { openConnection, taskQueueTypes } = await import('../temporal/connection.js');
+    const connection = await openConnection(address, timeoutMs, opts.connection);
+    const { TASK_QUEUE_TYPE_WORKFLOW, TASK_QUEUE_TYPE_ACTIVITY } = taskQueueTypes();
+    try {
+      const info = await connection.workflowService.getSystemInfo({});
+      await Promise.all(opts.queues.map(async (q) => {
+        const described = await Promise.all([TASK_QUEUE_TYPE_WORKFLOW, TASK_QUEUE_TYPE_ACTIVITY].map((taskQueueType) =>
+          connection.workflowService.describeTaskQueue({ namespace: opts.namespace, taskQueue: { name: q }, taskQueueType })));
+        pollers[q] = [...new Set(described.flatMap((d) => (d.pollers ?? []).flatMap((p) => (p.identity ? [p.identity] : []))))];
+      }));
+      return { ok: true, detail: `${address} (server ${info.serverVersion || 'unknown'}${opts.profile ? `, profile ${opts.profile}` : ''})` };
+    } finally {
+      await connection.close();
+    }
+  });
+  const pollerChecks: Check[] = opts.queues.map((q) => ({
+    name: `pollers:${q}`,
+    ok: (pollers[q]?.length ?? 0) > 0,
+    latencyMs: 0,
+    detail: pollers[q]?.length ? pollers[q].join(', ') : 'no worker is polling this task queue',
+  }));
+  return { checks: [server, ...(server.ok ? pollerChecks : [])], pollers };
+}
+
+function checkUi(uiUrl: string | undefined, timeoutMs: number): Promise<Check> {
+  if (!uiUrl) return Promise.resolve({ name: 'web-ui', ok: true, latencyMs: 0, detail: 'not managed here (set TEMPORAL_UI_URL to check it)' });
+  return timed('web-ui', async () => {
+    const res = await fetch(uiUrl, { signal: AbortSignal.timeout(timeoutMs) });
+    return { ok: res.ok, detail: `${uiUrl} answered ${res.status}` };
+  });
+}
+
+/** Every part of the stack, checked for real and side by side: PostgreSQL, migrations, Temporal, the Web UI, pollers. */
+export async function checkStack(endpoints: Endpoints, opts: CheckOptions): Promise<StackStatus> {
+  const timeoutMs = opts.timeoutMs ?? 5_000;
+  const [pg, temporal, ui] = await Promise.all([
+    checkPostgres(endpoints.databaseUrl, timeoutMs), checkTemporal(endpoints.temporalAddress, opts, timeoutMs), checkUi(endpoints.uiUrl, timeoutMs),
+  ]);
+  try {
+    const { migration } = pg;
+    const migrationCheck: Check = { name: 'migrations', ok: pg.check.ok && migration !== undefined, latencyMs: 0, detail: migration ?? 'no migration applied' };
+    const checks = [pg.check, migrationCheck, ...temporal.checks, ui].map(({ name, ok, latencyMs, detail }) => ({ name, ok, latencyMs, detail }));
+    const metrics = pg.pool && pg.check.ok && migration !== undefined ? await metricsEndpoints(pg.pool, [...new Set(Object.values(temporal.pollers).flat())]) : [];
+    return { healthy: checks.every((c) => c.ok), checks, migration, pollers: temporal.pollers, metrics };
+  } finally {
+    await pg.pool?.end();
+  }
+}
+
+async function metricsEndpoints(pool: Pool, identities: string[]): Promise<StackStatus['metrics']> {
   if (identities.length === 0) return [];
-  const pool = await openPool(databaseUrl, { max: 1, connectTimeoutMs: timeoutMs });
   try {
     return await workerEndpoints(pool, identities);
   } catch {
     return []; // an older schema without the table: nothing to list
-  } finally {
-    await pool.end();
   }
 }

@@ -1,11 +1,12 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCliTraced, type TracedCliResult } from '../helpers/cli.js';
 import { testServerUrl } from '../helpers/db.js';
 import { testTemporalAddress } from '../helpers/temporal.js';
+import { diffFor, makeRepo } from '../validate/fixtures.js';
 
 const state = mkdtempSync(join(tmpdir(), 'globallm-cli-'));
 after(() => rmSync(state, { recursive: true, force: true }));
@@ -49,6 +50,30 @@ describe('the built CLI loads only what each command needs and leaves nothing be
     assert.ok(report.checks.some((c) => c.ok), 'at least PostgreSQL and Temporal answer');
     assertLight(r);
     assert.deepEqual(r.leftovers, []);
+  });
+
+  test('status loads the bare Temporal connection: not the whole client, not the logger', async () => {
+    const r = await runCliTraced(['status', '--json'], services());
+    assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    assertLight(r, ['pino', 'pino-pretty']);
+    assert.ok(r.modules.some((u) => u.includes('/@temporalio/client/lib/connection.js')), 'the connection is loaded');
+    assert.deepEqual(r.modules.filter((u) => /\/@temporalio\/client\/lib\/(index|workflow-client|schedule-client)\.js$/.test(u)), []);
+  });
+
+  test('validate of a tiny repository: a verdict, nothing left behind, and only what a test run needs', async () => {
+    const repo = await makeRepo({ 'check.sh': 'test "$(cat value)" = 2\n', value: '1\n' });
+    const patchFile = join(state, 'fix.patch');
+    writeFileSync(patchFile, await diffFor(repo, { value: '2\n' }));
+    try {
+      const r = await runCliTraced(['validate', '--repo', repo, '--patch', patchFile, '--test-cmd', 'sh check.sh', '--json'], nothing, { timeoutMs: 120_000 });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal((JSON.parse(r.stdout) as { verdict: string }).verdict, 'pass');
+      // No database, no Temporal, no egress proxy (tests run offline), no JUnit parser without a report, no log formatter for people.
+      assertLight(r, ['@temporalio/client', 'pg', 'proxy', 'fast-xml-parser', 'pino-pretty']);
+      assert.deepEqual(r.leftovers, []);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
   });
 
   test('status against nothing: a failing report, still light, nothing left behind', async () => {

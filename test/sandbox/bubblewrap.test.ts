@@ -2,7 +2,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, createServer, type Server } from 'node:net';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BubblewrapSandbox } from '../../src/sandbox/bubblewrap.js';
@@ -181,5 +181,31 @@ describe('BubblewrapSandbox', () => {
     await writeFile(path.join(wt, 'marker'), '');
     await assert.rejects(none.run(spec(['sh', '-c', 'rm marker'])), /bubblewrap/);
     assert.equal(existsSync(path.join(wt, 'marker')), true);
+  });
+
+  test('ready() answers the same check a run makes; a failed check is made again by the run', async () => {
+    await sandbox.ready();
+    const none = new BubblewrapSandbox({ bwrapPath: path.join(wt, 'no-such-bwrap') });
+    await assert.rejects(none.ready(), /bubblewrap/);
+    await assert.rejects(none.run(spec(['true'])), /bubblewrap/);
+  });
+
+  test('prepareWorktree hands the whole tree to the sandbox user, links themselves and never their targets', { skip: process.getuid?.() !== 0 ? 'only root hands trees over' : false }, async () => {
+    const tree = await mkdtemp(path.join(tmpdir(), 'sbx-own-'));
+    const outside = await mkdtemp(path.join(tmpdir(), 'sbx-outside-'));
+    try {
+      await mkdir(path.join(tree, 'a', 'b'), { recursive: true });
+      await writeFile(path.join(tree, 'a', 'b', 'f.txt'), 'x');
+      await writeFile(path.join(outside, 'secret'), 'keep');
+      await symlink(path.join(outside, 'secret'), path.join(tree, 'a', 'link'));
+      await symlink(outside, path.join(tree, 'dirlink'));
+      await sandbox.prepareWorktree(tree);
+      for (const p of ['', 'a', 'a/b', 'a/b/f.txt', 'a/link', 'dirlink']) assert.equal((await lstat(path.join(tree, p))).uid, 65534, p);
+      for (const p of [outside, path.join(outside, 'secret')]) assert.equal((await lstat(p)).uid, 0, p);
+      await assert.rejects(sandbox.prepareWorktree(path.join(tree, 'missing')), /could not hand/);
+    } finally {
+      await rm(tree, { recursive: true, force: true });
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 });

@@ -68,6 +68,8 @@ export async function runValidate(raw: ValidateArgs, deps: { sandbox?: Sandbox; 
   const config = deps.cache && deps.sandbox ? null : loadConfig(process.env);
   const sandbox = deps.sandbox ?? sandboxFrom(config!);
   const cache = deps.cache ?? environmentCacheFrom(config!);
+  // The sandbox's start-up check overlaps preparing the environment; a failure surfaces at the first run.
+  sandbox.ready().catch(() => undefined);
   try {
     await cache.sweep();
     const prepared = await prepareEnvironment({ tree: repo, repo: path.basename(repo), sandbox, cache, ...(deps.signal ? { signal: deps.signal } : {}) });

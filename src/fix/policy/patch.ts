@@ -3,7 +3,7 @@
  * patch names (both sides of a rename or copy, deleted files too) against the path rules, and
  * each changed file's content, rebuilt from the base, against the content rules.
  */
-import { applyPatch } from 'diff';
+import { applyPatch } from 'diff/lib/patch/apply.js';
 import { splitPatch, type PatchFile } from '../validate/patch-files.js';
 import { isManifest } from './dependencies.js';
 import { fileFindings, pathFindings } from './guard.js';

@@ -61,34 +61,41 @@ function parsePatchFiles(text: string, label: string): PatchFile[] {
   return files;
 }
 
+/** Like Promise.all, but waits for every part to finish before throwing (nothing may still write into a workspace being removed). */
+async function settled<T extends readonly unknown[]>(parts: { [K in keyof T]: Promise<T[K]> | T[K] }): Promise<T> {
+  const results = await Promise.allSettled(parts);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 /** The trees to compare: before = base + test changes; after = base + test changes + the fix. */
 interface Trees { before: string; after: string }
 
 async function buildTrees(ws: Workspace, opts: ValidateOptions, files: PatchFile[], testFiles: PatchFile[]): Promise<Trees | string> {
-  const patchFile = await ws.writeFile('change.patch', opts.patch);
-  const testPatchFile = opts.testPatch !== undefined ? await ws.writeFile('test.patch', opts.testPatch) : null;
-  const before = await ws.copy(opts.repo, 'before');
-  const after = await ws.copy(opts.repo, 'after');
+  // The two copies are independent: made, checked and patched side by side.
+  const [patchFile, testPatchFile, before, after] = await settled([
+    ws.writeFile('change.patch', opts.patch),
+    opts.testPatch !== undefined ? ws.writeFile('test.patch', opts.testPatch) : null,
+    ws.copy(opts.repo, 'before'),
+    ws.copy(opts.repo, 'after'),
+  ]);
   const touched = [...files, ...testFiles].flatMap((f) => [f.oldPath, f.newPath]).filter((p): p is string => p !== null);
-  for (const p of touched) {
-    await checkNoSymlinkOnPath(before, p);
-    await checkNoSymlinkOnPath(after, p);
-  }
+  await settled(touched.flatMap((p) => [checkNoSymlinkOnPath(before, p), checkNoSymlinkOnPath(after, p)]));
   if (testPatchFile) {
-    for (const tree of [before, after]) {
-      const err = await gitApply(tree, testPatchFile);
-      if (err !== null) return `the test patch does not apply: ${err}`;
-    }
+    const errs = await Promise.all([before, after].map((tree) => gitApply(tree, testPatchFile)));
+    const err = errs.find((e) => e !== null);
+    if (err) return `the test patch does not apply: ${err}`;
   }
-  const err = await gitApply(after, patchFile);
-  if (err !== null) return `the patch does not apply: ${err}`;
   // The patch's own test changes go on the "before" side too, so its new tests show the bug there.
   const hasCode = files.some((f) => [f.oldPath, f.newPath].some((p) => p !== null && !isTestPath(p)));
-  const ownTests = testOnlyPatch(files);
-  if (hasCode && ownTests) {
-    const e = await gitApply(before, await ws.writeFile('own-tests.patch', ownTests));
-    if (e !== null) log.warn({ err: e }, 'the patch\'s test changes do not apply on their own; the before side runs without them');
-  }
+  const ownTests = hasCode ? testOnlyPatch(files) : null;
+  const [err, ownErr] = await Promise.all([
+    gitApply(after, patchFile),
+    ownTests ? ws.writeFile('own-tests.patch', ownTests).then((f) => gitApply(before, f)) : null,
+  ]);
+  if (err !== null) return `the patch does not apply: ${err}`;
+  if (ownErr) log.warn({ err: ownErr }, 'the patch\'s test changes do not apply on their own; the before side runs without them');
   return { before, after };
 }
 
@@ -131,11 +138,11 @@ export async function validatePatch(opts: ValidateOptions): Promise<ValidationRe
     let runs = 0;
     const run = async (tree: string): Promise<SuiteRun> => {
       const results = await ws.dir(`results-${++runs}`, 0o755);
-      for (const d of TREE_REPORT_DIRS) await rm(path.join(tree, d), { recursive: true, force: true });
+      await Promise.all(TREE_REPORT_DIRS.map((d) => rm(path.join(tree, d), { recursive: true, force: true })));
       const env = opts.environment;
       const scratchDir = env ? await ws.dir(`scratch-${runs}`, 0o755) : null;
       const scratch = env && scratchDir ? await runMounts(env, scratchDir) : [];
-      for (const dir of [tree, results, ...scratch.map((m) => m.source)]) await opts.sandbox.prepareWorktree(dir);
+      await Promise.all([tree, results, ...scratch.map((m) => m.source)].map((dir) => opts.sandbox.prepareWorktree(dir)));
       const r = await opts.sandbox.run({
         cwd: tree, argv: testCommand, network: false,
         env: { ...env?.plan.testEnv, ...reportEnv() },

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { chmod, cp, lstat, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { SandboxViolation } from '../../errors.js';
+import { copyTree } from '../../util/copy-tree.js';
 
 const execFileP = promisify(execFile);
 
@@ -24,8 +25,7 @@ export class Workspace {
    */
   async copy(src: string, name: string): Promise<string> {
     const dest = path.join(this.root, name);
-    const top = path.join(path.resolve(src), 'node_modules');
-    await cp(src, dest, { recursive: true, verbatimSymlinks: true, errorOnExist: true, force: false, filter: (p) => path.resolve(p) !== top });
+    await copyTree(src, dest);
     return dest;
   }
 
@@ -78,7 +78,7 @@ export async function gitApply(tree: string, patchFile: string): Promise<string 
   const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: tree, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', LANG: 'C' };
   const git = ['-c', 'core.fsmonitor=false', '-c', 'safe.directory=*', 'apply', '--whitespace=nowarn'];
   try {
-    await execFileP('git', [...git, '--check', '--', patchFile], { cwd: tree, env, timeout: 60_000 });
+    // All or nothing: without --reject, git apply leaves the tree untouched when any hunk fails.
     await execFileP('git', [...git, '--', patchFile], { cwd: tree, env, timeout: 60_000 });
     return null;
   } catch (err) {

@@ -2,7 +2,6 @@ import { lstat, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { TestResults } from '../schema.js';
-import { parseJUnit } from './junit.js';
 
 type Outcome = 'passed' | 'failed' | 'skipped';
 const Line = z.object({ name: z.string().min(1).max(2000), outcome: z.enum(['passed', 'failed', 'skipped']) });
@@ -67,6 +66,9 @@ export async function readReports(resultsDir: string, tree: string): Promise<Res
   }
   const xmls = [...(await files(resultsDir, '.xml'))];
   for (const d of TREE_REPORT_DIRS) xmls.push(...(await files(path.join(tree, d), '.xml')));
+  if (xmls.length === 0) return set;
+  // The XML parser is loaded only when there is a report to read.
+  const { parseJUnit } = await import('./junit.js');
   for (const f of xmls) {
     try {
       for (const c of parseJUnit(await readFile(f, 'utf8'))) set.add(c.name, c.outcome);
