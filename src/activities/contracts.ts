@@ -66,10 +66,13 @@ export interface IssueStageActivities {
   validateFix(input: { ref: IssueRef; fixId: string }): Promise<ValidateFixResult>;
   openPullRequest(input: { ref: IssueRef; fixId: string; dryRun: boolean }): Promise<OpenPullRequestResult>;
   followUpPullRequest(input: { ref: IssueRef }): Promise<FollowUpResult>;
-  recordIssueRun(input: RecordIssueRunInput): Promise<void>;
+  /** Returns what it recorded, so the run's history (a local activity's marker keeps no input) shows it. */
+  recordIssueRun(input: RecordIssueRunInput): Promise<RecordedIssueRun>;
   /** Our open PR for this issue, when an earlier run opened one (a rerun adopts it). */
   findOwnPullRequest(ref: IssueRef): Promise<{ number: number; url: string | null; state: string } | null>;
 }
+
+export interface RecordedIssueRun { runId: string; result: string }
 
 export interface CampaignOptionsData {
   id: string;

@@ -1,7 +1,7 @@
 import { activityInfo } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { CampaignActivities, RecordIssueRunInput, RepoActivities, SelectedRepo } from './contracts.js';
+import type { CampaignActivities, RecordedIssueRun, RecordIssueRunInput, RepoActivities, SelectedRepo } from './contracts.js';
 import { topIssues } from '../store/issues.js';
 import { issueAfterRun } from '../campaign/retry-policy.js';
 import { enqueueSignal, issueWorkflowId, type IssueOutcome, type QueuedIssue } from '../workflows/shared.js';
@@ -17,7 +17,7 @@ export interface OrchestrationDeps {
 }
 
 /** Finished work outlives Temporal's retention: one row per issue workflow, idempotent; the issue's state follows the retry policy. */
-async function recordRun(deps: OrchestrationDeps, input: RecordIssueRunInput): Promise<void> {
+async function recordRun(deps: OrchestrationDeps, input: RecordIssueRunInput): Promise<RecordedIssueRun> {
   await deps.pool.query(
     `INSERT INTO issue_runs (workflow_id, run_id, owner, name, issue_number, campaign, result, detail)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -34,6 +34,7 @@ async function recordRun(deps: OrchestrationDeps, input: RecordIssueRunInput): P
       WHERE r.id = i.repository_id AND r.forge = $1 AND r.owner = $2 AND r.name = $3 AND i.number = $4`,
     [input.ref.forge, input.ref.owner, input.ref.repo, input.ref.number, after.state, reason, after.coolDown, deps.retryAfterHours],
   );
+  return { runId: input.runId, result: input.result };
 }
 
 /** The issues a campaign selected are charged to it (its `--token-budget`) while they are worked. */
@@ -50,7 +51,7 @@ async function markSelected(pool: Pool, workflowId: string, rows: ReadonlyArray<
 /** Activities that keep PostgreSQL and the repository workflows in step with the campaign. */
 export function createOrchestrationActivities(deps: OrchestrationDeps) {
   return {
-    recordIssueRun: (input: RecordIssueRunInput): Promise<void> => recordRun(deps, input),
+    recordIssueRun: (input: RecordIssueRunInput): Promise<RecordedIssueRun> => recordRun(deps, input),
 
     async reconcileIssueRuns(input: Parameters<RepoActivities['reconcileIssueRuns']>[0]): ReturnType<RepoActivities['reconcileIssueRuns']> {
       const out: Awaited<ReturnType<RepoActivities['reconcileIssueRuns']>> = [];

@@ -82,11 +82,16 @@ async function pgMatchesTemporal(name: string, issue: number, expect: { status: 
   const handle = world.client.workflow.getHandle(`issue/local/${name}/${issue}`);
   const d = await handle.describe();
   assert.equal(d.status.name, expect.status);
-  const records = (await historyEvents(world.client, handle.workflowId, d.runId))
-    .flatMap((e) => (e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordIssueRun' ? [e.activityTaskScheduledEventAttributes.input?.payloads?.[0]] : []));
-  const last = records.at(-1);
-  assert.ok(last, 'the run recorded its decision');
-  const recorded = defaultPayloadConverter.fromPayload<{ runId: string; result: string }>(last);
+  // The record is a local activity: its marker keeps what it returned, which is what it wrote.
+  const records = (await historyEvents(world.client, handle.workflowId, d.runId)).flatMap((e) => {
+    const marker = e.markerRecordedEventAttributes;
+    const data = marker?.details?.['data']?.payloads?.[0];
+    const result = marker?.details?.['result']?.payloads?.[0];
+    if (!data || !result || defaultPayloadConverter.fromPayload<{ activity_type?: string }>(data).activity_type !== 'recordIssueRun') return [];
+    return [defaultPayloadConverter.fromPayload<{ runId: string; result: string }>(result)];
+  });
+  const recorded = records.at(-1);
+  assert.ok(recorded, 'the run recorded its decision');
   const run = (await world.db.pool.query<{ run_id: string; result: string }>(`SELECT run_id, result FROM issue_runs WHERE workflow_id = $1`, [handle.workflowId])).rows[0];
   assert.deepEqual(run, { run_id: recorded.runId, result: expect.outcome }, 'issue_runs holds what the latest run recorded');
   assert.equal(recorded.result, expect.outcome);
