@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 
 /** An activity attempt Temporal holds as pending: which workflow, which activity, which worker ran it last. */
 export interface PendingActivity {
@@ -12,7 +12,7 @@ export interface PendingActivity {
 }
 
 const key = (a: { workflowId: string; activityId: string }): string => `${a.workflowId} ${a.activityId}`;
-const STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
+const STARTED = proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
 
 /** Every pending activity of the running workflows (follow-ups aside: they sleep between checks). */
 export async function pendingActivities(client: Client): Promise<PendingActivity[]> {
