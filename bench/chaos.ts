@@ -27,9 +27,11 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 interface Stand { dir: string; services: RestartableServices; llm?: ChaosLlm; workers?: WorkerSupervisor; connection?: Connection; pool?: pg.Pool }
 
-function workerEnv(dir: string, services: RestartableServices, llm: ChaosLlm): NodeJS.ProcessEnv {
+function workerEnv(dir: string, services: RestartableServices, llm: ChaosLlm, issues: number): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
-    ...process.env, DATABASE_URL: services.databaseUrl, TEMPORAL_ADDRESS: services.temporalAddress, GLOBALLM_TASK_QUEUE_PREFIX: PREFIX,
+    ...process.env,
+    // Every repository is the local forge's owner's: its cap would otherwise keep most issues from open_pr.
+    GLOBALLM_MAX_OPEN_PRS_PER_OWNER: String(issues), DATABASE_URL: services.databaseUrl, TEMPORAL_ADDRESS: services.temporalAddress, GLOBALLM_TASK_QUEUE_PREFIX: PREFIX,
     GLOBALLM_STATE_DIR: join(dir, 'state'), GLOBALLM_LOCAL_ROOT: join(dir, 'repos'), GLOBALLM_CACHE_DIR: join(dir, 'cache'),
     OPENAI_BASE_URL: `${llm.sim.url}/v1`, OPENAI_API_KEY: 'chaos', GLOBALLM_OPENAI_MODEL: 'gpt-4.1-mini', GLOBALLM_LOG_LEVEL: 'warn',
   };
@@ -50,7 +52,7 @@ async function startStand(args: ChaosArgs, s: Stand): Promise<{ client: Client; 
     return c;
   });
   mkdirSync(join(s.dir, 'logs'));
-  s.workers = new WorkerSupervisor(WORKERS, workerEnv(s.dir, s.services, s.llm), join(s.dir, 'logs'));
+  s.workers = new WorkerSupervisor(WORKERS, workerEnv(s.dir, s.services, s.llm, args.issues), join(s.dir, 'logs'));
   await startPart('the workers', () => s.workers?.startAll() ?? Promise.resolve());
   s.pool = new pg.Pool({ connectionString: s.services.databaseUrl, max: 2 });
   s.pool.on('error', () => { /* PostgreSQL restarts under the audit pool too */ });

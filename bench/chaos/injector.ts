@@ -19,6 +19,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export class FaultInjector {
   latest: PendingActivity[] = [];
   private latestAt = 0;
+  /** Set once the run is over and a last look was taken: waits settle on it. */
+  private finalLook = false;
   readonly kills: KillRecord[] = [];
   readonly restarts: Array<{ kind: 'pg_restart' | 'temporal_restart'; recoveryS: number | null }> = [];
   private readonly waits: Array<Promise<void>> = [];
@@ -38,6 +40,12 @@ export class FaultInjector {
       } catch { /* the server is restarting: keep the last look */ }
       await sleep(1000);
     }
+    try {
+      const at = Date.now();
+      this.latest = await pendingActivities(this.d.client);
+      this.latestAt = at;
+    } catch { /* keep the last look */ }
+    this.finalLook = true;
   }
 
   async run(schedule: readonly Fault[]): Promise<void> {
@@ -106,13 +114,14 @@ export class FaultInjector {
     note(`${kind}: work moved again ${record.recoveryS === null ? 'never (run over)' : `${record.recoveryS.toFixed(1)} s after the service was back`}`);
   }
 
-  /** Seconds from `since` until a look taken after it satisfies `ok`; null if the run ends first. */
+  /** Seconds from `since` until a look taken after it satisfies `ok`; null if even the last look does not. */
   private async until(since: number, ok: (now: PendingActivity[]) => boolean): Promise<number | null> {
-    while (!this.d.over()) {
+    for (;;) {
+      const last = this.finalLook;
       if (this.latestAt > since && ok(this.latest)) return (this.latestAt - since) / 1000;
+      if (last) return null;
       await sleep(200);
     }
-    return null;
   }
 
   private async sleepUnlessOver(ms: number): Promise<void> {
