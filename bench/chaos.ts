@@ -102,6 +102,7 @@ async function measure(args: ChaosArgs, s: Stand, client: Client, repos: string[
   figures({
     seed: args.seed, kills: injector.kills.length, pg_restarts: injector.restarts.filter((r) => r.kind === 'pg_restart').length,
     temporal_restarts: injector.restarts.filter((r) => r.kind === 'temporal_restart').length,
+    kills_on_target: injector.kills.filter((k) => k.onTarget).length,
     killed_during: [...during].map(([t, n]) => `${t}:${n}`).sort().join(','),
     issues: enqueued, finished: final?.finished ?? 0, outcomes: Object.entries(final?.outcomes ?? {}).map(([o, n]) => `${o}:${n}`).join(','),
     lost, duplicate_prs: dup.prs, duplicate_commits: dup.commits,

@@ -6,7 +6,8 @@ import type { RestartableServices } from './services.js';
 import type { WorkerSupervisor } from './workers.js';
 import type { ChaosLlm } from './llm.js';
 
-export interface KillRecord { target: KillTarget; during: string[]; recoveryS: number | null }
+/** `onTarget`: the aimed-at stage was running on the worker killed (else a seeded worker was, after 30 s without it). */
+export interface KillRecord { target: KillTarget; onTarget: boolean; during: string[]; recoveryS: number | null }
 
 const started = Date.now();
 const note = (line: string): void => { process.stderr.write(`chaos +${((Date.now() - started) / 1000).toFixed(0)}s ${line}\n`); };
@@ -60,11 +61,12 @@ export class FaultInjector {
   }
 
   private async kill(target: KillTarget, fallbackSlot: number): Promise<void> {
-    const slots = target === 'budget_settle' ? await this.settleSlots() : [await this.slotRunning(target) ?? fallbackSlot];
-    for (const slot of slots) {
+    const aimed = target === 'budget_settle' ? await this.settleSlots() : [await this.slotRunning(target)].filter((s): s is number => s !== undefined);
+    const onTarget = aimed.length > 0;
+    for (const slot of onTarget ? aimed : [fallbackSlot]) {
       const identity = this.d.workers.identityOf(slot);
       const held = this.latest.filter((a) => a.started && a.worker === identity);
-      const record: KillRecord = { target, during: held.map((a) => a.type), recoveryS: null };
+      const record: KillRecord = { target, onTarget, during: held.map((a) => a.type), recoveryS: null };
       this.kills.push(record);
       const at = Date.now();
       await this.d.workers.kill(slot);
@@ -72,7 +74,7 @@ export class FaultInjector {
       const recovery = held.length === 0 ? Promise.resolve(0) : this.until(at, (now) => resumed(held, now));
       this.waits.push(recovery.then((s) => {
         record.recoveryS = s;
-        note(`kill #${this.kills.indexOf(record) + 1} aimed at ${target}: worker ${identity ?? '?'} held ${record.during.join(', ') || 'nothing'}; resumed after ${s === null ? 'never (run over)' : `${s.toFixed(1)} s`}`);
+        note(`kill #${this.kills.indexOf(record) + 1} aimed at ${target}${onTarget ? '' : ' (not running: a seeded worker instead)'}: worker ${identity ?? '?'} held ${record.during.join(', ') || 'nothing'}; resumed after ${s === null ? 'never (run over)' : `${s.toFixed(1)} s`}`);
       }));
     }
   }
@@ -83,8 +85,7 @@ export class FaultInjector {
     const fired = new Promise<number[]>((resolve) => this.d.llm.onNextFixAnswer(() => {
       setTimeout(() => resolve(this.slotsRunning('generateFix')), delayMs);
     }));
-    const slots = await Promise.race([fired, this.sleepUnlessOver(60_000).then(() => [] as number[])]);
-    return slots.length > 0 ? slots : [Math.floor(this.rnd() * this.d.workers.size)];
+    return Promise.race([fired, this.sleepUnlessOver(60_000).then(() => [] as number[])]);
   }
 
   private slotsRunning(type: string): number[] {
