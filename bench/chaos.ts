@@ -77,6 +77,14 @@ async function awaitCampaign(client: Client, workflowId: string, deadline: numbe
   return last;
 }
 
+async function fannedOut(client: Client, workflowId: string, over: () => boolean): Promise<void> {
+  while (!over()) {
+    const progress = await client.workflow.getHandle(workflowId).query<CampaignProgress>('progress').catch(() => undefined);
+    if (progress && progress.enqueued > 0) return;
+    await sleep(1000);
+  }
+}
+
 function figures(lines: Record<string, string | number>): void {
   for (const [k, v] of Object.entries(lines)) process.stdout.write(`${k}=${v}\n`);
 }
@@ -87,7 +95,8 @@ async function measure(args: ChaosArgs, s: Stand, client: Client, repos: string[
   let over = false;
   const injector = new FaultInjector({ client, services: s.services, workers: s.workers as WorkerSupervisor, llm: s.llm as ChaosLlm, seed: args.seed, over: () => over || Date.now() > deadline });
   const watching = injector.watch();
-  const injecting = injector.run(schedule);
+  // Faults start once the campaign has fanned out, so that they land on the issues' stages.
+  const injecting = fannedOut(client, started.workflowId, () => over || Date.now() > deadline).then(() => injector.run(schedule));
   const final = await awaitCampaign(client, started.workflowId, deadline).finally(() => { over = true; });
   await Promise.all([watching, injecting]);
   const pool = s.pool as pg.Pool;
@@ -117,7 +126,16 @@ async function measure(args: ChaosArgs, s: Stand, client: Client, repos: string[
   return final?.phase === 'done';
 }
 
-async function tearDown(s: Stand, keep: boolean): Promise<void> {
+const tornDown = new WeakMap<Stand, Promise<void>>();
+
+/** Stops everything the run started (once, however often it is asked). */
+function tearDown(s: Stand, keep: boolean): Promise<void> {
+  const once = tornDown.get(s) ?? stopStand(s, keep);
+  tornDown.set(s, once);
+  return once;
+}
+
+async function stopStand(s: Stand, keep: boolean): Promise<void> {
   await s.workers?.stopAll();
   await s.pool?.end().catch(() => undefined);
   await s.connection?.close().catch(() => undefined);
@@ -142,6 +160,10 @@ export default async function chaos(argv: string[]): Promise<void> {
   // Past the deadline and a grace for tearing down, nothing is left running and the bench exits.
   const guard = setTimeout(() => { void tearDown(s, args.keep).finally(() => process.exit(3)); }, args.timeoutS * 1000 + 120_000);
   guard.unref();
+  // Interrupted: nothing it started is left running.
+  const interrupted = (): void => { void tearDown(s, args.keep).finally(() => process.exit(130)); };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     const { client, repos } = await startStand(args, s);
     if (!(await measure(args, s, client, repos, deadline))) process.exitCode = 1;
@@ -150,6 +172,8 @@ export default async function chaos(argv: string[]): Promise<void> {
     process.exitCode = 1;
   } finally {
     clearTimeout(guard);
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
     await tearDown(s, args.keep);
   }
 }
