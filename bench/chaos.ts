@@ -120,6 +120,7 @@ async function measure(args: ChaosArgs, s: Stand, client: Client, repos: string[
     write_limit_exceeded: writes.exceeded, counted_writes: writes.counted,
     unrecovered: recoveries.filter((r) => r === null).length,
     max_recovery_s: Math.max(0, ...recoveries.map((r) => r ?? 0)).toFixed(1),
+    max_resume_s: Math.max(0, ...injector.kills.map((k) => k.resumeS ?? 0)).toFixed(1),
     worker_crashes: s.workers?.unexpectedExits ?? 0,
   });
   if (final?.phase !== 'done') process.stderr.write(`chaos: the campaign did not finish within --timeout-s ${args.timeoutS}\n`);

@@ -1,13 +1,14 @@
 import type { Client } from '@temporalio/client';
 import { seededRandom } from '../../src/util/seeded-random.js';
-import { changed, pendingActivities, resumed, type PendingActivity } from './observe.js';
+import { changed, pendingActivities, recovered, resumed, type PendingActivity } from './observe.js';
 import type { Fault, KillTarget } from './schedule.js';
 import type { RestartableServices } from './services.js';
 import type { WorkerSupervisor } from './workers.js';
 import type { ChaosLlm } from './llm.js';
 
 /** `onTarget`: the aimed-at stage was running on the worker killed (else a seeded worker was, after 30 s without it). */
-export interface KillRecord { target: KillTarget; onTarget: boolean; during: string[]; recoveryS: number | null }
+/** `recoveryS`: until Temporal took back what the worker held; `resumeS`: until it all ran again (a free slot may come later). */
+export interface KillRecord { target: KillTarget; onTarget: boolean; during: string[]; recoveryS: number | null; resumeS: number | null }
 
 const started = Date.now();
 const note = (line: string): void => { process.stderr.write(`chaos +${((Date.now() - started) / 1000).toFixed(0)}s ${line}\n`); };
@@ -66,15 +67,17 @@ export class FaultInjector {
     for (const slot of onTarget ? aimed : [fallbackSlot]) {
       const identity = this.d.workers.identityOf(slot);
       const held = this.latest.filter((a) => a.started && a.worker === identity);
-      const record: KillRecord = { target, onTarget, during: held.map((a) => a.type), recoveryS: null };
+      const record: KillRecord = { target, onTarget, during: held.map((a) => a.type), recoveryS: null, resumeS: null };
       this.kills.push(record);
       const at = Date.now();
       await this.d.workers.kill(slot);
-      // A worker that held no activity leaves nothing to resume.
-      const recovery = held.length === 0 ? Promise.resolve(0) : this.until(at, (now) => resumed(held, now));
-      this.waits.push(recovery.then((s) => {
-        record.recoveryS = s;
-        note(`kill #${this.kills.indexOf(record) + 1} aimed at ${target}${onTarget ? '' : ' (not running: a seeded worker instead)'}: worker ${identity ?? '?'} held ${record.during.join(', ') || 'nothing'}; resumed after ${s === null ? 'never (run over)' : `${s.toFixed(1)} s`}`);
+      // A worker that held no activity leaves nothing to take back.
+      const wait = (ok: (now: PendingActivity[]) => boolean): Promise<number | null> => (held.length === 0 ? Promise.resolve(0) : this.until(at, ok));
+      this.waits.push(Promise.all([wait((now) => recovered(held, now)), wait((now) => resumed(held, now))]).then(([r, s]) => {
+        record.recoveryS = r;
+        record.resumeS = s;
+        const secs = (x: number | null): string => (x === null ? 'never (run over)' : `${x.toFixed(1)} s`);
+        note(`kill #${this.kills.indexOf(record) + 1} aimed at ${target}${onTarget ? '' : ' (not running: a seeded worker instead)'}: worker ${identity ?? '?'} held ${record.during.join(', ') || 'nothing'}; taken back after ${secs(r)}, all running again after ${secs(s)}`);
       }));
     }
   }

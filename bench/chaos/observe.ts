@@ -33,6 +33,18 @@ export async function pendingActivities(client: Client): Promise<PendingActivity
 }
 
 /**
+ * Whether Temporal has taken back every attempt a dead worker held: each finished or was
+ * scheduled again (a later attempt, running or waiting for a free slot behind other work).
+ */
+export function recovered(held: readonly PendingActivity[], now: readonly PendingActivity[]): boolean {
+  const current = new Map(now.map((a) => [key(a), a]));
+  return held.every((h) => {
+    const c = current.get(key(h));
+    return !c || c.attempt > h.attempt;
+  });
+}
+
+/**
  * Whether the attempts that a dead worker held have moved on: each either finished (no longer
  * pending) or is running again as a later attempt.
  */

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseChaosArgs } from '../../bench/chaos/args.js';
 import { faultSchedule, KILL_TARGETS } from '../../bench/chaos/schedule.js';
-import { changed, resumed, type PendingActivity } from '../../bench/chaos/observe.js';
+import { changed, recovered, resumed, type PendingActivity } from '../../bench/chaos/observe.js';
 
 const plan = { kills: 20, pgRestarts: 2, temporalRestarts: 1, slots: 2 };
 
@@ -40,13 +40,16 @@ test('bad flags are refused, naming the flag', () => {
 
 const a = (over: Partial<PendingActivity>): PendingActivity => ({ workflowId: 'w', activityId: '1', type: 'validateFix', attempt: 1, started: true, worker: 'dead', ...over });
 
-test('an activity a dead worker held has resumed once it finished or runs again as a later attempt', () => {
+test('an activity a dead worker held is taken back once finished or scheduled again, and resumed once running again', () => {
   const held = [a({})];
   assert.equal(resumed(held, [a({})]), false, 'still shown as started by the dead worker');
   assert.equal(resumed(held, [a({ attempt: 2, started: false, worker: 'dead' })]), false, 'retried but not picked up yet');
   assert.equal(resumed(held, [a({ attempt: 2, worker: 'alive' })]), true);
   assert.equal(resumed(held, []), true);
   assert.equal(resumed([], [a({})]), true);
+  assert.equal(recovered(held, [a({})]), false);
+  assert.equal(recovered(held, [a({ attempt: 2, started: false })]), true, 'taken back: scheduled again, waiting for a slot');
+  assert.equal(recovered(held, []), true);
   assert.equal(changed([a({})], [a({})]), false);
   assert.equal(changed([a({})], [a({ attempt: 2 })]), true);
 });
