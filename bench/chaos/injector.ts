@@ -6,7 +6,7 @@ import type { RestartableServices } from './services.js';
 import type { WorkerSupervisor } from './workers.js';
 import type { ChaosLlm } from './llm.js';
 
-/** `onTarget`: the aimed-at stage was running on the worker killed (else a seeded worker was, after 30 s without it). */
+/** `onTarget`: the aimed-at stage was running on the worker killed (else a seeded worker was, after 10 s without it). */
 /** `recoveryS`: until Temporal took back what the worker held; `resumeS`: until it all ran again (a free slot may come later). */
 export interface KillRecord { target: KillTarget; onTarget: boolean; during: string[]; recoveryS: number | null; resumeS: number | null }
 
@@ -98,7 +98,7 @@ export class FaultInjector {
 
   private async slotRunning(type: string): Promise<number | undefined> {
     if (type === 'any') return undefined;
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + 10_000;
     while (Date.now() < deadline && !this.d.over()) {
       const slots = this.slotsRunning(type);
       if (slots.length > 0) return slots[Math.floor(this.rnd() * slots.length)];

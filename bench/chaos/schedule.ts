@@ -16,7 +16,7 @@ export type Fault =
 export function faultSchedule(o: { seed: number; kills: number; pgRestarts: number; temporalRestarts: number; slots: number }): Fault[] {
   const rnd = seededRandom(o.seed);
   const pick = (n: number): number => Math.floor(rnd() * n);
-  const gap = (): number => Math.round((1 + rnd() * 5) * 10) / 10;
+  const gap = (): number => Math.round((0.5 + rnd() * 2.5) * 10) / 10;
   const order: KillTarget[] = [...KILL_TARGETS];
   for (let i = order.length - 1; i > 0; i--) {
     const j = pick(i + 1);
