@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cancellationSignal, heartbeat } from '@temporalio/activity';
+import { cancellationSignal } from '@temporalio/activity';
+import { beating } from './heartbeat.js';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import { parsePatch } from 'diff';
@@ -96,20 +97,20 @@ async function loadFix(pool: Pool, fixId: string): Promise<{ result: FixResult; 
 export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStageActivities, 'analyzeIssue' | 'analysisOnRecord' | 'recordIssueRun'> {
   const fix = createFixActivities(deps.fix);
   return {
-    findOwnPullRequest: async (ref) => {
+    findOwnPullRequest: (ref) => beating(async () => {
       const row = await findPrRow(deps.pool, ref.forge, { owner: ref.owner, name: ref.repo }, ref.number);
       if (!row || row.number === null || (row.state !== 'draft' && row.state !== 'open')) return null;
       return { number: row.number, url: row.url, state: row.state };
-    },
+    }),
 
-    checkConsent: (ref) => classified(async (): Promise<ConsentResult> => {
+    checkConsent: (ref) => classified(() => beating(async (): Promise<ConsentResult> => {
       // The consent file's category allow-list is checked against the issue's analyzed category.
       const category = IssueCategory.safeParse((await findIssue(deps.pool, ref))?.category);
       const outcome = await checkConsent({ pool: deps.pool, forge: deps.writerFor(ref.forge), caps: deps.caps }, { owner: ref.owner, name: ref.repo },
         { number: ref.number, ...(category.success ? { category: category.data } : {}) });
       if (outcome.decision.allowed) return { allowed: true };
       return { allowed: false, reason: `${outcome.decision.reason}: ${outcome.decision.detail}`, ...(outcome.quote ? { quote: outcome.quote } : {}) };
-    }),
+    })),
 
     generateFix: async ({ ref, candidates }): Promise<GenerateFixResult> => {
       if (!deps.fix.llm) return { fixId: null, candidates: 0, reason: NO_MODEL_MESSAGE };
@@ -141,17 +142,10 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
     validateFix: ({ ref, fixId }) => classified(async (): Promise<ValidateFixResult> => {
       const { result } = await loadFix(deps.pool, fixId);
       const v = deps.validation;
-      const beat = (): void => heartbeat({ fixId });
-      const timer = setInterval(beat, v.heartbeatMs ?? 5_000);
-      let judged: FixResult;
-      try {
-        beat();
-        judged = result.status === 'generated'
-          ? await validateCandidates(v, { result, source: deps.sourceFor(ref), ...(v.options ? { options: v.options } : {}) }, { signal: cancellationSignal(), onProgress: beat })
-          : result;
-      } finally {
-        clearInterval(timer);
-      }
+      const judged: FixResult = result.status !== 'generated' ? result : await beating((beat) => {
+        beat({ fixId });
+        return validateCandidates(v, { result, source: deps.sourceFor(ref), ...(v.options ? { options: v.options } : {}) }, { signal: cancellationSignal(), onProgress: () => beat() });
+      }, v.heartbeatMs);
       const chosen = judged.chosen;
       const files = chosen ? await filesOfDiff(mirrorPath(v.cacheDir, judged.repo), judged.commit, chosen.diff) : [];
       await deps.pool.query('UPDATE fix_results SET status = $2, result = $3, files = $4 WHERE id = $1', [fixId, judged.status, JSON.stringify(judged), JSON.stringify(files)]);
@@ -163,7 +157,7 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
       return { verdict: chosen.verdict, summary: `sandbox verdict ${chosen.verdict}; broken: ${ev.broken.join(', ') || 'none'}${why ? `; ${why.slice(0, 600)}` : ''}` };
     }),
 
-    openPullRequest: ({ ref, fixId, dryRun }) => classified(async (): Promise<OpenPullRequestResult> => {
+    openPullRequest: ({ ref, fixId, dryRun }) => classified(() => beating(async (beat): Promise<OpenPullRequestResult> => {
       const { result, files } = await loadFix(deps.pool, fixId);
       const chosen = result.chosen;
       if (!chosen) throw new NotFound(`fix ${fixId} has no chosen candidate`);
@@ -181,7 +175,7 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
         evidence: { failedBefore: chosen.evidence.failedBefore, passedAfter: chosen.evidence.passedAfter, newTests: chosen.evidence.newTests, ...(chosen.evidence.testCommand ? { testCommand: chosen.evidence.testCommand } : {}), ...(chosen.evidence.logExcerpt ? { logExcerpt: chosen.evidence.logExcerpt } : {}) },
         disclosure: { model: result.model, inputTokens: result.tokens.inputTokens + result.tokens.cacheReadTokens + result.tokens.cacheWriteTokens, outputTokens: result.tokens.outputTokens, costUsd: deps.pricing ? costUsd(deps.pricing.price, result.tokens) : 0 },
         dryRun,
-      }, { wait: { onPoll: (p) => heartbeat({ stage: 'fork', ...p }), signal: cancellationSignal() } });
+      }, { wait: { onPoll: (p) => beat({ stage: 'fork', ...p }), signal: cancellationSignal() } });
       switch (opened.status) {
         case 'preview': return { state: 'preview', detail: `saved for review (globallm prs preview ${ref.owner}/${ref.repo}#${ref.number})` };
         case 'skipped': return { state: 'deduped', detail: `${opened.reason}: ${opened.detail}` };
@@ -189,7 +183,7 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
         case 'kept': return { state: 'kept', number: opened.pull.number, detail: opened.detail, ...(opened.pull.url ? { url: opened.pull.url } : {}) };
         default: return { state: opened.status === 'opened' ? 'draft' : 'updated', ...(opened.pull.url ? { url: opened.pull.url } : {}), number: opened.pull.number };
       }
-    }),
+    })),
 
     followUpPullRequest: ({ ref }) => classified(async (): Promise<FollowUpResult> => {
       const forge = deps.writerFor(ref.forge);

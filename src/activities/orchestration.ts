@@ -6,6 +6,7 @@ import { topIssues } from '../store/issues.js';
 import { issueAfterRun } from '../campaign/retry-policy.js';
 import { enqueueSignal, issueWorkflowId, type IssueOutcome, type QueuedIssue } from '../workflows/shared.js';
 import { repoWorkflowStart } from '../temporal/repo-workflow-start.js';
+import { beating } from './heartbeat.js';
 import type { repoWorkflow } from '../workflows/repo.js';
 
 export interface OrchestrationDeps {
@@ -51,9 +52,9 @@ async function markSelected(pool: Pool, workflowId: string, rows: ReadonlyArray<
 /** Activities that keep PostgreSQL and the repository workflows in step with the campaign. */
 export function createOrchestrationActivities(deps: OrchestrationDeps) {
   return {
-    recordIssueRun: (input: RecordIssueRunInput): Promise<RecordedIssueRun> => recordRun(deps, input),
+    recordIssueRun: (input: RecordIssueRunInput): Promise<RecordedIssueRun> => beating(() => recordRun(deps, input)),
 
-    async reconcileIssueRuns(input: Parameters<RepoActivities['reconcileIssueRuns']>[0]): ReturnType<RepoActivities['reconcileIssueRuns']> {
+    reconcileIssueRuns: (input: Parameters<RepoActivities['reconcileIssueRuns']>[0]): ReturnType<RepoActivities['reconcileIssueRuns']> => beating(async () => {
       const out: Awaited<ReturnType<RepoActivities['reconcileIssueRuns']>> = [];
       for (const { number, campaign } of input.issues) {
         const ref = { ...input.ref, number };
@@ -77,7 +78,7 @@ export function createOrchestrationActivities(deps: OrchestrationDeps) {
         out.push({ number, outcome: 'failed', detail: reason });
       }
       return out;
-    },
+    }),
 
     async campaignSelect(input: Parameters<CampaignActivities['campaignSelect']>[0]): ReturnType<CampaignActivities['campaignSelect']> {
       const rows = await topIssues(deps.pool, input.repos.map((r) => ({ forge: r.forge, owner: r.owner, repo: r.repo })), input.maxIssues);

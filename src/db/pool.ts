@@ -1,13 +1,24 @@
 import pg from 'pg';
 import { ServiceUnavailable } from '../errors.js';
 import { redactUrl } from '../config/load.js';
+import { logger } from '../log.js';
+
+const log = logger.child({ component: 'db' });
 
 export type Pool = pg.Pool;
 
-/** A connection pool; the first connection is tried at once so a bad URL fails fast and clearly. */
+/**
+ * A connection pool; the first connection is tried at once so a bad URL fails fast and clearly.
+ * A connection that PostgreSQL ends (a restart, an administrator) never crashes the process:
+ * idle ones are dropped by the pool, and one checked out between two queries — whose error the pool
+ * does not listen for — fails its next query instead; later checkouts open new connections.
+ */
 export async function openPool(url: string, options: { max?: number; connectTimeoutMs?: number } = {}): Promise<pg.Pool> {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: options.connectTimeoutMs ?? 8_000 });
   pool.on('error', () => { /* idle client errors surface on the next query */ });
+  pool.on('connect', (client) => {
+    client.on('error', (err) => log.warn({ err: err.message }, 'a PostgreSQL connection ended while in use'));
+  });
   try {
     const client = await pool.connect();
     client.release();

@@ -12,7 +12,8 @@ async function git(dir: string, args: string[], env: Record<string, string> = {}
   await run('git', args, { cwd: dir, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', ...env } });
 }
 
-async function makeRepo(dir: string, files: Record<string, string>, issues: object[], now: Date): Promise<void> {
+/** A git repository at `dir` holding `files` (one commit each, several authors) and its local-forge issues. */
+export async function makeRepo(dir: string, files: Record<string, string>, issues: object[], now: Date): Promise<void> {
   await mkdir(dir, { recursive: true });
   await git(dir, ['init', '--quiet', '--initial-branch=main']);
   const paths = Object.keys(files);

@@ -2,6 +2,12 @@
 import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@temporalio/workflow';
 
 /** Errors that another attempt cannot fix (named error classes from src/errors.ts). */
+/**
+ * Every stage heartbeats (src/activities/heartbeat.ts, every 5 s), so a worker that dies
+ * mid-stage is noticed within this and the stage runs again elsewhere.
+ */
+const HEARTBEAT = '20s';
+
 export const NON_RETRYABLE = ['UsageError', 'NotFound', 'InvalidModelOutput', 'BudgetExhausted', 'SandboxViolation', 'ConsentDenied'];
 
 /**
@@ -22,13 +28,13 @@ export const localRecordOptions = { startToCloseTimeout: '30s', retry: retry(20,
 export function stageOptions(prefix: string, forge: 'github' | 'local' = 'github') {
   const queue = (kind: 'core' | 'github' | 'llm' | 'sandbox'): string => `${prefix}-${kind === 'github' && forge !== 'github' ? 'core' : kind}`;
   return {
-    analyze: { taskQueue: queue('llm'), startToCloseTimeout: '5m', heartbeatTimeout: '20s', retry: retry(5, '1m') },
-    consent: { taskQueue: queue('github'), startToCloseTimeout: '2m', retry: retry(10, '10m') },
-    generate: { taskQueue: queue('llm'), startToCloseTimeout: '30m', heartbeatTimeout: '20s', retry: retry(3, '5m') },
-    validate: { taskQueue: queue('sandbox'), startToCloseTimeout: '60m', heartbeatTimeout: '20s', retry: retry(2, '1m') },
-    openPr: { taskQueue: queue('github'), startToCloseTimeout: '10m', heartbeatTimeout: '30s', retry: retry(10, '15m') },
+    analyze: { taskQueue: queue('llm'), startToCloseTimeout: '5m', heartbeatTimeout: HEARTBEAT, retry: retry(5, '1m') },
+    consent: { taskQueue: queue('github'), startToCloseTimeout: '2m', heartbeatTimeout: HEARTBEAT, retry: retry(10, '10m') },
+    generate: { taskQueue: queue('llm'), startToCloseTimeout: '30m', heartbeatTimeout: HEARTBEAT, retry: retry(3, '5m') },
+    validate: { taskQueue: queue('sandbox'), startToCloseTimeout: '60m', heartbeatTimeout: HEARTBEAT, retry: retry(2, '1m') },
+    openPr: { taskQueue: queue('github'), startToCloseTimeout: '10m', heartbeatTimeout: HEARTBEAT, retry: retry(10, '15m') },
     followUp: { taskQueue: queue('github'), startToCloseTimeout: '2m', retry: retry(5, '10m') },
-    record: { taskQueue: queue('core'), startToCloseTimeout: '30s', retry: retry(20, '30s') },
+    record: { taskQueue: queue('core'), startToCloseTimeout: '30s', heartbeatTimeout: HEARTBEAT, retry: retry(20, '30s') },
     campaign: { taskQueue: queue('core'), startToCloseTimeout: '2h', heartbeatTimeout: '30s', retry: retry(5, '5m') },
     campaignGithub: { taskQueue: queue('github'), startToCloseTimeout: '2h', heartbeatTimeout: '30s', retry: retry(10, '15m') },
   } satisfies Record<string, ActivityOptions>;

@@ -28,6 +28,7 @@ describe('local forge writer: a PR is a branch plus a stored record', () => {
       JSON.stringify({ number: 1, title: 'Typo in README', createdAt: '2025-01-01T00:00:00Z' }),
       JSON.stringify({ number: 2, title: 'Taken', createdAt: '2025-01-01T00:00:00Z', assignees: ['alice'] }),
       JSON.stringify({ number: 3, title: 'Second typo', createdAt: '2025-01-01T00:00:00Z' }),
+      JSON.stringify({ number: 4, title: 'Retried after a lost record', createdAt: '2025-01-01T00:00:00Z' }),
     ].join('\n') + '\n');
     await git(repoDir, 'add', '-A');
     await git(repoDir, 'commit', '--quiet', '-m', 'init');
@@ -105,6 +106,29 @@ describe('local forge writer: a PR is a branch plus a stored record', () => {
     assert.match(other.status === 'kept' ? other.detail : '', /our PR #\d+ is already open with an earlier fix; this run's fix was not pushed\. To replace it, close the PR \(globallm prs close local\/demo#3\) and start the issue again\./);
     assert.equal(await git(repoDir, 'rev-parse', branch), tip, 'no second commit');
     assert.equal((await findPrRow(db.pool, 'local', ref, 3))?.patch, patch, 'the PR keeps its fix');
+  });
+
+  // The chaos benchmark restarted PostgreSQL between an open_pr attempt's commit and its record of
+  // the commit; the retry committed the same change again on top.
+  test('a retried open_pr whose commit was made but never recorded adds no second commit', async () => {
+    const w = new LocalForgeWriter({ pool: db.pool, root });
+    const request = {
+      forge: 'local' as const, repo: ref, issue: { number: 4, title: 'Retried after a lost record' },
+      files: [{ path: 'docs/retry.md', after: 'once\n' }],
+      summary: 'Add the page.', evidence: { failedBefore: [], passedAfter: [], newTests: [] },
+      disclosure: { model: 'm', inputTokens: 1, outputTokens: 1, costUsd: 0 },
+    };
+    const deps = { pool: db.pool, forge: w, caps: { maxOpenPrsPerRepo: 9, maxOpenPrsPerOwner: 9, requireOptIn: false } };
+    assert.equal((await openPullRequest(deps, request)).status, 'opened');
+    const branch = 'globallm/issue-4-retried-after-a-lost-record';
+    const head = await git(repoDir, 'rev-parse', branch);
+    // What the first attempt left when it failed right after its commit: the branch, and a record without it.
+    await db.pool.query(`UPDATE pull_requests SET state = 'pending', number = NULL, head_oid = NULL WHERE owner = 'local' AND name = 'demo' AND issue_number = 4`);
+    const retried = await openPullRequest(deps, request);
+    assert.equal(retried.status, 'opened');
+    assert.equal(await git(repoDir, 'rev-list', '--count', `main..${branch}`), '1');
+    assert.equal(await git(repoDir, 'rev-parse', branch), head);
+    assert.equal((await findPrRow(db.pool, 'local', ref, 4))?.head_oid, head);
   });
 
   test('an assigned issue is skipped; unsafe paths and branch names are refused', async () => {

@@ -133,8 +133,6 @@ export class LocalForgeWriter implements ForgeWriter {
       const n = normalizeRepoPath(c.path);
       if (!n.ok || n.path !== c.path) throw new UsageError(`invalid path for a commit: ${c.path}`);
     }
-    const budget = this.opts.budget ?? unlimitedWrites;
-    await budget.acquire(`local commit ${fork.name}:${branch}`);
     const current = await this.branchOid(dir, branch);
     const parent = target.headOid ?? current ?? target.baseOid;
     const tmp = await mkdtemp(path.join(tmpdir(), 'globallm-index-'));
@@ -150,8 +148,13 @@ export class LocalForgeWriter implements ForgeWriter {
         await gitWith(dir, ['update-index', '--add', '--cacheinfo', `100644,${blob},${c.path}`], { env });
       }
       const tree = (await gitWith(dir, ['write-tree'], { env })).trim();
-      // The branch holds these contents already (our commit, whose record was lost): no second commit.
-      if (current !== null && parent === current && tree === (await gitWith(dir, ['rev-parse', `${parent}^{tree}`])).trim()) return { oid: current, branchCreated: false };
+      // The branch already holds exactly these changes (an earlier attempt committed them and then
+      // failed to record it): the commit would be empty, so the head is the answer.
+      if (current !== null && parent === current && tree === (await gitWith(dir, ['rev-parse', `${current}^{tree}`])).trim()) {
+        return { oid: current, branchCreated: false };
+      }
+      const budget = this.opts.budget ?? unlimitedWrites;
+      await budget.acquire(`local commit ${fork.name}:${branch}`);
       const author = this.opts.author ?? { name: 'GlobaLLM', email: 'globallm@localhost' };
       const who = { GIT_AUTHOR_NAME: author.name, GIT_AUTHOR_EMAIL: author.email, GIT_COMMITTER_NAME: author.name, GIT_COMMITTER_EMAIL: author.email };
       const oid = (await gitWith(dir, ['commit-tree', tree, '-p', parent], { input: Buffer.from(message.endsWith('\n') ? message : `${message}\n`), env: { ...env, ...who } })).trim();
