@@ -36,9 +36,14 @@ function stageActivities(input: IssueWorkInput) {
     ...(patched('issue-record-local')
       ? {
         lookup: proxyLocalActivities<IssueStageActivities>({ ...localRecordOptions, summary: `look for our open pull request for ${key}` }),
+        recall: proxyLocalActivities<IssueStageActivities>({ ...localRecordOptions, summary: `read the campaign's analysis of ${key}` }),
         record: proxyLocalActivities<IssueStageActivities>({ ...localRecordOptions, summary: `record the decision on ${key}` }),
       }
-      : { lookup: summarised(opts.record, 'look for our open pull request for'), record: summarised(opts.record, 'record the decision on') }),
+      : {
+        lookup: summarised(opts.record, 'look for our open pull request for'),
+        recall: summarised(opts.record, 'read the campaign\'s analysis of'),
+        record: summarised(opts.record, 'record the decision on'),
+      }),
   };
 }
 
@@ -50,7 +55,7 @@ function stageActivities(input: IssueWorkInput) {
  * stage boundary.
  */
 export async function issueWorkflow(input: IssueWorkInput): Promise<IssueFinished> {
-  const { analyze, consent, generate, validate, openPr, lookup, record } = stageActivities(input);
+  const { analyze, consent, generate, validate, openPr, lookup, recall, record } = stageActivities(input);
 
   const ref: IssueRef = { forge: input.forge, owner: input.owner, repo: input.repo, number: input.number };
   let stage = 'queued';
@@ -110,7 +115,7 @@ export async function issueWorkflow(input: IssueWorkInput): Promise<IssueFinishe
     await enter('analyze');
     // An analysis already on record (most issues: their campaign analyzed them) is read by the
     // workflow's own worker; only an issue that needs an analyzer waits on the model queue.
-    const recorded = patched('issue-analysis-on-record') ? await record.analysisOnRecord(ref) : null;
+    const recorded = patched('issue-analysis-on-record') ? await recall.analysisOnRecord(ref) : null;
     const analysis = recorded ?? await analyze.analyzeIssue(ref);
     upsertSearchAttributes([
       { key: SA.category, value: analysis.category },

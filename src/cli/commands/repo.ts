@@ -21,9 +21,15 @@ export interface RepoStarter {
 }
 
 async function knownRepository(pool: Pool, ref: { owner: string; repo: string }): Promise<{ forge: 'github' | 'local'; language: string | null } | undefined> {
-  const res = await pool.query<{ forge: 'github' | 'local'; language: string | null }>(
-    `SELECT forge, language FROM repositories WHERE lower(owner) = lower($1) AND lower(name) = lower($2) ORDER BY forge LIMIT 1`, [ref.owner, ref.repo]);
-  return res.rows[0];
+  try {
+    const res = await pool.query<{ forge: 'github' | 'local'; language: string | null }>(
+      `SELECT forge, language FROM repositories WHERE lower(owner) = lower($1) AND lower(name) = lower($2) ORDER BY forge LIMIT 1`, [ref.owner, ref.repo]);
+    return res.rows[0];
+  } catch (err) {
+    // A database not migrated yet has recorded nothing.
+    if ((err as { code?: string }).code === '42P01') return undefined;
+    throw err;
+  }
 }
 
 /**
