@@ -1,9 +1,6 @@
 import pg from 'pg';
 import { ServiceUnavailable } from '../errors.js';
 import { redactUrl } from '../config/load.js';
-import { logger } from '../log.js';
-
-const log = logger.child({ component: 'db' });
 
 export type Pool = pg.Pool;
 
@@ -17,7 +14,10 @@ export async function openPool(url: string, options: { max?: number; connectTime
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: options.connectTimeoutMs ?? 8_000 });
   pool.on('error', () => { /* idle client errors surface on the next query */ });
   pool.on('connect', (client) => {
-    client.on('error', (err) => log.warn({ err: err.message }, 'a PostgreSQL connection ended while in use'));
+    // The logger is loaded only when there is something to say (short CLI commands never load it).
+    client.on('error', (err) => {
+      void import('../log.js').then(({ logger }) => logger.child({ component: 'db' }).warn({ err: err.message }, 'a PostgreSQL connection ended while in use'));
+    });
   });
   try {
     const client = await pool.connect();
