@@ -128,9 +128,13 @@ describe('the repository workflow', () => {
     const status = await runCli(['repo', 'status', 'acme/cli', '--json'], env);
     assert.equal((JSON.parse(status.stdout) as RepoStatus).pauseReason, 'release freeze');
 
+    // Pausing a repository with no workflow starts one paused, but only for a repository discovery recorded.
     const missing = await runCli(['repo', 'pause', 'nobody/nothing'], env);
     assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /no workflow repo\/nobody\/nothing is running/);
+    assert.match(missing.stderr, /nobody\/nothing is not a repository discovery has recorded/);
+    const notRunning = await runCli(['repo', 'resume', 'nobody/nothing'], env);
+    assert.equal(notRunning.code, 1);
+    assert.match(notRunning.stderr, /no workflow repo\/nobody\/nothing is running/);
     const malformed = await runCli(['repo', 'pause', 'not a repo'], env);
     assert.equal(malformed.code, 2);
     assert.match(malformed.stderr, /expected owner\/repo/);
