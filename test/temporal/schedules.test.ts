@@ -9,6 +9,8 @@ let client: Client;
 before(async () => {
   connection = await Connection.connect({ address: testTemporalAddress() });
   client = new Client({ connection });
+  // The schedule IDs are global on the suite's server: another file's `up` may have made them with a token.
+  for (const id of [DISCOVERY_SCHEDULE_ID, REPRIORITIZE_SCHEDULE_ID]) await client.schedule.getHandle(id).delete().catch(() => undefined);
 });
 after(async () => {
   for (const id of [DISCOVERY_SCHEDULE_ID, REPRIORITIZE_SCHEDULE_ID]) await client.schedule.getHandle(id).delete().catch(() => undefined);
