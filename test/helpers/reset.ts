@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -7,6 +8,17 @@ type EventId = NonNullable<HistoryEvent['eventId']>;
 /** A workflow run's history events. */
 export async function historyEvents(client: Client, workflowId: string, runId?: string): Promise<HistoryEvent[]> {
   return (await client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
+}
+
+/** A local activity's marker: its type and what it returned (the marker keeps no input). */
+export function localActivityMarker<T>(event: HistoryEvent): { type: string; result: T | undefined } | undefined {
+  const details = event.markerRecordedEventAttributes?.details;
+  const data = details?.['data']?.payloads?.[0];
+  if (!data) return undefined;
+  const type = defaultPayloadConverter.fromPayload<{ activity_type?: string }>(data).activity_type;
+  if (!type) return undefined;
+  const result = details['result']?.payloads?.[0];
+  return { type, result: result ? defaultPayloadConverter.fromPayload<T>(result) : undefined };
 }
 
 /** The first workflow task: the Web UI's "Reset" and `temporal workflow reset --type FirstWorkflowTask`. */

@@ -3,13 +3,12 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { defaultPayloadConverter } from '@temporalio/common';
 import { startCampaign } from '../../src/campaign/start.js';
 import type { IssueFinished } from '../../src/workflows/shared.js';
 import { claimIssue } from '../helpers/claims.js';
 import { runCli } from '../helpers/cli.js';
 import { testTemporalAddress } from '../helpers/temporal.js';
-import { afterLastCompletedActivity, beforeActivity, historyEvents, resetWorkflow } from '../helpers/reset.js';
+import { afterLastCompletedActivity, beforeActivity, historyEvents, localActivityMarker, resetWorkflow } from '../helpers/reset.js';
 import { startExampleWorld, type ExampleWorld } from './example-world.js';
 import { exampleScript, fix } from '../../src/examples/demo-script.js';
 
@@ -84,11 +83,8 @@ async function pgMatchesTemporal(name: string, issue: number, expect: { status: 
   assert.equal(d.status.name, expect.status);
   // The record is a local activity: its marker keeps what it returned, which is what it wrote.
   const records = (await historyEvents(world.client, handle.workflowId, d.runId)).flatMap((e) => {
-    const marker = e.markerRecordedEventAttributes;
-    const data = marker?.details?.['data']?.payloads?.[0];
-    const result = marker?.details?.['result']?.payloads?.[0];
-    if (!data || !result || defaultPayloadConverter.fromPayload<{ activity_type?: string }>(data).activity_type !== 'recordIssueRun') return [];
-    return [defaultPayloadConverter.fromPayload<{ runId: string; result: string }>(result)];
+    const marker = localActivityMarker<{ runId: string; result: string }>(e);
+    return marker?.type === 'recordIssueRun' && marker.result ? [marker.result] : [];
   });
   const recorded = records.at(-1);
   assert.ok(recorded, 'the run recorded its decision');

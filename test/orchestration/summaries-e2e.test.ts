@@ -7,6 +7,7 @@ import { startCampaign } from '../../src/campaign/start.js';
 import { issueSummary, plainLine } from '../../src/workflows/summaries.js';
 import { startExampleWorld, type ExampleWorld } from './example-world.js';
 import { exampleScript } from '../../src/examples/demo-script.js';
+import { localActivityMarker } from '../helpers/reset.js';
 
 let world: ExampleWorld;
 before(async () => { world = await startExampleWorld(exampleScript()); });
@@ -21,9 +22,7 @@ async function activitySummaries(handle: WorkflowHandle): Promise<Array<{ type: 
   const history = await handle.fetchHistory();
   return (history.events ?? []).flatMap((e) => {
     const scheduled = e.activityTaskScheduledEventAttributes?.activityType?.name;
-    const data = e.markerRecordedEventAttributes?.details?.['data']?.payloads?.[0];
-    const local = data ? defaultPayloadConverter.fromPayload<{ activity_type?: string }>(data).activity_type : undefined;
-    const type = scheduled ?? local;
+    const type = scheduled ?? localActivityMarker(e)?.type;
     return type ? [{ type, summary: text(e.userMetadata?.summary) }] : [];
   });
 }
