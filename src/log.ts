@@ -44,7 +44,8 @@ export function setProcessLogFields(fields: Record<string, string>): void {
 export const logger: Logger = pino({
   level: process.env['GLOBALLM_LOG_LEVEL'] ?? 'info',
   base: { pid: process.pid },
-  mixin: () => processFields,
+  // A fresh object each time: pino merges the line's own fields into what the mixin returns.
+  mixin: () => ({ ...processFields }),
 }, stderrLines);
 
 export type { Logger };
