@@ -1,6 +1,6 @@
 import { mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
-import { isAlive } from './processes.js';
+import { pidAlive } from '../util/pid-alive.js';
 import { ServiceUnavailable } from '../errors.js';
 
 /**
@@ -23,7 +23,7 @@ export function acquireStateLock(stateDir: string): { release(): void } {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = readPid(file);
-      if (holder !== undefined && holder !== process.pid && isAlive(holder)) {
+      if (holder !== undefined && holder !== process.pid && pidAlive(holder)) {
         throw new ServiceUnavailable(`globallm up is already running on ${stateDir} (pid ${holder}); stop it first or use another GLOBALLM_STATE_DIR`);
       }
       // Stale: move it aside atomically so only one contender removes it.

@@ -2,7 +2,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, write
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { commandLine, isAlive, terminate } from './processes.js';
+import { commandLine, terminate } from './processes.js';
+import { pidAlive } from '../util/pid-alive.js';
 import { assertPortFree } from './ports.js';
 import { ServiceUnavailable } from '../errors.js';
 import { logger } from '../log.js';
@@ -113,7 +114,7 @@ function postmasterPid(dataDir: string): number | undefined {
 /** A postgres left running by a `globallm up` that was killed with SIGKILL: stop it cleanly first. */
 async function stopOrphan(dataDir: string): Promise<void> {
   const pid = postmasterPid(dataDir);
-  if (pid === undefined || !isAlive(pid)) return;
+  if (pid === undefined || !pidAlive(pid)) return;
   if (!commandLine(pid).includes('postgres')) return;
   log.warn({ pid }, 'stopping a PostgreSQL left running by an earlier globallm up');
   await terminate(pid, 20_000, 'SIGINT');

@@ -1,13 +1,5 @@
 import { readFileSync } from 'node:fs';
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { pidAlive } from '../util/pid-alive.js';
 
 /** The command line of a live process, or '' (Linux /proc). */
 export function commandLine(pid: number): string {
@@ -20,12 +12,12 @@ export function commandLine(pid: number): string {
 
 /** Sends SIGTERM, waits up to `graceMs`, then SIGKILL. Resolves once the process is gone. */
 export async function terminate(pid: number, graceMs = 10_000, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (!isAlive(pid)) return;
+  if (!pidAlive(pid)) return;
   try { process.kill(pid, signal); } catch { return; }
   const deadline = Date.now() + graceMs;
-  while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  if (isAlive(pid)) {
+  while (pidAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (pidAlive(pid)) {
     try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
-    while (isAlive(pid)) await new Promise((r) => setTimeout(r, 20));
+    while (pidAlive(pid)) await new Promise((r) => setTimeout(r, 20));
   }
 }

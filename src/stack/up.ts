@@ -7,7 +7,8 @@ import { startEmbeddedPostgres, type RunningPostgres } from './postgres.js';
 import { startDevServer, type RunningDevServer } from './temporal-server.js';
 import { installTemporalBinary, resolveTemporalBinary } from './temporal-binary.js';
 import { readStackFile, removeStackFile, writeStackFile } from './endpoints.js';
-import { commandLine, isAlive, terminate } from './processes.js';
+import { commandLine, terminate } from './processes.js';
+import { pidAlive } from '../util/pid-alive.js';
 import { checkStack, type StackStatus } from './health.js';
 import { openPool } from '../db/pool.js';
 import { migrateUp } from '../db/migrate.js';
@@ -148,7 +149,7 @@ async function reapOrphans(stateDir: string): Promise<void> {
   const recorded = readStackFile(stateDir);
   if (!recorded) return;
   const temporalPid = recorded.children['temporal'];
-  if (temporalPid && isAlive(temporalPid) && commandLine(temporalPid).includes('start-dev')) {
+  if (temporalPid && pidAlive(temporalPid) && commandLine(temporalPid).includes('start-dev')) {
     log.warn({ pid: temporalPid }, 'stopping a Temporal dev server left running by an earlier globallm up');
     await terminate(temporalPid);
   }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { Client, Connection } from '@temporalio/client';
 import { freePort } from '../../src/stack/ports.js';
-import { isAlive } from '../../src/stack/processes.js';
+import { pidAlive } from '../../src/util/pid-alive.js';
 import { runCli, startCliUntilReady } from '../helpers/cli.js';
 
 const state = mkdtempSync(join(tmpdir(), 'globallm-up-'));
@@ -70,7 +70,7 @@ describe('globallm up on the embedded default stack', () => {
     first.child.kill('SIGKILL');
     await first.exited;
     const again = await startCliUntilReady(['up'], env);
-    for (const pid of orphans) assert.equal(isAlive(pid), false, `orphan ${pid} should have been stopped`);
+    for (const pid of orphans) assert.equal(pidAlive(pid), false, `orphan ${pid} should have been stopped`);
     const url = (JSON.parse(readFileSync(join(state, 'stack.json'), 'utf8')) as { databaseUrl: string }).databaseUrl;
     const client = new pg.Client({ connectionString: url });
     await client.connect();
@@ -90,6 +90,6 @@ describe('globallm up on the embedded default stack', () => {
     const running = childPids();
     again.child.kill('SIGTERM');
     assert.equal(await again.exited, 0);
-    for (const pid of running) assert.equal(isAlive(pid), false, `child ${pid} must be stopped on SIGTERM`);
+    for (const pid of running) assert.equal(pidAlive(pid), false, `child ${pid} must be stopped on SIGTERM`);
   });
 });
