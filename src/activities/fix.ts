@@ -1,4 +1,4 @@
-import { activityInfo, cancellationSignal, heartbeat } from '@temporalio/activity';
+import { activityInfo, cancellationSignal } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import type { TokenBudget } from '../budget/types.js';
@@ -8,6 +8,7 @@ import { FixCheckpoint, type FixResult } from '../fix/schema.js';
 import type { LlmProvider } from '../llm/types.js';
 import { logger } from '../log.js';
 import { toApplicationFailure } from './errors.js';
+import { beating } from './heartbeat.js';
 
 const log = logger.child({ component: 'fix-activity' });
 
@@ -51,11 +52,8 @@ export function createFixActivities(deps: FixActivityDeps) {
       if (prior.success) log.info({ repo: input.repo, issue: input.issue.number, stage: checkpoint.stage, candidates: checkpoint.candidates.length }, 'resuming from checkpoint');
       // Heartbeat from a timer so long waits (clone, model, tests) keep the activity alive;
       // every beat carries the latest checkpoint.
-      const beat = (): void => heartbeat(checkpoint);
-      const timer = setInterval(beat, deps.heartbeatMs ?? 5_000);
       try {
-        beat();
-        return await runFixPipeline({ llm, budget: deps.budget, cacheDir: deps.cacheDir }, {
+        return await beating((beat) => runFixPipeline({ llm, budget: deps.budget, cacheDir: deps.cacheDir }, {
           repo: input.repo,
           issue: input.issue,
           source: input.cloneUrl !== undefined ? { cloneUrl: input.cloneUrl } : { localPath: input.localPath ?? '' },
@@ -68,14 +66,12 @@ export function createFixActivities(deps: FixActivityDeps) {
           checkpoint: prior.success ? checkpoint : undefined,
           onCheckpoint: (cp) => {
             checkpoint = cp;
-            beat();
+            beat(cp);
           },
-        });
+        }), deps.heartbeatMs, checkpoint);
       } catch (err) {
         if (err instanceof UsageError || err instanceof GlobaLLMError) throw toApplicationFailure(err, 'other');
         throw err;
-      } finally {
-        clearInterval(timer);
       }
     },
   };

@@ -11,16 +11,17 @@ export interface Beat {
 /**
  * Runs `fn` while heartbeating every `everyMs`, so Temporal notices within the stage's heartbeat
  * timeout when the worker running it dies, rather than at its start-to-close timeout. `fn` may
- * beat with details of its own (progress); the timer repeats the latest.
+ * beat with details of its own (progress, a checkpoint); the timer repeats the latest, starting
+ * with `initial`.
  */
-export async function beating<T>(fn: (beat: Beat) => Promise<T>, everyMs: number = HEARTBEAT_EVERY_MS): Promise<T> {
+export async function beating<T>(fn: (beat: Beat) => Promise<T>, everyMs: number = HEARTBEAT_EVERY_MS, initial?: unknown): Promise<T> {
   let ctx: Context;
   try {
     ctx = Context.current();
   } catch {
     return fn(() => undefined); // called outside an activity (the CLI, a test): nothing to tell
   }
-  let last: unknown;
+  let last: unknown = initial;
   const beat: Beat = (details?: unknown) => {
     if (details !== undefined) last = details;
     ctx.heartbeat(last);
