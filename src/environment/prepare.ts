@@ -137,8 +137,7 @@ export async function prepareEnvironment(opts: PrepareOptions): Promise<PrepareO
     const tree = path.join(scratch, 'tree');
     await copyTree(opts.tree, tree);
     if (plan.manager === 'maven') await writeFile(path.join(staged, 'settings.xml'), mavenSettings());
-    await opts.sandbox.prepareWorktree(tree);
-    await opts.sandbox.prepareWorktree(staged);
+    await opts.sandbox.prepareWorktree(tree, staged);
     for (const step of plan.steps) {
       opts.signal?.throwIfAborted();
       const install = (argv: string[]) => opts.sandbox.run({

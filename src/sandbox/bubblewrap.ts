@@ -122,14 +122,14 @@ export class BubblewrapSandbox implements Sandbox {
     await this.probe();
   }
 
-  /** As root: hands the whole tree to the sandbox's host user (links themselves, never what they point to). */
-  async prepareWorktree(dir: string): Promise<void> {
-    if (process.getuid?.() !== 0) return;
+  /** As root: hands the whole trees to the sandbox's host user (links themselves, never what they point to), in one `chown`. */
+  async prepareWorktree(...dirs: string[]): Promise<void> {
+    if (process.getuid?.() !== 0 || dirs.length === 0) return;
     try {
-      await execFileP('chown', ['-R', '-h', '-P', `${this.uid}:${this.gid}`, '--', dir], { timeout: 600_000 });
+      await execFileP('chown', ['-R', '-h', '-P', `${this.uid}:${this.gid}`, '--', ...dirs], { timeout: 600_000 });
     } catch (err) {
       const detail = err instanceof Error && 'stderr' in err ? String((err as { stderr: unknown }).stderr).trim() : String(err);
-      throw new Error(`could not hand ${dir} to the sandbox user: ${detail}`, { cause: err });
+      throw new Error(`could not hand ${dirs.join(', ')} to the sandbox user: ${detail}`, { cause: err });
     }
   }
 

@@ -19,10 +19,10 @@ export type RunSpec = z.input<typeof RunSpecData> & {
 export interface Sandbox {
   readonly name: string;
   /**
-   * Makes `dir` (a throwaway copy the caller owns) writable from inside the sandbox.
-   * Call it after changing files in the directory from outside and before `run`.
+   * Makes each of `dirs` (throwaway copies the caller owns) writable from inside the sandbox.
+   * Call it after changing files in them from outside and before `run`.
    */
-  prepareWorktree(dir: string): Promise<void>;
+  prepareWorktree(...dirs: string[]): Promise<void>;
   run(spec: RunSpec): Promise<RunResult>;
   /**
    * Checks, once per instance, that the sandbox can start; `run` waits for the same check. Start

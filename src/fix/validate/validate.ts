@@ -101,7 +101,8 @@ async function buildTrees(ws: Workspace, opts: ValidateOptions, files: PatchFile
 
 /**
  * Before/after validation of a patch: the base with the test changes, then with the fix too,
- * each run in the sandbox with no network and the prepared environment mounted read-only.
+ * each run in the sandbox with no network and the prepared environment mounted read-only; the
+ * two sides run at the same time.
  * Per-test results come from the runner's own report where it gives one (our hooks ask for
  * it), else from its output. A decisive test whose outcome differs between the two sides is
  * run again on the side where it failed; if it passes there, it is named flaky.
@@ -137,12 +138,13 @@ export async function validatePatch(opts: ValidateOptions): Promise<ValidationRe
     for (const [name, text] of Object.entries(HOOK_FILES)) await ws.writeFileIn(hooks, name, text);
     let runs = 0;
     const run = async (tree: string): Promise<SuiteRun> => {
-      const results = await ws.dir(`results-${++runs}`, 0o755);
+      const n = ++runs; // runs overlap: each keeps its own number
+      const results = await ws.dir(`results-${n}`, 0o755);
       await Promise.all(TREE_REPORT_DIRS.map((d) => rm(path.join(tree, d), { recursive: true, force: true })));
       const env = opts.environment;
-      const scratchDir = env ? await ws.dir(`scratch-${runs}`, 0o755) : null;
+      const scratchDir = env ? await ws.dir(`scratch-${n}`, 0o755) : null;
       const scratch = env && scratchDir ? await runMounts(env, scratchDir) : [];
-      await Promise.all([tree, results, ...scratch.map((m) => m.source)].map((dir) => opts.sandbox.prepareWorktree(dir)));
+      await opts.sandbox.prepareWorktree(tree, results, ...scratch.map((m) => m.source));
       const r = await opts.sandbox.run({
         cwd: tree, argv: testCommand, network: false,
         env: { ...env?.plan.testEnv, ...reportEnv() },
@@ -157,19 +159,21 @@ export async function validatePatch(opts: ValidateOptions): Promise<ValidationRe
       return toSuiteRun(r, await readReports(results, tree));
     };
 
-    const before = await run(trees.before);
+    // The two sides are independent trees: they run side by side, and so do their repeats.
+    const [before, after] = await settled([run(trees.before), run(trees.after)]);
+    let cmp: Comparison = compareResults(before.results, after.results);
     const stop = (s: SuiteRun): boolean => s.timedOut || s.cancelled;
-    const after = stop(before) ? null : await run(trees.after);
-    let cmp: Comparison = after ? compareResults(before.results, after.results) : { fixed: [], broken: [], newTests: [], stillFailing: [], flaky: [] };
-    if (after && !stop(after) && before.parsed && after.parsed) {
+    if (!stop(before) && !stop(after) && before.parsed && after.parsed) {
       const failingNew = newFailing(cmp, after.results);
-      const beforeAgain = cmp.fixed.length > 0 ? await run(trees.before) : null;
-      const afterAgain = cmp.broken.length > 0 || failingNew.length > 0 ? await run(trees.after) : null;
+      const [beforeAgain, afterAgain] = await settled([
+        cmp.fixed.length > 0 ? run(trees.before) : null,
+        cmp.broken.length > 0 || failingNew.length > 0 ? run(trees.after) : null,
+      ]);
       cmp = withRepeats(cmp, { before: beforeAgain?.results ?? null, after: afterAgain?.results ?? null }, failingNew);
     }
     const changesCode = files.some((f) => [f.oldPath, f.newPath].some((p) => p !== null && !isTestPath(p)));
     const { verdict, reasons } = decideVerdict({ before, after, cmp, changesCode, ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}) });
-    const blocked = [...before.violations, ...(after?.violations ?? [])].filter((v) => v.kind === 'network' || v.kind === 'filesystem');
+    const blocked = [...before.violations, ...after.violations].filter((v) => v.kind === 'network' || v.kind === 'filesystem');
     if (blocked.length > 0) reasons.push(`the sandbox blocked ${blocked.length} attempt(s) to reach the network or write outside the worktree`);
     if (environment) reasons.push(...environment.notes);
     return ValidationReport.parse({ verdict, reasons, applied: true, testCommand, before, after, ...cmp, touchedFiles, environment });
