@@ -31,7 +31,11 @@ export interface ValidateFixResult {
 export interface ConsentResult { allowed: boolean; reason?: string; quote?: string }
 
 export interface OpenPullRequestResult {
-  /** `kept`: our PR was already open with another fix and is left as it is (`detail` says how to replace it). */
+  /**
+   * `kept`: our PR was already open with another fix and is left as it is (`detail` says how to
+   * replace it). `deduped`: none opened: someone else is on the issue, or a PR cap is reached
+   * (`detail` says which).
+   */
   state: 'preview' | 'draft' | 'updated' | 'deduped' | 'kept';
   url?: string;
   number?: number;
