@@ -1,6 +1,7 @@
 // The stage contracts between workflows and activities: plain data in, plain data out.
 // Workflows import these types only; large artefacts (diffs, PR bodies) stay in PostgreSQL.
 import type { IssueOutcome, IssueRef, QueuedIssue } from '../workflows/shared.js';
+import type { FollowUpSettings, FollowUpStarted } from '../workflows/follow-up-start.js';
 
 export interface AnalyzeIssueResult {
   category: string;
@@ -30,11 +31,28 @@ export interface ValidateFixResult {
 export interface ConsentResult { allowed: boolean; reason?: string; quote?: string }
 
 export interface OpenPullRequestResult {
-  /** `kept`: our PR was already open with another fix and is left as it is (`detail` says how to replace it). */
+  /**
+   * `kept`: our PR was already open with another fix and is left as it is (`detail` says how to
+   * replace it). `deduped`: none opened: someone else is on the issue, or a PR cap is reached
+   * (`detail` says which).
+   */
   state: 'preview' | 'draft' | 'updated' | 'deduped' | 'kept';
   url?: string;
   number?: number;
   detail?: string;
+  /** The PR's follow-up, started by the activity as soon as the PR is on record (absent for a preview or a skip). */
+  followUp?: FollowUpStarted;
+}
+
+export interface OpenPullRequestInput {
+  ref: IssueRef;
+  fixId: string;
+  dryRun: boolean;
+  /**
+   * How the opened PR's follow-up runs: the activity starts it itself, so a PR opened while its
+   * issue workflow is terminated is still followed (absent in runs recorded before it existed).
+   */
+  follow?: FollowUpSettings;
 }
 
 export interface FollowUpResult { state: 'open' | 'merged' | 'closed' | 'gone'; done: boolean }
@@ -64,7 +82,7 @@ export interface IssueStageActivities {
   checkConsent(ref: IssueRef): Promise<ConsentResult>;
   generateFix(input: { ref: IssueRef; candidates: number }): Promise<GenerateFixResult>;
   validateFix(input: { ref: IssueRef; fixId: string }): Promise<ValidateFixResult>;
-  openPullRequest(input: { ref: IssueRef; fixId: string; dryRun: boolean }): Promise<OpenPullRequestResult>;
+  openPullRequest(input: OpenPullRequestInput): Promise<OpenPullRequestResult>;
   followUpPullRequest(input: { ref: IssueRef }): Promise<FollowUpResult>;
   /** Returns what it recorded, so the run's history (a local activity's marker keeps no input) shows it. */
   recordIssueRun(input: RecordIssueRunInput): Promise<RecordedIssueRun>;

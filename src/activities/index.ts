@@ -21,6 +21,7 @@ import { createForgeWriters } from '../forge/writers.js';
 import { cacheDirOf, environmentCacheFrom, sandboxFrom } from '../environment/from-config.js';
 import { gitBaseUrl } from '../forge/github/git-url.js';
 import { pricingFor } from '../pricing/for-config.js';
+import { startFollowUpFromClient } from '../temporal/follow-up-client.js';
 
 export interface ActivityDeps {
   pool: Pool;
@@ -79,6 +80,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createIssueStageActivities({
       pool, caps, stateDir: config.stateDir, candidates: config.GLOBALLM_FIX_CANDIDATES, secrets: secretValues(config), pricing: pricingFor(config),
       writerFor: (kind) => writers[kind],
+      startFollowUp: (input) => startFollowUpFromClient(deps.client, input),
       sourceFor: (ref) => (ref.forge === 'local' ? { localPath: join(root, ref.repo) } : { cloneUrl: `${gitBaseUrl(config.GITHUB_API_URL)}/${ref.owner}/${ref.repo}.git` }),
       fix: { llm, budget, cacheDir: cacheDirOf(config), options: { maxOutputTokens: config.GLOBALLM_FIX_MAX_OUTPUT_TOKENS } },
       validation: { sandbox: sandboxFrom(config), environments: environmentCacheFrom(config), cacheDir: cacheDirOf(config), openUnproven: config.GLOBALLM_OPEN_UNPROVEN },

@@ -9,6 +9,7 @@ import type { Pool } from 'pg';
 import { parsePatch } from 'diff';
 import type { IssueStageActivities, ConsentResult, GenerateFixResult, ValidateFixResult, OpenPullRequestResult, FollowUpResult } from './contracts.js';
 import type { IssueRef } from '../workflows/shared.js';
+import type { FollowUpInput, FollowUpStarted } from '../workflows/follow-up-start.js';
 import { createFixActivities, NO_MODEL_MESSAGE, type FixActivityDeps } from './fix.js';
 import { classified } from './errors.js';
 import { checkConsent, consentTerms } from '../contribute/check-consent.js';
@@ -45,6 +46,8 @@ export interface IssueStageDeps {
   pricing: CallPricing | undefined;
   stateDir?: string;
   ignoredAfterDays?: number;
+  /** Starts an opened PR's follow-up workflow (one already running is adopted). */
+  startFollowUp(input: FollowUpInput): Promise<FollowUpStarted>;
 }
 
 interface StoredFile { path: string; before?: string; after: string | null }
@@ -157,7 +160,7 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
       return { verdict: chosen.verdict, summary: `sandbox verdict ${chosen.verdict}; broken: ${ev.broken.join(', ') || 'none'}${why ? `; ${why.slice(0, 600)}` : ''}` };
     }),
 
-    openPullRequest: ({ ref, fixId, dryRun }) => classified(() => beating(async (beat): Promise<OpenPullRequestResult> => {
+    openPullRequest: ({ ref, fixId, dryRun, follow }) => classified(() => beating(async (beat): Promise<OpenPullRequestResult> => {
       const { result, files } = await loadFix(deps.pool, fixId);
       const chosen = result.chosen;
       if (!chosen) throw new NotFound(`fix ${fixId} has no chosen candidate`);
@@ -180,9 +183,14 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
         case 'preview': return { state: 'preview', detail: `saved for review (globallm prs preview ${ref.owner}/${ref.repo}#${ref.number})` };
         case 'skipped': return { state: 'deduped', detail: `${opened.reason}: ${opened.detail}` };
         case 'failed': throw new NotFound(`PR not opened (${opened.reason}): ${opened.message}`);
-        case 'kept': return { state: 'kept', number: opened.pull.number, detail: opened.detail, ...(opened.pull.url ? { url: opened.pull.url } : {}) };
-        default: return { state: opened.status === 'opened' ? 'draft' : 'updated', ...(opened.pull.url ? { url: opened.pull.url } : {}), number: opened.pull.number };
+        default: break;
       }
+      // Started here, not only by the workflow: a terminated workflow's PR is followed all the same.
+      const followUp = follow ? await deps.startFollowUp({ ...ref, ...follow }) : undefined;
+      const url = opened.pull.url ? { url: opened.pull.url } : {};
+      const followed = followUp ? { followUp } : {};
+      if (opened.status === 'kept') return { state: 'kept', number: opened.pull.number, detail: opened.detail, ...url, ...followed };
+      return { state: opened.status === 'opened' ? 'draft' : 'updated', ...url, number: opened.pull.number, ...followed };
     })),
 
     followUpPullRequest: ({ ref }) => classified(async (): Promise<FollowUpResult> => {

@@ -4,7 +4,10 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { CampaignActivities, RecordedIssueRun, RecordIssueRunInput, RepoActivities, SelectedRepo } from './contracts.js';
 import { topIssues } from '../store/issues.js';
 import { issueAfterRun } from '../campaign/retry-policy.js';
-import { enqueueSignal, issueWorkflowId, type IssueOutcome, type QueuedIssue } from '../workflows/shared.js';
+import { enqueueSignal, issueWorkflowId, type IssueOutcome, type IssueRef, type QueuedIssue } from '../workflows/shared.js';
+import { findPrRow } from '../contribute/store.js';
+import { slotHeld } from '../db/pr-slots.js';
+import { startFollowUpFromClient } from '../temporal/follow-up-client.js';
 import { repoWorkflowStart } from '../temporal/repo-workflow-start.js';
 import { beating } from './heartbeat.js';
 import type { repoWorkflow } from '../workflows/repo.js';
@@ -36,6 +39,27 @@ async function recordRun(deps: OrchestrationDeps, input: RecordIssueRunInput): P
     [input.ref.forge, input.ref.owner, input.ref.repo, input.ref.number, after.state, reason, after.coolDown, deps.retryAfterHours],
   );
   return { runId: input.runId, result: input.result };
+}
+
+/**
+ * The decision of an issue run that closed without a word (terminated, timed out): its PR when
+ * the run's open_pr opened one (then followed, as the activity started it), none yet while a PR
+ * is still being opened (the next check decides), else `failed`, to be tried again.
+ */
+async function decideUnreported(deps: OrchestrationDeps, run: { workflowId: string; runId: string; status: string; ref: IssueRef; campaign?: string }): Promise<{ outcome: IssueOutcome; detail: string } | null> {
+  const { ref } = run;
+  if (await slotHeld(deps.pool, { forge: ref.forge, owner: ref.owner, name: ref.repo, issueNumber: ref.number })) return null;
+  const closed = `issue workflow ${run.status.toLowerCase()} before its decision`;
+  const base = { workflowId: run.workflowId, runId: run.runId, ref, ...(run.campaign ? { campaign: run.campaign } : {}) };
+  const pr = await findPrRow(deps.pool, ref.forge, { owner: ref.owner, name: ref.repo }, ref.number);
+  if (pr?.number != null && (pr.state === 'draft' || pr.state === 'open')) {
+    const followUp = await startFollowUpFromClient(deps.client, { ...ref, taskQueuePrefix: deps.taskQueuePrefix, ...(run.campaign ? { campaign: run.campaign } : {}) });
+    const reason = `our PR #${pr.number} is open; the ${closed}`;
+    await recordRun(deps, { ...base, result: 'pr_opened', detail: { reason, pr: { number: pr.number, url: pr.url, state: pr.state }, followUp } });
+    return { outcome: 'pr_opened', detail: reason };
+  }
+  await recordRun(deps, { ...base, result: 'failed', detail: { reason: closed, final: false } });
+  return { outcome: 'failed', detail: closed };
 }
 
 /** The issues a campaign selected are charged to it (its `--token-budget`) while they are worked. */
@@ -72,10 +96,8 @@ export function createOrchestrationActivities(deps: OrchestrationDeps) {
           `SELECT result, detail->>'reason' AS reason FROM issue_runs WHERE workflow_id = $1 AND run_id = $2`, [workflowId, run.runId]);
         const row = recorded.rows[0];
         if (row) { out.push({ number, outcome: row.result, detail: row.reason ?? '' }); continue; }
-        // Closed without a word (terminated, timed out): the issue may be tried again, and PostgreSQL says so.
-        const reason = `issue workflow ${run.status.toLowerCase()} before its decision`;
-        await recordRun(deps, { workflowId, runId: run.runId, ref, ...(campaign ? { campaign } : {}), result: 'failed', detail: { reason, final: false } });
-        out.push({ number, outcome: 'failed', detail: reason });
+        const decided = await decideUnreported(deps, { workflowId, runId: run.runId, status: run.status, ref, ...(campaign ? { campaign } : {}) });
+        if (decided) out.push({ number, ...decided });
       }
       return out;
     }),

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import { ConsentDenied, isRetryable, SandboxViolation, UsageError } from '../errors.js';
+import { isRetryable, SandboxViolation, UsageError } from '../errors.js';
 import { unifiedDiff } from '../fix/edits/apply.js';
 import type { RepoRef } from '../forge/types.js';
 import { branchName, type ExistingWork, type FileChange, type ForgeWriter, type ForkRef, type PullSummary, type WaitOptions } from '../forge/writer.js';
@@ -18,6 +18,7 @@ import { renderPrBody } from './pr-body.js';
 import { savePreview } from './preview.js';
 import { ContributionRequest, type ParsedContributionRequest } from './schema.js';
 import { findPrRow, recordConsent, recordOutcome, updatePrRow, upsertPrRow, type PrRow } from './store.js';
+import { releasePrSlot, takePrSlot, type SlotKey } from '../db/pr-slots.js';
 
 const log = logger.child({ component: 'contribute' });
 
@@ -36,7 +37,7 @@ export function leakedSecret(texts: readonly string[], secrets: readonly string[
   return secrets.filter((v) => v.length >= 8).find((v) => texts.some((t) => t.includes(v)));
 }
 
-export type SkipReason = 'issue_closed' | 'linked_pr' | 'assigned' | 'claimed';
+export type SkipReason = 'issue_closed' | 'linked_pr' | 'assigned' | 'claimed' | 'repo_pr_cap' | 'owner_pr_cap';
 
 export type OpenResult =
   | { status: 'preview'; row: PrRow; files?: { body: string; patch: string } }
@@ -125,9 +126,24 @@ export interface OpenHooks {
   wait?: WaitOptions;
 }
 
-/** Opens (or, when ours already exists, updates) the draft PR for one fixed issue. Idempotent. */
+const slotKey = (req: ParsedContributionRequest): SlotKey => ({ forge: req.forge, owner: req.repo.owner, name: req.repo.name, issueNumber: req.issue.number });
+
+/**
+ * Opens (or, when ours already exists, updates) the draft PR for one fixed issue. Idempotent. A
+ * new PR first takes a slot under the PR caps; it is freed when the attempt ends, by which time an
+ * opened PR is on record and counts as open itself.
+ */
 export async function openPullRequest(deps: ContributeDeps, raw: ContributionRequest, hooks: OpenHooks = {}): Promise<OpenResult> {
   const req = parseRequest(raw);
+  try {
+    return await openParsed(deps, req, hooks);
+  } finally {
+    // A slot left behind (the database gone for the moment) lapses by itself.
+    if (!req.dryRun) await releasePrSlot(deps.pool, slotKey(req)).catch((err: unknown) => log.warn({ err, repo: req.repo }, 'could not free the PR slot'));
+  }
+}
+
+async function openParsed(deps: ContributeDeps, req: ParsedContributionRequest, hooks: OpenHooks): Promise<OpenResult> {
   if (req.forge !== deps.forge.kind) throw new UsageError(`request for forge ${req.forge} given to the ${deps.forge.kind} writer`);
   const repo: RepoRef = req.repo;
   const key = req.idempotencyKey ?? `${req.forge}:${repo.owner}/${repo.name}#${req.issue.number}`.toLowerCase();
@@ -158,12 +174,16 @@ export async function openPullRequest(deps: ContributeDeps, raw: ContributionReq
       if (row?.state === 'preview' || row?.state === 'pending') await updatePrRow(deps.pool, row.id, { state: 'failed', last_error: { stage: 'dedupe', message: dup.detail, retryable: false } });
       return { status: 'skipped', ...dup };
     }
-    const repoCap = req.maxOpenPrsInRepo ?? deps.caps.maxOpenPrsPerRepo;
-    const capped = existing.openPrsInRepo >= repoCap ? `repo_pr_cap: ${existing.openPrsInRepo} open PRs, cap ${repoCap}`
-      : existing.openPrsForOwner >= deps.caps.maxOpenPrsPerOwner ? `owner_pr_cap: ${existing.openPrsForOwner} open PRs for ${repo.owner}, cap ${deps.caps.maxOpenPrsPerOwner}` : null;
-    if (capped) {
-      await recordConsent(deps.pool, { forge: req.forge, repo, issueNumber: req.issue.number, allowed: false, reason: capped.split(':')[0], detail: capped });
-      throw new ConsentDenied(`${repo.owner}/${repo.name}: ${capped}`);
+    // A run gone meanwhile (terminated, reset) opens nothing new from here: it could not decide on it.
+    hooks.wait?.signal?.throwIfAborted();
+    // The caps, checked and a slot taken atomically: parallel workers cannot both pass one cap.
+    const slot = await takePrSlot(deps.pool, {
+      ...slotKey(req), caps: { repo: req.maxOpenPrsInRepo ?? deps.caps.maxOpenPrsPerRepo, owner: deps.caps.maxOpenPrsPerOwner },
+      forgeCounts: { inRepo: existing.openPrsInRepo, forOwner: existing.openPrsForOwner },
+    });
+    if (!slot.taken) {
+      await recordConsent(deps.pool, { forge: req.forge, repo, issueNumber: req.issue.number, allowed: false, reason: slot.reason, detail: `${slot.reason}: ${slot.detail}` });
+      return { status: 'skipped', reason: slot.reason, detail: slot.detail };
     }
   }
 

@@ -4,16 +4,12 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { IssueStageActivities } from '../activities/contracts.js';
 import { SA } from '../temporal/search-attributes.js';
-import { CLAIM_REUSE_POLICY, followUpWorkflowId, issueStatusQuery, pauseSignal, resumeSignal, type IssueRef } from './shared.js';
+import { issueStatusQuery, pauseSignal, resumeSignal, type IssueRef } from './shared.js';
+import { followUpStart, type FollowUpInput, type FollowUpStarted } from './follow-up-start.js';
 import { stageOptions } from './stage-options.js';
-import { followUpSummary, issueKey } from './summaries.js';
+import { issueKey } from './summaries.js';
 
-export interface FollowUpInput extends IssueRef {
-  taskQueuePrefix: string;
-  campaign?: string;
-  /** How often the PR is looked at, and how many times at most (default: every 6 h, 14 days). */
-  cadence?: { every: string; checks: number };
-}
+export type { FollowUpInput } from './follow-up-start.js';
 
 export const DEFAULT_FOLLOW_UP = { every: '6h', checks: 56 } as const;
 
@@ -46,24 +42,13 @@ export async function followUpWorkflow(input: FollowUpInput): Promise<{ state: s
 
 /**
  * Starts the follow-up of an opened PR, detached from the issue workflow (which ends at its
- * decision). A follow-up already running for this PR (a rerun found its own PR) is adopted.
+ * decision). A follow-up already running for this PR (started by the activity that opened it, or
+ * a rerun found its own PR) is adopted.
  */
-export async function startFollowUp(input: FollowUpInput): Promise<{ workflowId: string; adopted: boolean }> {
-  const workflowId = followUpWorkflowId(input);
+export async function startFollowUp(input: FollowUpInput): Promise<FollowUpStarted> {
+  const { workflowId, ...options } = followUpStart(input);
   try {
-    await startChild(followUpWorkflow, {
-      workflowId,
-      args: [input],
-      taskQueue: `${input.taskQueuePrefix}-core`,
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      workflowIdReusePolicy: CLAIM_REUSE_POLICY,
-      staticSummary: followUpSummary(input),
-      typedSearchAttributes: [
-        { key: SA.repo, value: `${input.owner}/${input.repo}` },
-        { key: SA.stage, value: 'follow_up' },
-        ...(input.campaign ? [{ key: SA.campaign, value: input.campaign }] : []),
-      ],
-    });
+    await startChild(followUpWorkflow, { workflowId, ...options, parentClosePolicy: ParentClosePolicy.ABANDON });
     return { workflowId, adopted: false };
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

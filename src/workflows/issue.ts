@@ -8,6 +8,7 @@ import { issueFinishedSignal, issueStatusQuery, pauseSignal, resumeSignal, type 
 import { localRecordOptions, stageOptions } from './stage-options.js';
 import { failureIsFinal, rootMessage } from './failure.js';
 import { startFollowUp } from './follow-up.js';
+import type { FollowUpSettings } from './follow-up-start.js';
 import { issueKey, issueStageDetails, plainLine } from './summaries.js';
 
 export interface IssueWorkInput extends IssueRef {
@@ -100,8 +101,8 @@ export async function issueWorkflow(input: IssueWorkInput): Promise<IssueFinishe
     return finished;
   };
 
-  const follow = (): ReturnType<typeof startFollowUp> =>
-    startFollowUp({ ...ref, taskQueuePrefix: input.taskQueuePrefix, ...(input.campaign ? { campaign: input.campaign } : {}), ...(input.followUp ? { cadence: input.followUp } : {}) });
+  const followSettings: FollowUpSettings = { taskQueuePrefix: input.taskQueuePrefix, ...(input.campaign ? { campaign: input.campaign } : {}), ...(input.followUp ? { cadence: input.followUp } : {}) };
+  const follow = (): ReturnType<typeof startFollowUp> => startFollowUp({ ...ref, ...followSettings });
 
   try {
     // A rerun (a reset, a second start) that finds our open PR for this issue adopts it and goes on
@@ -138,10 +139,12 @@ export async function issueWorkflow(input: IssueWorkInput): Promise<IssueFinishe
     if (verdict.verdict !== 'pass' && verdict.open !== true) return await finish('no_fix', { reason: `validation ${verdict.verdict}: ${verdict.summary}` });
 
     await enter('open_pr');
-    // From here a PR may exist: a cancel waits until it is opened and followed, so none is left unfollowed.
+    // From here a PR may exist: a cancel waits until it is opened and followed, so none is left
+    // unfollowed. The activity starts the follow-up itself as soon as the PR is on record, so a
+    // terminate (which does not wait) leaves it followed too; the start below then adopts it.
     const fixId = fix.fixId;
     return await CancellationScope.nonCancellable(async () => {
-      const pr = await openPr.openPullRequest({ ref, fixId, dryRun: input.dryRun });
+      const pr = await openPr.openPullRequest({ ref, fixId, dryRun: input.dryRun, follow: followSettings });
       if (pr.state === 'preview') return await finish('dry_run', { reason: 'dry run: PR body and patch saved for review', fixId });
       if (pr.state === 'deduped') return await finish('skipped', { reason: pr.detail ?? 'someone else is on it' });
       const followUp = await follow();

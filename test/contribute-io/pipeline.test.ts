@@ -12,7 +12,8 @@ import { smoothedRate } from '../../src/scoring/outcomes.js';
 import type { ContributionRequest } from '../../src/contribute/schema.js';
 import { findPrRow } from '../../src/contribute/store.js';
 import { registerPrs } from '../../src/cli/program/prs.js';
-import { ConsentDenied, Unavailable, UsageError } from '../../src/errors.js';
+import { Unavailable, UsageError } from '../../src/errors.js';
+import { releasePrSlot, SLOT_LAPSES_AFTER_MINUTES, takePrSlot } from '../../src/db/pr-slots.js';
 import type { ForgeWriter } from '../../src/forge/writer.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../../src/sim/github/server.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
@@ -198,15 +199,39 @@ describe('contribute pipeline (stand-in + PostgreSQL)', () => {
     assert.equal(yes.decision.allowed, true);
   });
 
-  test('per-repository and per-owner open-PR caps deny with ConsentDenied', async () => {
+  test('per-repository and per-owner open-PR caps skip the PR and say which cap; no slot is left taken', async () => {
     const capped: ContributeDeps = { ...deps, caps: { maxOpenPrsPerRepo: 1, maxOpenPrsPerOwner: 2, requireOptIn: false } };
     const one = { owner: 'caporg', name: 'one' };
+    const skipReason = (r: Awaited<ReturnType<typeof openPullRequest>>): string => (r.status === 'skipped' ? `${r.reason}: ${r.detail}` : r.status);
     assert.equal((await openPullRequest(capped, request(one, 1))).status, 'opened');
-    await assert.rejects(openPullRequest(capped, request(one, 2)), (e: unknown) => e instanceof ConsentDenied && /repo_pr_cap/.test(e.message));
+    assert.equal(skipReason(await openPullRequest(capped, request(one, 2))), 'repo_pr_cap: 1 open PRs, cap 1');
     const loose: ContributeDeps = { ...capped, caps: { ...capped.caps, maxOpenPrsPerRepo: 5 } };
     assert.equal((await openPullRequest(loose, request(one, 2))).status, 'opened');
-    await assert.rejects(openPullRequest(loose, request({ owner: 'caporg', name: 'two' }, 1)), (e: unknown) => e instanceof ConsentDenied && /owner_pr_cap/.test(e.message));
+    assert.equal(skipReason(await openPullRequest(loose, request({ owner: 'caporg', name: 'two' }, 1))), 'owner_pr_cap: 2 open PRs for caporg, cap 2');
     assert.equal((await checkConsent(capped, one)).decision.allowed, false);
+    const decisions = await db.pool.query<{ reason: string }>(`SELECT reason FROM consent_decisions WHERE owner = 'caporg' AND NOT allowed AND detail LIKE '%open PRs%' ORDER BY id`);
+    assert.deepEqual(decisions.rows.map((r) => r.reason).slice(0, 2), ['repo_pr_cap', 'owner_pr_cap']);
+    assert.equal((await db.pool.query('SELECT 1 FROM pr_open_slots')).rowCount, 0);
+  });
+
+  test('a PR being opened holds its slot: another issue of the same owner is skipped by the owner cap until it is freed', async () => {
+    const caps = { maxOpenPrsPerRepo: 5, maxOpenPrsPerOwner: 1, requireOptIn: false };
+    const slot = { forge: 'github', owner: 'SlotOrg', name: 'a', issueNumber: 1 };
+    assert.deepEqual(await takePrSlot(db.pool, { ...slot, caps: { repo: 5, owner: 1 }, forgeCounts: { inRepo: 0, forOwner: 0 } }), { taken: true });
+    const other = { ...slot, name: 'b', issueNumber: 7, caps: { repo: caps.maxOpenPrsPerRepo, owner: caps.maxOpenPrsPerOwner }, forgeCounts: { inRepo: 0, forOwner: 0 } };
+    assert.deepEqual(await takePrSlot(db.pool, other), { taken: false, reason: 'owner_pr_cap', detail: '1 open PRs for SlotOrg, cap 1' });
+    // The same issue again (a retried attempt) takes its own slot back.
+    assert.deepEqual(await takePrSlot(db.pool, { ...slot, owner: 'slotorg', caps: { repo: 5, owner: 1 }, forgeCounts: { inRepo: 0, forOwner: 0 } }), { taken: true });
+    // The forge's own count (a PR this database never recorded) counts as well.
+    assert.equal((await takePrSlot(db.pool, { ...other, owner: 'elsewhere', forgeCounts: { inRepo: 0, forOwner: 1 } })).taken, false);
+    await releasePrSlot(db.pool, slot);
+    assert.deepEqual(await takePrSlot(db.pool, other), { taken: true });
+    await releasePrSlot(db.pool, other);
+    // A slot of an attempt that died lapses.
+    await takePrSlot(db.pool, { ...slot, caps: { repo: 5, owner: 1 }, forgeCounts: { inRepo: 0, forOwner: 0 } });
+    await db.pool.query(`UPDATE pr_open_slots SET taken_at = now() - make_interval(mins => ${SLOT_LAPSES_AFTER_MINUTES + 1})`);
+    assert.deepEqual(await takePrSlot(db.pool, other), { taken: true });
+    await db.pool.query('DELETE FROM pr_open_slots');
   });
 
   test('follow-up records review comments, closing and ignored PRs; the ranking\'s outcome history follows', async () => {

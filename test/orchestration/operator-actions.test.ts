@@ -202,3 +202,86 @@ test('cancelled while its PR is being opened: the cancel waits, the PR is opened
   await pgMatchesTemporal('bytefmt', 1, { status: 'COMPLETED', outcome: 'pr_opened', state: 'done' });
   await chargedOncePerCall();
 });
+
+test('terminated while its PR is being opened: the PR is opened once and followed at once, a restart adopts both, and the follow-up sees the PR merged', async () => {
+  // The PR closed and its follow-up over, then the issue started again with a quick follow-up.
+  const env = { TEMPORAL_ADDRESS: testTemporalAddress(), DATABASE_URL: world.db.url, GLOBALLM_LOCAL_ROOT: join(world.dir, 'repos') };
+  const closed = await runCli(['prs', 'close', 'local/bytefmt#1'], env);
+  assert.equal(closed.code, 0, closed.stderr);
+  const follow = world.client.workflow.getHandle('followup/local/bytefmt/1');
+  await follow.terminate('the closed PR is no longer followed');
+  const bytes = world.client.workflow.getHandle('issue/local/bytefmt/1');
+  const input = { forge: 'local', owner: 'local', repo: 'bytefmt', number: 1, taskQueuePrefix: world.workers.prefix, dryRun: false, followUp: { every: '1s', checks: 600 } } as const;
+  const lock = await world.db.pool.connect();
+  try {
+    await lock.query('BEGIN');
+    await lock.query('LOCK TABLE pull_requests IN EXCLUSIVE MODE');
+    assert.equal((await claimIssue(world.client, input)).claimed, true);
+    await until(async () => ((await bytes.describe()).raw.pendingActivities ?? []).some((a) => a.activityType?.name === 'openPullRequest')
+      && ((await world.db.pool.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%pull_requests%'`)).rowCount ?? 0) > 0, 'open_pr waiting to write');
+    await bytes.terminate('operator: terminated mid open_pr');
+    assert.equal((await bytes.describe()).status.name, 'TERMINATED');
+  } finally {
+    await lock.query('COMMIT');
+    lock.release();
+  }
+  // The activity goes on to open the PR and starts its follow-up itself.
+  await until(async () => (await follow.describe()).status.name === 'RUNNING', 'the follow-up of the PR opened after the terminate');
+  const pr = await oneFollowedPr('bytefmt', 1);
+  assert.equal(pr.state, 'draft');
+  assert.equal((await bytes.describe()).status.name, 'TERMINATED', 'the follow-up was not started by the issue workflow');
+
+  // Started again: it adopts its PR and the running follow-up.
+  const calls = world.sim.calls.length;
+  assert.equal((await claimIssue(world.client, input)).claimed, true);
+  const adopted = await bytes.result() as IssueFinished;
+  assert.equal(adopted.outcome, 'pr_opened');
+  assert.match(adopted.detail ?? '', new RegExp(`adopted our open PR #${pr.number}`));
+  assert.deepEqual(await oneFollowedPr('bytefmt', 1), pr, 'the same PR, commit and follow-up');
+  assert.equal(world.sim.calls.length, calls, 'no model call');
+  await pgMatchesTemporal('bytefmt', 1, { status: 'COMPLETED', outcome: 'pr_opened', state: 'done' });
+  await chargedOncePerCall();
+
+  // A maintainer merges it: the follow-up records the outcome and ends.
+  await git('git', ['-C', join(world.dir, 'repos', 'bytefmt'), 'merge', '--ff-only', '--quiet', pr.branch]);
+  assert.equal((await follow.result() as { state: string }).state, 'merged');
+  const merged = (await world.db.pool.query<{ state: string; outcomes: string[] }>(
+    `SELECT p.state, array(SELECT kind FROM outcomes o WHERE o.pull_request_id = p.id) AS outcomes FROM pull_requests p WHERE name = 'bytefmt' AND issue_number = 1`)).rows[0];
+  assert.equal(merged?.state, 'merged');
+  assert.deepEqual(merged?.outcomes.filter((k) => k === 'merged'), ['merged'], 'the merge recorded once');
+});
+
+test('reset to just before open_pr while open_pr is still running: the old attempt and the new one open one PR with one commit, followed', async () => {
+  // The PR closed by a maintainer deleting its branch, and its follow-up over; the issue started again.
+  const env = { TEMPORAL_ADDRESS: testTemporalAddress(), DATABASE_URL: world.db.url, GLOBALLM_LOCAL_ROOT: join(world.dir, 'repos') };
+  const old = await oneFollowedPr('slugkit', 1);
+  const closed = await runCli(['prs', 'close', 'local/slugkit#1'], env);
+  assert.equal(closed.code, 0, closed.stderr);
+  await git('git', ['-C', join(world.dir, 'repos', 'slugkit'), 'branch', '-D', old.branch]);
+  await world.client.workflow.getHandle('followup/local/slugkit/1').terminate('the closed PR is no longer followed');
+  const id = 'issue/local/slugkit/1';
+  const slug = world.client.workflow.getHandle(id);
+  const waitingToWrite = async (): Promise<number> => (await world.db.pool.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%pull_requests%'`)).rowCount ?? 0;
+  const lock = await world.db.pool.connect();
+  let reset: string;
+  try {
+    await lock.query('BEGIN');
+    await lock.query('LOCK TABLE pull_requests IN EXCLUSIVE MODE');
+    assert.equal((await claimIssue(world.client, { forge: 'local', owner: 'local', repo: 'slugkit', number: 1, taskQueuePrefix: world.workers.prefix, dryRun: false })).claimed, true);
+    await until(async () => ((await slug.describe()).raw.pendingActivities ?? []).some((a) => a.activityType?.name === 'openPullRequest') && await waitingToWrite() === 1, 'open_pr waiting to write', 240_000);
+    // The operator resets the running run: its open_pr attempt goes on, and the new run's starts beside it.
+    reset = await resetWorkflow(world.client, id, beforeActivity(await historyEvents(world.client, id), 'openPullRequest'), 'operator retries opening the PR');
+    await until(async () => await waitingToWrite() === 2, 'both open_pr attempts waiting to write');
+  } finally {
+    await lock.query('COMMIT');
+    lock.release();
+  }
+  const result = await world.client.workflow.getHandle(id, reset).result() as IssueFinished;
+  assert.equal(result.outcome, 'pr_opened');
+  const pr = await oneFollowedPr('slugkit', 1);
+  assert.equal(pr.number, old.number + 1, 'one new PR');
+  await until(async () => (await world.db.pool.query(`SELECT 1 FROM pr_open_slots`)).rowCount === 0, 'both attempts done');
+  assert.deepEqual(await oneFollowedPr('slugkit', 1), pr, 'the old attempt wrote nothing more');
+  await pgMatchesTemporal('slugkit', 1, { status: 'COMPLETED', outcome: 'pr_opened', state: 'done' });
+  await chargedOncePerCall();
+});

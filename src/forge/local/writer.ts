@@ -114,14 +114,16 @@ export class LocalForgeWriter implements ForgeWriter {
     const ownBranchOid = await this.branchOid(dir, branch);
     const row = await this.record(upstream, issueNumber);
     const own = row && row.branch === branch ? this.summary(upstream, row, ownBranchOid) : null;
-    const counts = await this.opts.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM pull_requests WHERE forge = 'local' AND owner = $1 AND name = $2 AND state IN ('draft', 'open')", [upstream.owner, upstream.name]);
-    const n = counts.rows[0]?.n ?? 0;
+    const [inRepo, forOwner] = await Promise.all([
+      this.countOpenPullRequestsByUs({ owner: upstream.owner, name: upstream.name }),
+      this.countOpenPullRequestsByUs({ owner: upstream.owner }),
+    ]);
     return {
       viewer: LOCAL_VIEWER, issueOpen: issue.state === 'open', assignees: issue.assignees,
       linkedByOthers: issue.linkedPullRequests.filter((p) => p.state !== 'CLOSED').map((p) => ({ number: p.number, url: `local:${upstream.name}#${p.number}`, state: p.state, author: null, headRefName: '', isDraft: false })),
       claimedBy: [], ownPull: own, ownBranchOid,
       fork: { owner: upstream.owner, name: upstream.name, defaultBranch: def, created: false },
-      upstreamDefaultBranch: def, upstreamBaseOid: oid, openPrsInRepo: n, openPrsForOwner: n,
+      upstreamDefaultBranch: def, upstreamBaseOid: oid, openPrsInRepo: inRepo, openPrsForOwner: forOwner,
     };
   }
 
