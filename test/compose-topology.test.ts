@@ -117,11 +117,14 @@ test('the compose file builds a one-shot setup job and long-running workers, and
   assert.throws(() => serviceEnv(compose.services['worker'] ?? {}, {}, {}), /GLOBALLM_DB_PASSWORD/);
 });
 
-test('a fresh cluster refuses a campaign until setup registered its search attributes', async () => {
+test('a fresh cluster refuses a campaign, and has no schedule to change, until setup', async () => {
   await assert.rejects(
     startCampaign(client, { id: 'before-setup', forge: 'local', minStars: 0, analyzer: 'offline' }, { taskQueuePrefix: 'globallm' }),
     (err: Error) => /no mapping defined for search attribute GlobaLLM/.test(String((err.cause as Error | undefined)?.message)),
   );
+  const schedule = await runToEnd('worker', ['schedule', 'discovery', '--forge', 'local']);
+  assert.equal(schedule.code, 2, schedule.stderr);
+  assert.match(schedule.stderr, /no schedule globallm-discovery on this cluster: run `globallm setup` first/);
 });
 
 /** What setup leaves on the cluster: search attributes, retention and schedules (as the server describes them). */

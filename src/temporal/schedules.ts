@@ -89,21 +89,26 @@ async function createOrUpdate(client: Client, schedule: ScheduleOptions): Promis
 
 /**
  * Changes the discovery schedule's options: `changes` laid over the options it holds, validated
- * as a whole (a bad value is a UsageError and nothing changes). Returns the options now held.
+ * as a whole (a bad value is a UsageError and nothing changes). Returns the options now held; with
+ * no changes, nothing is written (unless what it held is no longer valid: then the defaults).
  */
 export async function updateDiscoveryOptions(client: Client, changes: Record<string, unknown>): Promise<ScheduledDiscoveryOptions> {
-  const handle = client.schedule.getHandle(DISCOVERY_SCHEDULE_ID);
-  let desc: ScheduleDescription;
+  const desc = await describeDiscovery(client);
+  if (desc.action.type !== 'startWorkflow') throw new UsageError(`schedule ${DISCOVERY_SCHEDULE_ID} does not start a workflow`);
+  const held = discoveryOptionsOf(desc);
+  if (held && Object.keys(changes).length === 0) return held;
+  const prefix = (desc.action.args?.[0] as Partial<ScheduledDiscoveryInput> | undefined)?.taskQueuePrefix ?? desc.action.taskQueue.replace(/-core$/, '');
+  const options = parseScheduledDiscoveryOptions({ ...(held ?? {}), ...changes });
+  const action = discoveryAction(prefix, options);
+  await client.schedule.getHandle(DISCOVERY_SCHEDULE_ID).update((prev) => ({ ...prev, action }));
+  return options;
+}
+
+async function describeDiscovery(client: Client): Promise<ScheduleDescription> {
   try {
-    desc = await handle.describe();
+    return await client.schedule.getHandle(DISCOVERY_SCHEDULE_ID).describe();
   } catch (err) {
     if (err instanceof ScheduleNotFoundError) throw new UsageError(`no schedule ${DISCOVERY_SCHEDULE_ID} on this cluster: run \`globallm setup\` first`);
     throw err;
   }
-  if (desc.action.type !== 'startWorkflow') throw new UsageError(`schedule ${DISCOVERY_SCHEDULE_ID} does not start a workflow`);
-  const prefix = (desc.action.args?.[0] as Partial<ScheduledDiscoveryInput> | undefined)?.taskQueuePrefix ?? desc.action.taskQueue.replace(/-core$/, '');
-  const options = parseScheduledDiscoveryOptions({ ...(discoveryOptionsOf(desc) ?? {}), ...changes });
-  const action = discoveryAction(prefix, options);
-  await handle.update((prev) => ({ ...prev, action }));
-  return options;
 }
