@@ -14,6 +14,11 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev
 COPY . .
 COPY --from=build /app/dist ./dist
+# The workflow bundle, built once here (node_modules is not writable by the user below), so workers skip webpack at start.
+RUN node -e "import('./dist/workers/bundle.js').then((m) => m.workflowBundle())"
+# The state folder (repository caches and models, the local forge), owned by the user the processes run as.
+ENV GLOBALLM_STATE_DIR=/var/lib/globallm
+RUN mkdir -p /var/lib/globallm && chown node:node /var/lib/globallm
 USER node
 ENTRYPOINT []
 CMD ["node", "bin/globallm.js", "worker"]

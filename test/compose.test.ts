@@ -20,9 +20,9 @@ test('docker-compose.yml conforms to the Compose specification', () => {
   assert.equal(ok, true, JSON.stringify(validate.errors, null, 2));
 });
 
-test('the compose stack holds PostgreSQL, Temporal on it, the Web UI and scalable workers', () => {
+test('the compose stack holds PostgreSQL, Temporal on it, the Web UI, the setup job and scalable workers', () => {
   const s = compose.services;
-  for (const name of ['postgres', 'temporal', 'temporal-ui', 'migrate', 'worker']) assert.ok(s[name], `service ${name}`);
+  for (const name of ['postgres', 'temporal', 'temporal-ui', 'setup', 'worker']) assert.ok(s[name], `service ${name}`);
   assert.match(s['temporal']?.image ?? '', /^temporalio\/auto-setup:/);
   assert.equal(s['temporal']?.environment?.['POSTGRES_SEEDS'], 'postgres');
   const worker = s['worker'] as Service;
@@ -31,7 +31,20 @@ test('the compose stack holds PostgreSQL, Temporal on it, the Web UI and scalabl
   assert.deepEqual(worker.command, ['node', 'bin/globallm.js', 'worker']);
   assert.equal(worker.environment?.['TEMPORAL_ADDRESS'], 'temporal:7233');
   assert.match(worker.environment?.['DATABASE_URL'] ?? '', /@postgres:5432\/globallm$/);
-  assert.equal(worker.depends_on?.['migrate']?.condition, 'service_completed_successfully');
+  assert.equal(worker.depends_on?.['setup']?.condition, 'service_completed_successfully');
+  assert.deepEqual(s['setup']?.command, ['node', 'bin/globallm.js', 'setup']);
+  assert.equal(s['setup']?.depends_on?.['temporal']?.condition, 'service_healthy', 'setup registers search attributes and schedules on Temporal');
+});
+
+test("the image's processes run as an unprivileged user that owns the state folder", () => {
+  const dockerfile = readFileSync(join(projectRoot, 'Dockerfile'), 'utf8');
+  const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+  const user = /^USER (\S+)$/m.exec(runtime)?.[1];
+  assert.equal(user, 'node');
+  const stateDir = /^ENV GLOBALLM_STATE_DIR=(\S+)$/m.exec(runtime)?.[1];
+  assert.ok(stateDir, 'the image names its state folder');
+  const owned = new RegExp(`^RUN mkdir -p ${stateDir} && chown ${user}:${user} ${stateDir}$`, 'm').exec(runtime);
+  assert.ok(owned && owned.index < runtime.indexOf(`USER ${user}`), 'the state folder is made and handed to the user before the image switches to it');
 });
 
 /** The published schema marks sub-schemas with draft-04 `id` strings; ajv 8 takes `$id`. */

@@ -1,8 +1,19 @@
 import { z } from 'zod';
 import { LogFormat } from '../log-format.js';
+import { ScheduledDiscoveryOptions } from '../campaign/schedule-options.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const optionalUrl = z.string().url().optional();
+
+/** A JSON object in one variable, checked against `schema`. */
+const jsonOf = <T extends z.ZodType>(schema: T) => z.string().transform((text, ctx) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'expected a JSON object' });
+    return z.NEVER;
+  }
+}).pipe(schema);
 
 /**
  * Every environment variable GlobaLLM reads, with its default. Parsed once at start-up;
@@ -72,6 +83,8 @@ export const EnvConfig = z.object({
   GLOBALLM_RETRY_AFTER_HOURS: z.coerce.number().min(0).max(24 * 365).default(24),
   /** Activity dispatches per second on the GitHub task queue, across every worker (a safety net under GitHub's own limits). */
   GLOBALLM_GITHUB_QUEUE_RATE: z.coerce.number().positive('must be above 0').max(10_000).default(5),
+  /** The discovery schedule's options as JSON (src/campaign/schedule-options.ts); unset: the ones the schedule holds. */
+  GLOBALLM_DISCOVERY_SCHEDULE: jsonOf(ScheduledDiscoveryOptions).optional(),
   GLOBALLM_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** Same as the `--log-format` flag. */
   GLOBALLM_LOG_FORMAT: LogFormat.default('auto'),

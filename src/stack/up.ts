@@ -11,12 +11,10 @@ import { commandLine, terminate } from './processes.js';
 import { pidAlive } from '../util/pid-alive.js';
 import { checkStack, type StackStatus } from './health.js';
 import { openPool } from '../db/pool.js';
-import { migrateUp } from '../db/migrate.js';
-import { clusterExtras, connectClient } from '../temporal/connect.js';
-import { prepareNamespace } from '../temporal/namespace-setup.js';
+import { clusterExtras } from '../temporal/connect.js';
+import { setupCluster } from './cluster-setup.js';
 import type { ConnectionExtras } from '../temporal/profile.js';
 import { taskQueues } from '../temporal/task-queues.js';
-import { ensureSchedules } from '../temporal/schedules.js';
 import { startWorkers, type RunningWorkers } from '../workers/start.js';
 import { logger } from '../log.js';
 import { startReportServer } from '../report/server.js';
@@ -81,13 +79,7 @@ export async function up(config: Config, opts: UpOptions = {}): Promise<RunningS
     const pool = await openPool(databaseUrl);
     cleanups.push(() => pool.end());
 
-    const { connection, client } = await connectClient(temporalAddress, config.TEMPORAL_NAMESPACE, undefined, clusterExtras(config));
-    await Promise.all([
-      migrateUp(databaseUrl),
-      prepareNamespace(connection, config.TEMPORAL_NAMESPACE, config.GLOBALLM_RETENTION_HOURS)
-        .then(() => ensureSchedules(client, { taskQueuePrefix: config.GLOBALLM_TASK_QUEUE_PREFIX, githubToken: config.GITHUB_TOKEN !== undefined })),
-    ]);
-    await connection.close();
+    await setupCluster(config, { databaseUrl, temporalAddress });
     phase('migrations and namespace');
 
     const queues = taskQueues(config.GLOBALLM_TASK_QUEUE_PREFIX);

@@ -40,11 +40,20 @@ export async function workflowBundle(): Promise<{ code: string }> {
   const file = join(cacheDir, `workflow-bundle-${key}.js`);
   if (existsSync(file)) return { code: readFileSync(file, 'utf8') };
   const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
-  mkdirSync(cacheDir, { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, code);
-  renameSync(tmp, file);
+  keep(file, code);
   return { code };
+}
+
+/** Caches the bundle where the process may write; where it may not (an image's read-only install), the next start builds it again. */
+function keep(file: string, code: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(tmp, code);
+    renameSync(tmp, file);
+  } catch (err) {
+    if (!['EACCES', 'EPERM', 'EROFS'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+  }
 }
 
 const noop = (): void => {};

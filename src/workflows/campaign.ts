@@ -31,6 +31,8 @@ export const campaignProgressQuery = defineQuery<CampaignProgress>('progress');
 
 export interface CampaignInput extends CampaignOptionsData {
   taskQueuePrefix: string;
+  /** false: stop after re-ranking, sending no issue on to be fixed (the discovery schedule's default). */
+  fanOut?: boolean;
   /** Carried over by continue-as-new while the campaign waits for decisions. */
   resume?: CampaignProgress;
 }
@@ -111,6 +113,10 @@ async function prepareAndFanOut(input: CampaignInput, progress: CampaignProgress
 
   phase('rerank');
   await core('re-rank every open issue').campaignRerank();
+  if (input.fanOut === false) {
+    progress.notes.push('no fan-out: the issues are analyzed and ranked, and wait for a campaign that fixes them');
+    return;
+  }
 
   phase('fan_out');
   const selected = await core(`select the top ${count(input.maxIssues, 'issue')}`).campaignSelect({ repos: found.repos, maxIssues: input.maxIssues });

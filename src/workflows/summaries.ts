@@ -52,16 +52,20 @@ export function repoDetails(r: { owner: string; repo: string; forge: string; lan
   ].join('\n\n');
 }
 
-export function campaignSummary(c: Pick<CampaignOptionsData, 'id' | 'forge' | 'domain' | 'language' | 'maxRepos' | 'maxIssues' | 'dryRun'>): string {
+/** `fanOut: false` (a scheduled discovery): the issues are ranked and none is sent on to be fixed. */
+type FanOut = { fanOut?: boolean };
+
+export function campaignSummary(c: Pick<CampaignOptionsData, 'id' | 'forge' | 'domain' | 'language' | 'maxRepos' | 'maxIssues' | 'dryRun'> & FanOut): string {
   const what = [c.domain, c.language].filter(Boolean).join(' ');
-  return `campaign ${c.id} — ${what} on the ${c.forge} forge: up to ${count(c.maxRepos, 'repository')}, ${count(c.maxIssues, 'issue')}${c.dryRun ? ' (dry run)' : ''}`;
+  const issues = c.fanOut === false ? 'issues ranked, none fixed' : count(c.maxIssues, 'issue');
+  return `campaign ${c.id} — ${what} on the ${c.forge} forge: up to ${count(c.maxRepos, 'repository')}, ${issues}${c.dryRun ? ' (dry run)' : ''}`;
 }
 
-export function campaignDetails(c: CampaignOptionsData): string {
+export function campaignDetails(c: CampaignOptionsData & FanOut): string {
   return [
     `**Campaign** ${c.id}`,
-    `**Search** forge ${c.forge}, domain ${c.domain}${c.language ? `, language ${c.language}` : ''}, at least ${c.minStars} stars`,
-    `**Caps** ${count(c.maxRepos, 'repository')}, ${count(c.maxIssues, 'issue')}, ${c.tokenBudget} tokens${c.usdBudget !== undefined ? `, $${c.usdBudget}` : ''}`,
+    `**Search** forge ${c.forge}, domain ${c.domain}${c.language ? `, language ${c.language}` : ''}, at least ${c.minStars} stars${c.minHealth !== undefined ? `, health at least ${c.minHealth}` : ''}`,
+    `**Caps** ${count(c.maxRepos, 'repository')}, ${c.fanOut === false ? 'no fan-out to fixing' : count(c.maxIssues, 'issue')}, ${c.tokenBudget} tokens${c.usdBudget !== undefined ? `, $${c.usdBudget}` : ''}`,
     `**Analyzer** ${c.analyzer}${c.dryRun ? '; dry run: no pull request is opened' : ''}`,
     'Query `progress` for the funnel so far.',
   ].join('\n\n');

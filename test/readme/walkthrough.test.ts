@@ -109,6 +109,18 @@ const TABLE_STEPS: Record<string, () => Promise<void>> = {
   'migrate': async () => {
     await globallm('globallm migrate');
   },
+  'setup': async () => {
+    // `up` did the same: on its cluster, setup finds nothing to change.
+    const out = await globallm('globallm setup');
+    assert.match(out, /^migrations: up to date$/m);
+    assert.match(out, /^search attributes: all registered$/m);
+    assert.match(out, /^schedules: globallm-discovery, globallm-reprioritize$/m);
+  },
+  'schedule discovery': async () => {
+    const out = await globallm('globallm schedule discovery --forge local --min-stars 0 --max-repos 10');
+    assert.match(out, /^forge=local$/m);
+    assert.match(out, /^fanOut=false$/m);
+  },
   'discover': async () => {
     const d = await json('discover', 'globallm discover --forge github --domain overall --json');
     assert.ok(d.approved > 0, JSON.stringify(d));

@@ -4,6 +4,8 @@ import { registerStatus } from './status.js';
 import { registerDoctor } from './doctor.js';
 import { registerWorker } from './worker.js';
 import { registerMigrate } from './migrate.js';
+import { registerSetup } from './setup.js';
+import { registerSchedule } from './schedule.js';
 import { registerDiscover } from './discover.js';
 import { registerAnalyze } from './analyze.js';
 import { registerRepos } from './repos.js';
@@ -27,6 +29,8 @@ export const commands: Array<(program: Command) => void> = [
   registerDoctor,
   registerWorker,
   registerMigrate,
+  registerSetup,
+  registerSchedule,
   registerDiscover,
   registerAnalyze,
   registerRepos,
