@@ -128,6 +128,8 @@ export interface CampaignActivities {
   campaignIntake(input: { repos: CampaignRepo[] }): Promise<{ issues: number; skipped: number }>;
   campaignAnalyze(input: { repos: CampaignRepo[]; campaign: CampaignOptionsData }): Promise<{ analyzed: number; failed: number; analyzer: string; note?: string }>;
   campaignRerank(): Promise<{ ranked: number }>;
+  /** Starts the follow-up of each PR recorded open whose follow-up Temporal has never seen (its opener died with its run terminated). */
+  ensureFollowUps(): Promise<{ open: number; started: number }>;
   campaignSelect(input: { repos: CampaignRepo[]; maxIssues: number }): Promise<SelectedRepo[]>;
   enqueueRepoIssues(input: { repo: CampaignRepo; issues: QueuedIssue[] }): Promise<void>;
 }

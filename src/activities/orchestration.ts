@@ -5,9 +5,11 @@ import type { CampaignActivities, RecordedIssueRun, RecordIssueRunInput, RepoAct
 import { topIssues } from '../store/issues.js';
 import { issueAfterRun } from '../campaign/retry-policy.js';
 import { enqueueSignal, issueWorkflowId, type IssueOutcome, type IssueRef, type QueuedIssue } from '../workflows/shared.js';
-import { findPrRow } from '../contribute/store.js';
+import { findPrRow, openPrRowsSince } from '../contribute/store.js';
 import { slotHeld } from '../db/pr-slots.js';
 import { startFollowUpFromClient } from '../temporal/follow-up-client.js';
+import { FOLLOW_UP_DAYS } from '../workflows/follow-up-start.js';
+import { followUpWorkflowId } from '../workflows/shared.js';
 import { repoWorkflowStart } from '../temporal/repo-workflow-start.js';
 import { beating } from './heartbeat.js';
 import type { repoWorkflow } from '../workflows/repo.js';
@@ -74,8 +76,32 @@ async function markSelected(pool: Pool, workflowId: string, rows: ReadonlyArray<
 }
 
 /** Activities that keep PostgreSQL and the repository workflows in step with the campaign. */
+/**
+ * The follow-up of every PR recorded open in the follow-up window whose follow-up ID Temporal has
+ * never seen: started. One that ran and ended (merged, closed, terminated by an operator) is left.
+ */
+async function ensureFollowUps(deps: OrchestrationDeps, now: Date): Promise<{ open: number; started: number }> {
+  const rows = await openPrRowsSince(deps.pool, new Date(now.getTime() - FOLLOW_UP_DAYS * 86_400_000));
+  let started = 0;
+  for (const row of rows) {
+    if (row.forge !== 'github' && row.forge !== 'local') continue;
+    const ref: IssueRef = { forge: row.forge, owner: row.owner, repo: row.name, number: row.issue_number };
+    try {
+      await deps.client.workflow.getHandle(followUpWorkflowId(ref)).describe();
+      continue;
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
+    const s = await startFollowUpFromClient(deps.client, { ...ref, taskQueuePrefix: deps.taskQueuePrefix });
+    if (!s.adopted) started++;
+  }
+  return { open: rows.length, started };
+}
+
 export function createOrchestrationActivities(deps: OrchestrationDeps) {
   return {
+    ensureFollowUps: (): Promise<{ open: number; started: number }> => beating(() => ensureFollowUps(deps, new Date())),
+
     recordIssueRun: (input: RecordIssueRunInput): Promise<RecordedIssueRun> => beating(() => recordRun(deps, input)),
 
     reconcileIssueRuns: (input: Parameters<RepoActivities['reconcileIssueRuns']>[0]): ReturnType<RepoActivities['reconcileIssueRuns']> => beating(async () => {

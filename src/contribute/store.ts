@@ -38,6 +38,13 @@ export async function findPrRow(pool: Pool, forge: string, repo: RepoRef, issueN
   return r.rows[0] ?? null;
 }
 
+/** Our PRs still open on the forge (as last recorded) and opened since `since`, oldest first. */
+export async function openPrRowsSince(pool: Pool, since: Date): Promise<PrRow[]> {
+  const r = await pool.query<PrRow>(
+    `SELECT * FROM pull_requests WHERE state IN ('draft', 'open') AND number IS NOT NULL AND created_at >= $1 ORDER BY created_at`, [since]);
+  return r.rows;
+}
+
 export async function findPrRowByKey(pool: Pool, key: string): Promise<PrRow | null> {
   const r = await pool.query<PrRow>('SELECT * FROM pull_requests WHERE idempotency_key = $1', [key]);
   return r.rows[0] ?? null;

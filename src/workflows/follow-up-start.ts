@@ -4,6 +4,10 @@ import { SA } from '../temporal/search-attributes.js';
 import { CLAIM_REUSE_POLICY, followUpWorkflowId, type IssueRef } from './shared.js';
 import { followUpSummary } from './summaries.js';
 
+/** A follow-up looks every 6 hours, 56 times: 14 days, well within Temporal's 30-day retention. */
+export const DEFAULT_FOLLOW_UP = { every: '6h', checks: 56 } as const;
+export const FOLLOW_UP_DAYS = 14;
+
 /** What a follow-up needs besides its issue: where it runs and how often it looks. */
 export interface FollowUpSettings {
   taskQueuePrefix: string;

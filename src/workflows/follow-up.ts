@@ -5,13 +5,12 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { IssueStageActivities } from '../activities/contracts.js';
 import { SA } from '../temporal/search-attributes.js';
 import { issueStatusQuery, pauseSignal, resumeSignal, type IssueRef } from './shared.js';
-import { followUpStart, type FollowUpInput, type FollowUpStarted } from './follow-up-start.js';
+import { DEFAULT_FOLLOW_UP, followUpStart, type FollowUpInput, type FollowUpStarted } from './follow-up-start.js';
 import { stageOptions } from './stage-options.js';
 import { issueKey } from './summaries.js';
 
 export type { FollowUpInput } from './follow-up-start.js';
 
-export const DEFAULT_FOLLOW_UP = { every: '6h', checks: 56 } as const;
 
 /**
  * Follows one opened PR (`followup/<owner>/<repo>/<number>`) to its outcome: merged, closed, or

@@ -1,4 +1,4 @@
-import { executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { executeChild, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { CampaignActivities, CampaignOptionsData } from '../activities/contracts.js';
 import { SA } from '../temporal/search-attributes.js';
 import { campaignWorkflow, type CampaignProgress } from './campaign.js';
@@ -28,8 +28,14 @@ export async function discoveryWorkflow(input: ScheduledDiscoveryInput): Promise
   });
 }
 
-/** Run by the 6-hourly schedule: one set-based re-ranking of every open issue in PostgreSQL. */
-export async function reprioritizeWorkflow(input: { taskQueuePrefix: string }): Promise<{ ranked: number }> {
-  const core = proxyActivities<CampaignActivities>(stageOptions(input.taskQueuePrefix).campaign);
-  return core.campaignRerank();
+/**
+ * Run by the 6-hourly schedule: one set-based re-ranking of every open issue in PostgreSQL, then
+ * a follow-up for any open PR of ours that has none.
+ */
+export async function reprioritizeWorkflow(input: { taskQueuePrefix: string }): Promise<{ ranked: number; followUpsStarted?: number }> {
+  const core = (summary: string) => proxyActivities<CampaignActivities>({ ...stageOptions(input.taskQueuePrefix).campaign, summary });
+  const { ranked } = await core('re-rank every open issue').campaignRerank();
+  if (!patched('ensure-follow-ups')) return { ranked };
+  const { started } = await core('follow every open PR of ours').ensureFollowUps();
+  return { ranked, followUpsStarted: started };
 }
