@@ -35,6 +35,8 @@ export interface OpenPullRequestResult {
   url?: string;
   number?: number;
   detail?: string;
+  /** When the repository opted in to auto-merge: `enabled`, `merged`, or why not (`not_enabled: …`). */
+  autoMerge?: string;
 }
 
 export interface FollowUpResult { state: 'open' | 'merged' | 'closed' | 'gone'; done: boolean }
