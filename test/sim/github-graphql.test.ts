@@ -136,7 +136,7 @@ describe('GitHub stand-in GraphQL', () => {
     assert.match(ni.body.errors?.[0]?.message ?? '', /Repository\.codeOfConduct is not implemented by the stand-in/);
   });
 
-  test('addComment, createPullRequest and enablePullRequestAutoMerge', async () => {
+  test('addComment, createPullRequest, markPullRequestReadyForReview, enablePullRequestAutoMerge and mergePullRequest', async () => {
     const ids = await octokit.graphql<{ repository: { id: string; issue: { id: string } } }>('{ repository(owner: "pyfoundry", name: "quickparse") { id issue(number: 2) { id } } }');
     const added = await octokit.graphql<{ addComment: { commentEdge: { node: { body: string; author: { login: string } } } } }>('mutation($id: ID!) { addComment(input: { subjectId: $id, body: "On it" }) { commentEdge { node { body author { login } } } } }', { id: ids.repository.issue.id });
     assert.deepEqual(added.addComment.commentEdge.node, { body: 'On it', author: { login: 'globallm-bot' } });
@@ -169,6 +169,17 @@ describe('GitHub stand-in GraphQL', () => {
     } finally {
       repo.requiredChecks = [];
     }
+    // Nothing blocks a merge here: mergePullRequest merges at once, and only the head we expect.
+    await octokit.rest.git.createRef({ owner: 'pyfoundry', repo: 'quickparse', ref: 'refs/heads/gql-merge', sha: branch.repository.defaultBranchRef.target.oid });
+    await octokit.graphql('mutation($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid } } }', { input: {
+      branch: { repositoryNameWithOwner: 'pyfoundry/quickparse', branchName: 'gql-merge' }, expectedHeadOid: branch.repository.defaultBranchRef.target.oid,
+      message: { headline: 'Another change' }, fileChanges: { additions: [{ path: 'another.txt', contents: Buffer.from('y').toString('base64') }] },
+    } });
+    const second = await octokit.graphql<{ createPullRequest: { pullRequest: { id: string; headRefOid: string } } }>('mutation($repo: ID!) { createPullRequest(input: { repositoryId: $repo, baseRefName: "main", headRefName: "gql-merge", title: "Another" }) { pullRequest { id headRefOid } } }', { repo: ids.repository.id });
+    const merge = (oid: string): Promise<{ mergePullRequest: { pullRequest: { state: string } } }> =>
+      octokit.graphql('mutation($id: ID!, $oid: GitObjectID!) { mergePullRequest(input: { pullRequestId: $id, mergeMethod: SQUASH, expectedHeadOid: $oid }) { pullRequest { state } } }', { id: second.createPullRequest.pullRequest.id, oid });
+    await assert.rejects(merge(branch.repository.defaultBranchRef.target.oid), /Head branch was modified/);
+    assert.equal((await merge(second.createPullRequest.pullRequest.headRefOid)).mergePullRequest.pullRequest.state, 'MERGED');
     await assert.rejects(octokit.graphql('mutation { enablePullRequestAutoMerge(input: { pullRequestId: "bm9wZQ==" }) { clientMutationId } }'), /Could not resolve/);
   });
 });
