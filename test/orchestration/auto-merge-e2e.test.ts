@@ -27,7 +27,7 @@ let connection: Connection;
 let client: Client;
 
 /** A copy of the slugkit example on the GitHub stand-in, with an optional consent file. */
-async function addRepo(owner: string, name: string, consent: string | null, opts: { requiredChecks?: string[] } = {}): Promise<RepoRec> {
+async function addRepo(owner: string, name: string, consent: string | null, opts: { requiredChecks?: string[]; allowAutoMerge?: boolean } = {}): Promise<RepoRec> {
   gh.world.addUser(owner, { type: 'Organization' });
   const files: Record<string, string> = { ...SLUGKIT, ...(consent !== null ? { '.globallm.yml': consent } : {}) };
   const repo = await gh.world.addRepo({ owner, name, stars: 500, language: 'JavaScript', allowAutoMerge: true, ...opts, commits: [{ author, date: '2026-01-10T00:00:00Z', message: 'Initial commit', files }] });
@@ -88,6 +88,28 @@ test('opted in + trivial: the draft is marked ready, auto-merge is enabled, and 
   const outcomes = await outcomeKinds(db.pool, 'github', 'docorg', 'optin', 1);
   assert.deepEqual(outcomes.map((o) => o.kind), ['auto_merge', 'merged'], JSON.stringify(outcomes));
   assert.deepEqual(outcomes[0]?.detail, { state: 'enabled' });
+});
+
+test('opted in + trivial where no required check blocks the merge: GitHub refuses auto-merge for a clean PR, so it is merged at once', async () => {
+  const repo = await addRepo('cleanorg', 'clean', 'autoMerge: true\n');
+  const ref = { forge: 'github' as const, owner: 'cleanorg', repo: 'clean', number: 1 };
+  const finished = await runIssue(client, workers.prefix, ref);
+  assert.equal(finished.outcome, 'pr_opened', JSON.stringify(finished));
+  const pull = pullOf(repo, 1);
+  assert.equal(pull.merged, true);
+  assert.equal((await followUpResult(client, ref)).state, 'merged');
+  const outcomes = await outcomeKinds(db.pool, 'github', 'cleanorg', 'clean', 1);
+  assert.deepEqual(outcomes.map((o) => [o.kind, o.detail['state'] ?? o.detail['via']]), [['auto_merge', 'merged'], ['merged', 'auto_merge']]);
+});
+
+test('opted in + trivial, but the repository does not allow auto-merge: not asked for, and the record says why', async () => {
+  const repo = await addRepo('strictorg', 'strict', 'autoMerge: true\n', { allowAutoMerge: false });
+  const finished = await runIssue(client, workers.prefix, { forge: 'github', owner: 'strictorg', repo: 'strict', number: 1 });
+  assert.equal(finished.outcome, 'pr_opened', JSON.stringify(finished));
+  const pull = pullOf(repo, 1);
+  assert.equal(pull.draft, true);
+  assert.equal(pull.autoMerge, null);
+  assert.deepEqual(await outcomeKinds(db.pool, 'github', 'strictorg', 'strict', 1), [{ kind: 'auto_merge', detail: { state: 'not_enabled', reason: 'the repository\'s settings do not allow auto-merge' } }]);
 });
 
 test('opted in + a code change: not trivial, so the PR stays a draft and the record says why', async () => {
