@@ -59,7 +59,8 @@ export async function followUp(pool: Pool, forge: ForgeWriter, row: PrRow, opts:
 /** Closes our open PR, saying why, once its issue is closed (by another PR or otherwise). */
 async function supersede(pool: Pool, forge: ForgeWriter, row: PrRow): Promise<boolean> {
   const closure = await forge.issueClosure({ owner: row.owner, name: row.name }, row.issue_number);
-  if (closure.open) return false;
+  // Closed by our own PR, merged since its state was read: the next check records the merge.
+  if (closure.open || (row.number !== null && closure.mergedPulls.includes(row.number))) return false;
   await withdrawPullRequest(pool, forge, row, { by: 'superseded', comment: supersededComment(row.issue_number, closure) });
   return true;
 }
