@@ -42,6 +42,8 @@ export interface OpenPullRequestResult {
   detail?: string;
   /** The PR's follow-up, started by the activity as soon as the PR is on record (absent for a preview or a skip). */
   followUp?: FollowUpStarted;
+  /** When the repository opted in to auto-merge: `enabled`, `merged`, or why not (`not_enabled: …`). */
+  autoMerge?: string;
 }
 
 export interface OpenPullRequestInput {

@@ -16,7 +16,8 @@ import { checkConsent, consentTerms } from '../contribute/check-consent.js';
 import { IssueCategory } from '../scoring/categories.js';
 import { openPullRequest } from '../contribute/contribute.js';
 import { followUp } from '../contribute/follow-up.js';
-import { findPrRow } from '../contribute/store.js';
+import { findPrRow, recordConsent } from '../contribute/store.js';
+import { declinedReason, findDeclined } from '../db/declined-issues.js';
 import type { GateCaps } from '../contribute/consent/gate.js';
 import type { ForgeWriter } from '../forge/writer.js';
 import { FixResult } from '../fix/schema.js';
@@ -107,6 +108,13 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
     }),
 
     checkConsent: (ref) => classified(() => beating(async (): Promise<ConsentResult> => {
+      // A maintainer closed our PR for this issue once: never again, however long ago.
+      const declined = await findDeclined(deps.pool, ref.forge, { owner: ref.owner, name: ref.repo }, ref.number);
+      if (declined) {
+        const detail = declinedReason(declined);
+        await recordConsent(deps.pool, { forge: ref.forge, repo: { owner: ref.owner, name: ref.repo }, issueNumber: ref.number, allowed: false, reason: 'maintainer_closed', detail, ...(declined.prUrl ? { source: declined.prUrl } : {}) });
+        return { allowed: false, reason: `maintainer_closed: ${detail}` };
+      }
       // The consent file's category allow-list is checked against the issue's analyzed category.
       const category = IssueCategory.safeParse((await findIssue(deps.pool, ref))?.category);
       const outcome = await checkConsent({ pool: deps.pool, forge: deps.writerFor(ref.forge), caps: deps.caps }, { owner: ref.owner, name: ref.repo },
@@ -171,7 +179,7 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
       const opened = await openPullRequest({ pool: deps.pool, forge, caps: deps.caps, ...(deps.stateDir ? { stateDir: deps.stateDir } : {}), ...(deps.secrets ? { secrets: deps.secrets } : {}) }, {
         forge: ref.forge, repo: { owner: ref.owner, name: ref.repo },
         issue: { number: ref.number, title: result.issue.title, ...(stored ? { id: Number(stored.id) } : {}), ...(category.success ? { category: category.data } : {}) },
-        labels: terms.labels, ...(terms.maxOpenPrs !== undefined ? { maxOpenPrsInRepo: terms.maxOpenPrs } : {}),
+        labels: terms.labels, autoMerge: terms.autoMerge, autoMergeAllowed: terms.autoMergeAllowed, ...(terms.maxOpenPrs !== undefined ? { maxOpenPrsInRepo: terms.maxOpenPrs } : {}),
         files: files.map((f) => ({ path: f.path, after: f.after, ...(f.before !== undefined ? { before: f.before } : {}) })),
         // An unproven fix is opened only when the operator allows it, and then says so first.
         summary: chosen.verdict === 'unproven' ? `**Unproven:** this change breaks no test, but no test shows the fix (no test failed before it and passes after it).\n\n${chosen.explanation}` : chosen.explanation,
@@ -190,7 +198,11 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
       const url = opened.pull.url ? { url: opened.pull.url } : {};
       const followed = followUp ? { followUp } : {};
       if (opened.status === 'kept') return { state: 'kept', number: opened.pull.number, detail: opened.detail, ...url, ...followed };
-      return { state: opened.status === 'opened' ? 'draft' : 'updated', ...url, number: opened.pull.number, ...followed };
+      const auto = opened.autoMerge;
+      return {
+        state: opened.status === 'opened' ? 'draft' : 'updated', ...url, number: opened.pull.number, ...followed,
+        ...(auto ? { autoMerge: 'reason' in auto ? `${auto.state}: ${auto.reason}` : auto.state } : {}),
+      };
     })),
 
     followUpPullRequest: ({ ref }) => classified(async (): Promise<FollowUpResult> => {

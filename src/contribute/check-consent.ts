@@ -66,20 +66,20 @@ export async function checkConsent(deps: ConsentDeps, repo: RepoRef, issue: { nu
 }
 
 /** The terms a repository's consent file sets for opening a PR (defaults when it has none). */
-export type ConsentTerms = Pick<ConsentConfig, 'labels' | 'autoMerge'> & { maxOpenPrs?: number; source?: string };
+export type ConsentTerms = Pick<ConsentConfig, 'labels' | 'autoMerge'> & { autoMergeAllowed: boolean; maxOpenPrs?: number; source?: string };
 
 /**
- * Reads the consent file again just before a PR is opened, for its PR cap and labels. A file that
+ * Reads the consent file again just before a PR is opened, for its PR cap, labels and auto-merge. A file that
  * turned malformed or disabled since the gate ran refuses (ConsentDenied), never allows silently.
  */
 export async function consentTerms(forge: ForgeWriter, repo: RepoRef): Promise<ConsentTerms> {
   const snap = await forge.readConsentFiles(repo);
   const consentPaths: readonly string[] = CONSENT_FILE_PATHS;
   const doc = snap.files.find((f) => consentPaths.includes(f.path));
-  if (!doc) return { labels: [], autoMerge: false };
+  if (!doc) return { labels: [], autoMerge: false, autoMergeAllowed: snap.autoMergeAllowed };
   const parsed = parseConsentFile(doc.text);
   if (!parsed.ok) throw new ConsentDenied(`${repo.owner}/${repo.name}: ${doc.path} is invalid: ${parsed.error}`);
   if (!parsed.config.enabled) throw new ConsentDenied(`${repo.owner}/${repo.name}: ${doc.path} sets enabled: false`);
   const { labels, autoMerge, maxOpenPrs } = parsed.config;
-  return { labels, autoMerge, source: doc.path, ...(maxOpenPrs !== undefined ? { maxOpenPrs } : {}) };
+  return { labels, autoMerge, autoMergeAllowed: snap.autoMergeAllowed, source: doc.path, ...(maxOpenPrs !== undefined ? { maxOpenPrs } : {}) };
 }

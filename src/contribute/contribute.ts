@@ -17,6 +17,8 @@ import { escapeInline } from './markdown.js';
 import { renderPrBody } from './pr-body.js';
 import { savePreview } from './preview.js';
 import { ContributionRequest, type ParsedContributionRequest } from './schema.js';
+import { declinedReason, findDeclined } from '../db/declined-issues.js';
+import { offerAutoMerge, type AutoMergeOutcome } from './auto-merge.js';
 import { findPrRow, recordConsent, recordOutcome, updatePrRow, upsertPrRow, type PrRow } from './store.js';
 import { releasePrSlot, takePrSlot, type SlotKey } from '../db/pr-slots.js';
 
@@ -37,11 +39,11 @@ export function leakedSecret(texts: readonly string[], secrets: readonly string[
   return secrets.filter((v) => v.length >= 8).find((v) => texts.some((t) => t.includes(v)));
 }
 
-export type SkipReason = 'issue_closed' | 'linked_pr' | 'assigned' | 'claimed' | 'repo_pr_cap' | 'owner_pr_cap';
+export type SkipReason = 'maintainer_closed' | 'issue_closed' | 'linked_pr' | 'assigned' | 'claimed' | 'repo_pr_cap' | 'owner_pr_cap';
 
 export type OpenResult =
   | { status: 'preview'; row: PrRow; files?: { body: string; patch: string } }
-  | { status: 'opened' | 'updated' | 'unchanged'; row: PrRow; pull: PullSummary; autoMerge: boolean }
+  | { status: 'opened' | 'updated' | 'unchanged'; row: PrRow; pull: PullSummary; autoMerge: AutoMergeOutcome | null }
   | { status: 'kept'; row: PrRow; pull: PullSummary; detail: string }
   | { status: 'skipped'; reason: SkipReason; detail: string }
   | { status: 'failed'; reason: 'no_commits' | 'invalid' | 'empty_repository'; message: string; row: PrRow };
@@ -50,15 +52,6 @@ export type OpenResult =
 export function prTitle(issue: { number: number; title: string }): string {
   const t = escapeInline(issue.title, 100).replace(/\\/g, '');
   return `Fix #${issue.number}: ${t}`.slice(0, 120);
-}
-
-/** Documentation-only changes of a few lines: the only kind auto-merge is ever enabled for. */
-export function isTrivialChange(files: ParsedContributionRequest['files'], maxChangedLines = 20): boolean {
-  const doc = /(^|\/)(docs?)\/|\.(md|rst|txt|adoc)$/i;
-  if (!files.every((f) => doc.test(f.path) && f.after !== null)) return false;
-  const diff = unifiedDiff(files.map((f) => ({ path: f.path, before: f.before, after: f.after ?? '' })));
-  const changed = diff.split('\n').filter((l) => (l.startsWith('+') || l.startsWith('-')) && !l.startsWith('+++') && !l.startsWith('---')).length;
-  return changed <= maxChangedLines;
 }
 
 function patchOf(req: ParsedContributionRequest): string {
@@ -168,7 +161,8 @@ async function openParsed(deps: ContributeDeps, req: ParsedContributionRequest, 
   const existing = await deps.forge.findExisting(repo, req.issue.number, branch);
   let own: PullSummary | null = existing.ownPull?.state === 'OPEN' ? existing.ownPull : null;
   if (!own) {
-    const dup = dedupe(existing);
+    const declined = await findDeclined(deps.pool, req.forge, repo, req.issue.number);
+    const dup = declined ? { reason: 'maintainer_closed' as const, detail: declinedReason(declined) } : dedupe(existing);
     if (dup) {
       await recordConsent(deps.pool, { forge: req.forge, repo, issueNumber: req.issue.number, allowed: false, reason: `duplicate:${dup.reason}`, detail: dup.detail });
       if (row?.state === 'preview' || row?.state === 'pending') await updatePrRow(deps.pool, row.id, { state: 'failed', last_error: { stage: 'dedupe', message: dup.detail, retryable: false } });
@@ -225,9 +219,9 @@ async function openParsed(deps: ContributeDeps, req: ParsedContributionRequest, 
     }
   }
 
-  const autoMerge = req.autoMerge && isTrivialChange(req.files);
   if (!own) {
-    const opened = await deps.forge.openDraftPullRequest({ upstream: repo, baseBranch: existing.upstreamDefaultBranch, headOwner: fork.owner, branch, title, body, draft: !autoMerge, issueNumber: req.issue.number }).catch(async (err: unknown) => {
+    // Always a draft first: auto-merge (when the repository opted in) marks it ready afterwards.
+    const opened = await deps.forge.openDraftPullRequest({ upstream: repo, baseBranch: existing.upstreamDefaultBranch, headOwner: fork.owner, branch, title, body, draft: true, issueNumber: req.issue.number }).catch(async (err: unknown) => {
       if (row) await recordFailure(deps.pool, row, 'pull_request', err);
       throw err;
     });
@@ -235,10 +229,9 @@ async function openParsed(deps: ContributeDeps, req: ParsedContributionRequest, 
       own = opened.pull;
       row = await updatePrRow(deps.pool, row.id, { state: own.isDraft ? 'draft' : 'open', number: own.number, url: own.url, node_id: own.nodeId ?? null, head_owner: fork.owner, ...(headOid ? { head_oid: headOid } : {}), last_error: null });
       row = await labelPull(deps, row, repo, own.number, req.labels);
-      let merged = false;
-      if (autoMerge) merged = await deps.forge.enableAutoMerge(repo, own).catch((err: unknown) => { log.warn({ err, repo }, 'auto-merge could not be enabled'); return false; });
       log.info({ repo, number: own.number, branch }, 'pull request opened');
-      return { status: 'opened', row, pull: own, autoMerge: merged };
+      const auto = await offerAutoMerge(deps, row, repo, { ...own, ...(headOid ? { headOid } : {}) }, req);
+      return { status: 'opened', row: auto.row, pull: own, autoMerge: auto.outcome };
     }
     if (opened.reason !== 'already_exists') {
       row = await updatePrRow(deps.pool, row.id, { state: 'failed', last_error: { stage: 'pull_request', message: opened.message, retryable: false } });
@@ -257,5 +250,7 @@ async function openParsed(deps: ContributeDeps, req: ParsedContributionRequest, 
   if (bodyChanged) await deps.forge.updatePullRequest(repo, own.number, { title, body });
   row = await updatePrRow(deps.pool, row.id, { state: own.isDraft ? 'draft' : 'open', number: own.number, url: own.url, node_id: own.nodeId ?? row.node_id, head_owner: fork.owner, ...(headOid ? { head_oid: headOid } : {}), last_error: null });
   if (bodyChanged) await recordOutcome(deps.pool, row.id, 'updated', { head: headOid, patchSha: createHash('sha256').update(patch).digest('hex').slice(0, 16) });
-  return { status: bodyChanged ? 'updated' : 'unchanged', row, pull: own, autoMerge: false };
+  // An attempt whose answer was lost may have opened the PR without asking for auto-merge.
+  const auto = await offerAutoMerge(deps, row, repo, { ...own, ...(headOid ? { headOid } : {}) }, req);
+  return { status: bodyChanged ? 'updated' : 'unchanged', row: auto.row, pull: own, autoMerge: auto.outcome };
 }

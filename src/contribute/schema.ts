@@ -45,8 +45,10 @@ export const ContributionRequest = z.object({
   /** Defaults to `<forge>:<owner>/<name>#<issue>`; a retried activity passes the same key. */
   idempotencyKey: z.string().min(1).max(300).optional(),
   dryRun: z.boolean().default(false),
-  /** The consent file opted in to auto-merge (gate decision); used only for trivial changes. */
+  /** The consent file opted in to auto-merge; asked for only for trivial changes (./trivial.ts). */
   autoMerge: z.boolean().default(false),
+  /** The forge lets this repository merge automatically (GitHub: the repository's setting). */
+  autoMergeAllowed: z.boolean().default(false),
   /** Labels the consent file asks for, put on the PR when it is opened. */
   labels: z.array(z.string().trim().min(1).max(50)).max(10).default([]),
   /** Repository cap from the consent file, when it sets one. */

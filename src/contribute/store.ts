@@ -126,7 +126,11 @@ export async function recordConsent(pool: Pool, c: ConsentRecord): Promise<strin
   return r.rows[0]?.id ?? '';
 }
 
-export type OutcomeKind = 'merged' | 'closed' | 'review_comment' | 'ignored' | 'updated';
+/**
+ * `closed`: closed by someone else (a maintainer); `withdrawn`: closed by us (superseded, or by
+ * the operator's `prs close`); `auto_merge`: what became of our request for auto-merge.
+ */
+export type OutcomeKind = 'merged' | 'closed' | 'withdrawn' | 'review_comment' | 'ignored' | 'updated' | 'auto_merge';
 
 export async function recordOutcome(pool: Pool, prId: string, kind: OutcomeKind, detail: Record<string, unknown> = {}): Promise<void> {
   await pool.query('INSERT INTO outcomes (pull_request_id, kind, detail) VALUES ($1, $2, $3)', [prId, kind, JSON.stringify(detail)]);

@@ -145,6 +145,22 @@ export interface PullState {
   comments: PullComment[];
 }
 
+/**
+ * What became of a request for auto-merge: `enabled` (the forge merges once the required checks
+ * pass), `merged` (nothing blocked the merge, so it was merged at once: GitHub refuses auto-merge
+ * for a PR in "clean status"), or `refused` with the forge's reason.
+ */
+export type AutoMergeResult = { state: 'enabled' | 'merged' } | { state: 'refused'; reason: string };
+
+/** The local forge's answer to auto-merge: nothing there merges by itself. */
+export const LOCAL_NO_AUTO_MERGE = 'the local forge has no auto-merge: merge the branch with git';
+
+/** Whether an issue is still open, and the merged PRs (anyone's) that closed it. */
+export interface IssueClosure {
+  open: boolean;
+  mergedPulls: number[];
+}
+
 export interface ForgeWriter {
   readonly kind: 'github' | 'local';
   /** Our fork of `upstream` (created if missing, waited for until its default branch is readable). */
@@ -161,9 +177,15 @@ export interface ForgeWriter {
   updatePullRequest(upstream: RepoRef, number: number, update: PullUpdate): Promise<void>;
   /** Adds labels (the consent file's `labels`) to our PR; the local forge keeps them on the PR record only. */
   addLabels(upstream: RepoRef, number: number, labels: readonly string[]): Promise<void>;
-  /** True when auto-merge was enabled; false when the repository does not allow it. */
-  enableAutoMerge(upstream: RepoRef, pull: PullSummary): Promise<boolean>;
+  /** Turns our draft into a PR ready for review (before auto-merge: a draft never merges). */
+  markReadyForReview(upstream: RepoRef, pull: PullSummary): Promise<void>;
+  /** Asks the forge to merge our PR once its required checks pass (see AutoMergeResult). */
+  enableAutoMerge(upstream: RepoRef, pull: PullSummary): Promise<AutoMergeResult>;
   pullRequestState(upstream: RepoRef, number: number): Promise<PullState>;
+  /** Is the issue still open (the follow-up withdraws our PR once it is not)? */
+  issueClosure(upstream: RepoRef, issueNumber: number): Promise<IssueClosure>;
+  /** A comment on our PR (the local forge has no comments: it keeps nothing, the outcome records the text). */
+  commentOnPullRequest(upstream: RepoRef, number: number, body: string): Promise<void>;
   countOpenPullRequestsByUs(scope: { owner: string; name?: string }): Promise<number>;
 }
 

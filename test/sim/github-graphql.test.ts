@@ -136,7 +136,7 @@ describe('GitHub stand-in GraphQL', () => {
     assert.match(ni.body.errors?.[0]?.message ?? '', /Repository\.codeOfConduct is not implemented by the stand-in/);
   });
 
-  test('addComment, createPullRequest and enablePullRequestAutoMerge', async () => {
+  test('addComment, createPullRequest, markPullRequestReadyForReview, enablePullRequestAutoMerge and mergePullRequest', async () => {
     const ids = await octokit.graphql<{ repository: { id: string; issue: { id: string } } }>('{ repository(owner: "pyfoundry", name: "quickparse") { id issue(number: 2) { id } } }');
     const added = await octokit.graphql<{ addComment: { commentEdge: { node: { body: string; author: { login: string } } } } }>('mutation($id: ID!) { addComment(input: { subjectId: $id, body: "On it" }) { commentEdge { node { body author { login } } } } }', { id: ids.repository.issue.id });
     assert.deepEqual(added.addComment.commentEdge.node, { body: 'On it', author: { login: 'globallm-bot' } });
@@ -148,12 +148,38 @@ describe('GitHub stand-in GraphQL', () => {
       branch: { repositoryNameWithOwner: 'pyfoundry/quickparse', branchName: 'gql-pr' }, expectedHeadOid: branch.repository.defaultBranchRef.target.oid,
       message: { headline: 'Support inline comments' }, fileChanges: { additions: [{ path: 'inline.txt', contents: Buffer.from('x').toString('base64') }] },
     } });
-    const pr = await octokit.graphql<{ createPullRequest: { pullRequest: { id: string; number: number; headRefOid: string } } }>('mutation($repo: ID!) { createPullRequest(input: { repositoryId: $repo, baseRefName: "main", headRefName: "gql-pr", title: "Inline comments", body: "Fixes #2" }) { pullRequest { id number headRefOid } } }', { repo: ids.repository.id });
-    const auto = await octokit.graphql<{ enablePullRequestAutoMerge: { pullRequest: { autoMergeRequest: { mergeMethod: string } | null; state: string } } }>('mutation($id: ID!) { enablePullRequestAutoMerge(input: { pullRequestId: $id, mergeMethod: SQUASH }) { pullRequest { state autoMergeRequest { mergeMethod } } } }', { id: pr.createPullRequest.pullRequest.id });
-    assert.equal(auto.enablePullRequestAutoMerge.pullRequest.autoMergeRequest?.mergeMethod, 'SQUASH');
-    await octokit.rest.repos.createCommitStatus({ owner: 'pyfoundry', repo: 'quickparse', sha: pr.createPullRequest.pullRequest.headRefOid, state: 'success', context: 'ci' });
-    const after = await octokit.rest.pulls.get({ owner: 'pyfoundry', repo: 'quickparse', pull_number: pr.createPullRequest.pullRequest.number });
-    assert.equal(after.data.merged, true, 'auto-merge fired once checks passed');
+    const pr = await octokit.graphql<{ createPullRequest: { pullRequest: { id: string; number: number; headRefOid: string } } }>('mutation($repo: ID!) { createPullRequest(input: { repositoryId: $repo, baseRefName: "main", headRefName: "gql-pr", title: "Inline comments", body: "Fixes #2", draft: true }) { pullRequest { id number headRefOid } } }', { repo: ids.repository.id });
+    const enable = (id: string): Promise<{ enablePullRequestAutoMerge: { pullRequest: { autoMergeRequest: { mergeMethod: string } | null; state: string } } }> =>
+      octokit.graphql('mutation($id: ID!) { enablePullRequestAutoMerge(input: { pullRequestId: $id, mergeMethod: SQUASH }) { pullRequest { state autoMergeRequest { mergeMethod } } } }', { id });
+    await assert.rejects(enable(pr.createPullRequest.pullRequest.id), /draft state/, 'a draft cannot be set to merge itself');
+    const ready = await octokit.graphql<{ markPullRequestReadyForReview: { pullRequest: { isDraft: boolean } } }>('mutation($id: ID!) { markPullRequestReadyForReview(input: { pullRequestId: $id }) { pullRequest { isDraft } } }', { id: pr.createPullRequest.pullRequest.id });
+    assert.equal(ready.markPullRequestReadyForReview.pullRequest.isDraft, false);
+    await assert.rejects(enable(pr.createPullRequest.pullRequest.id), /clean status/, 'nothing blocks the merge: GitHub refuses auto-merge');
+    const repo = gh.world.raw('pyfoundry', 'quickparse');
+    assert.ok(repo);
+    repo.requiredChecks = ['ci'];
+    try {
+      const auto = await enable(pr.createPullRequest.pullRequest.id);
+      assert.equal(auto.enablePullRequestAutoMerge.pullRequest.autoMergeRequest?.mergeMethod, 'SQUASH');
+      await octokit.rest.repos.createCommitStatus({ owner: 'pyfoundry', repo: 'quickparse', sha: pr.createPullRequest.pullRequest.headRefOid, state: 'pending', context: 'ci' });
+      assert.equal((await octokit.rest.pulls.get({ owner: 'pyfoundry', repo: 'quickparse', pull_number: pr.createPullRequest.pullRequest.number })).data.merged, false, 'waits for the required check');
+      await octokit.rest.repos.createCommitStatus({ owner: 'pyfoundry', repo: 'quickparse', sha: pr.createPullRequest.pullRequest.headRefOid, state: 'success', context: 'ci' });
+      const after = await octokit.rest.pulls.get({ owner: 'pyfoundry', repo: 'quickparse', pull_number: pr.createPullRequest.pullRequest.number });
+      assert.equal(after.data.merged, true, 'auto-merge fired once checks passed');
+    } finally {
+      repo.requiredChecks = [];
+    }
+    // Nothing blocks a merge here: mergePullRequest merges at once, and only the head we expect.
+    await octokit.rest.git.createRef({ owner: 'pyfoundry', repo: 'quickparse', ref: 'refs/heads/gql-merge', sha: branch.repository.defaultBranchRef.target.oid });
+    await octokit.graphql('mutation($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid } } }', { input: {
+      branch: { repositoryNameWithOwner: 'pyfoundry/quickparse', branchName: 'gql-merge' }, expectedHeadOid: branch.repository.defaultBranchRef.target.oid,
+      message: { headline: 'Another change' }, fileChanges: { additions: [{ path: 'another.txt', contents: Buffer.from('y').toString('base64') }] },
+    } });
+    const second = await octokit.graphql<{ createPullRequest: { pullRequest: { id: string; headRefOid: string } } }>('mutation($repo: ID!) { createPullRequest(input: { repositoryId: $repo, baseRefName: "main", headRefName: "gql-merge", title: "Another" }) { pullRequest { id headRefOid } } }', { repo: ids.repository.id });
+    const merge = (oid: string): Promise<{ mergePullRequest: { pullRequest: { state: string } } }> =>
+      octokit.graphql('mutation($id: ID!, $oid: GitObjectID!) { mergePullRequest(input: { pullRequestId: $id, mergeMethod: SQUASH, expectedHeadOid: $oid }) { pullRequest { state } } }', { id: second.createPullRequest.pullRequest.id, oid });
+    await assert.rejects(merge(branch.repository.defaultBranchRef.target.oid), /Head branch was modified/);
+    assert.equal((await merge(second.createPullRequest.pullRequest.headRefOid)).mergePullRequest.pullRequest.state, 'MERGED');
     await assert.rejects(octokit.graphql('mutation { enablePullRequestAutoMerge(input: { pullRequestId: "bm9wZQ==" }) { clientMutationId } }'), /Could not resolve/);
   });
 });

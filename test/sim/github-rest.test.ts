@@ -217,5 +217,27 @@ describe('GitHub stand-in REST', () => {
       const upstream = await octokit.rest.repos.getBranch({ owner: 'gophers-united', repo: 'fastcache', branch: 'main' });
       assert.equal(branch.data.commit.sha, upstream.data.commit.sha);
     });
+
+    test('merge-upstream fast-forwards a fork branch that is behind; diverged branches are a 409', async () => {
+      const commitOn = async (owner: string, oid: string, path: string): Promise<void> => {
+        await octokit.graphql('mutation($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid } } }', { input: {
+          branch: { repositoryNameWithOwner: `${owner}/fastcache`, branchName: 'main' }, expectedHeadOid: oid,
+          message: { headline: `Add ${path}` }, fileChanges: { additions: [{ path, contents: Buffer.from('x\n').toString('base64') }] },
+        } });
+      };
+      const head = async (owner: string): Promise<string> => (await octokit.rest.repos.getBranch({ owner, repo: 'fastcache', branch: 'main' })).data.commit.sha;
+      const same = await octokit.rest.repos.mergeUpstream({ owner: 'globallm-bot', repo: 'fastcache', branch: 'main' });
+      assert.equal(same.data.merge_type, 'none');
+      await commitOn('gophers-united', await head('gophers-united'), 'upstream-1.txt');
+      const synced = await octokit.rest.repos.mergeUpstream({ owner: 'globallm-bot', repo: 'fastcache', branch: 'main' });
+      const check = validateResponse('repos/merge-upstream', synced.status, synced.data);
+      assert.ok(check.ok, String(check.errors));
+      assert.equal(synced.data.merge_type, 'fast-forward');
+      assert.equal(await head('globallm-bot'), await head('gophers-united'));
+      await commitOn('globallm-bot', await head('globallm-bot'), 'fork-only.txt');
+      await commitOn('gophers-united', await head('gophers-united'), 'upstream-2.txt');
+      await assert.rejects(octokit.rest.repos.mergeUpstream({ owner: 'globallm-bot', repo: 'fastcache', branch: 'main' }), (e: unknown) => statusOf(e) === 409);
+      await assert.rejects(octokit.rest.repos.mergeUpstream({ owner: 'gophers-united', repo: 'fastcache', branch: 'main' }), (e: unknown) => statusOf(e) === 422, 'not a fork');
+    });
   });
 });

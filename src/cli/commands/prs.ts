@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { listPrRows, modelOfPr, type PrRow } from '../../contribute/store.js';
+import { withdrawPullRequest } from '../../contribute/withdraw.js';
 import { describeModel } from '../../llm/scripted.js';
 import { openPool } from '../../db/pool.js';
 import { NotFound, UsageError } from '../../errors.js';
@@ -65,8 +66,8 @@ async function closePr(pool: Pool, target: { repo: { owner: string; name: string
   const octokit = createGitHubClient({ baseUrl: config.GITHUB_API_URL, token: config.GITHUB_TOKEN });
   const writers = createForgeWriters({ pool, octokit, githubLogin: config.GITHUB_LOGIN, localRoot: localRoot(config) });
   const forge = parseForgeKind(row.forge);
-  await writers[forge].updatePullRequest({ owner: row.owner, name: row.name }, row.number, { state: 'closed' });
-  await pool.query(`UPDATE pull_requests SET state = 'closed', updated_at = now() WHERE id = $1`, [row.id]);
+  // Recorded as ours (withdrawn), so the issue is not barred as if a maintainer had closed it.
+  await withdrawPullRequest(pool, writers[forge], row, { by: 'operator' });
   return { forge, number: row.number };
 }
 

@@ -1,7 +1,7 @@
 /** Pull requests: open (GraphQL, returns the node id auto-merge needs), find, update, follow up, count. */
 import { NotFound, Unavailable, UsageError } from '../../errors.js';
 import type { RepoRef } from '../types.js';
-import type { OpenPullInput, OpenPullResult, PullState, PullSummary, PullUpdate } from '../writer.js';
+import type { IssueClosure, OpenPullInput, OpenPullResult, PullState, PullSummary, PullUpdate } from '../writer.js';
 import { toForgeError } from './errors.js';
 import { graphqlRequest, gqlString } from './graphql.js';
 import { type GitHubWriteContext } from './write-context.js';
@@ -78,23 +78,10 @@ export async function updatePullRequest(ctx: GitHubWriteContext, upstream: RepoR
   }
 }
 
-const AUTO_MERGE = `mutation Auto($input: EnablePullRequestAutoMergeInput!) { enablePullRequestAutoMerge(input: $input) { pullRequest { number } } }`;
-
 /** Labels on our PR (an issue write on GitHub; missing labels are created by GitHub). */
 export async function addLabels(ctx: GitHubWriteContext, upstream: RepoRef, number: number, labels: readonly string[]): Promise<void> {
   if (labels.length === 0) return;
   await ctx.octokit.rest.issues.addLabels({ owner: upstream.owner, repo: upstream.name, issue_number: number, labels: [...labels] });
-}
-
-export async function enableAutoMerge(ctx: GitHubWriteContext, upstream: RepoRef, pull: PullSummary): Promise<boolean> {
-  if (!pull.nodeId) throw new UsageError(`pull request ${upstream.owner}/${upstream.name}#${pull.number} has no node id`);
-  await ctx.budget.acquire(`auto-merge ${upstream.owner}/${upstream.name}#${pull.number}`);
-  const res = await graphqlRequest<{ enablePullRequestAutoMerge: { pullRequest: { number: number } | null } | null }>(ctx.octokit, AUTO_MERGE, {
-    input: { pullRequestId: pull.nodeId, mergeMethod: 'SQUASH' },
-  }, `enabling auto-merge on ${upstream.owner}/${upstream.name}#${pull.number}`);
-  if (res.data?.enablePullRequestAutoMerge?.pullRequest) return true;
-  if (res.errors.some((e) => e.type === 'UNPROCESSABLE')) return false;
-  throw new Unavailable(`enabling auto-merge on ${upstream.owner}/${upstream.name}#${pull.number}: ${res.errors.map((e) => e.message).join('; ')}`);
 }
 
 interface StateNode {
@@ -130,4 +117,23 @@ export async function countOpenPullRequestsByUs(ctx: GitHubWriteContext, scope: 
   const q = `query { search(query: ${gqlString(openPrQuery(viewer, scope))}, type: ISSUE, first: 1) { issueCount } }`;
   const res = await graphqlRequest<{ search: { issueCount: number } }>(ctx.octokit, q, {}, 'counting our open pull requests');
   return res.data?.search.issueCount ?? 0;
+}
+
+/** The issue's state and the merged PRs that closed it. */
+export async function issueClosure(ctx: GitHubWriteContext, upstream: RepoRef, issueNumber: number): Promise<IssueClosure> {
+  const q = `query { repository(owner: ${gqlString(upstream.owner)}, name: ${gqlString(upstream.name)}) {
+    issue(number: ${issueNumber}) { state closedByPullRequestsReferences(first: 10, includeClosedPrs: true) { nodes { number merged } } } } }`;
+  const res = await graphqlRequest<{ repository: { issue: { state: 'OPEN' | 'CLOSED'; closedByPullRequestsReferences: { nodes: { number: number; merged: boolean }[] } } | null } | null }>(ctx.octokit, q, {}, `reading ${upstream.owner}/${upstream.name}#${issueNumber}`);
+  const issue = res.data?.repository?.issue;
+  if (!issue) throw new NotFound(`issue ${upstream.owner}/${upstream.name}#${issueNumber} not found: ${res.errors.map((e) => e.message).join('; ')}`);
+  return { open: issue.state === 'OPEN', mergedPulls: issue.closedByPullRequestsReferences.nodes.filter((n) => n.merged).map((n) => n.number) };
+}
+
+export async function commentOnPullRequest(ctx: GitHubWriteContext, upstream: RepoRef, number: number, body: string): Promise<void> {
+  await ctx.budget.acquire(`comment ${upstream.owner}/${upstream.name}#${number}`);
+  try {
+    await ctx.octokit.rest.issues.createComment({ owner: upstream.owner, repo: upstream.name, issue_number: number, body });
+  } catch (err) {
+    throw toForgeError(err, `commenting on ${upstream.owner}/${upstream.name}#${number}`);
+  }
 }

@@ -1,13 +1,14 @@
 /** The GitHub ForgeWriter: forks, one-request commits, draft PRs, all behind the shared write budget. */
 import type { WriteBudget } from '../../writes/budget.js';
 import type { RepoRef } from '../types.js';
-import type { CommitResult, CommitTarget, ConsentSnapshot, ExistingWork, FileChange, ForgeWriter, ForkRef, OpenPullInput, OpenPullResult, PullState, PullSummary, PullUpdate, WaitOptions } from '../writer.js';
+import type { AutoMergeResult, CommitResult, IssueClosure, CommitTarget, ConsentSnapshot, ExistingWork, FileChange, ForgeWriter, ForkRef, OpenPullInput, OpenPullResult, PullState, PullSummary, PullUpdate, WaitOptions } from '../writer.js';
 import type { GitHubOctokit } from './client.js';
 import { commitFiles } from './commits.js';
 import { readConsentSnapshot } from './consent-files.js';
 import { findExisting } from './existing.js';
 import { ensureFork } from './forks.js';
 import { graphqlRequest } from './graphql.js';
+import * as autoMerge from './auto-merge.js';
 import * as pulls from './pulls.js';
 import type { GitHubWriteContext } from './write-context.js';
 
@@ -77,12 +78,24 @@ export class GitHubWriter implements ForgeWriter {
     return pulls.addLabels(this.ctx, upstream, number, labels);
   }
 
-  enableAutoMerge(upstream: RepoRef, pull: PullSummary): Promise<boolean> {
-    return pulls.enableAutoMerge(this.ctx, upstream, pull);
+  markReadyForReview(upstream: RepoRef, pull: PullSummary): Promise<void> {
+    return autoMerge.markReadyForReview(this.ctx, upstream, pull);
+  }
+
+  enableAutoMerge(upstream: RepoRef, pull: PullSummary): Promise<AutoMergeResult> {
+    return autoMerge.enableAutoMerge(this.ctx, upstream, pull);
   }
 
   pullRequestState(upstream: RepoRef, number: number): Promise<PullState> {
     return pulls.pullRequestState(this.ctx, upstream, number);
+  }
+
+  issueClosure(upstream: RepoRef, issueNumber: number): Promise<IssueClosure> {
+    return pulls.issueClosure(this.ctx, upstream, issueNumber);
+  }
+
+  commentOnPullRequest(upstream: RepoRef, number: number, body: string): Promise<void> {
+    return pulls.commentOnPullRequest(this.ctx, upstream, number, body);
   }
 
   countOpenPullRequestsByUs(scope: { owner: string; name?: string }): Promise<number> {

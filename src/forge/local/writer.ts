@@ -12,7 +12,7 @@ import { NotFound, UsageError } from '../../errors.js';
 import { normalizeRepoPath } from '../../fix/edits/repo-path.js';
 import { unlimitedWrites, type WriteBudget } from '../../writes/budget.js';
 import type { RepoRef } from '../types.js';
-import { CONSENT_READ_PATHS, type CommitResult, type CommitTarget, type ConsentSnapshot, type ExistingWork, type FileChange, type ForgeWriter, type ForkRef, type OpenPullInput, type OpenPullResult, type PullState, type PullSummary, type PullUpdate } from '../writer.js';
+import { CONSENT_READ_PATHS, LOCAL_NO_AUTO_MERGE, type AutoMergeResult, type CommitResult, type CommitTarget, type ConsentSnapshot, type ExistingWork, type FileChange, type ForgeWriter, type ForkRef, type IssueClosure, type OpenPullInput, type OpenPullResult, type PullState, type PullSummary, type PullUpdate } from '../writer.js';
 import { readBlobs, tryGit, runGit } from './git.js';
 import { readLocalIssues } from './issues-file.js';
 import { LocalForgeReader } from './reader.js';
@@ -220,8 +220,15 @@ export class LocalForgeWriter implements ForgeWriter {
     return Promise.resolve();
   }
 
-  enableAutoMerge(): Promise<boolean> {
-    return Promise.resolve(false);
+  /** The record becomes `open`: the branch is now offered for merging with git. */
+  async markReadyForReview(upstream: RepoRef, pull: PullSummary): Promise<void> {
+    const r = await this.opts.pool.query("UPDATE pull_requests SET state = 'open', updated_at = now() WHERE forge = 'local' AND owner = $1 AND name = $2 AND number = $3 AND state IN ('draft', 'open')", [upstream.owner, upstream.name, pull.number]);
+    if (r.rowCount === 0) throw new NotFound(`no open local pull request ${upstream.name}#${pull.number}`);
+  }
+
+  /** Nothing here merges by itself: a person merges the branch with git, and the follow-up sees it. */
+  enableAutoMerge(): Promise<AutoMergeResult> {
+    return Promise.resolve({ state: 'refused', reason: LOCAL_NO_AUTO_MERGE });
   }
 
   /**
@@ -252,6 +259,18 @@ export class LocalForgeWriter implements ForgeWriter {
     if (tip && base && (await tryGit(dir, ['merge-base', '--is-ancestor', tip, base])) !== null) return 'merged';
     if ((await this.branchOid(dir, row.branch)) === null) return 'closed';
     return null;
+  }
+
+  /** From the issues file: its state, and the linked PRs it marks merged. */
+  async issueClosure(upstream: RepoRef, issueNumber: number): Promise<IssueClosure> {
+    const issue = (await readLocalIssues(await this.dir(upstream))).find((i) => i.number === issueNumber);
+    if (!issue) throw new NotFound(`issue ${upstream.name}#${issueNumber} not found in the local issues file`);
+    return { open: issue.state === 'open', mergedPulls: issue.linkedPullRequests.filter((p) => p.state === 'MERGED').map((p) => p.number) };
+  }
+
+  /** The local forge has no comments: the caller's outcome record keeps the text. */
+  commentOnPullRequest(): Promise<void> {
+    return Promise.resolve();
   }
 
   async countOpenPullRequestsByUs(scope: { owner: string; name?: string }): Promise<number> {

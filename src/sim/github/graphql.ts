@@ -12,7 +12,7 @@ import { ApiError } from './api-error.js';
 import { computeCost } from './gql-cost.js';
 import { countCommits, history, lsTree, readBlob, resolveRef, updateRef, writeCommit, type CommitInfo } from './gitops.js';
 import type { RateLimiter } from './limits.js';
-import { createPull, runAutoMerge } from './pulls.js';
+import { createPull, enableAutoMerge, markReadyForReview, mergePull } from './pulls.js';
 import { filterIssues, filterRepos, parseQuery, QueryError, sortIssues, sortQualifier, sortRepos } from './search.js';
 import type { CommentRec, IssueRec, RepoRec, World } from './world.js';
 
@@ -334,6 +334,16 @@ function findIssueById(ctx: GqlContext, id: unknown): { repo: RepoRec; issue: Is
   return { repo, issue };
 }
 
+/** The pull request life cycle's refusals (ApiError) as GraphQL's UNPROCESSABLE, with GitHub's message. */
+async function unprocessable<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof ApiError) throw new TypedError(e.status === 404 ? 'NOT_FOUND' : 'UNPROCESSABLE', e.message);
+    throw e;
+  }
+}
+
 function writable(r: RepoRec): void {
   if (r.archived) throw new TypedError('FORBIDDEN', 'Repository was archived so is read-only.');
 }
@@ -425,12 +435,25 @@ function rootValue(ctx: GqlContext): Obj {
       ctx.takeContent();
       const input = args['input'] as Obj;
       const { repo, issue } = findIssueById(ctx, input['pullRequestId']);
-      if (!issue.pull) throw new TypedError('NOT_FOUND', 'Not a pull request');
-      if (!repo.allowAutoMerge) throw new TypedError('UNPROCESSABLE', 'Pull request Auto merge is not allowed for this repository');
-      if (issue.state !== 'open') throw new TypedError('UNPROCESSABLE', 'Pull request is not in the correct state to enable auto-merge');
-      const method = typeof input['mergeMethod'] === 'string' ? input['mergeMethod'] : 'MERGE';
-      issue.pull.autoMerge = { method: method as 'MERGE' | 'SQUASH' | 'REBASE', enabledBy: ctx.viewer, enabledAt: ctx.world.now() };
-      await runAutoMerge(ctx.world, repo, issue.pull.headSha);
+      writable(repo);
+      const method = (typeof input['mergeMethod'] === 'string' ? input['mergeMethod'] : 'MERGE') as 'MERGE' | 'SQUASH' | 'REBASE';
+      await unprocessable(() => enableAutoMerge(ctx.world, repo, issue, method, ctx.viewer));
+      return { clientMutationId: input['clientMutationId'] ?? null, pullRequest: pullNode(ctx, repo, issue), actor: actor(ctx, ctx.viewer) };
+    },
+    markPullRequestReadyForReview: async (args: Args) => {
+      const input = args['input'] as Obj;
+      const { repo, issue } = findIssueById(ctx, input['pullRequestId']);
+      writable(repo);
+      await unprocessable(() => Promise.resolve(markReadyForReview(issue)));
+      return { clientMutationId: input['clientMutationId'] ?? null, pullRequest: pullNode(ctx, repo, issue) };
+    },
+    mergePullRequest: async (args: Args) => {
+      const input = args['input'] as Obj;
+      const { repo, issue } = findIssueById(ctx, input['pullRequestId']);
+      writable(repo);
+      const method = (typeof input['mergeMethod'] === 'string' ? input['mergeMethod'] : 'MERGE').toLowerCase() as 'merge' | 'squash' | 'rebase';
+      const sha = typeof input['expectedHeadOid'] === 'string' ? input['expectedHeadOid'] : undefined;
+      await unprocessable(() => mergePull(ctx.world, repo, issue, { method, by: ctx.viewer, ...(sha ? { sha } : {}), ...(typeof input['commitHeadline'] === 'string' ? { title: input['commitHeadline'] } : {}) }));
       return { clientMutationId: input['clientMutationId'] ?? null, pullRequest: pullNode(ctx, repo, issue), actor: actor(ctx, ctx.viewer) };
     },
     addComment: (args: Args) => {

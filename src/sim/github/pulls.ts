@@ -98,13 +98,36 @@ export async function mergePull(world: World, repo: RepoRec, issue: IssueRec, op
   return sha;
 }
 
-/** Merges pull requests with auto-merge enabled once their head commit's checks all pass. */
+/** Merges pull requests with auto-merge enabled once branch protection's required checks pass. */
 export async function runAutoMerge(world: World, repo: RepoRec, sha: string): Promise<void> {
   for (const issue of repo.issues) {
     const p = issue.pull;
     if (!p?.autoMerge || p.headSha !== sha || issue.state !== 'open') continue;
-    if (world.rollup(repo, sha) !== 'SUCCESS') continue;
+    if (!world.checksAllowMerge(repo, sha)) continue;
     const method = p.autoMerge.method.toLowerCase() as 'merge' | 'squash' | 'rebase';
     await mergePull(world, repo, issue, { method, by: p.autoMerge.enabledBy }).catch(() => undefined);
   }
+}
+
+/**
+ * GitHub's rules for enabling auto-merge: the repository allows it, the PR is open and not a
+ * draft, and something still blocks the merge (a required check that has not passed). A PR that
+ * could merge now is in "clean status", and GitHub refuses: it is merged directly instead.
+ */
+export async function enableAutoMerge(world: World, repo: RepoRec, issue: IssueRec, method: 'MERGE' | 'SQUASH' | 'REBASE', by: string): Promise<void> {
+  const p = issue.pull;
+  if (!p) throw new ApiError(404, 'Not a pull request');
+  if (!repo.allowAutoMerge) throw new ApiError(422, 'Pull request Auto merge is not allowed for this repository');
+  if (issue.state !== 'open' || p.merged) throw new ApiError(422, 'Pull request is not in the correct state to enable auto-merge');
+  if (p.draft) throw new ApiError(422, 'Pull request is in draft state');
+  await refreshHead(world, repo, issue);
+  if (world.checksAllowMerge(repo, p.headSha)) throw new ApiError(422, 'Pull request is in clean status');
+  p.autoMerge = { method, enabledBy: by, enabledAt: world.now() };
+}
+
+/** A draft becomes ready for review (only its author or a writer may do it; the stand-in does not check). */
+export function markReadyForReview(issue: IssueRec): void {
+  if (!issue.pull) throw new ApiError(404, 'Not a pull request');
+  if (issue.state !== 'open') throw new ApiError(422, 'Pull request is closed');
+  issue.pull.draft = false;
 }

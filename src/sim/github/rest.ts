@@ -1,6 +1,6 @@
 /** REST handlers, keyed by the OpenAPI operationId they implement. */
 import { ApiError } from './api-error.js';
-import { listRefs, lsTree, objectType, readBlob, readCommit, resolveRef, updateRef } from './gitops.js';
+import { fetchInto, isAncestor, listRefs, lsTree, objectType, readBlob, readCommit, resolveRef, updateRef } from './gitops.js';
 import type { RateLimiter } from './limits.js';
 import { createPull, mergePull, runAutoMerge } from './pulls.js';
 import { filterIssues, filterRepos, parseQuery, QueryError, sortIssues, sortRepos } from './search.js';
@@ -238,6 +238,26 @@ export const handlers: Record<string, Handler> = {
     } catch (e) {
       throw new ApiError(422, e instanceof Error ? e.message : 'fork failed');
     }
+  },
+
+  /** Sync a fork branch with its upstream: a fast-forward, or 409 when the branches diverged. */
+  'repos/merge-upstream': async (ctx, req) => {
+    const r = repoOf(ctx, req);
+    writable(r);
+    const branch = str(body(req)['branch']);
+    if (!branch) throw new ApiError(422, 'Validation Failed', [{ resource: 'Repository', field: 'branch', code: 'missing_field' }]);
+    const upstream = r.parent ? ctx.world.visible(...(r.parent.split('/') as [string, string])) : undefined;
+    if (!r.gitDir || !upstream?.gitDir) throw new ApiError(422, 'This repository is not a fork');
+    const ref = `refs/heads/${branch}`;
+    const [ours, theirs] = await Promise.all([resolveRef(r.gitDir, ref), resolveRef(upstream.gitDir, `refs/heads/${upstream.defaultBranch}`)]);
+    if (!ours || !theirs) throw new ApiError(422, 'Branch not found');
+    const base = { base_branch: `${upstream.owner}:${upstream.defaultBranch}` };
+    if (ours === theirs) return { status: 200, body: { message: 'This branch is not behind the upstream', merge_type: 'none', ...base } };
+    await fetchInto(r.gitDir, upstream.gitDir, theirs, 'refs/globallm-sim/upstream');
+    if (!(await isAncestor(r.gitDir, ours, theirs))) throw new ApiError(409, 'There are merge conflicts');
+    await updateRef(r.gitDir, ref, theirs, ours);
+    ctx.world.notePush(r);
+    return { status: 200, body: { message: `Successfully fetched and fast-forwarded from upstream ${upstream.owner}:${upstream.defaultBranch}.`, merge_type: 'fast-forward', ...base } };
   },
 
   'repos/get-branch': async (ctx, req) => {

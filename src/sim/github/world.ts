@@ -132,6 +132,8 @@ export interface RepoRec {
   hasIssues: boolean;
   hasWiki: boolean;
   allowAutoMerge: boolean;
+  /** Status contexts (or check-run names) branch protection requires before a PR can merge. */
+  requiredChecks: string[];
   sizeKb: number;
   /** Bare repository on disk, or null for metadata-only repositories. */
   gitDir: string | null;
@@ -169,6 +171,8 @@ export interface RepoSpec {
   pushedAt?: string;
   hasIssues?: boolean;
   allowAutoMerge?: boolean;
+  /** Branch protection's required checks: a PR waits for them (auto-merge then merges it). */
+  requiredChecks?: string[];
   /** Real history for a new bare repository. */
   commits?: FixtureCommit[];
   /** Reuse an existing bare repository (e.g. one shared by synthetic repositories). */
@@ -259,7 +263,7 @@ export class World {
       isTemplate: spec.isTemplate ?? false, parent: null, defaultBranch: branch,
       license: spec.license ?? null, createdAt: created, updatedAt: pushed, pushedAt: pushed,
       hasIssues: spec.hasIssues ?? true, hasWiki: true, allowAutoMerge: spec.allowAutoMerge ?? false,
-      sizeKb: 100, gitDir, syntheticCommits: spec.syntheticCommits ?? 0,
+      requiredChecks: spec.requiredChecks ?? [], sizeKb: 100, gitDir, syntheticCommits: spec.syntheticCommits ?? 0,
       syntheticContributors: spec.syntheticContributors ?? [], vanished: false, readyAt: 0,
       labels: new Map(), issues: [], statuses: new Map(), checkRuns: new Map(),
       releases: (spec.releases ?? []).map((r) => ({ id: this.id(), tagName: r.tagName, name: r.name ?? r.tagName, publishedAt: r.publishedAt, createdAt: r.publishedAt })),
@@ -389,6 +393,24 @@ export class World {
     return 'SUCCESS';
   }
 
+  /**
+   * Whether branch protection lets a commit merge: every required context has succeeded (as a
+   * status or a check run) and nothing failed. With no required checks, nothing blocks.
+   */
+  checksAllowMerge(repo: RepoRec, sha: string): boolean {
+    const rollup = this.rollup(repo, sha);
+    if (rollup === 'FAILURE' || rollup === 'ERROR') return false;
+    const passed = new Set<string>();
+    const seen = new Set<string>();
+    for (const s of repo.statuses.get(sha) ?? []) {
+      if (seen.has(s.context)) continue;
+      seen.add(s.context);
+      if (s.state === 'success') passed.add(s.context);
+    }
+    for (const c of repo.checkRuns.get(sha) ?? []) if (c.status === 'completed' && ['success', 'neutral', 'skipped'].includes(c.conclusion ?? '')) passed.add(c.name);
+    return repo.requiredChecks.every((c) => passed.has(c));
+  }
+
   /** Forks a repository for `owner`; the copy is usable after `delayMs`. */
   async fork(source: RepoRec, owner: string, delayMs: number, name?: string): Promise<RepoRec> {
     const forkName = name ?? source.name;
@@ -406,7 +428,7 @@ export class World {
       ...source, id: this.id(), owner, name: forkName, stars: 0, forks: 0, watchers: 0, isFork: true,
       parent: `${source.owner}/${source.name}`, createdAt: now, updatedAt: now, gitDir, archived: false,
       vanished: false, readyAt: this.clock.now() + delayMs, labels: new Map(), issues: [], statuses: new Map(),
-      checkRuns: new Map(), releases: [], topics: [...source.topics], hasIssues: false,
+      checkRuns: new Map(), releases: [], topics: [...source.topics], hasIssues: false, requiredChecks: [],
     };
     this.user(owner);
     this.repos.set(key(owner, forkName), repo);
