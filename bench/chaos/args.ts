@@ -12,7 +12,7 @@ export const ChaosArgs = z.strictObject({
   pgRestarts: Int(0, 20).default(2),
   temporalRestarts: Int(0, 20).default(1),
   /** The whole run stops by itself after this long, faults or not. */
-  timeoutS: Int(60, 24 * 3600).default(1800),
+  timeoutS: Int(60, 24 * 3600).default(3600),
   keep: z.boolean().default(false),
 });
 export type ChaosArgs = z.infer<typeof ChaosArgs>;

@@ -76,7 +76,7 @@ export class FaultInjector {
   private async kill(target: KillTarget, fallbackSlot: number): Promise<void> {
     const aimed = target === 'budget_settle' ? await this.settleSlots() : [await this.slotRunning(target)].filter((s): s is number => s !== undefined);
     const onTarget = aimed.length > 0;
-    for (const slot of onTarget ? aimed : [fallbackSlot]) {
+    for (const slot of onTarget ? aimed : [await this.liveSlot(fallbackSlot)]) {
       const identity = this.d.workers.identityOf(slot);
       const held = this.latest.filter((a) => a.started && a.worker === identity);
       const record: KillRecord = { target, onTarget, during: held.map((a) => a.type), recoveryS: null, resumeS: null };
@@ -92,6 +92,18 @@ export class FaultInjector {
         note(`kill #${this.kills.indexOf(record) + 1} aimed at ${target}${onTarget ? '' : ' (not running: a seeded worker instead)'}: worker ${identity ?? '?'} held ${record.during.join(', ') || 'nothing'}; taken back after ${secs(r)}, all running again after ${secs(s)}`);
       }));
     }
+  }
+
+  /** The seeded slot if its worker polls, else one whose worker does (waiting up to a minute for one to). */
+  private async liveSlot(seeded: number): Promise<number> {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && !this.d.over()) {
+      if (this.d.workers.up(seeded)) return seeded;
+      const other = Array.from({ length: this.d.workers.size }, (_, i) => i).find((i) => this.d.workers.up(i));
+      if (other !== undefined) return other;
+      await sleep(200);
+    }
+    return seeded;
   }
 
   /** The slots whose workers hold a fix call the moment its answer arrives (their budget settle). */
