@@ -1,7 +1,8 @@
-// `npm run bench -- chaos [--kills N] [--seed S] [--issues N] [--pg-restarts N] [--temporal-restarts N] [--timeout-s N] [--keep]`:
-// a campaign on seeded local-forge repositories, run by worker processes that are SIGKILLed at
-// stages chosen by the seed, while PostgreSQL and the Temporal dev server restart and the model
-// misbehaves; prints what was lost, duplicated or overspent, and how long recoveries took.
+// `npm run bench -- chaos [--forge github|local] [--kills N] [--seed S] [--issues N] [--pg-restarts N] [--temporal-restarts N] [--timeout-s N] [--keep]`:
+// a campaign on seeded repositories (on the GitHub stand-in, or the local forge), run by worker
+// processes that are SIGKILLed at stages chosen by the seed, while PostgreSQL and the Temporal dev
+// server restart, GitHub and the model misbehave; prints what was lost, duplicated or overspent,
+// and how long recoveries took.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,14 +21,15 @@ import { WorkerSupervisor } from './chaos/workers.js';
 import { startChaosLlm, type ChaosLlm } from './chaos/llm.js';
 import { FaultInjector } from './chaos/injector.js';
 import { budgetDrift, duplicates, lostIssues, writeLimitExceeded } from './chaos/audit.js';
+import { deleteOpenRepo, githubDuplicates, startChaosGitHub, type ChaosGitHub } from './chaos/github.js';
 
 const WORKERS = 2;
 const PREFIX = 'chaos';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-interface Stand { dir: string; services: RestartableServices; llm?: ChaosLlm; workers?: WorkerSupervisor; connection?: Connection; pool?: pg.Pool }
+interface Stand { dir: string; services: RestartableServices; llm?: ChaosLlm; github?: ChaosGitHub; workers?: WorkerSupervisor; connection?: Connection; pool?: pg.Pool }
 
-function workerEnv(dir: string, services: RestartableServices, llm: ChaosLlm, issues: number): NodeJS.ProcessEnv {
+function workerEnv(dir: string, services: RestartableServices, llm: ChaosLlm, issues: number, github: ChaosGitHub | undefined): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     // Every repository is the local forge's owner's: its cap would otherwise keep most issues from open_pr.
@@ -35,14 +37,16 @@ function workerEnv(dir: string, services: RestartableServices, llm: ChaosLlm, is
     GLOBALLM_STATE_DIR: join(dir, 'state'), GLOBALLM_LOCAL_ROOT: join(dir, 'repos'), GLOBALLM_CACHE_DIR: join(dir, 'cache'),
     OPENAI_BASE_URL: `${llm.sim.url}/v1`, OPENAI_API_KEY: 'chaos', GLOBALLM_OPENAI_MODEL: 'gpt-4.1-mini', GLOBALLM_LOG_LEVEL: 'warn',
   };
-  for (const k of ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'GITHUB_TOKEN', 'GLOBALLM_LLM_PROVIDER']) delete env[k];
-  return env;
+  for (const k of ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'GITHUB_TOKEN', 'GITHUB_API_URL', 'GLOBALLM_LLM_PROVIDER']) delete env[k];
+  return github ? { ...env, GITHUB_API_URL: github.sim.url, GITHUB_TOKEN: 'chaos' } : env;
 }
 
 /** Starts every part of the stand, naming the one that fails. */
 async function startStand(args: ChaosArgs, s: Stand): Promise<{ client: Client; repos: string[] }> {
   await startPart('the compiled CLI (tsc build)', () => Promise.resolve(buildCli()));
-  const repos = await startPart('the seeded repositories', () => createChaosRepos(join(s.dir, 'repos'), args.issues));
+  const repos = args.forge === 'github'
+    ? await startPart('the GitHub stand-in', async () => { s.github = await startChaosGitHub(args.seed, args.issues); return s.github.repos; })
+    : await startPart('the seeded repositories', () => createChaosRepos(join(s.dir, 'repos'), args.issues));
   await s.services.start();
   s.llm = await startPart('the LLM stand-in', () => startChaosLlm(args.seed));
   await startPart('the database schema', () => migrateUp(s.services.databaseUrl));
@@ -52,7 +56,7 @@ async function startStand(args: ChaosArgs, s: Stand): Promise<{ client: Client; 
     return c;
   });
   mkdirSync(join(s.dir, 'logs'));
-  s.workers = new WorkerSupervisor(WORKERS, workerEnv(s.dir, s.services, s.llm, args.issues), join(s.dir, 'logs'));
+  s.workers = new WorkerSupervisor(WORKERS, workerEnv(s.dir, s.services, s.llm, args.issues, s.github), join(s.dir, 'logs'));
   await startPart('the workers', () => s.workers?.startAll() ?? Promise.resolve());
   s.pool = new pg.Pool({ connectionString: s.services.databaseUrl, max: 2 });
   s.pool.on('error', () => { /* PostgreSQL restarts under the audit pool too */ });
@@ -60,7 +64,7 @@ async function startStand(args: ChaosArgs, s: Stand): Promise<{ client: Client; 
 }
 
 /** Waits for the campaign's decision on every issue, across server restarts, until the deadline. */
-async function awaitCampaign(client: Client, workflowId: string, deadline: number): Promise<CampaignProgress | undefined> {
+async function awaitCampaign(client: Client, workflowId: string, deadline: number, seen: (p: CampaignProgress) => void): Promise<CampaignProgress | undefined> {
   let last: CampaignProgress | undefined;
   while (Date.now() < deadline) {
     try {
@@ -69,6 +73,7 @@ async function awaitCampaign(client: Client, workflowId: string, deadline: numbe
       if (d.status.name === 'COMPLETED') return { ...(await handle.result() as CampaignProgress), pending: [] };
       if (d.status.name !== 'RUNNING' && d.status.name !== 'CONTINUED_AS_NEW') throw new Error(`the campaign ended ${d.status.name}`);
       last = await handle.query<CampaignProgress>('progress');
+      seen(last);
     } catch (err) {
       if ((err as Error).message.startsWith('the campaign ended')) throw err;
     }
@@ -85,31 +90,48 @@ async function fannedOut(client: Client, workflowId: string, over: () => boolean
   }
 }
 
+/** What the GitHub stand-in did wrong, as it counted it. */
+function githubFigures(gh: ChaosGitHub, injector: FaultInjector): Record<string, string | number> {
+  const kinds = new Map<string, number>();
+  for (const k of gh.sim.faultLog) if (k) kinds.set(k, (kinds.get(k) ?? 0) + 1);
+  return {
+    github_faults: [...kinds].map(([k, n]) => `${k}:${n}`).sort().join(',') || 'none',
+    github_commits_refused: gh.sim.injected.commitsRefused, github_slow_forks: gh.sim.injected.slowForks,
+    repos_deleted: injector.deleted.join(',') || 'none',
+  };
+}
+
 function figures(lines: Record<string, string | number>): void {
   for (const [k, v] of Object.entries(lines)) process.stdout.write(`${k}=${v}\n`);
 }
 
 async function measure(args: ChaosArgs, s: Stand, client: Client, repos: string[], deadline: number): Promise<boolean> {
-  const schedule = faultSchedule({ seed: args.seed, kills: args.kills, pgRestarts: args.pgRestarts, temporalRestarts: args.temporalRestarts, slots: WORKERS });
-  const started = await startCampaign(client, { id: `chaos-${args.seed}`, forge: 'local', minStars: 0, maxRepos: args.issues, maxIssues: args.issues, analyzer: 'offline' }, { taskQueuePrefix: PREFIX });
+  const gh = s.github;
+  const schedule = faultSchedule({ seed: args.seed, kills: args.kills, pgRestarts: args.pgRestarts, temporalRestarts: args.temporalRestarts, repoDeletes: gh ? 1 : 0, slots: WORKERS });
+  const started = await startCampaign(client, { id: `chaos-${args.seed}`, forge: args.forge, minStars: 0, maxRepos: args.issues, maxIssues: args.issues, analyzer: 'offline' }, { taskQueuePrefix: PREFIX });
   let over = false;
-  const injector = new FaultInjector({ client, services: s.services, workers: s.workers as WorkerSupervisor, llm: s.llm as ChaosLlm, seed: args.seed, over: () => over || Date.now() > deadline });
+  let share = 0;
+  const injector = new FaultInjector({
+    client, services: s.services, workers: s.workers as WorkerSupervisor, llm: s.llm as ChaosLlm, seed: args.seed, over: () => over || Date.now() > deadline,
+    progress: () => share, ...(gh ? { deleteRepo: (rnd: () => number) => deleteOpenRepo(gh, rnd) } : {}),
+  });
   const watching = injector.watch();
   // Faults start once the campaign has fanned out, so that they land on the issues' stages.
   const injecting = fannedOut(client, started.workflowId, () => over || Date.now() > deadline).then(() => injector.run(schedule));
-  const final = await awaitCampaign(client, started.workflowId, deadline).finally(() => { over = true; });
+  const final = await awaitCampaign(client, started.workflowId, deadline, (p) => { share = p.enqueued > 0 ? p.finished / p.enqueued : 0; }).finally(() => { over = true; });
   await Promise.all([watching, injecting]);
   const pool = s.pool as pg.Pool;
   const enqueued = final?.enqueued ?? 0;
   const lost = await lostIssues(pool, started.id, enqueued);
-  const dup = await duplicates(pool, join(s.dir, 'repos'), repos);
+  const dup = gh ? await githubDuplicates(gh) : await duplicates(pool, join(s.dir, 'repos'), repos);
   const drift = await budgetDrift(pool, s.llm?.sim.usageTotals ?? { requests: 0, inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 });
-  const writes = await writeLimitExceeded(pool);
+  // On GitHub, the stand-in's own count of content-creating requests refused for the limit.
+  const writes = gh ? { exceeded: gh.sim.counters.content_refused, counted: 0 } : await writeLimitExceeded(pool);
   const recoveries = [...injector.kills, ...injector.restarts].map((k) => k.recoveryS);
   const during = new Map<string, number>();
   for (const k of injector.kills) for (const t of k.during.length > 0 ? k.during : ['idle']) during.set(t, (during.get(t) ?? 0) + 1);
   figures({
-    seed: args.seed, kills: injector.kills.length, pg_restarts: injector.restarts.filter((r) => r.kind === 'pg_restart').length,
+    seed: args.seed, forge: args.forge, kills: injector.kills.length, pg_restarts: injector.restarts.filter((r) => r.kind === 'pg_restart').length,
     temporal_restarts: injector.restarts.filter((r) => r.kind === 'temporal_restart').length,
     kills_on_target: injector.kills.filter((k) => k.onTarget).length,
     killed_during: [...during].map(([t, n]) => `${t}:${n}`).sort().join(','),
@@ -117,7 +139,7 @@ async function measure(args: ChaosArgs, s: Stand, client: Client, repos: string[
     lost, duplicate_prs: dup.prs, duplicate_commits: dup.commits,
     budget_drift_tokens: drift.drift, budget_charged_tokens: drift.charged, llm_served_tokens: drift.served, budget_unanswered_hold_tokens: drift.unanswered, budget_open_holds: drift.openHolds,
     llm_requests: s.llm?.sim.calls.length ?? 0, llm_faults: s.llm?.sim.calls.filter((c) => c.ruleId?.startsWith('fault:') || c.ruleId === 'hang-once').length ?? 0,
-    write_limit_exceeded: writes.exceeded, counted_writes: writes.counted,
+    write_limit_exceeded: writes.exceeded, ...(gh ? githubFigures(gh, injector) : { counted_writes: writes.counted }),
     unrecovered: recoveries.filter((r) => r === null).length,
     max_recovery_s: Math.max(0, ...recoveries.map((r) => r ?? 0)).toFixed(1),
     max_resume_s: Math.max(0, ...injector.kills.map((k) => k.resumeS ?? 0)).toFixed(1),
@@ -141,6 +163,7 @@ async function stopStand(s: Stand, keep: boolean): Promise<void> {
   await s.pool?.end().catch(() => undefined);
   await s.connection?.close().catch(() => undefined);
   await s.llm?.sim.close();
+  await s.github?.sim.close();
   await s.services.stop();
   if (keep) process.stderr.write(`chaos: kept ${s.dir}\n`);
   else rmSync(s.dir, { recursive: true, force: true });

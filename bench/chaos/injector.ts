@@ -28,7 +28,17 @@ export class FaultInjector {
   private readonly waits: Array<Promise<void>> = [];
   private readonly rnd: () => number;
 
-  constructor(private readonly d: { client: Client; services: RestartableServices; workers: WorkerSupervisor; llm: ChaosLlm; seed: number; over: () => boolean }) {
+  /** Repositories deleted on the forge mid-run, as `owner/name`. */
+  readonly deleted: string[] = [];
+
+  /**
+   * `progress`: the share of the campaign's issues finished so far (faults are due by it);
+   * `deleteRepo`: deletes a repository on the forge whose issue is still open, naming it (absent: none can be).
+   */
+  constructor(private readonly d: {
+    client: Client; services: RestartableServices; workers: WorkerSupervisor; llm: ChaosLlm; seed: number; over: () => boolean;
+    progress: () => number; deleteRepo?: (rnd: () => number) => string | undefined;
+  }) {
     this.rnd = seededRandom(d.seed ^ 0x5eed);
   }
 
@@ -52,10 +62,12 @@ export class FaultInjector {
 
   async run(schedule: readonly Fault[]): Promise<void> {
     for (const f of schedule) {
-      const until = Date.now() + f.gapS * 1000;
-      while (Date.now() < until && !this.d.over()) await sleep(100);
+      // Due by progress, and never two faults within half a second.
+      await this.sleepUnlessOver(500);
+      while (this.d.progress() < f.atShare && !this.d.over()) await sleep(200);
       if (this.d.over()) break;
       if (f.kind === 'kill') await this.kill(f.target, f.slot);
+      else if (f.kind === 'repo_delete') this.deleteRepo();
       else await this.restart(f.kind);
     }
     await Promise.all(this.waits);
@@ -64,7 +76,7 @@ export class FaultInjector {
   private async kill(target: KillTarget, fallbackSlot: number): Promise<void> {
     const aimed = target === 'budget_settle' ? await this.settleSlots() : [await this.slotRunning(target)].filter((s): s is number => s !== undefined);
     const onTarget = aimed.length > 0;
-    for (const slot of onTarget ? aimed : [fallbackSlot]) {
+    for (const slot of onTarget ? aimed : [await this.liveSlot(fallbackSlot)]) {
       const identity = this.d.workers.identityOf(slot);
       const held = this.latest.filter((a) => a.started && a.worker === identity);
       const record: KillRecord = { target, onTarget, during: held.map((a) => a.type), recoveryS: null, resumeS: null };
@@ -80,6 +92,18 @@ export class FaultInjector {
         note(`kill #${this.kills.indexOf(record) + 1} aimed at ${target}${onTarget ? '' : ' (not running: a seeded worker instead)'}: worker ${identity ?? '?'} held ${record.during.join(', ') || 'nothing'}; taken back after ${secs(r)}, all running again after ${secs(s)}`);
       }));
     }
+  }
+
+  /** The seeded slot if its worker polls, else one whose worker does (waiting up to a minute for one to). */
+  private async liveSlot(seeded: number): Promise<number> {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && !this.d.over()) {
+      if (this.d.workers.up(seeded)) return seeded;
+      const other = Array.from({ length: this.d.workers.size }, (_, i) => i).find((i) => this.d.workers.up(i));
+      if (other !== undefined) return other;
+      await sleep(200);
+    }
+    return seeded;
   }
 
   /** The slots whose workers hold a fix call the moment its answer arrives (their budget settle). */
@@ -113,9 +137,19 @@ export class FaultInjector {
     else await this.d.services.restartTemporal();
     const record = { kind, recoveryS: null as number | null };
     this.restarts.push(record);
-    // Recovered once the pending work moved after the service was back (or the run ended with nothing left).
-    record.recoveryS = await this.until(Date.now(), (now) => changed(before, now) || now.length === 0);
-    note(`${kind}: work moved again ${record.recoveryS === null ? 'never (run over)' : `${record.recoveryS.toFixed(1)} s after the service was back`}`);
+    // Recovered once the pending work moved after the service was back (or the run ended with nothing left);
+    // the schedule goes on meanwhile.
+    this.waits.push(this.until(Date.now(), (now) => changed(before, now) || now.length === 0).then((r) => {
+      record.recoveryS = r;
+      note(`${kind}: work moved again ${r === null ? 'never (run over)' : `${r.toFixed(1)} s after the service was back`}`);
+    }));
+  }
+
+  private deleteRepo(): void {
+    const repo = this.d.deleteRepo?.(this.rnd);
+    if (repo === undefined) return;
+    this.deleted.push(repo);
+    note(`repository ${repo} deleted on the forge`);
   }
 
   /** Seconds from `since` until a look taken after it satisfies `ok`; null if even the last look does not. */

@@ -3,7 +3,7 @@ import { makeRepo } from '../../src/examples/create.js';
 import { BYTEFMT, SLUGKIT, bytefmtIssues, slugkitIssues } from '../../src/examples/files.js';
 
 /** The package.json of an example library, renamed (and without the optional peer, so it installs offline). */
-function renamed(files: Record<string, string>, name: string): Record<string, string> {
+export function renamed(files: Record<string, string>, name: string): Record<string, string> {
   const pkg = JSON.parse(files['package.json'] ?? '{}') as Record<string, unknown>;
   delete pkg['peerDependencies'];
   delete pkg['peerDependenciesMeta'];

@@ -32,7 +32,16 @@ export class WorkerSupervisor {
 
   identityOf(slot: number): string | undefined { return this.slots[slot]?.identity; }
 
-  /** SIGKILLs the slot's worker and starts a new one; resolves once the new one polls. */
+  /** Whether the slot's worker is polling (started and not killed since). */
+  up(slot: number): boolean {
+    const s = this.slots[slot];
+    return s?.child !== undefined && s.identity !== undefined;
+  }
+
+  /**
+   * SIGKILLs the slot's worker and starts a new one; resolves once the old one is gone, while
+   * the new one starts (as a supervisor would: the schedule does not wait for it).
+   */
   async kill(slot: number): Promise<string | undefined> {
     const s = this.slots[slot];
     const dead = s?.identity;
@@ -43,7 +52,8 @@ export class WorkerSupervisor {
       child.kill('SIGKILL');
       await gone;
     }
-    await this.start(slot);
+    // A new worker that dies while starting is counted and started again by its exit handler.
+    this.start(slot).catch(() => undefined);
     return dead;
   }
 

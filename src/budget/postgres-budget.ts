@@ -239,15 +239,27 @@ export class PostgresTokenBudget implements TokenBudget {
   }
 
   /**
+   * Charges the holds older than `graceSeconds` whose call answered (its usage recorded) but was
+   * never settled, its worker having died in between: exactly the recorded usage, at once rather
+   * than after the TTL. Settling is idempotent, so a live worker settling the same hold charges
+   * nothing twice. Returns how many it settled.
+   */
+  async settleAnswered(graceSeconds: number): Promise<number> {
+    if (!Number.isFinite(graceSeconds) || graceSeconds < 0) throw new UsageError('graceSeconds must be a non-negative number');
+    const answered = await this.pool.query<{ id: string; actual: TokenUsage }>(
+      `SELECT id, actual FROM budget_reservations WHERE state = 'held' AND actual IS NOT NULL AND created_at < now() - make_interval(secs => $1) LIMIT 10000`, [graceSeconds]);
+    for (const r of answered.rows) await this.settle(r.id, r.actual);
+    return answered.rows.length;
+  }
+
+  /**
    * Frees holds older than the TTL (their worker crashed before settling or releasing); returns
    * how many. Holds being settled right now are skipped, not waited for.
    */
   async expireStale(ttlSeconds: number = this.config.reservationTtlSeconds): Promise<number> {
     if (!Number.isFinite(ttlSeconds) || ttlSeconds < 0) throw new UsageError('ttlSeconds must be a non-negative number');
     // Stale holds whose call answered (usage recorded) were paid: charge them rather than free them.
-    const answered = await this.pool.query<{ id: string; actual: TokenUsage }>(
-      `SELECT id, actual FROM budget_reservations WHERE state = 'held' AND actual IS NOT NULL AND created_at < now() - make_interval(secs => $1) LIMIT 10000`, [ttlSeconds]);
-    for (const r of answered.rows) await this.settle(r.id, r.actual);
+    await this.settleAnswered(ttlSeconds);
     return inTransaction(this.pool, async (c) => {
       const expired = await c.query<{ scopes: string[]; period_start: Date; tokens: string; hold_micro: string }>(
         `UPDATE budget_reservations SET state = 'expired', settled_at = now()

@@ -5,6 +5,7 @@ import { createActivities } from '../activities/index.js';
 import type { Config } from '../config/load.js';
 import { PostgresTokenBudget } from '../budget/postgres-budget.js';
 import type { TokenBudget } from '../budget/types.js';
+import { startHoldSweep } from '../budget/sweep.js';
 import { budgetConfig } from '../budget/from-config.js';
 import { pricingFor } from '../pricing/for-config.js';
 import type { CallPricing } from '../pricing/prices.js';
@@ -110,7 +111,9 @@ export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers>
     Worker.create({ ...common, taskQueue: queues.llm, maxConcurrentActivityTaskExecutions: 8 }),
     Worker.create({ ...common, taskQueue: queues.sandbox, maxConcurrentActivityTaskExecutions: opts.sandboxConcurrency ?? opts.config.GLOBALLM_SANDBOX_CONCURRENCY }),
   ]);
+  const stopSweep = startHoldSweep(budget);
   const done = Promise.all(workers.map((w) => w.run())).then(async () => {
+    stopSweep();
     await connection.close();
     await clientConnection.close();
     await metricsServer.close();

@@ -8,6 +8,13 @@ import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@tempor
  */
 const HEARTBEAT = '20s';
 
+/**
+ * Worker deaths (or PostgreSQL restarts) in a row every stage outlives: an attempt lost that way
+ * fails with a heartbeat timeout or a refused connection, and still counts against the stage's
+ * attempts, so no stage gives up after fewer. Errors another attempt cannot fix are never retried.
+ */
+export const WORKER_DEATHS = 4;
+
 export const NON_RETRYABLE = ['UsageError', 'NotFound', 'InvalidModelOutput', 'BudgetExhausted', 'SandboxViolation', 'ConsentDenied'];
 
 /**
@@ -30,8 +37,8 @@ export function stageOptions(prefix: string, forge: 'github' | 'local' = 'github
   return {
     analyze: { taskQueue: queue('llm'), startToCloseTimeout: '5m', heartbeatTimeout: HEARTBEAT, retry: retry(5, '1m') },
     consent: { taskQueue: queue('github'), startToCloseTimeout: '2m', heartbeatTimeout: HEARTBEAT, retry: retry(10, '10m') },
-    generate: { taskQueue: queue('llm'), startToCloseTimeout: '30m', heartbeatTimeout: HEARTBEAT, retry: retry(3, '5m') },
-    validate: { taskQueue: queue('sandbox'), startToCloseTimeout: '60m', heartbeatTimeout: HEARTBEAT, retry: retry(2, '1m') },
+    generate: { taskQueue: queue('llm'), startToCloseTimeout: '30m', heartbeatTimeout: HEARTBEAT, retry: retry(WORKER_DEATHS + 1, '5m') },
+    validate: { taskQueue: queue('sandbox'), startToCloseTimeout: '60m', heartbeatTimeout: HEARTBEAT, retry: retry(WORKER_DEATHS + 1, '1m') },
     openPr: { taskQueue: queue('github'), startToCloseTimeout: '10m', heartbeatTimeout: HEARTBEAT, retry: retry(10, '15m') },
     followUp: { taskQueue: queue('github'), startToCloseTimeout: '2m', retry: retry(5, '10m') },
     record: { taskQueue: queue('core'), startToCloseTimeout: '30s', heartbeatTimeout: HEARTBEAT, retry: retry(20, '30s') },

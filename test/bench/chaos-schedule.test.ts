@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseChaosArgs } from '../../bench/chaos/args.js';
-import { faultSchedule, KILL_TARGETS } from '../../bench/chaos/schedule.js';
+import { faultSchedule, KILL_TARGETS, LAST_FAULT_AT } from '../../bench/chaos/schedule.js';
 import { changed, recovered, resumed, type PendingActivity } from '../../bench/chaos/observe.js';
 
 const plan = { kills: 20, pgRestarts: 2, temporalRestarts: 1, slots: 2 };
@@ -19,15 +19,22 @@ test('the schedule holds every kill and restart asked for, kills aimed at every 
   assert.equal(s[0]?.kind, 'kill');
   const aimed = new Set(s.flatMap((f) => (f.kind === 'kill' ? [f.target] : [])));
   assert.deepEqual([...aimed].sort(), [...KILL_TARGETS].sort());
-  for (const f of s) {
-    assert.ok(f.gapS >= 0.5 && f.gapS <= 3, `gap ${f.gapS}`);
-    if (f.kind === 'kill') assert.ok(f.slot === 0 || f.slot === 1);
-  }
+  for (const f of s) if (f.kind === 'kill') assert.ok(f.slot === 0 || f.slot === 1);
   assert.deepEqual(faultSchedule({ seed: 1, kills: 0, pgRestarts: 0, temporalRestarts: 0, slots: 2 }), []);
 });
 
+test('faults are due by progress: the first at once, in order, the last before the campaign ends', () => {
+  const s = faultSchedule({ seed: 3, ...plan, repoDeletes: 1 });
+  assert.equal(s.filter((f) => f.kind === 'repo_delete').length, 1);
+  assert.equal(s[0]?.atShare, 0);
+  assert.equal(s.at(-1)?.atShare, LAST_FAULT_AT);
+  assert.ok(LAST_FAULT_AT < 1, 'every fault is due while issues are still running');
+  for (let i = 1; i < s.length; i++) assert.ok((s[i]?.atShare ?? 0) > (s[i - 1]?.atShare ?? 1), `fault ${i} is due after fault ${i - 1}`);
+  assert.deepEqual(faultSchedule({ seed: 3, kills: 1, pgRestarts: 0, temporalRestarts: 0, slots: 2 }).map((f) => f.atShare), [0]);
+});
+
 test('bad flags are refused, naming the flag', () => {
-  assert.deepEqual(parseChaosArgs([]), { kills: 20, seed: 1, issues: 50, pgRestarts: 2, temporalRestarts: 1, timeoutS: 1800, keep: false });
+  assert.deepEqual(parseChaosArgs([]), { forge: 'github', kills: 20, seed: 1, issues: 50, pgRestarts: 2, temporalRestarts: 1, timeoutS: 3600, keep: false });
   assert.equal(parseChaosArgs(['--kills', '3', '--seed', '9']).kills, 3);
   assert.throws(() => parseChaosArgs(['--kills', '-1']), /--kills/);
   assert.throws(() => parseChaosArgs(['--seed', 'abc']), /--seed/);
@@ -35,6 +42,8 @@ test('bad flags are refused, naming the flag', () => {
   assert.throws(() => parseChaosArgs(['--timeout-s', '5']), /--timeout-s/);
   assert.throws(() => parseChaosArgs(['--pg-restarts', '1.5']), /--pg-restarts/);
   assert.throws(() => parseChaosArgs(['--kill', '3']), /Unknown option/);
+  assert.equal(parseChaosArgs(['--forge', 'local']).forge, 'local');
+  assert.throws(() => parseChaosArgs(['--forge', 'gitlab']), /--forge/);
   assert.throws(() => parseChaosArgs(['extra']), /positional/);
 });
 

@@ -4,6 +4,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { ActivityBudget } from '../../src/budget/activity-budget.js';
 import { ScopeExhausted } from '../../src/budget/errors.js';
 import { PostgresTokenBudget } from '../../src/budget/postgres-budget.js';
+import { startHoldSweep } from '../../src/budget/sweep.js';
 import { UsageError } from '../../src/errors.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
@@ -82,6 +83,30 @@ describe('ActivityBudget: each paid call charged exactly once', () => {
     assert.equal((await reservation(paid.id)).state, 'settled');
     assert.equal((await reservation(unpaid.id)).state, 'expired');
     assert.deepEqual(await week(inner), { used: 200, reserved: 0 });
+  });
+
+  // The chaos benchmark left a hold whose answer was recorded and whose settle was killed: its
+  // activity was never tried again, and nothing ran the sweep, so the budget held it for good.
+  test('a hold whose call answered is charged its usage by the workers\' sweep within a minute, not after the TTL', async () => {
+    const inner = new PostgresTokenBudget(db.pool, { config: { weeklyTokens: 10_000 }, now: freshWeek() });
+    const paid = await inner.reserve({ tokens: 500, scopes: {}, purpose: 't' });
+    await inner.recordUsage(paid.id, usage(200, 30));
+    const unanswered = await inner.reserve({ tokens: 300, scopes: {}, purpose: 't' });
+    const recent = await inner.reserve({ tokens: 100, scopes: {}, purpose: 't' });
+    await inner.recordUsage(recent.id, usage(40));
+    await db.pool.query(`UPDATE budget_reservations SET created_at = now() - interval '2 minutes' WHERE id = ANY($1::uuid[])`, [[paid.id, unanswered.id]]);
+    const stop = startHoldSweep(inner, { everyMs: 20, answeredGraceSeconds: 60 });
+    try {
+      for (let i = 0; i < 200 && (await reservation(paid.id)).state !== 'settled'; i++) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      stop();
+    }
+    assert.equal((await reservation(paid.id)).charged_tokens, '230', 'exactly the recorded usage');
+    assert.equal((await reservation(unanswered.id)).state, 'held', 'an unanswered hold waits for its TTL or a retry');
+    assert.equal((await reservation(recent.id)).state, 'held', 'a fresh hold is left to its live worker');
+    await inner.settle(paid.id, usage(200, 30));
+    assert.deepEqual(await week(inner), { used: 230, reserved: 400 }, 'a late settle by the worker charges nothing twice');
+    await assert.rejects(inner.settleAnswered(-1), UsageError);
   });
 
   test('a campaign cap counts what its calls hold and were charged; its own workflow and the issues it selected are charged to it', async () => {

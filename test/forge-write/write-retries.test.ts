@@ -9,6 +9,7 @@ import { isGraphqlMutation, isWriteRequest } from '../../src/forge/github/writes
 import { startGitHubStandIn, type GitHubStandIn } from '../../src/sim/github/server.js';
 import { unlimitedWrites } from '../../src/writes/budget.js';
 import { git } from './helpers.js';
+import { UsageError } from '../../src/errors.js';
 
 const quickparse = { owner: 'pyfoundry', name: 'quickparse' };
 const isCommitMutation = (options: { url?: string; query?: unknown }): boolean => String(options.url).endsWith('/graphql') && typeof options.query === 'string' && /createCommitOnBranch/.test(options.query);
@@ -109,6 +110,50 @@ describe('writes are never repeated blindly', () => {
       await git(work, 'clone', '--quiet', '--branch', 'globallm/issue-3-shared', gh.gitUrl(fork.owner, fork.name), dir);
       assert.equal(await git(dir, 'rev-parse', 'HEAD'), second.oid);
       assert.equal(await git(dir, 'rev-parse', 'HEAD~1'), first.oid);
+    });
+  });
+
+  describe('createCommitOnBranch answered with an HTTP 422', () => {
+    const commitOnce = async (gh: GitHubStandIn, branch: string): Promise<{ result: Promise<{ oid: string }>; mutations: () => number; fork: { owner: string; name: string }; base: string }> => {
+      const octokit = createGitHubClient({ baseUrl: gh.url, token: 't', maxInlineWaitSeconds: 0 });
+      let commitMutations = 0;
+      octokit.hook.before('request', (options) => { if (isCommitMutation(options)) commitMutations += 1; });
+      const writer = new GitHubWriter({ octokit, budget: unlimitedWrites });
+      const fork = await writer.ensureFork(quickparse, { intervalMs: 20 });
+      const ex = await writer.findExisting(quickparse, 3, branch);
+      const base = ex.upstreamBaseOid ?? '';
+      return { result: writer.commitFiles(fork, branch, { baseOid: base }, [{ path: 'NOTE.md', contents: 'n\n' }], 'Fix the note\n\nFixes #3'), mutations: () => commitMutations, fork, base };
+    };
+
+    test('once: the commit is tried again and lands once, on the base', async () => {
+      const gh = await startGitHubStandIn({ limits: { forkDelayMs: 0 }, faults: { rate: 0, kinds: ['500'], seed: 1, refuseCommits: 1 } });
+      const work = await mkdtemp(path.join(tmpdir(), 'refused-commit-'));
+      try {
+        const c = await commitOnce(gh, 'globallm/issue-3-refused');
+        const { oid } = await c.result;
+        assert.equal(gh.injected.commitsRefused, 1);
+        assert.equal(c.mutations(), 2, 'refused once, then sent again');
+        const dir = path.join(work, 'clone');
+        await git(work, 'clone', '--quiet', '--branch', 'globallm/issue-3-refused', gh.gitUrl(c.fork.owner, c.fork.name), dir);
+        assert.equal(await git(dir, 'rev-parse', 'HEAD'), oid);
+        assert.equal(await git(dir, 'rev-parse', 'HEAD~1'), c.base, 'one commit on the base');
+      } finally {
+        await gh.close();
+        await rm(work, { recursive: true, force: true });
+      }
+    });
+
+    test('every time: the refusal surfaces as a usage error after three tries, nothing committed', async () => {
+      const gh = await startGitHubStandIn({ limits: { forkDelayMs: 0 }, faults: { rate: 0, kinds: ['500'], seed: 1, refuseCommits: 10 } });
+      try {
+        const c = await commitOnce(gh, 'globallm/issue-3-refused-always');
+        await assert.rejects(c.result, (err: unknown) => err instanceof UsageError && /rejected the request/.test(err.message));
+        assert.equal(c.mutations(), 3);
+        const fork = gh.world.raw(c.fork.owner, c.fork.name);
+        assert.equal(await gh.world.headSha(fork ?? assert.fail('no fork'), 'globallm/issue-3-refused-always'), c.base, 'the branch still points at the base');
+      } finally {
+        await gh.close();
+      }
     });
   });
 });

@@ -62,6 +62,7 @@ describe('GitHub stand-in limits and faults', () => {
       assert.equal(raw.headers.get('retry-after'), '42');
       assert.match(((await raw.json()) as { message: string }).message, /secondary rate limit/);
       assert.equal(gh.world.raw('pyfoundry', 'quickparse')?.issues[1]?.comments.length, 2);
+      assert.equal(gh.counters.content_refused, 2, 'both writes past the limit are counted');
       gh.clock.advance(61_000);
       await octokit.rest.issues.createComment({ ...repo, issue_number: 2, body: 'five' });
     } finally {
@@ -123,8 +124,26 @@ describe('GitHub stand-in limits and faults', () => {
     }
   });
 
+  test('the first forks asked to be slow stay unreadable for their delay; later forks take the usual one', async () => {
+    const gh = await startGitHubStandIn({ limits: { forkDelayMs: 0 }, faults: { rate: 0, kinds: ['500'], seed: 1, slowForks: { count: 1, delayMs: 60_000 } } });
+    try {
+      const octokit = client(gh.url);
+      await octokit.rest.repos.createFork(repo);
+      await assert.rejects(octokit.rest.repos.get({ owner: 'globallm-bot', repo: 'quickparse' }), (e: unknown) => statusOf(e) === 404);
+      await octokit.rest.repos.createFork({ owner: 'tsworks', repo: 'typed-fetch' });
+      assert.equal((await octokit.rest.repos.get({ owner: 'globallm-bot', repo: 'typed-fetch' })).status, 200);
+      assert.equal(gh.injected.slowForks, 1);
+      gh.clock.advance(60_000);
+      assert.equal((await octokit.rest.repos.get({ owner: 'globallm-bot', repo: 'quickparse' })).status, 200);
+    } finally {
+      await gh.close();
+    }
+  });
+
   test('invalid options are refused', async () => {
     await assert.rejects(startGitHubStandIn({ limits: { core: -1 } }));
     await assert.rejects(startGitHubStandIn({ faults: { kinds: [], seed: 1 } }));
+    await assert.rejects(startGitHubStandIn({ faults: { kinds: ['500'], seed: 1, refuseCommits: -1 } }));
+    await assert.rejects(startGitHubStandIn({ faults: { kinds: ['500'], seed: 1, slowForks: { count: 1, delayMs: -5 } } }));
   });
 });

@@ -8,7 +8,7 @@ import type { RepoRef } from '../types.js';
 import type { CommitResult, CommitTarget, FileChange } from '../writer.js';
 import { branchHead, createBranch, syncFork } from './branches.js';
 import { graphqlRequest } from './graphql.js';
-import type { GitHubWriteContext } from './write-context.js';
+import { httpStatus, type GitHubWriteContext } from './write-context.js';
 
 const COMMIT_MUTATION = `mutation Commit($input: CreateCommitOnBranchInput!) {
   createCommitOnBranch(input: $input) { commit { oid } }
@@ -97,12 +97,19 @@ async function commitHolds(ctx: GitHubWriteContext, repo: RepoRef, oid: string, 
   });
 }
 
-/** One attempt; a lost answer (the forge unreachable mid-request) comes back as 'lost'. */
-async function attemptCommit(ctx: GitHubWriteContext, repo: RepoRef, branch: string, head: string, changes: readonly FileChange[], message: string): Promise<Attempt | { ok: false; kind: 'lost'; error: Unavailable }> {
+type Failed = { ok: false; kind: 'lost'; error: Unavailable } | { ok: false; kind: 'refused'; error: UsageError };
+
+/**
+ * One attempt. A lost answer (the forge unreachable mid-request) comes back as 'lost'; an HTTP
+ * 422 for the whole request, which GitHub also answers when it could not process it just then,
+ * as 'refused' (a refusal of the commit itself comes as a GraphQL error and throws).
+ */
+async function attemptCommit(ctx: GitHubWriteContext, repo: RepoRef, branch: string, head: string, changes: readonly FileChange[], message: string): Promise<Attempt | Failed> {
   try {
     return await tryCommit(ctx, repo, branch, head, changes, message);
   } catch (err) {
     if (err instanceof Unavailable) return { ok: false, kind: 'lost', error: err };
+    if (err instanceof UsageError && httpStatus(err.cause) === 422) return { ok: false, kind: 'refused', error: err };
     throw err;
   }
 }
@@ -138,7 +145,7 @@ export async function commitFiles(
     head = b.head;
     created = b.created;
   }
-  let lost: Unavailable | null = null;
+  let failed: Unavailable | UsageError | null = null;
   for (let attempt = 0; attempt < 3; attempt++) {
     const r = await attemptCommit(ctx, repo, branch, head, changes, message);
     if (r.ok) return { oid: r.oid, branchCreated: created };
@@ -149,9 +156,9 @@ export async function commitFiles(
       created = created || b.created;
       continue;
     }
-    // Stale or lost: our commit may have landed (a lost answer, or an earlier try whose answer
-    // was lost); if so it is the result, never a second commit.
-    lost = r.kind === 'lost' ? r.error : null;
+    // Stale, lost or refused: our commit may have landed (a lost answer, or an earlier try whose
+    // answer was lost); if so it is the result, never a second commit.
+    failed = r.kind === 'lost' || r.kind === 'refused' ? r.error : null;
     const seen = await landedCommit(ctx, repo, branch, head, message);
     if (seen.landed) return { oid: seen.landed, branchCreated: created };
     if (!seen.head) {
@@ -160,6 +167,6 @@ export async function commitFiles(
       created = created || b.created;
     } else head = seen.head;
   }
-  if (lost) throw lost;
+  if (failed) throw failed;
   throw new Unavailable(`branch ${branch} of ${repo.owner}/${repo.name} kept moving while committing`);
 }

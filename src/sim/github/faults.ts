@@ -7,6 +7,9 @@ export class FaultInjector {
   private readonly rand: () => number;
   /** Every decision in order: null for a clean request. */
   readonly log: (FaultKind | null)[] = [];
+  /** Commits refused and slow forks handed out so far. */
+  commitsRefused = 0;
+  slowForks = 0;
 
   constructor(readonly plan: FaultPlan | undefined) {
     this.rand = seededRandom(plan?.seed ?? 0);
@@ -20,5 +23,20 @@ export class FaultInjector {
     const kind = roll < rate ? this.plan.kinds[Math.floor(pick * this.plan.kinds.length)] ?? null : null;
     this.log.push(kind);
     return kind;
+  }
+
+  /** Whether this `createCommitOnBranch` is one of the first `refuseCommits` (answered 422). */
+  refuseCommit(): boolean {
+    if (this.commitsRefused >= (this.plan?.refuseCommits ?? 0)) return false;
+    this.commitsRefused += 1;
+    return true;
+  }
+
+  /** How long a fork created now stays unusable: the first `slowForks.count` take `slowForks.delayMs`. */
+  forkDelayMs(usual: number): number {
+    const slow = this.plan?.slowForks;
+    if (!slow || this.slowForks >= slow.count) return usual;
+    this.slowForks += 1;
+    return slow.delayMs;
   }
 }

@@ -23,6 +23,8 @@ export class RateLimiter {
   private readonly buckets: Record<Resource, Bucket>;
   private contentTimes: number[] = [];
   inFlight = 0;
+  /** Content-creating requests refused because the per-minute or per-hour cap was full. */
+  contentRefused = 0;
 
   constructor(private readonly clock: Clock, private readonly limits: Limits) {
     const now = clock.now();
@@ -60,7 +62,10 @@ export class RateLimiter {
     const now = this.clock.now();
     this.contentTimes = this.contentTimes.filter((t) => t > now - 3_600_000);
     const lastMinute = this.contentTimes.filter((t) => t > now - 60_000).length;
-    if (lastMinute >= this.limits.contentPerMinute || this.contentTimes.length >= this.limits.contentPerHour) return false;
+    if (lastMinute >= this.limits.contentPerMinute || this.contentTimes.length >= this.limits.contentPerHour) {
+      this.contentRefused += 1;
+      return false;
+    }
     this.contentTimes.push(now);
     return true;
   }

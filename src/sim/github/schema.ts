@@ -41,6 +41,10 @@ export const FaultPlanSchema = z.object({
   seed: z.number().int(),
   /** How long a `timeout` fault holds the connection before dropping it. */
   timeoutMs: z.number().int().positive().optional(),
+  /** The first N `createCommitOnBranch` mutations are refused with an HTTP 422 (nothing is committed). */
+  refuseCommits: z.number().int().nonnegative().optional(),
+  /** The first `count` forks created stay unusable for `delayMs` (instead of `limits.forkDelayMs`). */
+  slowForks: z.object({ count: z.number().int().nonnegative(), delayMs: z.number().int().nonnegative() }).optional(),
 });
 export type FaultPlan = z.infer<typeof FaultPlanSchema>;
 

@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, rm, mkdir } from 'node:fs/promises';
-import { OperationTypeNode } from 'graphql';
+import { Kind, OperationTypeNode, type OperationDefinitionNode } from 'graphql';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -32,6 +32,8 @@ export interface Counters {
   graphql_points: number;
   graphql_requests: number;
   git: number;
+  /** Content-creating requests refused because GitHub's per-minute or per-hour content limit was full. */
+  content_refused: number;
 }
 
 export interface GitHubStandIn {
@@ -45,6 +47,8 @@ export interface GitHubStandIn {
   limiter: RateLimiter;
   /** Fault decisions so far, in request order (null = clean). */
   faultLog: readonly (FaultKind | null)[];
+  /** The one-off faults handed out so far: commits refused with a 422, forks that were slow to appear. */
+  readonly injected: { commitsRefused: number; slowForks: number };
   close(): Promise<void>;
 }
 
@@ -53,8 +57,13 @@ const RATE_DOCS = 'https://docs.github.com/rest/using-the-rest-api/rate-limits-f
 const SECONDARY_DOCS = 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits';
 const MAX_BODY = 50 * 1024 * 1024;
 
+/** Whether a GraphQL operation is a `createCommitOnBranch` mutation. */
+function commitsIn(op: OperationDefinitionNode): boolean {
+  return op.operation === OperationTypeNode.MUTATION && op.selectionSet.selections.some((s) => s.kind === Kind.FIELD && s.name.value === 'createCommitOnBranch');
+}
+
 function zero(): Counters {
-  return { search: 0, rest_read: 0, rest_write: 0, graphql_points: 0, graphql_requests: 0, git: 0 };
+  return { search: 0, rest_read: 0, rest_write: 0, graphql_points: 0, graphql_requests: 0, git: 0, content_refused: 0 };
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -170,7 +179,12 @@ export async function startGitHubStandIn(options: StandInOptions & { clock?: Clo
       return;
     }
     if (prep.op.operation === OperationTypeNode.MUTATION && !limiter.takeContent()) {
+      counters.content_refused += 1;
       secondary(res, 'graphql');
+      return;
+    }
+    if (commitsIn(prep.op) && faults.refuseCommit()) {
+      send(res, 422, { message: 'Unprocessable Entity', documentation_url: 'https://docs.github.com/graphql' }, limiter.headers('graphql'));
       return;
     }
     limiter.take('graphql', prep.cost);
@@ -217,10 +231,14 @@ export async function startGitHubStandIn(options: StandInOptions & { clock?: Clo
     else counters.rest_write += 1;
     if (!isRead && resource) {
       if (!limiter.fits(resource)) return primary(res, resource);
-      if (!limiter.takeContent()) return secondary(res, resource);
+      if (!limiter.takeContent()) {
+        counters.content_refused += 1;
+        return secondary(res, resource);
+      }
       limiter.take(resource);
     }
-    const ctx: RestContext = { world, api: base, web: base, limiter, viewer, forkDelayMs: limits.forkDelayMs };
+    const forkDelayMs = op.operationId === 'repos/create-fork' ? faults.forkDelayMs(limits.forkDelayMs) : limits.forkDelayMs;
+    const ctx: RestContext = { world, api: base, web: base, limiter, viewer, forkDelayMs };
     let status: number;
     let payload: unknown;
     let headers: Record<string, string> = {};
@@ -296,6 +314,9 @@ export async function startGitHubStandIn(options: StandInOptions & { clock?: Clo
     clock,
     limiter,
     faultLog: faults.log,
+    get injected() {
+      return { commitsRefused: faults.commitsRefused, slowForks: faults.slowForks };
+    },
     close: async () => {
       for (const t of timers) clearTimeout(t);
       server.closeAllConnections();
