@@ -14,8 +14,11 @@ export function failureIsFinal(err: unknown): boolean {
   return false;
 }
 
-/** Non-retryable, yet no fault of the issue: the budget runs out for everyone alike. */
-const NOT_THE_ISSUES_FAULT = ['BudgetExhausted'];
+/**
+ * Non-retryable, yet no fault of the issue: the budget runs out for everyone alike, and a model's
+ * malformed answer (after its repair attempt) says nothing about the issue; another call may do.
+ */
+const NOT_THE_ISSUES_FAULT = ['BudgetExhausted', 'InvalidModelOutput'];
 
 /** The innermost message of a failure chain (the activity's own error, not Temporal's wrapper). */
 export function rootMessage(err: unknown): string {
