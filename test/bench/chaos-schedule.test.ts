@@ -27,7 +27,7 @@ test('the schedule holds every kill and restart asked for, kills aimed at every 
 });
 
 test('bad flags are refused, naming the flag', () => {
-  assert.deepEqual(parseChaosArgs([]), { kills: 20, seed: 1, issues: 50, pgRestarts: 2, temporalRestarts: 1, timeoutS: 1800, keep: false });
+  assert.deepEqual(parseChaosArgs([]), { kills: 20, seed: 1, issues: 50, pgRestarts: 2, temporalRestarts: 1, timeoutS: 1800, keep: false, temporal: 'dev' });
   assert.equal(parseChaosArgs(['--kills', '3', '--seed', '9']).kills, 3);
   assert.throws(() => parseChaosArgs(['--kills', '-1']), /--kills/);
   assert.throws(() => parseChaosArgs(['--seed', 'abc']), /--seed/);
