@@ -8,7 +8,7 @@ import Long from 'long';
 import { Client, Connection } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
 import { projectRoot } from '../../src/stack/project-root.js';
-import { freePort } from '../../src/stack/ports.js';
+import { isPortFree } from '../../src/stack/ports.js';
 import { terminate } from '../../src/stack/processes.js';
 import { childServiceEnv, waitForFrontend, type RunningDevServer } from '../../src/stack/temporal-server.js';
 import { prepareNamespace } from '../../src/temporal/namespace-setup.js';
@@ -49,12 +49,17 @@ async function setUpSchemas(toolsDir: string, databaseUrl: string): Promise<void
   }
 }
 
-/** Nine distinct free ports, kept for the server's life so that a restart comes back where it was. */
+/**
+ * Nine free ports, kept for the server's life so that a restart comes back where it was. Below the
+ * kernel's ephemeral range: Temporal's SQL schema keeps membership ports in a smallint (at most 32767).
+ */
 async function choosePorts(): Promise<Record<string, string>> {
-  const ports = new Set<number>();
-  while (ports.size < PORT_NAMES.length) ports.add(await freePort());
-  const list = [...ports];
-  return Object.fromEntries(PORT_NAMES.map((name, i) => [name, String(list[i])]));
+  const ports: number[] = [];
+  for (let port = 20_000 + Math.floor(Math.random() * 10_000); ports.length < PORT_NAMES.length && port <= 32_767; port++) {
+    if (await isPortFree(port)) ports.push(port);
+  }
+  if (ports.length < PORT_NAMES.length) throw new ServiceUnavailable('no nine free ports below 32768 for the Temporal server');
+  return Object.fromEntries(PORT_NAMES.map((name, i) => [name, String(ports[i])]));
 }
 
 /** Registers the namespace, the project's search attributes, and waits until a start with them is accepted. */
