@@ -1,7 +1,7 @@
-// `npm run bench -- chaos [--forge github|local] [--kills N] [--seed S] [--issues N] [--pg-restarts N] [--temporal-restarts N] [--timeout-s N] [--keep]`:
+// `npm run bench -- chaos [--forge github|local] [--kills N] [--seed S] [--issues N] [--pg-restarts N] [--temporal-restarts N] [--timeout-s N] [--keep] [--temporal dev|sql]`:
 // a campaign on seeded repositories (on the GitHub stand-in, or the local forge), run by worker
-// processes that are SIGKILLed at stages chosen by the seed, while PostgreSQL and the Temporal dev
-// server restart, GitHub and the model misbehave; prints what was lost, duplicated or overspent,
+// processes that are SIGKILLed at stages chosen by the seed, while PostgreSQL and the Temporal server
+// (the dev server, or Temporal's own server on PostgreSQL with --temporal sql) restart, GitHub and the model misbehave; prints what was lost, duplicated or overspent,
 // and how long recoveries took.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -131,7 +131,7 @@ async function measure(args: ChaosArgs, s: Stand, client: Client, repos: string[
   const during = new Map<string, number>();
   for (const k of injector.kills) for (const t of k.during.length > 0 ? k.during : ['idle']) during.set(t, (during.get(t) ?? 0) + 1);
   figures({
-    seed: args.seed, forge: args.forge, kills: injector.kills.length, pg_restarts: injector.restarts.filter((r) => r.kind === 'pg_restart').length,
+    seed: args.seed, forge: args.forge, temporal: args.temporal, kills: injector.kills.length, pg_restarts: injector.restarts.filter((r) => r.kind === 'pg_restart').length,
     temporal_restarts: injector.restarts.filter((r) => r.kind === 'temporal_restart').length,
     kills_on_target: injector.kills.filter((k) => k.onTarget).length,
     killed_during: [...during].map(([t, n]) => `${t}:${n}`).sort().join(','),
@@ -179,7 +179,7 @@ export default async function chaos(argv: string[]): Promise<void> {
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), 'globallm-bench-chaos-'));
-  const s: Stand = { dir, services: new RestartableServices(dir) };
+  const s: Stand = { dir, services: new RestartableServices(dir, args.temporal) };
   const deadline = Date.now() + args.timeoutS * 1000;
   // Past the deadline and a grace for tearing down, nothing is left running and the bench exits.
   const guard = setTimeout(() => { void tearDown(s, args.keep).finally(() => process.exit(3)); }, args.timeoutS * 1000 + 120_000);

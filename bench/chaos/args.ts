@@ -14,21 +14,23 @@ export const ChaosArgs = z.strictObject({
   /** The whole run stops by itself after this long, faults or not. */
   timeoutS: Int(60, 24 * 3600).default(3600),
   keep: z.boolean().default(false),
+  /** `dev`: the Temporal dev server on SQLite; `sql`: Temporal's own server on the bench's PostgreSQL. */
+  temporal: z.enum(['dev', 'sql']).default('dev'),
 });
 export type ChaosArgs = z.infer<typeof ChaosArgs>;
 
-/** `--forge github|local --kills N --seed S --issues N --pg-restarts N --temporal-restarts N --timeout-s N --keep`; a bad value throws naming the flag. */
+/** `--forge github|local --kills N --seed S --issues N --pg-restarts N --temporal-restarts N --timeout-s N --keep --temporal dev|sql`; a bad value throws naming the flag. */
 export function parseChaosArgs(argv: string[]): ChaosArgs {
   const { values } = parseArgs({
     args: argv, strict: true, allowPositionals: false,
     options: {
       forge: { type: 'string' }, kills: { type: 'string' }, seed: { type: 'string' }, issues: { type: 'string' },
-      'pg-restarts': { type: 'string' }, 'temporal-restarts': { type: 'string' }, 'timeout-s': { type: 'string' }, keep: { type: 'boolean' },
+      'pg-restarts': { type: 'string' }, 'temporal-restarts': { type: 'string' }, 'timeout-s': { type: 'string' }, keep: { type: 'boolean' }, temporal: { type: 'string' },
     },
   });
   const parsed = ChaosArgs.safeParse({
     forge: values.forge, kills: values.kills, seed: values.seed, issues: values.issues, pgRestarts: values['pg-restarts'],
-    temporalRestarts: values['temporal-restarts'], timeoutS: values['timeout-s'], keep: values.keep,
+    temporalRestarts: values['temporal-restarts'], timeoutS: values['timeout-s'], keep: values.keep, temporal: values.temporal,
   });
   if (!parsed.success) throw new Error(`chaos: ${parsed.error.issues.map((i) => `--${String(i.path[0] ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${i.message}`).join('; ')}`);
   return parsed.data;

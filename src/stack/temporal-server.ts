@@ -75,7 +75,8 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await terminate(child.pid, 15_000, 'SIGTERM');
 }
 
-async function waitForFrontend(address: string, timeoutMs: number): Promise<'ready'> {
+/** Resolves once a Temporal frontend at `address` answers GetSystemInfo; throws after `timeoutMs`. */
+export async function waitForFrontend(address: string, timeoutMs: number): Promise<'ready'> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -92,5 +93,5 @@ async function waitForFrontend(address: string, timeoutMs: number): Promise<'rea
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  throw new ServiceUnavailable(`the Temporal dev server at ${address} did not answer within ${timeoutMs / 1000}s: ${String(lastError)}`);
+  throw new ServiceUnavailable(`the Temporal frontend at ${address} did not answer within ${timeoutMs / 1000}s: ${String(lastError)}`);
 }

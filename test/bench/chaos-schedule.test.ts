@@ -34,7 +34,7 @@ test('faults are due by progress: the first at once, in order, the last before t
 });
 
 test('bad flags are refused, naming the flag', () => {
-  assert.deepEqual(parseChaosArgs([]), { forge: 'github', kills: 20, seed: 1, issues: 50, pgRestarts: 2, temporalRestarts: 1, timeoutS: 3600, keep: false });
+  assert.deepEqual(parseChaosArgs([]), { forge: 'github', kills: 20, seed: 1, issues: 50, pgRestarts: 2, temporalRestarts: 1, timeoutS: 3600, keep: false, temporal: 'dev' });
   assert.equal(parseChaosArgs(['--kills', '3', '--seed', '9']).kills, 3);
   assert.throws(() => parseChaosArgs(['--kills', '-1']), /--kills/);
   assert.throws(() => parseChaosArgs(['--seed', 'abc']), /--seed/);
