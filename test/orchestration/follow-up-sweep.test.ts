@@ -7,7 +7,8 @@ import { startExampleWorld, type ExampleWorld } from './example-world.js';
 // The 6-hourly re-ranking also follows every open PR of ours that has no follow-up: an issue run
 // terminated while its open_pr ran, whose worker died before it could start the follow-up.
 let world: ExampleWorld;
-const FOLLOW_UPS = ['followup/local/slugkit/1', 'followup/local/slugkit/2', 'followup/local/bytefmt/1', 'followup/local/bytefmt/2'];
+// Names of their own: workflow IDs are global on the suite's shared Temporal server.
+const FOLLOW_UPS = ['followup/local/sweep-a/1', 'followup/local/sweep-a/2', 'followup/local/sweep-b/1', 'followup/local/sweep-b/2'];
 
 before(async () => { world = await startExampleWorld([]); });
 after(async () => {
@@ -38,21 +39,21 @@ async function status(id: string): Promise<string> {
 }
 
 test('an open PR with no follow-up gets one; a running, ended, closed or too old one is left alone', async () => {
-  await recordPr('slugkit', 1, 'open', 1); // unfollowed: its follow-up is started
-  await recordPr('slugkit', 2, 'draft', 0); // followed by an operator's choice below, then terminated: left
-  await recordPr('bytefmt', 1, 'merged', 1); // already decided: nothing to follow
-  await recordPr('bytefmt', 2, 'open', 20); // older than the follow-up window: Temporal may have forgotten its run
+  await recordPr('sweep-a', 1, 'open', 1); // unfollowed: its follow-up is started
+  await recordPr('sweep-a', 2, 'draft', 0); // followed by an operator's choice below, then terminated: left
+  await recordPr('sweep-b', 1, 'merged', 1); // already decided: nothing to follow
+  await recordPr('sweep-b', 2, 'open', 20); // older than the follow-up window: Temporal may have forgotten its run
 
   const first = await sweep('1');
   assert.equal(first.followUpsStarted, 2, JSON.stringify(first));
-  assert.equal(await status('followup/local/slugkit/1'), 'RUNNING');
-  assert.equal(await status('followup/local/bytefmt/1'), 'NONE');
-  assert.equal(await status('followup/local/bytefmt/2'), 'NONE');
+  assert.equal(await status('followup/local/sweep-a/1'), 'RUNNING');
+  assert.equal(await status('followup/local/sweep-b/1'), 'NONE');
+  assert.equal(await status('followup/local/sweep-b/2'), 'NONE');
 
   // An operator ends a follow-up: the sweep does not bring it back, and a running one is not started twice.
-  await world.client.workflow.getHandle('followup/local/slugkit/2').terminate('operator: stop following');
+  await world.client.workflow.getHandle('followup/local/sweep-a/2').terminate('operator: stop following');
   const second = await sweep('2');
   assert.equal(second.followUpsStarted, 0, JSON.stringify(second));
-  assert.equal(await status('followup/local/slugkit/2'), 'TERMINATED');
-  assert.equal(await status('followup/local/slugkit/1'), 'RUNNING');
+  assert.equal(await status('followup/local/sweep-a/2'), 'TERMINATED');
+  assert.equal(await status('followup/local/sweep-a/1'), 'RUNNING');
 });
