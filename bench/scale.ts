@@ -11,7 +11,7 @@ import { startCampaign } from '../src/campaign/start.js';
 import { createScaleWorld } from './scale/world.js';
 import { PREFIX, startScaleStack } from './scale/stack.js';
 import { treeCpuSeconds } from './scale/cpu.js';
-import { historySize, issueRuns, taskTimes, sample, type HistorySize } from './scale/histories.js';
+import { countEventTypes, historySize, issueRuns, taskTimes, sample, type HistorySize } from './scale/histories.js';
 import { tableFigures } from './scale/postgres.js';
 
 type Figures = Record<string, number | string>;
@@ -74,13 +74,18 @@ async function measure(stack: Awaited<ReturnType<typeof startScaleStack>>, issue
   const times = { waits: new Map<string, number[]>(), activities: new Map<string, number[]>() };
   taskTimes(await stack.client.workflow.getHandle('campaign/scale', campaignRunId).fetchHistory(), times);
   const issueEvents: number[] = [];
-  for (const r of sample(runs, 300)) {
+  const issueTypes = new Map<string, number>();
+  const sampled = sample(runs, 300);
+  for (const r of sampled) {
     const history = await stack.client.workflow.getHandle(r.workflowId, r.runId).fetchHistory();
     issueEvents.push(history.events?.length ?? 0);
+    countEventTypes(history, issueTypes);
     taskTimes(history, times);
   }
-  const sizes: HistorySize[] = [await historySize(stack.client, 'campaign/scale')];
-  for await (const wf of stack.client.workflow.list({ query: `WorkflowId STARTS_WITH 'repo/local/'` })) sizes.push(await historySize(stack.client, wf.workflowId));
+  const campaign = await historySize(stack.client, 'campaign/scale');
+  const repoSizes: HistorySize[] = [];
+  for await (const wf of stack.client.workflow.list({ query: `WorkflowId STARTS_WITH 'repo/local/'` })) repoSizes.push(await historySize(stack.client, wf.workflowId));
+  const sizes: HistorySize[] = [campaign, ...repoSizes];
   for (const r of sample(runs, 20)) sizes.push(await historySize(stack.client, r.workflowId));
   const largest = sizes.reduce((a, b) => (b.events > a.events ? b : a));
   const db = await tableFigures(stack.pool);
@@ -89,6 +94,7 @@ async function measure(stack: Awaited<ReturnType<typeof startScaleStack>>, issue
     issues_per_min: (enqueued / (wallS / 60)).toFixed(1),
     p50_issue_wall_s: percentile(runs.map((r) => r.wallS), 50).toFixed(2), p95_issue_wall_s: percentile(runs.map((r) => r.wallS), 95).toFixed(2),
     issue_history_events_p50: percentile(issueEvents, 50),
+    ...eventFigures(issueTypes, sampled.length, campaign, repoSizes, Math.max(1, enqueued)),
     largest_history: largest.workflowId, largest_history_events: largest.events, largest_history_bytes: largest.bytes,
     campaign_runs: sizes[0]?.runs ?? 0, history_bounded: largest.events <= BOUNDED_EVENTS ? 'yes' : 'no',
     pg_rows_per_issue: (db.rows / Math.max(1, issues)).toFixed(1), pg_bytes_per_issue: Math.round(db.bytes / Math.max(1, issues)),
@@ -99,8 +105,30 @@ async function measure(stack: Awaited<ReturnType<typeof startScaleStack>>, issue
   return out;
 }
 
+const perIssue = (byType: Map<string, number>, n: number): string =>
+  JSON.stringify(Object.fromEntries([...byType].sort((a, b) => b[1] - a[1]).map(([t, c]) => [t, Number((c / n).toFixed(2))])));
+
+/**
+ * History events per issue in every workflow it touches (its own, its repository's, its
+ * campaign's), by type: each event is work for the Temporal server, so fewer is cheaper.
+ */
+function eventFigures(issueTypes: Map<string, number>, sampled: number, campaign: HistorySize, repos: HistorySize[], issues: number): Figures {
+  const repoTypes = new Map<string, number>();
+  for (const r of repos) for (const [t, c] of r.byType) repoTypes.set(t, (repoTypes.get(t) ?? 0) + c);
+  const sum = (m: Map<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
+  const own = sum(issueTypes) / Math.max(1, sampled);
+  const inRepos = sum(repoTypes) / issues;
+  const inCampaign = campaign.total / issues;
+  return {
+    events_per_issue: (own + inRepos + inCampaign).toFixed(1),
+    issue_events_by_type: perIssue(issueTypes, Math.max(1, sampled)),
+    repo_events_per_issue_by_type: perIssue(repoTypes, issues),
+    campaign_events_per_issue_by_type: perIssue(campaign.byType, issues),
+  };
+}
+
 /** Figures whose growth says whether a cost per issue stays flat as the campaign grows. */
-const GROWTH = ['p50_issue_wall_s', 'p95_issue_wall_s', 'prepare_s', 'worker_cpu_ms_per_issue', 'temporal_cpu_ms_per_issue', 'postgres_cpu_ms_per_issue', 'pg_rows_per_issue', 'pg_bytes_per_issue', 'largest_history_events', 'issues_per_min'];
+const GROWTH = ['p50_issue_wall_s', 'p95_issue_wall_s', 'prepare_s', 'worker_cpu_ms_per_issue', 'temporal_cpu_ms_per_issue', 'postgres_cpu_ms_per_issue', 'pg_rows_per_issue', 'pg_bytes_per_issue', 'largest_history_events', 'events_per_issue', 'issues_per_min'];
 
 function parseArgs(args: string[]): { issues: number; repos: number; sizes: number[] } {
   const flags = args.filter((a) => a.startsWith('--'));
