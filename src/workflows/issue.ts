@@ -83,7 +83,7 @@ export async function issueWorkflow(input: IssueWorkInput): Promise<IssueFinishe
   setHandler(issueStatusQuery, () => ({ stage, paused, pauseReason }));
   show();
 
-  /** `queued`: the stage's work may be a local activity, so its attributes wait for the next flush. */
+  /** `queued` false: the stage's work may be a local activity, so its attributes wait for the next flush. */
   const enter = async (next: string, queued = true): Promise<void> => {
     if (paused) {
       log.info('paused at stage boundary', { next, reason: pauseReason });
