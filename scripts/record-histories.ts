@@ -1,5 +1,6 @@
 // Records workflow histories of real runs as replay fixtures (test/fixtures/histories/*.json):
-//   node --import tsx scripts/record-histories.ts
+//   node --import tsx scripts/record-histories.ts [--suffix=NAME]
+// (--suffix names the files `<workflow>__NAME.json`, keeping the fixtures of earlier code beside them)
 // Starts a throwaway PostgreSQL and Temporal dev server, runs a campaign over the example
 // repositories on the local forge (no model: analysis offline, the fix stage reports it needs one),
 // pauses and resumes a repository, then saves each workflow's history. The replay test runs them
@@ -24,6 +25,12 @@ import { pauseSignal, repoStatusQuery, resumeSignal } from '../src/workflows/sha
 import { prepareNamespace } from '../src/temporal/namespace-setup.js';
 
 const out = join(projectRoot, 'test', 'fixtures', 'histories');
+const suffixFlag = process.argv.slice(2).find((a) => a.startsWith('--suffix='))?.slice('--suffix='.length);
+if (suffixFlag !== undefined && !/^[a-z0-9-]+$/.test(suffixFlag)) {
+  process.stderr.write('--suffix takes lower-case letters, digits and dashes\n');
+  process.exit(2);
+}
+const suffix = suffixFlag ? `__${suffixFlag}` : '';
 const dir = mkdtempSync(join(tmpdir(), 'globallm-record-'));
 const [pgPort, tPort] = [await freePort(), await freePort()];
 const [db, temporal] = await Promise.all([
@@ -53,7 +60,7 @@ try {
   mkdirSync(out, { recursive: true });
   for (const id of ids) {
     const history = await client.workflow.getHandle(id).fetchHistory();
-    const file = join(out, `${id.replaceAll('/', '__')}.json`);
+    const file = join(out, `${id.replaceAll('/', '__')}${suffix}.json`);
     writeFileSync(file, `{"workflowId": ${JSON.stringify(id)}, "history": ${historyToJSON(history)}}\n`);
     process.stdout.write(`saved ${file} (${history.events?.length ?? 0} events)\n`);
   }

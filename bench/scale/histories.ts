@@ -40,14 +40,30 @@ export function taskTimes(history: History, into: TaskTimes): void {
   }
 }
 
-export interface HistorySize { workflowId: string; runs: number; events: number; bytes: number }
+export interface HistorySize { workflowId: string; runs: number; events: number; bytes: number; total: number; byType: Map<string, number> }
 
-/** Every run of `workflowId` (continue-as-new makes more), and the largest run's events and bytes. */
+/** The event's type without its enum prefix (`EVENT_TYPE_ACTIVITY_TASK_SCHEDULED` → `activity_task_scheduled`). */
+function eventTypeName(e: proto.temporal.api.history.v1.IHistoryEvent): string {
+  const name = proto.temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? String(e.eventType);
+  return name.replace(/^EVENT_TYPE_/, '').toLowerCase();
+}
+
+/** Adds each event of `history` to `into`, counted by type. */
+export function countEventTypes(history: History, into: Map<string, number>): void {
+  for (const e of history.events ?? []) {
+    const t = eventTypeName(e);
+    into.set(t, (into.get(t) ?? 0) + 1);
+  }
+}
+
+/** Every run of `workflowId` (continue-as-new makes more): the largest run's events and bytes, and all runs' events by type. */
 export async function historySize(client: Client, workflowId: string): Promise<HistorySize> {
-  const out: HistorySize = { workflowId, runs: 0, events: 0, bytes: 0 };
+  const out: HistorySize = { workflowId, runs: 0, events: 0, bytes: 0, total: 0, byType: new Map() };
   for await (const run of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
     const history = await client.workflow.getHandle(workflowId, run.runId).fetchHistory();
     out.runs += 1;
+    out.total += history.events?.length ?? 0;
+    countEventTypes(history, out.byType);
     out.events = Math.max(out.events, history.events?.length ?? 0);
     out.bytes = Math.max(out.bytes, proto.temporal.api.history.v1.History.encode(history).finish().length);
   }

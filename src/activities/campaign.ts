@@ -1,4 +1,4 @@
-import { activityInfo, heartbeat } from '@temporalio/activity';
+import { activityInfo } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import type { CampaignActivities, CampaignDiscovery, CampaignOptionsData, CampaignRepo } from './contracts.js';
@@ -9,6 +9,7 @@ import { runDiscovery } from '../discovery/run.js';
 import { runIntake } from '../intake/run.js';
 import { rerankOpenIssues } from '../prioritize/rerank.js';
 import { classified } from './errors.js';
+import { beating, HEARTBEAT_EVERY_MS, type Beat } from './heartbeat.js';
 
 export interface CampaignDeps {
   pool: Pool;
@@ -26,22 +27,29 @@ function lastCheckpoint(): Checkpoint | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
+/** Runs `fn` from the last attempt's checkpoint, beating on a timer that repeats the latest checkpoint. */
+function withCheckpoint<T>(fn: (from: Checkpoint | undefined, beat: Beat) => Promise<T>): Promise<T> {
+  const from = lastCheckpoint();
+  return beating((beat) => fn(from, beat), HEARTBEAT_EVERY_MS, from);
+}
+
 /** The campaign's stages before fan-out: discover and score repositories, take in issues, re-rank. */
 export function createCampaignActivities(deps: CampaignDeps): Pick<CampaignActivities, 'campaignDiscover' | 'campaignIntake' | 'campaignRerank'> {
   const now = deps.now ?? (() => new Date());
   return {
-    campaignDiscover: (opts: CampaignOptionsData) => classified(async () => {
+    // Both stages beat on a timer as well as at each checkpoint: a slow first page (many local
+    // repositories on a loaded machine) must not look like a dead worker.
+    campaignDiscover: (opts: CampaignOptionsData) => classified(() => withCheckpoint(async (from, beat) => {
       // The campaign's own token and dollar caps, held in PostgreSQL for every model call made for it.
       await deps.pool.query(
         `INSERT INTO campaigns (id, token_budget, usd_budget) VALUES ($1, $2, $3)
          ON CONFLICT (id) DO UPDATE SET token_budget = EXCLUDED.token_budget, usd_budget = EXCLUDED.usd_budget`,
         [opts.id, opts.tokenBudget, opts.usdBudget ?? null]);
       const query = parseDiscoveryQuery({ domain: opts.domain, minStars: opts.minStars, ...(opts.language ? { language: opts.language } : {}) });
-      const from = lastCheckpoint();
       const summary = await runDiscovery({ pool: deps.pool, forge: deps.readerFor(opts.forge) }, {
         query, max: opts.maxRepos, now: now(), ...(from ? { from } : {}),
         ...(opts.minHealth !== undefined ? { filters: { minHealth: opts.minHealth } } : {}),
-        onProgress: (p) => heartbeat({ cursor: p.cursor, done: p.done }),
+        onProgress: (p) => beat({ cursor: p.cursor, done: p.done }),
       });
       const res = await deps.pool.query<{ owner: string; name: string; language: string | null }>(
         `SELECT owner, name, language FROM repositories
@@ -54,18 +62,17 @@ export function createCampaignActivities(deps: CampaignDeps): Pick<CampaignActiv
       const found: CampaignDiscovery = { repos, discovered: summary.analyzed, rejected: summary.rejected, rejectedBy: summary.rejectedBy };
       if (repos.length === 0) found.emptyNote = `discovery found no repository that passed the filters: ${describeFunnel(summary)}`;
       return found;
-    }),
+    })),
 
-    campaignIntake: ({ repos }) => classified(async () => {
+    campaignIntake: ({ repos }) => classified(() => withCheckpoint(async (from, beat) => {
       if (repos.length === 0) return { issues: 0, skipped: 0 };
-      const from = lastCheckpoint();
       const kind = (repos[0] as CampaignRepo).forge;
       const summary = await runIntake({ pool: deps.pool, forge: deps.readerFor(kind) }, {
         now: now(), only: repos.map((r) => `${r.owner}/${r.repo}`), ...(from ? { from } : {}),
-        onProgress: (p) => heartbeat({ cursor: p.cursor, done: p.done }),
+        onProgress: (p) => beat({ cursor: p.cursor, done: p.done }),
       });
       return { issues: summary.open, skipped: summary.skipped };
-    }),
+    })),
 
     campaignRerank: () => classified(async () => {
       const result = await rerankOpenIssues(deps.pool, { now: now() });

@@ -12,8 +12,7 @@ import type { Config } from '../config/load.js';
 import type { PostgresTokenBudget } from '../budget/postgres-budget.js';
 import { ActivityBudget } from '../budget/activity-budget.js';
 import type { TokenBudget } from '../budget/types.js';
-import { PgQuotaPacer, quotaAccount } from '../forge/github/quota-pacer.js';
-import { createGitHubClient } from '../forge/github/client.js';
+import { pacedGitHubClient } from '../forge/github/client.js';
 import type { GitHubObserver } from '../forge/github/observe.js';
 import { createForgeReader } from '../forge/registry.js';
 import type { ForgeKind, ForgeReader } from '../forge/types.js';
@@ -59,8 +58,7 @@ export function createActivities(deps: ActivityDeps) {
   const keyed = new ActivityBudget(deps.budget, pool);
   const budget = deps.meter ? deps.meter(keyed) : keyed;
   const llm = createLlmProvider(config);
-  const pacer = new PgQuotaPacer(pool, { account: quotaAccount(config.GITHUB_TOKEN) });
-  const octokit = createGitHubClient({ baseUrl: config.GITHUB_API_URL, token: config.GITHUB_TOKEN, pacer, observe: deps.observeGitHub });
+  const octokit = pacedGitHubClient(pool, { baseUrl: config.GITHUB_API_URL, token: config.GITHUB_TOKEN, observe: deps.observeGitHub });
   const root = localRoot(config);
   const readers = new Map<ForgeKind, ForgeReader>();
   const readerFor = (kind: ForgeKind): ForgeReader => {

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { UsageError } from '../errors.js';
 import { CachedForgeReader, DEFAULT_CACHE_TTL_MS, ForgeCache } from './cache.js';
-import { createGitHubClient, type GitHubOctokit } from './github/client.js';
+import { createGitHubClient, pacedGitHubClient, type GitHubOctokit } from './github/client.js';
 import { GitHubForgeReader } from './github/reader.js';
 import { LocalForgeReader } from './local/reader.js';
 import type { ForgeKind, ForgeReader } from './types.js';
@@ -23,7 +23,7 @@ export interface ForgeSettings {
   octokit?: GitHubOctokit;
   /** local: the directory holding the organisation's git repositories. */
   localRoot?: string;
-  /** When given, reads go through the PostgreSQL cache. */
+  /** When given, reads go through the PostgreSQL cache, and GitHub requests through the shared quota pacer. */
   pool?: Pool;
   cacheTtlMs?: number;
 }
@@ -32,7 +32,8 @@ export interface ForgeSettings {
 export function createForgeReader(s: ForgeSettings): ForgeReader {
   let reader: ForgeReader;
   if (s.kind === 'github') {
-    const octokit = s.octokit ?? createGitHubClient({ baseUrl: s.githubApiUrl ?? 'https://api.github.com', token: s.githubToken });
+    const client = { baseUrl: s.githubApiUrl ?? 'https://api.github.com', token: s.githubToken };
+    const octokit = s.octokit ?? (s.pool ? pacedGitHubClient(s.pool, client) : createGitHubClient(client));
     reader = new GitHubForgeReader(octokit);
   } else {
     if (s.localRoot === undefined) throw new UsageError('the local forge needs a directory of git repositories (--root DIR or --repo PATH)');

@@ -1,6 +1,6 @@
 import {
   ApplicationFailure, CancellationScope, condition, getExternalWorkflowHandle, log, patched, proxyActivities, proxyLocalActivities, setCurrentDetails, setHandler,
-  upsertSearchAttributes, workflowInfo, isCancellation, type ActivityOptions,
+  workflowInfo, isCancellation, type ActivityOptions,
 } from '@temporalio/workflow';
 import type { IssueStageActivities } from '../activities/contracts.js';
 import { SA } from '../temporal/search-attributes.js';
@@ -10,6 +10,7 @@ import { failureIsFinal, rootMessage } from './failure.js';
 import { startFollowUp } from './follow-up.js';
 import type { FollowUpSettings } from './follow-up-start.js';
 import { issueKey, issueStageDetails, plainLine } from './summaries.js';
+import { IssueAttributes } from './issue-attributes.js';
 
 export interface IssueWorkInput extends IssueRef {
   taskQueuePrefix: string;
@@ -23,7 +24,7 @@ export interface IssueWorkInput extends IssueRef {
 }
 
 /** Each stage's activities, with the summary the Web UI shows for them (e.g. `analyze local/slugkit#1`). */
-function stageActivities(input: IssueWorkInput) {
+function stageActivities(input: IssueWorkInput, current: boolean) {
   const opts = stageOptions(input.taskQueuePrefix, input.forge);
   const key = issueKey(input);
   const summarised = (options: ActivityOptions, what: string): IssueStageActivities => proxyActivities<IssueStageActivities>({ ...options, summary: `${what} ${key}` });
@@ -34,7 +35,7 @@ function stageActivities(input: IssueWorkInput) {
     validate: summarised(opts.validate, 'validate the fix for'),
     openPr: summarised(opts.openPr, input.dryRun ? 'prepare (dry run) the pull request for' : 'open the pull request for'),
     // Runs recorded before bookkeeping became local activities replay as they ran.
-    ...(patched('issue-record-local')
+    ...(current || patched('issue-record-local')
       ? {
         lookup: proxyLocalActivities<IssueStageActivities>({ ...localRecordOptions, summary: `look for our open pull request for ${key}` }),
         recall: proxyLocalActivities<IssueStageActivities>({ ...localRecordOptions, summary: `read the campaign's analysis of ${key}` }),
@@ -48,6 +49,17 @@ function stageActivities(input: IssueWorkInput) {
   };
 }
 
+/** The patch that made a run's history shorter (see `IssueAttributes`). */
+const FEWER_EVENTS = 'issue-fewer-events';
+
+async function tellParent(parent: string, finished: IssueFinished): Promise<void> {
+  try {
+    await getExternalWorkflowHandle(parent).signal(issueFinishedSignal, finished);
+  } catch (err) {
+    log.warn('could not tell the parent that the issue finished', { parent, error: String(err) });
+  }
+}
+
 /**
  * One issue, claimed by its workflow ID `issue/<owner>/<repo>/<number>`: analyze → consent →
  * generate → validate → open PR, ending at a decision (PR opened, skipped, no fix, failed) that
@@ -56,7 +68,11 @@ function stageActivities(input: IssueWorkInput) {
  * stage boundary.
  */
 export async function issueWorkflow(input: IssueWorkInput): Promise<IssueFinished> {
-  const { analyze, consent, generate, validate, openPr, lookup, recall, record } = stageActivities(input);
+  // Runs recorded before this patch replay as they ran: each search attribute written at once,
+  // the parents told one after the other, and the patches of their own time.
+  const current = patched(FEWER_EVENTS);
+  const { analyze, consent, generate, validate, openPr, lookup, recall, record } = stageActivities(input, current);
+  const attributes = new IssueAttributes(current);
 
   const ref: IssueRef = { forge: input.forge, owner: input.owner, repo: input.repo, number: input.number };
   let stage = 'queued';
@@ -68,15 +84,20 @@ export async function issueWorkflow(input: IssueWorkInput): Promise<IssueFinishe
   setHandler(issueStatusQuery, () => ({ stage, paused, pauseReason }));
   show();
 
-  const enter = async (next: string): Promise<void> => {
-    if (paused) log.info('paused at stage boundary', { next, reason: pauseReason });
+  /** `queued` false: the stage's work may be a local activity, so its attributes wait for the next flush. */
+  const enter = async (next: string, queued = true): Promise<void> => {
+    if (paused) {
+      log.info('paused at stage boundary', { next, reason: pauseReason });
+      attributes.flush();
+    }
     await condition(() => !paused);
     stage = next;
     show();
-    upsertSearchAttributes([{ key: SA.stage, value: next }]);
+    attributes.set([{ key: SA.stage, value: next }]);
+    if (queued) attributes.flush();
   };
 
-  upsertSearchAttributes([
+  attributes.setUnlessStartedWith([
     { key: SA.repo, value: `${input.owner}/${input.repo}` },
     ...(input.campaign ? [{ key: SA.campaign, value: input.campaign }] : []),
   ]);
@@ -84,20 +105,16 @@ export async function issueWorkflow(input: IssueWorkInput): Promise<IssueFinishe
   const finish = async (outcome: IssueFinished['outcome'], detail: Record<string, unknown>): Promise<IssueFinished> => {
     stage = 'done';
     setCurrentDetails(`${issueStageDetails(stage, false, undefined)}\n\n**Decision** ${outcome}${typeof detail['reason'] === 'string' ? `: ${plainLine(detail['reason'], 300)}` : ''}`);
-    upsertSearchAttributes([{ key: SA.stage, value: 'done' }]);
+    attributes.set([{ key: SA.stage, value: 'done' }]);
+    attributes.flush();
     const info = workflowInfo();
     if (outcome !== 'already_claimed') {
       await record.recordIssueRun({ workflowId: info.workflowId, runId: info.runId, ref, ...(input.campaign ? { campaign: input.campaign } : {}), result: outcome, detail });
     }
     const finished: IssueFinished = { repo: `${input.owner}/${input.repo}`, number: input.number, outcome, ...(typeof detail['reason'] === 'string' ? { detail: detail['reason'] } : {}) };
-    for (const parent of [input.repoWorkflowId, input.campaignWorkflowId]) {
-      if (!parent) continue;
-      try {
-        await getExternalWorkflowHandle(parent).signal(issueFinishedSignal, finished);
-      } catch (err) {
-        log.warn('could not tell the parent that the issue finished', { parent, error: String(err) });
-      }
-    }
+    const parents = [input.repoWorkflowId, input.campaignWorkflowId].filter((p): p is string => p !== undefined);
+    if (current) await Promise.all(parents.map((p) => tellParent(p, finished)));
+    else for (const p of parents) await tellParent(p, finished);
     return finished;
   };
 
@@ -113,12 +130,13 @@ export async function issueWorkflow(input: IssueWorkInput): Promise<IssueFinishe
       return await finish('pr_opened', { reason: `adopted our open PR #${own.number}`, pr: own, followUp });
     }
 
-    await enter('analyze');
+    await enter('analyze', false);
     // An analysis already on record (most issues: their campaign analyzed them) is read by the
     // workflow's own worker; only an issue that needs an analyzer waits on the model queue.
-    const recorded = patched('issue-analysis-on-record') ? await recall.analysisOnRecord(ref) : null;
+    const recorded = current || patched('issue-analysis-on-record') ? await recall.analysisOnRecord(ref) : null;
+    if (!recorded) attributes.flush();
     const analysis = recorded ?? await analyze.analyzeIssue(ref);
-    upsertSearchAttributes([
+    attributes.set([
       { key: SA.category, value: analysis.category },
       ...(analysis.priority !== null ? [{ key: SA.priority, value: analysis.priority }] : []),
       ...(analysis.language ? [{ key: SA.language, value: analysis.language }] : []),

@@ -1,6 +1,6 @@
 import {
   ParentClosePolicy, allHandlersFinished, condition, continueAsNew,
-  getExternalWorkflowHandle, log, proxyActivities, setCurrentDetails, setHandler, startChild, upsertSearchAttributes, workflowInfo,
+  getExternalWorkflowHandle, log, patched, proxyActivities, setCurrentDetails, setHandler, sleep, startChild, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { RepoActivities } from '../activities/contracts.js';
 import { stageOptions } from './stage-options.js';
@@ -111,13 +111,12 @@ export async function repoWorkflow(input: RepoWorkflowInput): Promise<void> {
     }
   };
   const ready = (): boolean => state.canStart() || shouldRoll();
+  const every = input.reconcileEvery ?? '5 minutes';
+  // Runs recorded before one timer served many issues replay as they ran: a timer per wait.
+  const waitForWork = patched('repo-one-reconcile-timer') ? reconcilingEvery(every, state, ready, reconcile) : reconcilingWhenQuiet(every, state, ready, reconcile);
 
   for (;;) {
-    if (state.running.size === 0) await condition(ready);
-    else if (!(await condition(ready, input.reconcileEvery ?? '5 minutes'))) {
-      await reconcile();
-      continue;
-    }
+    await waitForWork();
     if (shouldRoll()) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof repoWorkflow>({ ...input, snapshot: state.snapshot() });
@@ -160,4 +159,44 @@ export async function repoWorkflow(input: RepoWorkflowInput): Promise<void> {
       }
     }
   }
+}
+
+type Wait = () => Promise<void>;
+
+/**
+ * Waits until `ready`; while issues run, reconciles them every `every`. One timer serves every
+ * issue that starts and finishes within it, so a busy repository's history gains no timer
+ * events per issue.
+ */
+function reconcilingEvery(every: string, state: RepoState, ready: () => boolean, reconcile: () => Promise<void>): Wait {
+  let armed = false;
+  let due = false;
+  const arm = (): void => {
+    if (armed) return;
+    armed = true;
+    void sleep(every).then(() => { armed = false; due = true; });
+  };
+  return async () => {
+    for (;;) {
+      if (state.running.size > 0) arm();
+      await condition(() => ready() || due);
+      if (!due) return;
+      due = false;
+      if (state.running.size > 0) await reconcile();
+    }
+  };
+}
+
+/** Waits until `ready`; reconciles the running issues when `every` passes without it. */
+function reconcilingWhenQuiet(every: string, state: RepoState, ready: () => boolean, reconcile: () => Promise<void>): Wait {
+  return async () => {
+    for (;;) {
+      if (state.running.size === 0) {
+        await condition(ready);
+        return;
+      }
+      if (await condition(ready, every)) return;
+      await reconcile();
+    }
+  };
 }

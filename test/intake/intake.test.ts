@@ -98,7 +98,8 @@ describe('intake activity', () => {
     const forge = new FakeForge({});
     const beats: Array<{ cursor: number; done: number }> = [];
     const env = new MockActivityEnvironment();
-    env.on('heartbeat', (d: { cursor: number; done: number }) => beats.push(d));
+    // The timer beats too, repeating the latest checkpoint (none before the first batch): each checkpoint counts once.
+    env.on('heartbeat', (d: { cursor: number; done: number } | undefined) => { if (d !== undefined && beats.at(-1)?.done !== d.done) beats.push(d); });
     const acts = createCampaignActivities({ pool: db.pool, readerFor: () => forge, now: () => NOW });
     await env.run(acts.campaignIntake, { repos });
     assert.deepEqual(beats.map((b) => b.done), [10, 20, 25]);

@@ -4,7 +4,8 @@ import { retry } from '@octokit/plugin-retry';
 import { logger } from '../../log.js';
 import { isWriteRequest, type RequestShape } from './writes.js';
 import { holdOff, readQuota, resourceOf } from './quota-headers.js';
-import type { PgQuotaPacer } from './quota-pacer.js';
+import type { Pool } from 'pg';
+import { PgQuotaPacer, quotaAccount } from './quota-pacer.js';
 import { observeRequests, type GitHubObserver } from './observe.js';
 
 const log = logger.child({ component: 'github' });
@@ -79,4 +80,12 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubOctokit {
   });
   if (opts.pacer) paceRequests(octokit, opts.pacer);
   return octokit;
+}
+
+/**
+ * The client of a process that has the database (workers and CLI commands alike): every request
+ * is paced by its token's quotas, shared with every other such process through PostgreSQL.
+ */
+export function pacedGitHubClient(pool: Pool, opts: Omit<GitHubClientOptions, 'pacer'>): GitHubOctokit {
+  return createGitHubClient({ ...opts, pacer: new PgQuotaPacer(pool, { account: quotaAccount(opts.token) }) });
 }

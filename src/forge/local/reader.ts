@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { BaseSearch } from '../../discovery/slicing.js';
 import { NotFound, UsageError } from '../../errors.js';
 import type { ParsedManifest } from '../../ecosystem/schema.js';
 import type { RepositorySignals } from '../../scoring/signals.js';
 import { refKey, type ForgeIssue, type ForgeReader, type IssueRequest, type IssuesResult, type RepoRef, type SearchOptions, type SearchPage, type SearchResult, type SignalsResult } from '../types.js';
-import { assertGitRepository, isGitRepository } from './git.js';
+import { assertGitRepository, isGitRepository, tryGit } from './git.js';
 import { readLocalIssues, toForgeIssue } from './issues-file.js';
 import { internalDependents, localSignals } from './signals.js';
 
@@ -30,12 +30,31 @@ export class LocalForgeReader implements ForgeReader {
 
   /** The directory of `ref`, validated: a plain name directly under the root, and a git repository. */
   async directory(ref: RepoRef): Promise<string> {
+    return assertGitRepository(this.named(ref));
+  }
+
+  /**
+   * Like `directory`, with the branch and commit HEAD is on, from one git process. Null when git
+   * does not say so plainly (no commit yet, a detached HEAD, not the top of a repository): the
+   * caller then asks the careful way, `directory` and then the HEAD.
+   */
+  async directoryOnBranch(ref: RepoRef): Promise<{ dir: string; branch: string; oid: string } | null> {
+    const real = await realpath(this.named(ref)).catch(() => null);
+    if (real === null) return null;
+    const out = await tryGit(real, ['rev-parse', '--show-toplevel', '--symbolic-full-name', 'HEAD', 'HEAD^{commit}']);
+    const [top, full, oid] = out?.trim().split('\n') ?? [];
+    if (top === undefined || path.resolve(top) !== real || !full?.startsWith('refs/heads/') || !oid || !/^[0-9a-f]{40,64}$/.test(oid)) return null;
+    return { dir: real, branch: full.slice('refs/heads/'.length), oid };
+  }
+
+  /** The path `ref` names: a plain name directly under the root that exists (git not asked). */
+  private named(ref: RepoRef): string {
     if (ref.owner !== LOCAL_OWNER) throw new NotFound(`${ref.owner}/${ref.name}: local repositories have owner "${LOCAL_OWNER}"`);
     if (!NAME.test(ref.name) || ref.name === '.' || ref.name === '..') throw new UsageError(`invalid local repository name "${ref.name}"`);
     const dir = path.join(this.root, ref.name);
     if (path.dirname(dir) !== this.root) throw new UsageError(`invalid local repository name "${ref.name}"`);
     if (!existsSync(dir)) throw new NotFound(`no repository ${ref.name} under ${this.root}`);
-    return assertGitRepository(dir);
+    return dir;
   }
 
   async listRepositories(): Promise<RepoRef[]> {

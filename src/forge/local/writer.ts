@@ -78,9 +78,16 @@ export class LocalForgeWriter implements ForgeWriter {
     return { owner: upstream.owner, name: upstream.name, defaultBranch: (await this.head(dir)).branch, created: false };
   }
 
+  /** The directory and HEAD of `ref`: one git process when HEAD is on a branch with commits. */
+  private async dirAndHead(ref: RepoRef): Promise<{ dir: string; branch: string; oid: string | null }> {
+    const quick = await this.reader.directoryOnBranch(ref);
+    if (quick) return quick;
+    const dir = await this.dir(ref);
+    return { dir, ...(await this.head(dir)) };
+  }
+
   async readConsentFiles(upstream: RepoRef): Promise<ConsentSnapshot> {
-    const dir = await this.dir(upstream);
-    const { branch, oid } = await this.head(dir);
+    const { dir, branch, oid } = await this.dirAndHead(upstream);
     const files: ConsentSnapshot['files'] = [];
     if (oid) {
       const texts = await readBlobs(dir, CONSENT_READ_PATHS.map((p) => `${oid}:${p}`));
