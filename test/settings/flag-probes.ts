@@ -1,0 +1,3 @@
+import type { Probe } from './env-probes.js';
+
+export const FLAG_PROBES: Record<string, Probe> = {};
