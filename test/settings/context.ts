@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { PostgresTokenBudget } from '../../src/budget/postgres-budget.js';
 import { budgetConfig } from '../../src/budget/from-config.js';
 import { exampleScript, fix, pick } from '../../src/examples/demo-script.js';
+import { createExampleRepos } from '../../src/examples/create.js';
 import { startLlmStandIn, type LlmStandIn } from '../../src/sim/llm/server.js';
 import { freePort } from '../../src/stack/ports.js';
 import type { RunningWorkers } from '../../src/workers/start.js';
@@ -28,6 +29,8 @@ export const WORKER_SETTINGS = { GLOBALLM_SANDBOX_CONCURRENCY: '3', GLOBALLM_GIT
 
 export interface ProbeContext {
   dir: string;
+  /** The local forge of the worker and the CLI: the two example libraries. */
+  forge: string;
   pool: pg.Pool;
   db: TestDatabase;
   temporal: Connection;
@@ -50,11 +53,16 @@ export async function probeContext(): Promise<ProbeContext> {
   const llm = await startLlmStandIn({ script: [{ id: 'probe', match: { tool: 'probe' }, respond: { toolUse: { name: 'probe', input: {} } } },
     pick('unproven-files', UNPROVEN_MARK, 'src/slug.js'), fix('unproven-fix', UNPROVEN_MARK, [SLUG_EDIT]), ...exampleScript()] });
   const metricsPort = await freePort();
-  const worker = { ...await startTestWorkers(db.pool, { ...WORKER_SETTINGS, GLOBALLM_METRICS_PORT: String(metricsPort), GLOBALLM_STATE_DIR: join(dir, 'worker-state') }), metricsPort };
+  const forge = join(dir, 'forge');
+  await createExampleRepos(forge);
+  // The local forge the worker and the CLI share; the worker fixes with the scripted model, and an
+  // issue that ended without a PR may be taken by the next campaign at once.
+  const shared = { GLOBALLM_LOCAL_ROOT: forge, GLOBALLM_STATE_DIR: join(dir, 'state'), GLOBALLM_RETRY_AFTER_HOURS: '0', GLOBALLM_MAX_OPEN_PRS_PER_OWNER: '20' };
+  const worker = { ...await startTestWorkers(db.pool, { ...WORKER_SETTINGS, ...shared, ANTHROPIC_BASE_URL: llm.url, GLOBALLM_METRICS_PORT: String(metricsPort) }), metricsPort };
   let n = 0;
-  const baseEnv = { DATABASE_URL: db.url, TEMPORAL_ADDRESS: testTemporalAddress(), GLOBALLM_STATE_DIR: join(dir, 'cli-state'), GLOBALLM_LOG_LEVEL: 'info', GLOBALLM_TASK_QUEUE_PREFIX: worker.prefix };
+  const baseEnv = { ...shared, DATABASE_URL: db.url, TEMPORAL_ADDRESS: testTemporalAddress(), GLOBALLM_LOG_LEVEL: 'info', GLOBALLM_TASK_QUEUE_PREFIX: worker.prefix, GITHUB_API_URL: 'http://127.0.0.1:1' };
   return {
-    dir, db, pool: db.pool, temporal, llm, worker,
+    dir, forge, db, pool: db.pool, temporal, llm, worker,
     pollers: async (queue, type = 'activity') => {
       const r = await temporal.workflowService.describeTaskQueue({
         namespace: 'default', taskQueue: { name: queue },
