@@ -10,7 +10,6 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import pg from 'pg';
 import { createAnalysisActivities } from '../src/activities/analysis.js';
 import type { CampaignOptionsData, CampaignRepo } from '../src/activities/contracts.js';
-import { TRIAGE_TOOL_NAME } from '../src/analysis/llm/prompt.js';
 import { IssueInput } from '../src/analysis/schema.js';
 import { selectAnalyzer } from '../src/analysis/select.js';
 import { ActivityBudget } from '../src/budget/activity-budget.js';
@@ -19,46 +18,13 @@ import { migrateUp } from '../src/db/migrate.js';
 import { AnthropicProvider } from '../src/llm/anthropic.js';
 import { OpenAiProvider } from '../src/llm/openai.js';
 import type { LlmProvider } from '../src/llm/types.js';
-import { startLlmStandIn, type ScriptRequest, type StaticRespond } from '../src/sim/llm/server.js';
+import { startLlmStandIn } from '../src/sim/llm/server.js';
+import { triageRule } from './tokens/answer.js';
 import { freePort } from '../src/stack/ports.js';
 import { startEmbeddedPostgres } from '../src/stack/postgres.js';
 
 /** A current model the stand-in lists (token counts do not depend on it). */
 const MODEL = 'claude-haiku-4-5';
-
-const CATEGORY_WORDS: Array<[RegExp, string]> = [
-  [/security|leak|secret|dos vector/i, 'security'],
-  [/slower|performance|memory leak|threads/i, 'performance'],
-  [/typo|document|readme|docs/i, 'documentation'],
-  [/flaky test|test fails/i, 'test'],
-  [/refactor/i, 'refactor'],
-  [/bump|dependenc/i, 'dependency'],
-  [/build fails|jpms|module-info|go\.mod/i, 'build'],
-  [/how do i|is there a way|\?$/i, 'question'],
-  [/crash|panic|error|exception|wrong|not |drops|loses|fails|hangs|leak/i, 'bug'],
-  [/support|add |would be|please|proposal|rfc/i, 'feature'],
-];
-
-const PATH = /(?<![\w/.-])(?:[\w-]+\/)+[\w-]+\.(?:ts|tsx|js|py|rb|go|rs|java|gradle|yml)\b/g;
-
-/** A plausible model answer for one quoted issue: what a real model would say, at a real model's length. */
-function itemFor(ref: number, text: string): Record<string, unknown> {
-  const [title = ''] = text.split('\n');
-  const category = CATEGORY_WORDS.find(([re]) => re.test(text))?.[1] ?? 'other';
-  const files = [...new Set(text.match(PATH) ?? [])].filter((p) => !/node_modules|site-packages|gems\//.test(p)).slice(0, 3);
-  const why = title.replace(/[^\w\s.-]/g, ' ').split(/\s+/).filter(Boolean).slice(0, 10).join(' ') || 'unclear report';
-  const critical = category === 'security' || /crash|panic|data loss|out of memory/i.test(text);
-  return {
-    ref, cat: category, crit: critical, cx: Math.min(10, 2 + files.length + Math.floor(text.length / 600)), solv: files.length > 0 ? 7 : 4,
-    files, risk: /breaking|drop support|rfc/i.test(text) ? 'high' : 'low', test: category === 'bug' || category === 'security', conf: 7, why,
-  };
-}
-
-function answer(request: ScriptRequest): StaticRespond {
-  const user = request.messages.filter((m) => m.role === 'user').at(-1)?.text ?? '';
-  const items = [...user.matchAll(/<issue ref="(\d+)">\n([\s\S]*?)\n<\/issue>/g)].map((m) => itemFor(Number(m[1]), m[2] ?? ''));
-  return { toolUse: { name: TRIAGE_TOOL_NAME, input: { a: items } } };
-}
 
 /** The bench issues as a campaign finds them: one repository row each, its open issues taken in. */
 async function seed(pool: pg.Pool, issues: IssueInput[]): Promise<CampaignRepo[]> {
@@ -80,7 +46,7 @@ async function seed(pool: pg.Pool, issues: IssueInput[]): Promise<CampaignRepo[]
 const CAMPAIGN: CampaignOptionsData = { id: 'bench-tokens', forge: 'github', domain: 'overall', minStars: 0, maxRepos: 100, maxIssues: 100, tokenBudget: 50_000_000, analyzer: 'llm', dryRun: true };
 
 async function measure(pool: pg.Pool, issues: IssueInput[], make: (url: string) => LlmProvider): Promise<Record<string, string>> {
-  const sim = await startLlmStandIn({ script: [{ id: 'triage', match: { tool: TRIAGE_TOOL_NAME }, respond: answer }] });
+  const sim = await startLlmStandIn({ script: [triageRule()] });
   try {
     const repos = await seed(pool, issues);
     await pool.query('INSERT INTO campaigns (id, token_budget) VALUES ($1, $2)', [CAMPAIGN.id, CAMPAIGN.tokenBudget]);

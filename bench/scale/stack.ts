@@ -20,6 +20,8 @@ export interface ScaleStack {
   pool: pg.Pool;
   client: Client;
   worker: ChildProcess;
+  /** The worker's environment: what a CLI process run against this stack needs too. */
+  env: NodeJS.ProcessEnv;
   close(): Promise<void>;
 }
 
@@ -53,7 +55,7 @@ export async function startScaleStack(dir: string, localRoot: string, extraEnv: 
   // Stopping PostgreSQL at the end ends idle connections: expected, not a crash of the bench.
   pool.on('error', () => undefined);
   return {
-    db, temporal, pool, worker, client: new Client({ connection }),
+    db, temporal, pool, worker, env, client: new Client({ connection }),
     close: async () => {
       const exited = new Promise((r) => { if (worker.exitCode !== null) r(null); else worker.once('exit', r); });
       worker.kill('SIGTERM');

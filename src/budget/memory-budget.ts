@@ -80,6 +80,11 @@ export class MemoryTokenBudget implements TokenBudget {
     return Promise.resolve();
   }
 
+  /** Tokens charged so far to one scope key (`week`, `repo:owner/name`, `language:name`). */
+  chargedTo(key: string): number {
+    return this.charged.get(key) ?? 0;
+  }
+
   totals(): MemoryBudgetTotals {
     let held = 0;
     for (const h of this.holds.values()) held += h.tokens;

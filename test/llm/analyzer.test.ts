@@ -188,6 +188,40 @@ describe('LlmIssueAnalyzer against the LLM stand-in', () => {
     assert.deepEqual(budget.totals(), { cap: 5_000_000, charged: 0, held: 0, settled: 0, released: 1 });
   });
 
+  const TWO_REPOS: IssueInput[] = [
+    { title: 'Crash on start', body: 'TypeError in src/a.ts', repo: 'octo/app', number: 1 },
+    { title: 'Leak in pool', body: 'pool.go never frees', repo: 'octo/lib', number: 1, language: 'go' },
+    { title: 'Typo in README', body: 'teh', repo: 'octo/app', number: 2 },
+    { title: 'Panic on nil', body: 'pool.go:12', repo: 'octo/lib', number: 2, language: 'go' },
+  ];
+
+  test('one call holds several repositories, each repository kept together and charged its share; the shares add up to the API usage', async () => {
+    fresh([{ id: 'all', respond: answerAll }]);
+    const budget = new MemoryTokenBudget(1_000_000);
+    const outcomes = await new LlmIssueAnalyzer({ provider: anthropic(sim), budget }).analyzeBatch(TWO_REPOS);
+    assert.equal(calls().length, 1);
+    assert.deepEqual([...userText(calls()[0]).matchAll(/<issue ref="\d+">\n([^\n]+)/g)].map((m) => m[1]), ['Crash on start', 'Typo in README', 'Leak in pool', 'Panic on nil']);
+    outcomes.forEach((o, i) => assert.equal(ok(o).analysis.rationale, `about ${TWO_REPOS[i]?.title}`));
+    const app = budget.chargedTo('repo:octo/app');
+    const lib = budget.chargedTo('repo:octo/lib');
+    assert.ok(app > 0 && lib > 0);
+    assert.equal(app + lib, chargedByApi(calls()));
+    assert.equal(budget.chargedTo('language:go'), lib);
+    assert.equal(budget.totals().settled, 2);
+  });
+
+  test('a repository whose budget is spent is left out of the shared call and analyzed offline; the others go on', async () => {
+    fresh([{ id: 'all', respond: answerAll }]);
+    const budget = new MemoryTokenBudget(1_000_000, { 'repo:octo/lib': 10 });
+    const outcomes = await new LlmIssueAnalyzer({ provider: anthropic(sim), budget }).analyzeBatch(TWO_REPOS);
+    assert.equal(calls().length, 1);
+    assert.doesNotMatch(userText(calls()[0]), /pool\.go/);
+    assert.deepEqual(outcomes.map((o) => (o.ok ? `${o.analysis.analyzer}${o.note ? `/${o.note}` : ''}` : 'failed')),
+      [`llm:${MODEL}`, `offline/${BUDGET_EXHAUSTED_NOTE}`, `llm:${MODEL}`, `offline/${BUDGET_EXHAUSTED_NOTE}`]);
+    assert.equal(budget.chargedTo('repo:octo/lib'), 0);
+    assert.equal(budget.chargedTo('repo:octo/app'), chargedByApi(calls()));
+  });
+
   test('budget exhausted: the offline analyzer answers, and says so', async () => {
     fresh([{ id: 'all', respond: answerAll }]);
     const outcomes = await new LlmIssueAnalyzer({ provider: anthropic(sim), budget: new MemoryTokenBudget(100) }).analyzeBatch(ISSUES);

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { BudgetScopes, TokenBudget } from '../../budget/types.js';
+import type { BudgetScopes, TokenBudget, TokenUsage } from '../../budget/types.js';
 import { BudgetExhausted, GlobaLLMError, RateLimited, Unavailable, UsageError, InvalidModelOutput } from '../../errors.js';
 import { logger } from '../../log.js';
 import { ModelRefusal, type LlmProvider, type ToolCallRequest, type ToolCallResult } from '../../llm/types.js';
@@ -9,6 +9,7 @@ import type { IssueAnalyzer, IssueOutcome } from '../types.js';
 import { renderBatch, renderIssueBlock, renderRepair, TRIAGE_SYSTEM, TRIAGE_TOOL, type RenderedIssue } from './prompt.js';
 import { salvageArrayItems } from './salvage.js';
 import { TriageItem, TriageToolInput } from './schema.js';
+import { splitUsage } from '../../budget/split-usage.js';
 
 export type { IssueOutcome } from '../types.js';
 
@@ -17,13 +18,8 @@ export interface LlmAnalyzerOptions {
   budget: TokenBudget;
   /** Used when the budget has no room; the offline analyzer by default. */
   fallback?: IssueAnalyzer;
-  /** Issues per model call. */
+  /** Issues per model call (a call may hold several repositories' issues; each repository pays its share). */
   batchSize?: number;
-  /**
-   * Batch only issues of one repository, so each call is charged to that repository's budget (default).
-   * When false, batches mix repositories and are charged without a repository scope.
-   */
-  groupByRepo?: boolean;
   /** Tokens of title and body each issue may use in the prompt. */
   issueTokenCap?: number;
   /** Charged with the repository of each batch. */
@@ -44,6 +40,12 @@ type CallOutcome =
   | { kind: 'answer'; result: ToolCallResult }
   | { kind: 'budget'; message: string }
   | { kind: 'refused'; message: string };
+
+/** The issues of one call that are charged to the same repository and language. */
+interface Share { scopes: BudgetScopes; refs: number[] }
+
+/** A call's outcome for the refs it was made for, and the refs whose share the budget refused (never sent). */
+interface CallResult { refs: number[]; outcome: CallOutcome; denied?: { refs: number[]; message: string } }
 
 interface Collected {
   valid: Map<number, IssueAnalysis>;
@@ -120,56 +122,65 @@ export class LlmIssueAnalyzer implements IssueAnalyzer {
     return results.map((r) => r ?? { ok: false, error: 'not analyzed', retryable: true });
   }
 
-  /** Batches of the same repository, in input order within each. */
+  /**
+   * Batches of `batchSize`, a repository's issues kept together (in input order within each), so a
+   * call mixes repositories only where one's issues do not fill it: fewer calls, less repeated prefix.
+   */
   private chunks(issues: readonly IssueInput[]): number[][] {
     const byRepo = new Map<string, number[]>();
-    issues.forEach((issue, i) => {
-      const key = this.options.groupByRepo === false ? '' : issue.repo ?? '';
-      const list = byRepo.get(key) ?? [];
-      list.push(i);
-      byRepo.set(key, list);
-    });
+    issues.forEach((issue, i) => byRepo.set(issue.repo ?? '', [...(byRepo.get(issue.repo ?? '') ?? []), i]));
+    const ordered = [...byRepo.values()].flat();
     const out: number[][] = [];
-    for (const list of byRepo.values()) {
-      for (let at = 0; at < list.length; at += this.batchSize) out.push(list.slice(at, at + this.batchSize));
-    }
+    for (let at = 0; at < ordered.length; at += this.batchSize) out.push(ordered.slice(at, at + this.batchSize));
     return out;
+  }
+
+  /** The refs of a call grouped by what they are charged to: their repository and its language. */
+  private sharesOf(refs: readonly number[], issueAt: (ref: number) => IssueInput): Share[] {
+    const byKey = new Map<string, Share>();
+    for (const ref of refs) {
+      const { repo, language } = issueAt(ref);
+      const key = `${repo ?? ''}\u0000${language ?? ''}`;
+      const share = byKey.get(key) ?? { scopes: { ...this.options.scopes, ...(repo !== undefined ? { repo } : {}), ...(language ? { language } : {}) }, refs: [] };
+      share.refs.push(ref);
+      byKey.set(key, share);
+    }
+    return [...byKey.values()];
   }
 
   private async runBatch(indices: number[], issues: readonly IssueInput[], results: Array<IssueOutcome | undefined>): Promise<void> {
     const issueAt = (ref: number): IssueInput => issues[indices[ref - 1] ?? -1] as IssueInput;
     const blocks: RenderedIssue[] = indices.map((idx, k) => renderIssueBlock(k + 1, issues[idx] as IssueInput, this.issueTokenCap));
-    const refs = blocks.map((_, k) => k + 1);
+    const blocksOf = (refs: readonly number[]): RenderedIssue[] => refs.map((ref) => blocks[ref - 1] as RenderedIssue);
     const set = (ref: number, outcome: IssueOutcome): void => {
       const idx = indices[ref - 1];
       if (idx !== undefined) results[idx] = outcome;
     };
-    const repo = this.options.groupByRepo === false ? undefined : issueAt(1).repo;
-    // A batch holds one repository's issues, so one language: the call is charged to it too.
-    const language = repo === undefined ? undefined : issueAt(1).language;
-    const scopes: BudgetScopes = { ...this.options.scopes, ...(repo !== undefined ? { repo } : {}), ...(language ? { language } : {}) };
+    const settle = async (call: CallResult): Promise<Collected | undefined> => {
+      if (call.denied) await this.settleRefs(call.denied.refs, { kind: 'budget', message: call.denied.message }, issueAt, set);
+      if (call.outcome.kind !== 'answer') return void await this.settleRefs(call.refs, call.outcome, issueAt, set);
+      const collected = this.collect(call.outcome.result, call.refs);
+      for (const [ref, analysis] of collected.valid) set(ref, { ok: true, analysis });
+      return collected;
+    };
 
-    const first = await this.call(renderBatch(blocks), refs.length, scopes, 1);
-    if (first.kind !== 'answer') return this.settleRefs(refs, first, issueAt, set);
-    const collected = this.collect(first.result, refs);
-    for (const [ref, analysis] of collected.valid) set(ref, { ok: true, analysis });
-    if (collected.missing.length === 0) return;
+    const first = await this.call(blocks.map((_, k) => k + 1), issueAt, 1, (refs) => renderBatch(blocksOf(refs)));
+    const collected = await settle(first);
+    if (!collected || collected.missing.length === 0) return;
 
     this.log.info({ missing: collected.missing.length, problems: collected.problems.slice(0, 3) }, 'repairing invalid model output');
-    const repairBlocks = collected.missing.map((ref) => blocks[ref - 1] as RenderedIssue);
-    const growth = first.result.stopReason === 'max_tokens' ? 1.5 : 1;
-    const second = await this.call(renderRepair(repairBlocks, collected.missing, collected.problems), collected.missing.length, scopes, growth);
-    if (second.kind !== 'answer') return this.settleRefs(collected.missing, second, issueAt, set);
-    const repaired = this.collect(second.result, collected.missing);
-    for (const [ref, analysis] of repaired.valid) set(ref, { ok: true, analysis });
-    for (const ref of repaired.missing) {
-      const mine = repaired.problems.filter((p) => p.startsWith(`ref ${ref}:`) || !p.startsWith('ref '));
-      set(ref, { ok: false, error: `invalid model output after one repair: ${(mine.length > 0 ? mine : repaired.problems).join('; ').slice(0, 400)}`, retryable: false });
+    const growth = first.outcome.kind === 'answer' && first.outcome.result.stopReason === 'max_tokens' ? 1.5 : 1;
+    const second = await this.call(collected.missing, issueAt, growth, (refs) => renderRepair(blocksOf(refs), refs, collected.problems));
+    const repaired = await settle(second);
+    for (const ref of repaired?.missing ?? []) {
+      const mine = repaired?.problems.filter((p) => p.startsWith(`ref ${ref}:`) || !p.startsWith('ref ')) ?? [];
+      set(ref, { ok: false, error: `invalid model output after one repair: ${(mine.length > 0 ? mine : repaired?.problems ?? []).join('; ').slice(0, 400)}`, retryable: false });
     }
   }
 
   private async settleRefs(refs: readonly number[], outcome: Exclude<CallOutcome, { kind: 'answer' }>, issueAt: (ref: number) => IssueInput,
     set: (ref: number, outcome: IssueOutcome) => void): Promise<void> {
+    if (refs.length === 0) return;
     if (outcome.kind === 'refused') {
       for (const ref of refs) set(ref, { ok: false, error: outcome.message, retryable: false });
       return;
@@ -184,38 +195,63 @@ export class LlmIssueAnalyzer implements IssueAnalyzer {
     }
   }
 
-  /** One model call under a budget reservation: settled with the API's usage, released when nothing was charged. */
-  private async call(content: string, items: number, scopes: BudgetScopes, growth: number): Promise<CallOutcome> {
-    const maxTokens = Math.ceil((OUTPUT_OVERHEAD + OUTPUT_TOKENS_PER_ITEM * items) * growth);
-    const request: ToolCallRequest = {
+  private request(content: string, items: number, growth: number): ToolCallRequest {
+    return {
       system: TRIAGE_SYSTEM,
       messages: [{ role: 'user', content }],
       tool: TRIAGE_TOOL,
-      maxTokens,
+      maxTokens: Math.ceil((OUTPUT_OVERHEAD + OUTPUT_TOKENS_PER_ITEM * items) * growth),
       ...(this.options.signal ? { signal: this.options.signal } : {}),
     };
+  }
+
+  /**
+   * One model call for `refs` under one budget reservation per share (repository and language),
+   * each holding its issues' part of the call's bound. A share the budget refuses is left out of the
+   * call; the usage is split among the shares by issue count, so the parts add up to what the API charged.
+   */
+  private async call(refs: readonly number[], issueAt: (ref: number) => IssueInput, growth: number, render: (refs: readonly number[]) => string): Promise<CallResult> {
     const { provider, budget } = this.options;
-    let reservationId: string;
-    try {
-      const reservation = await budget.reserve({ tokens: provider.estimateInputTokens(request) + maxTokens, outputTokens: maxTokens, scopes, purpose: this.options.purpose ?? 'triage' });
-      reservationId = reservation.id;
-    } catch (err) {
-      if (err instanceof BudgetExhausted) return { kind: 'budget', message: err.message };
-      throw err;
+    const full = this.request(render(refs), refs.length, growth);
+    const bound = provider.estimateInputTokens(full) + full.maxTokens;
+    const held: Array<{ share: Share; id: string }> = [];
+    const denied: number[] = [];
+    let reason = '';
+    for (const share of this.sharesOf(refs, issueAt)) {
+      const part = share.refs.length / refs.length;
+      try {
+        const r = await budget.reserve({ tokens: Math.ceil(bound * part), outputTokens: Math.ceil(full.maxTokens * part), scopes: share.scopes, purpose: this.options.purpose ?? 'triage' });
+        held.push({ share, id: r.id });
+      } catch (err) {
+        if (!(err instanceof BudgetExhausted)) {
+          await Promise.all(held.map((h) => budget.release(h.id)));
+          throw err;
+        }
+        denied.push(...share.refs);
+        reason ||= err.message;
+      }
     }
+    const sent = held.flatMap((h) => h.share.refs).sort((a, b) => a - b);
+    const deniedPart = denied.length > 0 ? { denied: { refs: denied, message: reason } } : {};
+    if (held.length === 0) return { refs: [], outcome: { kind: 'budget', message: reason }, ...deniedPart };
+    const request = denied.length === 0 ? full : this.request(render(sent), sent.length, growth);
+    const charge = (usage: TokenUsage): Promise<unknown> => {
+      const parts = splitUsage(usage, held.map((h) => h.share.refs.length));
+      return Promise.all(held.map((h, i) => budget.settle(h.id, parts[i] ?? usage)));
+    };
     let result: ToolCallResult;
     try {
       result = await provider.callTool(request);
     } catch (err) {
       if (err instanceof ModelRefusal) {
-        await budget.settle(reservationId, err.usage);
-        return { kind: 'refused', message: err.message };
+        await charge(err.usage);
+        return { refs: sent, outcome: { kind: 'refused', message: err.message }, ...deniedPart };
       }
-      await budget.release(reservationId);
+      await Promise.all(held.map((h) => budget.release(h.id)));
       throw err;
     }
-    await budget.settle(reservationId, result.usage);
-    return { kind: 'answer', result };
+    await charge(result.usage);
+    return { refs: sent, outcome: { kind: 'answer', result }, ...deniedPart };
   }
 
   private collect(result: ToolCallResult, expected: readonly number[]): Collected {

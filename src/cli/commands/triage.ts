@@ -62,7 +62,7 @@ export function selectAnalyzer(name: string, setup: AnalyzerSetup = {}): IssueAn
     const provider = createLlmProvider(setup.config ?? loadConfig(process.env));
     if (!provider) throw new UsageError('no LLM provider is configured (set ANTHROPIC_API_KEY or OPENAI_BASE_URL); use --analyzer offline');
     // One run's issues are charged to one budget, so batches may mix repositories.
-    return new LlmIssueAnalyzer({ provider, budget: new MemoryTokenBudget(setup.budgetTokens ?? DEFAULT_MEMORY_BUDGET_TOKENS), groupByRepo: false });
+    return new LlmIssueAnalyzer({ provider, budget: new MemoryTokenBudget(setup.budgetTokens ?? DEFAULT_MEMORY_BUDGET_TOKENS) });
   }
   throw new UsageError(`unknown analyzer "${name}" (expected offline or llm)`);
 }

@@ -1,0 +1,151 @@
+// `npm run bench -- campaign [--issues N] [--timeout-s N]`: one campaign on the stand-ins through
+// the real workflows, started as people start it (`globallm campaign start --wait`, the compiled
+// CLI) against a fresh stack run by the production worker process (`globallm worker`). The world
+// is `--issues` (default 12) seeded local-forge copies of the example libraries, one fixable bug
+// each; the LLM stand-in analyzes (a triage answer per quoted issue) and answers each bug with
+// the example fix, whose new test fails before and passes after. Prints what was selected,
+// decided, lost or duplicated, whether `--wait` returned, the analysis tokens per issue from the
+// budget ledger, and the worker's orchestration CPU per issue.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { buildCli } from '../scripts/build-cli.js';
+import { exampleScript } from '../src/examples/demo-script.js';
+import { startLlmStandIn, type LlmStandIn } from '../src/sim/llm/server.js';
+import { projectRoot } from '../src/stack/project-root.js';
+import { createChaosRepos } from './chaos/repos.js';
+import { budgetDrift, duplicates, lostIssues } from './chaos/audit.js';
+import { startScaleStack, type ScaleStack } from './scale/stack.js';
+import { stat, TICKS_PER_S } from './scale/cpu.js';
+import { SandboxCpuSampler } from './campaign/sandbox-cpu.js';
+import { triageRule } from './tokens/answer.js';
+
+const ID = 'bench-campaign';
+/** A current model the stand-in lists and the price table knows. */
+const MODEL = 'claude-haiku-4-5';
+
+const Args = z.object({ issues: z.coerce.number().int().min(1).max(200).default(12), timeoutS: z.coerce.number().int().min(10).default(1200) });
+type Args = z.infer<typeof Args>;
+
+function parseArgs(argv: string[]): Args {
+  const raw: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i += 2) {
+    const m = /^--(issues|timeout-s)$/.exec(argv[i] ?? '');
+    if (!m?.[1] || argv[i + 1] === undefined) throw new Error('usage: npm run bench -- campaign [--issues N] [--timeout-s N]');
+    raw[m[1] === 'timeout-s' ? 'timeoutS' : m[1]] = argv[i + 1] as string;
+  }
+  return Args.parse(raw);
+}
+
+/** What `campaign start --wait --json` prints once the campaign is done. */
+const Progress = z.object({ phase: z.string(), issues: z.number(), enqueued: z.number(), finished: z.number(), outcomes: z.record(z.string(), z.number()) });
+type Progress = z.infer<typeof Progress>;
+
+/** Runs the compiled CLI's `campaign start --wait`; its final JSON, or undefined if it failed or did not return in time. */
+function startAndWait(env: NodeJS.ProcessEnv, issues: number, timeoutS: number): Promise<Progress | undefined> {
+  const args = ['campaign', 'start', '--id', ID, '--forge', 'local', '--analyzer', 'llm', '--max-repos', String(issues), '--max-issues', String(issues), '--wait', '--json'];
+  const child = spawn(process.execPath, [join(projectRoot, 'bin', 'globallm.js'), ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => { out += c.toString(); });
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutS * 1000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      const parsed = code === 0 ? Progress.safeParse(JSON.parse(out.slice(out.indexOf('{')) || '{}')) : undefined;
+      resolve(parsed?.success ? parsed.data : undefined);
+    });
+  });
+}
+
+/** Tokens charged to the campaign in the budget ledger: its analysis (purpose `triage`) and the rest (its issues' fixes). */
+async function ledger(stack: ScaleStack): Promise<{ analysis: number; fix: number }> {
+  const r = await stack.pool.query<{ analysis: string; fix: string }>(
+    `SELECT COALESCE(sum(charged_tokens) FILTER (WHERE purpose = 'triage'), 0) AS analysis,
+            COALESCE(sum(charged_tokens) FILTER (WHERE purpose <> 'triage'), 0) AS fix
+       FROM budget_reservations WHERE campaign = $1 AND state = 'settled'`, [ID]);
+  return { analysis: Number(r.rows[0]?.analysis ?? 0), fix: Number(r.rows[0]?.fix ?? 0) };
+}
+
+/** The worker process's own CPU ticks and its children's (reaped and living). */
+function workerTicks(pid: number): { own: number; children: number } {
+  const s = stat(pid);
+  return { own: s?.self ?? 0, children: s?.reaped ?? 0 };
+}
+
+/** The idle worker's own CPU (polling, timers) in ms per second, over a few seconds before the campaign. */
+async function idleCpuMsPerS(pid: number, seconds = 5): Promise<number> {
+  const a = workerTicks(pid).own;
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  return ((workerTicks(pid).own - a) * 1000) / TICKS_PER_S / seconds;
+}
+
+async function run(args: Args, dir: string, llm: LlmStandIn): Promise<Record<string, string | number>> {
+  const root = join(dir, 'repos');
+  const repos = await createChaosRepos(root, args.issues);
+  const stack = await startScaleStack(dir, root, {
+    ANTHROPIC_API_KEY: 'bench', ANTHROPIC_BASE_URL: llm.url, GLOBALLM_ANTHROPIC_MODEL: MODEL,
+    // Every local-forge repository has the same owner: its cap would keep most fixes from opening.
+    GLOBALLM_MAX_OPEN_PRS_PER_OWNER: String(args.issues), GLOBALLM_BUDGET_LANGUAGE_ISSUES: String(args.issues * 2),
+  });
+  try {
+    const pid = stack.worker.pid ?? 0;
+    // Orchestration CPU: the worker's CPU over the campaign from /proc — its own (every thread: the
+    // SDK, the workflows, the activities' code) plus its children's (git, sandbox runs) — minus what
+    // the sandbox runs' process trees used (sampled, see SandboxCpuSampler; the children's part is
+    // never taken below zero). Model waits cost the worker no CPU: the stand-in runs in this process.
+    const idle = await idleCpuMsPerS(pid);
+    const before = workerTicks(pid);
+    const sampler = new SandboxCpuSampler(pid);
+    sampler.start();
+    const final = await startAndWait(stack.env, args.issues, args.timeoutS);
+    const sandboxS = sampler.stop();
+    const after = workerTicks(pid);
+    const ownS = (after.own - before.own) / TICKS_PER_S;
+    const childrenS = (after.children - before.children) / TICKS_PER_S;
+    const enqueued = final?.enqueued ?? 0;
+    const perIssue = Math.max(1, enqueued);
+    const tokens = await ledger(stack);
+    const dup = await duplicates(stack.pool, root, repos);
+    const drift = await budgetDrift(stack.pool, llm.usageTotals);
+    return {
+      issues: enqueued, finished: final?.finished ?? 0,
+      outcomes: Object.entries(final?.outcomes ?? {}).map(([o, n]) => `${o}:${n}`).sort().join(','),
+      lost: await lostIssues(stack.pool, ID, enqueued), duplicate_prs: dup.prs, duplicate_commits: dup.commits,
+      wait_returned: final?.phase === 'done' ? 1 : 0,
+      tokens_per_issue: (tokens.analysis / perIssue).toFixed(1),
+      fix_tokens_per_issue: (tokens.fix / perIssue).toFixed(1),
+      budget_drift_tokens: drift.drift,
+      orchestration_cpu_ms_per_issue: Math.round(((ownS + Math.max(0, childrenS - sandboxS)) * 1000) / perIssue),
+      worker_own_cpu_ms_per_issue: Math.round((ownS * 1000) / perIssue),
+      worker_children_cpu_ms_per_issue: Math.round((childrenS * 1000) / perIssue),
+      sandbox_cpu_ms_per_issue: Math.round((sandboxS * 1000) / perIssue),
+      worker_idle_cpu_ms_per_s: idle.toFixed(1),
+    };
+  } finally {
+    await stack.close();
+  }
+}
+
+export default async function campaign(argv: string[]): Promise<void> {
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+  } catch (err) {
+    process.stderr.write(`${err instanceof z.ZodError ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (err as Error).message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  buildCli(); // the worker and the command run the compiled CLI, as in production
+  const dir = mkdtempSync(join(tmpdir(), 'globallm-bench-campaign-'));
+  const llm = await startLlmStandIn({ script: [triageRule(), ...exampleScript()] });
+  try {
+    const figures = await run(args, dir, llm);
+    for (const [k, v] of Object.entries(figures)) process.stdout.write(`${k}=${v}\n`);
+    if (figures['wait_returned'] !== 1) process.exitCode = 1;
+  } finally {
+    await llm.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
