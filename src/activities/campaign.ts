@@ -51,12 +51,13 @@ export function createCampaignActivities(deps: CampaignDeps): Pick<CampaignActiv
         ...(opts.minHealth !== undefined ? { filters: { minHealth: opts.minHealth } } : {}),
         onProgress: (p) => beat({ cursor: p.cursor, done: p.done }),
       });
+      // The repositories this campaign's domain found, with its minimum stars (the local forge has no stars).
       const res = await deps.pool.query<{ owner: string; name: string; language: string | null }>(
         `SELECT owner, name, language FROM repositories
           WHERE forge = $1 AND status = 'approved' AND ($2::text IS NULL OR lower(language) = lower($2))
-            AND ($4::float8 IS NULL OR health >= $4)
+            AND ($4::float8 IS NULL OR health >= $4) AND $5 = ANY (domains) AND ($1 = 'local' OR coalesce(stars, 0) >= $6)
           ORDER BY impact DESC NULLS LAST, health DESC NULLS LAST, id LIMIT $3`,
-        [opts.forge, opts.language ?? null, opts.maxRepos, opts.minHealth ?? null],
+        [opts.forge, opts.language ?? null, opts.maxRepos, opts.minHealth ?? null, opts.domain, opts.minStars],
       );
       const repos: CampaignRepo[] = res.rows.map((r) => ({ forge: opts.forge, owner: r.owner, repo: r.name, language: r.language }));
       const found: CampaignDiscovery = { repos, discovered: summary.analyzed, rejected: summary.rejected, rejectedBy: summary.rejectedBy };

@@ -92,6 +92,17 @@ export async function storeAnalyzed(pool: Pool, kind: ForgeKind, rows: readonly 
   );
 }
 
+/** Records that `domain`'s search found these repositories (campaigns select by it). */
+export async function markFoundIn(pool: Pool, kind: ForgeKind, refs: readonly RepoRef[], domain: string): Promise<void> {
+  if (refs.length === 0) return;
+  await pool.query(
+    `UPDATE repositories r SET domains = array_append(r.domains, $2)
+      FROM unnest($3::text[], $4::text[]) AS t(o, n)
+      WHERE r.forge = $1 AND r.owner = t.o AND r.name = t.n AND NOT ($2 = ANY (r.domains))`,
+    [kind, domain, refs.map((r) => r.owner), refs.map((r) => r.name)],
+  );
+}
+
 /** A repository that vanished or became private: recorded as gone, with why. */
 export async function markGone(pool: Pool, kind: ForgeKind, ref: RepoRef, result: Extract<SignalsResult, { kind: 'gone' }>, now: Date): Promise<void> {
   await pool.query(

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { refKey, type ForgeReader, type RepoRef, type SignalsResult } from '../forge/types.js';
 import { logger } from '../log.js';
-import { addSummary, emptySummary, refreshImpact, storeSignals } from './analyze.js';
+import { addSummary, emptySummary, markFoundIn, refreshImpact, storeSignals } from './analyze.js';
 import { DOMAINS, type DiscoveryQuery } from './domains.js';
 import { defaultFilters, type FilterOptions } from './filters/index.js';
 import type { DiscoveryFunnel } from './funnel.js';
@@ -70,6 +70,7 @@ export async function runDiscovery(deps: { pool: Pool; forge: ForgeReader }, opt
       });
       if (missing.length > 0) for (const [k, v] of await deps.forge.repositorySignals(missing, opts.now)) signals.set(k, v);
       summary = addSummary(summary, await storeSignals(deps.pool, deps.forge.kind, fresh, signals, opts.now, filters));
+      await markFoundIn(deps.pool, deps.forge.kind, fresh, opts.query.domain);
       done += fresh.length;
       await opts.onProgress?.({ cursor, done, total: opts.max });
       if (done >= opts.max) break;

@@ -42,6 +42,15 @@ async function discover(ctx: ProbeContext, flags: string[]): Promise<Json> {
 
 const approved = (d: Json): number => Number(d['approved']);
 
+/** The repositories a GitHub campaign with these flags works on: its discovery activity as a worker builds it. */
+async function githubCampaignRepos(ctx: ProbeContext, acts: ReturnType<ProbeContext['activities']>['acts'], run: ReturnType<ProbeContext['activities']>['run'], flags: { domain: string; minStars: string }): Promise<string[]> {
+  const options = parseCampaignOptions({ ...flagsToOptions({ ...flags, forge: 'github', maxRepos: '5' }), id: `probe-${ctx.seq()}` });
+  const { forge, minStars, maxRepos, maxIssues, tokenBudget, analyzer, dryRun } = options;
+  const data = { id: options.id ?? 'probe', forge, domain: options.domain, minStars, maxRepos, maxIssues, tokenBudget, analyzer, dryRun };
+  return (await run(() => acts.campaignDiscover(data))).repos.map((r) => `${r.owner}/${r.repo}`);
+}
+
+
 /** A tiny repository for `validate`, a fix and the test that proves it. */
 function validateFiles(ctx: ProbeContext): { repo: string; patch: string; testPatch: string } {
   const repo = join(ctx.forge, 'slugkit');
@@ -202,13 +211,21 @@ export const FLAG_PROBES: Record<string, Probe> = {
     const gh = await startGitHubStandIn();
     try {
       const { acts, run } = ctx.activities({ GITHUB_API_URL: gh.url, GITHUB_TOKEN: 'stand-in' });
-      const found = async (domain: string): Promise<string[]> => {
-        const options = parseCampaignOptions({ ...flagsToOptions({ domain, forge: 'github', minStars: '0', maxRepos: '5' }), id: `probe-${ctx.seq()}` });
-        const { forge, minStars, maxRepos, maxIssues, tokenBudget, analyzer, dryRun } = options;
-        const data = { id: options.id ?? 'probe', forge, domain: options.domain, minStars, maxRepos, maxIssues, tokenBudget, analyzer, dryRun };
-        return (await run(() => acts.campaignDiscover(data))).repos.map((r) => `${r.owner}/${r.repo}`);
-      };
+      const found = (domain: string): Promise<string[]> => githubCampaignRepos(ctx, acts, run, { domain, minStars: '0' });
       assert.notDeepEqual(await found('games'), await found('overall'));
+    } finally {
+      await gh.close();
+    }
+  },
+  // Stars exist on GitHub only: the same discovery with a higher minimum works on fewer repositories.
+  'campaign start --min-stars': async (ctx) => {
+    const gh = await startGitHubStandIn();
+    try {
+      const { acts, run } = ctx.activities({ GITHUB_API_URL: gh.url, GITHUB_TOKEN: 'stand-in' });
+      const all = await githubCampaignRepos(ctx, acts, run, { domain: 'overall', minStars: '0' });
+      const starred = await githubCampaignRepos(ctx, acts, run, { domain: 'overall', minStars: '1000' });
+      assert.ok(all.length > starred.length, `${all.length} repositories with any stars, ${starred.length} with 1,000 or more`);
+      assert.ok(starred.every((r) => all.includes(r)));
     } finally {
       await gh.close();
     }

@@ -10,11 +10,13 @@ import { projectRoot } from '../../src/stack/project-root.js';
 import { documentedFlags, documentedKeys } from './documented.js';
 import { ENV_PROBES } from './env-probes.js';
 import { SYSTEM_PROBES } from './system-probes.js';
-import { FLAG_PROBES } from './flag-probes.js';
+import { FLAG_PROBES as COMMAND_FLAG_PROBES } from './flag-probes.js';
+import { SCHEDULE_FLAG_PROBES, SCHEDULE_KEY_PROBES } from './schedule-probes.js';
 import { probeContext, type ProbeContext } from './context.js';
 
 const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
-const keyProbes = { ...ENV_PROBES, ...SYSTEM_PROBES };
+const keyProbes = { ...ENV_PROBES, ...SYSTEM_PROBES, ...SCHEDULE_KEY_PROBES };
+const FLAG_PROBES = { ...COMMAND_FLAG_PROBES, ...SCHEDULE_FLAG_PROBES };
 
 describe('no dead settings', () => {
   test('every configuration key is documented, and every documented key and flag has a probe', () => {
