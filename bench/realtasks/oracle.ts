@@ -99,17 +99,13 @@ async function filesAt(repo: string, ref: string, files: string[]): Promise<Reco
   return out;
 }
 
-/**
- * How an oracle run ended: `exact` when the PR carries exactly the gold and test change;
- * `eol` when it differs only in line endings (search/replace edits keep a file's own line
- * endings, so a change that converts them cannot be expressed); `no` otherwise.
- */
-export type OracleOutcome = 'exact' | 'eol' | 'no';
-
 const lf = (text: string | null): string | null => text?.replace(/\r\n/g, '\n') ?? null;
 
-/** Runs one task's oracle through the project's workflows and compares the PR it opened. */
-export async function runOracle(task: RealTask, baseCheckout: string): Promise<OracleOutcome> {
+/**
+ * Runs one task's oracle through the project's workflows and compares the PR it opened: true
+ * when it carries exactly the gold and test change, byte for byte (line endings included).
+ */
+export async function runOracle(task: RealTask, baseCheckout: string): Promise<boolean> {
   stack ??= startStack();
   const s = await stack;
   const name = task.id.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
@@ -135,7 +131,7 @@ export async function runOracle(task: RealTask, baseCheckout: string): Promise<O
   await s.client.workflow.getHandle(`repo/local/${name}`).terminate('oracle done').catch(() => undefined);
   if (!pr) {
     process.stderr.write(`${task.id} [oracle]: no PR (${outcome ?? 'timed out'})\n`);
-    return 'no';
+    return false;
   }
   // The expected tree: base + test + gold, applied with git.
   const expected = await mkdtemp(path.join(tmpdir(), 'globallm-oracle-expected-'));
@@ -156,10 +152,10 @@ export async function runOracle(task: RealTask, baseCheckout: string): Promise<O
     const differing = files.filter((f) => got[f] !== want[f]);
     const changed = (await execFileP('git', ['-C', repo, 'diff', '--name-only', `${task.meta.base_commit}...${pr.branch}`])).stdout.split('\n').filter(Boolean).sort();
     const onlyThose = JSON.stringify(changed) === JSON.stringify([...files].sort());
-    if (differing.length === 0 && onlyThose) return 'exact';
+    if (differing.length === 0 && onlyThose) return true;
     const eolOnly = onlyThose && differing.every((f) => lf(got[f] ?? null) === lf(want[f] ?? null));
     process.stderr.write(`${task.id} [oracle]: PR differs${eolOnly ? ' only in line endings' : ''} (${differing.join(', ') || `files ${changed.join(', ')}`})\n`);
-    return eolOnly ? 'eol' : 'no';
+    return false;
   } finally {
     await rm(expected, { recursive: true, force: true });
   }
