@@ -8,10 +8,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import pg from 'pg';
+import type pg from 'pg';
 import { startCampaign } from '../../src/campaign/start.js';
 import { loadConfig } from '../../src/config/load.js';
 import { migrateUp } from '../../src/db/migrate.js';
+import { openPool } from '../../src/db/pool.js';
 import { startLlmStandIn, type LlmStandIn, type ScriptRule } from '../../src/sim/llm/server.js';
 import { freePort } from '../../src/stack/ports.js';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../src/stack/postgres.js';
@@ -47,7 +48,8 @@ async function startStack(): Promise<Stack> {
     startDevServer({ binary: resolveTemporalBinary({ TEMPORAL_CLI_PATH: process.env['TEMPORAL_CLI_PATH'], PATH: process.env['PATH'] }), port: tPort, uiPort: 0, headless: true, namespace: 'default' }),
   ]);
   await migrateUp(pgs.url);
-  const pool = new pg.Pool({ connectionString: pgs.url, max: 10 });
+  // The project's pool: a connection PostgreSQL ends fails its next query instead of crashing the run.
+  const pool = await openPool(pgs.url, { max: 10 });
   const connection = await Connection.connect({ address: temporal.address });
   await prepareNamespace(connection, 'default', 24);
   const llm = await startLlmStandIn({ script: [] });
