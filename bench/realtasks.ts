@@ -21,7 +21,7 @@ import { BubblewrapSandbox } from '../src/sandbox/bubblewrap.js';
 import { registryHosts, trustEnv } from '../src/sandbox/egress/registries.js';
 import { projectRoot } from '../src/stack/project-root.js';
 import { loadTasks, median, patchFiles, type RealTask } from './realtasks/tasks.js';
-import { runOracle, stopOracleStack, type OracleOutcome } from './realtasks/oracle.js';
+import { runOracle, stopOracleStack } from './realtasks/oracle.js';
 import { progressBar } from '../src/cli/progress.js';
 
 const execFileP = promisify(execFile);
@@ -134,7 +134,7 @@ export default async function main(args: string[]): Promise<void> {
   const score: Record<string, { verdict: number; f2p: number; p2p: number; n: number }> = {};
   const overheads: number[] = [];
   const recalls: number[] = [];
-  const oracle: OracleOutcome[] = [];
+  const oracle: boolean[] = [];
   let ready = 0;
   const progress = progressBar('realtasks');
   try {
@@ -183,10 +183,7 @@ export default async function main(args: string[]): Promise<void> {
   }
   const all = Object.values(score).reduce((t, s) => ({ verdict: t.verdict + s.verdict, f2p: t.f2p + s.f2p, p2p: t.p2p + s.p2p, n: t.n + s.n }), { verdict: 0, f2p: 0, p2p: 0, n: 0 });
   lines.push(`verdict_accuracy=${rate(all.verdict, all.n)}`, `f2p_agreement=${rate(all.f2p, all.n)}`, `p2p_agreement=${rate(all.p2p, all.n)}`);
-  if (withOracle) {
-    lines.push(`oracle_resolve_rate=${rate(oracle.filter((o) => o === 'exact').length, oracle.length)}`);
-    lines.push(`oracle_resolve_rate_any_eol=${rate(oracle.filter((o) => o !== 'no').length, oracle.length)}`);
-  }
+  if (withOracle) lines.push(`oracle_resolve_rate=${rate(oracle.filter(Boolean).length, oracle.length)}`);
   lines.push(
     `median_env_cold_s=${median(cold).toFixed(2)}`, `median_env_cached_s=${median(cached).toFixed(3)}`,
     `median_validate_s=${median(Object.values(validateS).flat()).toFixed(2)}`,

@@ -8,10 +8,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import pg from 'pg';
+import type pg from 'pg';
 import { startCampaign } from '../../src/campaign/start.js';
 import { loadConfig } from '../../src/config/load.js';
 import { migrateUp } from '../../src/db/migrate.js';
+import { openPool } from '../../src/db/pool.js';
 import { startLlmStandIn, type LlmStandIn, type ScriptRule } from '../../src/sim/llm/server.js';
 import { freePort } from '../../src/stack/ports.js';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../src/stack/postgres.js';
@@ -47,7 +48,8 @@ async function startStack(): Promise<Stack> {
     startDevServer({ binary: resolveTemporalBinary({ TEMPORAL_CLI_PATH: process.env['TEMPORAL_CLI_PATH'], PATH: process.env['PATH'] }), port: tPort, uiPort: 0, headless: true, namespace: 'default' }),
   ]);
   await migrateUp(pgs.url);
-  const pool = new pg.Pool({ connectionString: pgs.url, max: 10 });
+  // The project's pool: a connection PostgreSQL ends fails its next query instead of crashing the run.
+  const pool = await openPool(pgs.url, { max: 10 });
   const connection = await Connection.connect({ address: temporal.address });
   await prepareNamespace(connection, 'default', 24);
   const llm = await startLlmStandIn({ script: [] });
@@ -99,17 +101,13 @@ async function filesAt(repo: string, ref: string, files: string[]): Promise<Reco
   return out;
 }
 
-/**
- * How an oracle run ended: `exact` when the PR carries exactly the gold and test change;
- * `eol` when it differs only in line endings (search/replace edits keep a file's own line
- * endings, so a change that converts them cannot be expressed); `no` otherwise.
- */
-export type OracleOutcome = 'exact' | 'eol' | 'no';
-
 const lf = (text: string | null): string | null => text?.replace(/\r\n/g, '\n') ?? null;
 
-/** Runs one task's oracle through the project's workflows and compares the PR it opened. */
-export async function runOracle(task: RealTask, baseCheckout: string): Promise<OracleOutcome> {
+/**
+ * Runs one task's oracle through the project's workflows and compares the PR it opened: true
+ * when it carries exactly the gold and test change, byte for byte (line endings included).
+ */
+export async function runOracle(task: RealTask, baseCheckout: string): Promise<boolean> {
   stack ??= startStack();
   const s = await stack;
   const name = task.id.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
@@ -135,7 +133,7 @@ export async function runOracle(task: RealTask, baseCheckout: string): Promise<O
   await s.client.workflow.getHandle(`repo/local/${name}`).terminate('oracle done').catch(() => undefined);
   if (!pr) {
     process.stderr.write(`${task.id} [oracle]: no PR (${outcome ?? 'timed out'})\n`);
-    return 'no';
+    return false;
   }
   // The expected tree: base + test + gold, applied with git.
   const expected = await mkdtemp(path.join(tmpdir(), 'globallm-oracle-expected-'));
@@ -156,10 +154,10 @@ export async function runOracle(task: RealTask, baseCheckout: string): Promise<O
     const differing = files.filter((f) => got[f] !== want[f]);
     const changed = (await execFileP('git', ['-C', repo, 'diff', '--name-only', `${task.meta.base_commit}...${pr.branch}`])).stdout.split('\n').filter(Boolean).sort();
     const onlyThose = JSON.stringify(changed) === JSON.stringify([...files].sort());
-    if (differing.length === 0 && onlyThose) return 'exact';
+    if (differing.length === 0 && onlyThose) return true;
     const eolOnly = onlyThose && differing.every((f) => lf(got[f] ?? null) === lf(want[f] ?? null));
     process.stderr.write(`${task.id} [oracle]: PR differs${eolOnly ? ' only in line endings' : ''} (${differing.join(', ') || `files ${changed.join(', ')}`})\n`);
-    return eolOnly ? 'eol' : 'no';
+    return false;
   } finally {
     await rm(expected, { recursive: true, force: true });
   }

@@ -7,7 +7,7 @@ import type { LlmProvider } from '../llm/types.js';
 import { logger } from '../log.js';
 import { applyEdits, describeFailures, type ApplyResult } from './edits/apply.js';
 import { normalizeRepoPath } from './edits/repo-path.js';
-import { Edit, isNewFileEdit } from './edits/schema.js';
+import { Edit, editKind } from './edits/schema.js';
 import type { ModelCallContext } from './generate/call.js';
 import { generateCandidate, repairCandidate, type Generated, type SourceFile } from './generate/generate.js';
 import type { IssueInput } from './generate/untrusted.js';
@@ -275,7 +275,7 @@ export async function runFixPipeline(deps: FixDeps, input: FixInput, hooks: FixH
       if (g.edits.length === 0) return { ...base, status: g.error !== null ? 'invalid_output' : g.refusedPaths.length > 0 ? 'refused' : 'empty' };
       const { files, symlinks } = await filesFor(worktree, g.edits);
       const applied: ApplyResult = applyEdits(files, g.edits);
-      const edits = g.edits.map((e, i) => ({ path: e.path, kind: isNewFileEdit(e) ? 'new_file' as const : 'search_replace' as const, status: applied.results[i]?.status ?? 'failed' }));
+      const edits = g.edits.map((e, i) => ({ path: e.path, kind: editKind(e), status: applied.results[i]?.status ?? 'failed' }));
       const failures = applied.results.filter((r) => r.status === 'failed');
       if (failures.length > 0) {
         return { ...base, status: 'apply_failed', edits, applyFailures: failures.map((f) => `${f.path}: ${'message' in f ? f.message : 'failed'}`) };

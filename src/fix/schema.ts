@@ -55,8 +55,8 @@ export type CandidateStatus = z.infer<typeof CandidateStatus>;
 
 export const EditSummary = z.object({
   path: z.string(),
-  kind: z.enum(['search_replace', 'new_file']),
-  /** How it applied: exact, whitespace, fuzzy, created, or failed. */
+  kind: z.enum(['search_replace', 'new_file', 'line_endings']),
+  /** How it applied: exact, whitespace, fuzzy, created, converted, unchanged (line endings already so), or failed. */
   status: z.string(),
 });
 

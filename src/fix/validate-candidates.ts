@@ -28,12 +28,19 @@ export interface ValidateCandidatesOptions {
 
 export const DEFAULT_VALIDATE_OPTIONS: ValidateCandidatesOptions = { testTimeoutMs: 600_000, memoryMb: 4096, cpuSeconds: 1200, diskMb: 8192 };
 
+/** What the PR body says of a changed file beyond its path: created, or its line endings converted. */
+function changeOf(edits: CandidateOutcome['edits'], path: string): { path: string; note?: string } {
+  const mine = edits.filter((e) => e.path === path);
+  if (mine.some((e) => e.kind === 'new_file')) return { path, note: 'new file' };
+  return mine.some((e) => e.status === 'converted') ? { path, note: 'line endings converted' } : { path };
+}
+
 function chosenOf(best: CandidateOutcome): NonNullable<FixResult['chosen']> | null {
   if (!best.validation || !best.verdict) return null;
   const paths = [...new Set(best.edits.map((e) => e.path))];
   return {
     index: best.index, diff: best.diff, explanation: best.explanation ?? '',
-    changes: paths.map((p) => (best.edits.some((e) => e.path === p && e.kind === 'new_file') ? { path: p, note: 'new file' } : { path: p })),
+    changes: paths.map((p) => changeOf(best.edits, p)),
     verdict: best.verdict, evidence: evidenceOf(best.validation),
   };
 }

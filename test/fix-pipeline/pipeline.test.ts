@@ -74,6 +74,20 @@ describe('fix pipeline against the LLM stand-in (OpenAI SDK) and a real Python r
     assert.deepEqual(w.sim.unusedRules(), []);
   });
 
+  test('a line-endings edit converts a CRLF file before the fix edits it; the diff and the PR note carry the conversion', async () => {
+    const crlf = (PY_BUGGY['calc.py'] ?? '').replace(/\n/g, '\r\n');
+    const repo = await w.repo({ ...PY_BUGGY, 'calc.py': crlf });
+    w.sim.setScript([pick(['calc.py']), fix('fix', [{ path: 'calc.py', lineEndings: 'lf' }, ...GOOD_FIX])]);
+    const result = await run(repo);
+    assert.equal(result.status, 'pass', JSON.stringify(result.candidates[0]?.validation?.reasons));
+    assert.deepEqual(result.candidates[0]?.edits.map((e) => [e.kind, e.status]), [['line_endings', 'converted'], ['search_replace', 'exact'], ['new_file', 'created']]);
+    const diff = result.chosen?.diff ?? '';
+    assert.match(diff, /^-def add\(a, b\):\r$/m);
+    assert.match(diff, /^\+def add\(a, b\):$/m);
+    assert.doesNotMatch(diff.split('\n').filter((l) => l.startsWith('+')).join('\n'), /\r/, 'no CRLF left on the new side');
+    assert.deepEqual(result.chosen?.changes[0], { path: 'calc.py', note: 'line endings converted' });
+  });
+
   test('when the repair fails too the failure is recorded and nothing crashes', async () => {
     const repo = await w.repo();
     const wrong = [{ path: 'calc.py', search: 'def add(a, b):\n    return a * b\n', replace: 'x\n' }];
@@ -155,6 +169,9 @@ describe('splitModelOutput', () => {
     assert.deepEqual(s.edits, [{ path: 'a.py', newFile: 'x' }]);
     assert.equal(s.refused.length, 2);
     assert.throws(() => splitModelOutput({ explanation: 'e', edits: [{ path: 'a.py', search: '  ', replace: 'b' }] }), /edit 1/);
+    assert.deepEqual(splitModelOutput({ explanation: 'e', edits: [{ path: 'a.py', lineEndings: 'lf' }] }).edits, [{ path: 'a.py', lineEndings: 'lf' }]);
+    assert.throws(() => splitModelOutput({ explanation: 'e', edits: [{ path: 'a.py', lineEndings: 'mac' }] }), /edit 1/);
+    assert.equal(splitModelOutput({ explanation: 'e', edits: [{ path: '../a.py', lineEndings: 'lf' }] }).refused.length, 1);
     assert.throws(() => splitModelOutput({ edits: [] }), /validation/);
     assert.throws(() => splitModelOutput('nope'), /validation/);
   });

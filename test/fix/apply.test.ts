@@ -1,6 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEdits, applySearchReplace, describeFailures } from '../../src/fix/edits/apply.js';
+import { guardChanges } from '../../src/fix/policy/guard.js';
 
 const file = [
   'export function total(items) {',
@@ -123,5 +124,55 @@ describe('applyEdits', () => {
     assert.match(result.diff, /-  return sum;/);
     assert.match(describeFailures(result.results), /Edit 6 \(src\/total\.js\) did not apply/);
     assert.equal(files.get('src/total.js'), file, 'input map is not modified');
+  });
+});
+
+describe('applyEdits: line endings', () => {
+  const crlf = file.replace(/\n/g, '\r\n');
+
+  test('converts a CRLF file to LF; a later search/replace sees LF and writes LF', () => {
+    const result = applyEdits(new Map([['src/total.js', crlf]]), [
+      { path: 'src/total.js', lineEndings: 'lf' },
+      { path: 'src/total.js', search: '  return sum;\n', replace: '  return Math.round(sum);\n' },
+    ]);
+    assert.deepEqual(result.results.map((r) => r.status), ['converted', 'exact']);
+    assert.equal(result.changes[0]?.after, file.replace('  return sum;', '  return Math.round(sum);'));
+    assert.equal(result.changes[0]?.before, crlf);
+    assert.match(result.diff, /^-export function total\(items\) \{\r$/m, 'the diff removes the CRLF lines byte for byte');
+    assert.match(result.diff, /^\+export function total\(items\) \{$/m);
+  });
+
+  test('converts LF to CRLF after the edits, leaving a lone CR alone and a missing final newline missing', () => {
+    const text = 'a\nb\rc\nd';
+    const result = applyEdits(new Map([['x.bat', text]]), [
+      { path: 'x.bat', search: 'a\n', replace: 'A\n' },
+      { path: 'x.bat', lineEndings: 'crlf' },
+    ]);
+    assert.deepEqual(result.results.map((r) => r.status), ['exact', 'converted']);
+    assert.equal(result.changes[0]?.after, 'A\r\nb\rc\r\nd');
+  });
+
+  test('a file already in the asked line endings is no change', () => {
+    const result = applyEdits(new Map([['a.txt', 'x\ny\n']]), [{ path: 'a.txt', lineEndings: 'lf' }]);
+    assert.equal(result.results[0]?.status, 'unchanged');
+    assert.deepEqual(result.changes, []);
+    assert.equal(result.diff, '');
+  });
+
+  test('a missing file fails; a file created earlier in the list converts', () => {
+    const result = applyEdits(new Map(), [
+      { path: 'gone.txt', lineEndings: 'lf' },
+      { path: 'new.txt', newFile: 'a\r\nb\r\n' },
+      { path: 'new.txt', lineEndings: 'lf' },
+    ]);
+    assert.deepEqual(result.results.map((r) => r.status === 'failed' ? r.reason : r.status), ['file_missing', 'created', 'converted']);
+    assert.deepEqual(result.changes, [{ path: 'new.txt', before: undefined, after: 'a\nb\n' }]);
+  });
+
+  test('the change guard judges a conversion like any other change', () => {
+    const result = applyEdits(new Map([['.github/workflows/ci.yml', 'on: push\r\n']]), [{ path: '.github/workflows/ci.yml', lineEndings: 'lf' }]);
+    const guard = guardChanges(result.changes);
+    assert.equal(guard.allowed.length, 0);
+    assert.equal(guard.refused[0]?.path, '.github/workflows/ci.yml');
   });
 });

@@ -27,6 +27,29 @@ describe('ModelEdits', () => {
     assert.equal(parsed.edits[0]?.path, 'src/a.ts');
     assert.ok('newFile' in (parsed.edits[1] ?? {}));
   });
+  test('accepts a line-endings conversion to lf or crlf', () => {
+    const parsed = parseModelEdits({ explanation: 'fix', edits: [{ path: './a.txt', lineEndings: 'lf' }, { path: 'b.bat', lineEndings: 'crlf' }] });
+    assert.deepEqual(parsed.edits, [{ path: 'a.txt', lineEndings: 'lf' }, { path: 'b.bat', lineEndings: 'crlf' }]);
+  });
+  test('rejects a line-endings conversion that is malformed, unsafe or mixed with text', () => {
+    const cases: unknown[] = [
+      { path: 'a', lineEndings: 'cr' },
+      { path: 'a', lineEndings: 'LF' },
+      { path: 'a', lineEndings: '\r\n' },
+      { path: 'a', lineEndings: true },
+      { path: 'a', lineEndings: null },
+      { path: '../a', lineEndings: 'lf' },
+      { path: '.git/config', lineEndings: 'lf' },
+      { lineEndings: 'lf' },
+      { path: 'a', lineEndings: 'lf', newFile: 'x' },
+      { path: 'a', lineEndings: 'lf', search: 'a', replace: 'b' },
+      { path: 'a', lineEndings: 'lf', mode: '0755' },
+    ];
+    for (const edit of cases) {
+      assert.equal(ModelEdits.safeParse({ explanation: 'x', edits: [edit] }).success, false, JSON.stringify(edit));
+      assert.throws(() => parseModelEdits({ explanation: 'x', edits: [edit] }), InvalidModelOutput);
+    }
+  });
   test('rejects unsafe paths, blank searches, extra keys and mixed shapes', () => {
     const cases: unknown[] = [
       { explanation: 'x', edits: [{ path: '../a', search: 'a', replace: 'b' }] },

@@ -1,16 +1,17 @@
 import { createTwoFilesPatch } from 'diff';
 import { reindent } from './indent.js';
-import { joinFile, splitBlock, splitFile, spliceLines } from './lines.js';
+import { convertLineEndings, joinFile, splitBlock, splitFile, spliceLines } from './lines.js';
 import { DEFAULT_FUZZY, findBlock, type FuzzyOptions, type MatchKind } from './match.js';
 import { nearestLines, type NearestLines } from './nearest.js';
-import { isNewFileEdit, type Edit } from './schema.js';
+import { isLineEndingsEdit, isNewFileEdit, type Edit } from './schema.js';
 
 export type FailureReason = 'not_found' | 'ambiguous' | 'file_missing' | 'file_exists' | 'blank_search';
 
 export interface AppliedEdit {
   index: number;
   path: string;
-  status: MatchKind | 'created';
+  /** How it applied: a search/replace match kind, `created` (new file), or for line endings `converted` or `unchanged` (already so). */
+  status: MatchKind | 'created' | 'converted' | 'unchanged';
   /** Lines replaced, 1-based and inclusive, in the file as it was before this edit. */
   startLine: number;
   endLine: number;
@@ -123,6 +124,33 @@ function countNewlines(text: string): number {
   return n;
 }
 
+type OneEdit = { result: AppliedEdit; contents: string } | { result: FailedEdit };
+
+function failed(index: number, path: string, reason: FailureReason, message: string): OneEdit {
+  return { result: { index, path, status: 'failed', reason, message } };
+}
+
+/** One edit against the file as the edits before it left it (`existing` undefined: no such file). */
+function applyOne(index: number, edit: Edit, existing: string | undefined, fuzzy: FuzzyOptions): OneEdit {
+  const { path } = edit;
+  if (isNewFileEdit(edit)) {
+    if (existing !== undefined) return failed(index, path, 'file_exists', 'file already exists; edit it with search/replace blocks');
+    return { contents: edit.newFile, result: { index, path, status: 'created', startLine: 1, endLine: splitFile(edit.newFile).lines.length } };
+  }
+  if (existing === undefined) return failed(index, path, 'file_missing', 'file does not exist');
+  if (isLineEndingsEdit(edit)) {
+    const contents = convertLineEndings(existing, edit.lineEndings);
+    const status = contents === existing ? 'unchanged' : 'converted';
+    return { contents, result: { index, path, status, startLine: 1, endLine: splitFile(contents).lines.length } };
+  }
+  const outcome = applySearchReplace(existing, edit.search, edit.replace, fuzzy);
+  if (!outcome.ok) {
+    const { ok: _ok, ...failure } = outcome;
+    return { result: { index, path, status: 'failed', ...failure } };
+  }
+  return { contents: outcome.contents, result: { index, path, status: outcome.kind, startLine: outcome.startLine, endLine: outcome.endLine } };
+}
+
 /**
  * Applies edits in order to the files they name (`files` maps repository paths to contents;
  * a path absent from it does not exist). Each edit sees the result of the ones before it.
@@ -131,34 +159,12 @@ export function applyEdits(files: ReadonlyMap<string, string>, edits: readonly E
   const current = new Map<string, string>();
   const originals = new Map<string, string | undefined>();
   const results: EditResult[] = [];
-  const read = (path: string): string | undefined => current.get(path) ?? files.get(path);
-  const write = (path: string, contents: string): void => {
-    if (!originals.has(path)) originals.set(path, files.get(path));
-    current.set(path, contents);
-  };
   edits.forEach((edit, index) => {
-    const existing = read(edit.path);
-    if (isNewFileEdit(edit)) {
-      if (existing !== undefined) {
-        results.push({ index, path: edit.path, status: 'failed', reason: 'file_exists', message: 'file already exists; edit it with search/replace blocks' });
-        return;
-      }
-      write(edit.path, edit.newFile);
-      results.push({ index, path: edit.path, status: 'created', startLine: 1, endLine: splitFile(edit.newFile).lines.length });
-      return;
-    }
-    if (existing === undefined) {
-      results.push({ index, path: edit.path, status: 'failed', reason: 'file_missing', message: 'file does not exist' });
-      return;
-    }
-    const outcome = applySearchReplace(existing, edit.search, edit.replace, fuzzy);
-    if (!outcome.ok) {
-      const { ok: _ok, ...failure } = outcome;
-      results.push({ index, path: edit.path, status: 'failed', ...failure });
-      return;
-    }
-    write(edit.path, outcome.contents);
-    results.push({ index, path: edit.path, status: outcome.kind, startLine: outcome.startLine, endLine: outcome.endLine });
+    const one = applyOne(index, edit, current.get(edit.path) ?? files.get(edit.path), fuzzy);
+    results.push(one.result);
+    if (!('contents' in one)) return;
+    if (!originals.has(edit.path)) originals.set(edit.path, files.get(edit.path));
+    current.set(edit.path, one.contents);
   });
   const changes: FileChange[] = [];
   for (const [path, before] of originals) {

@@ -57,3 +57,8 @@ export function leadingWhitespace(line: string): string {
   const m = /^[ \t]*/.exec(line);
   return m ? m[0] : '';
 }
+
+/** Every line break of `text` as `to` ('lf' or 'crlf'); a lone CR is not a line break and stays. */
+export function convertLineEndings(text: string, to: 'lf' | 'crlf'): string {
+  return to === 'lf' ? text.replace(/\r\n/g, '\n') : text.replace(/\r?\n/g, '\r\n');
+}

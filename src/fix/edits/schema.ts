@@ -28,8 +28,21 @@ export const NewFileEdit = z.strictObject({
 });
 export type NewFileEdit = z.infer<typeof NewFileEdit>;
 
-export const Edit = z.union([SearchReplaceEdit, NewFileEdit]);
+/**
+ * Converts every line break of an existing file to LF or CRLF. Search/replace edits keep a
+ * file's own line breaks, so this is the one way to change them; it carries no text.
+ */
+export const LineEndingsEdit = z.strictObject({
+  path: RepoPath,
+  lineEndings: z.enum(['lf', 'crlf']),
+});
+export type LineEndingsEdit = z.infer<typeof LineEndingsEdit>;
+
+export const Edit = z.union([SearchReplaceEdit, NewFileEdit, LineEndingsEdit]);
 export type Edit = z.infer<typeof Edit>;
+
+/** The three kinds of edit, as reports name them. */
+export type EditKind = 'search_replace' | 'new_file' | 'line_endings';
 
 /** What the model returns for a fix: an explanation and the edits, both untrusted. */
 export const ModelEdits = z.strictObject({
@@ -40,6 +53,15 @@ export type ModelEdits = z.infer<typeof ModelEdits>;
 
 export function isNewFileEdit(edit: Edit): edit is NewFileEdit {
   return 'newFile' in edit;
+}
+
+export function isLineEndingsEdit(edit: Edit): edit is LineEndingsEdit {
+  return 'lineEndings' in edit;
+}
+
+export function editKind(edit: Edit): EditKind {
+  if (isNewFileEdit(edit)) return 'new_file';
+  return isLineEndingsEdit(edit) ? 'line_endings' : 'search_replace';
 }
 
 /** Validates model output; throws InvalidModelOutput naming the first problems. */

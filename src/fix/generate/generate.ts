@@ -14,8 +14,11 @@ export const FIX_TOOL = {
         type: 'array', minItems: 1, maxItems: 50,
         items: {
           type: 'object',
-          description: 'Either {path, search, replace}: search is copied exactly from the file and replaced; or {path, newFile}: the full text of a new file.',
-          properties: { path: { type: 'string' }, search: { type: 'string' }, replace: { type: 'string' }, newFile: { type: 'string' } },
+          description: 'One of {path, search, replace}: search is copied exactly from the file and replaced (new lines take the file\'s own line breaks); {path, newFile}: the full text of a new file; or {path, lineEndings}: converts every line break of an existing file to "lf" or "crlf", only when the fix needs that.',
+          properties: {
+            path: { type: 'string' }, search: { type: 'string' }, replace: { type: 'string' }, newFile: { type: 'string' },
+            lineEndings: { type: 'string', enum: ['lf', 'crlf'] },
+          },
           required: ['path'],
         },
       },
