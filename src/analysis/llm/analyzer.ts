@@ -205,7 +205,7 @@ export class LlmIssueAnalyzer implements IssueAnalyzer {
     }
     let result: ToolCallResult;
     try {
-      result = await provider.callTool(request);
+      result = await provider.callTool({ ...request, reservationId });
     } catch (err) {
       if (err instanceof ModelRefusal) {
         await budget.settle(reservationId, err.usage);
