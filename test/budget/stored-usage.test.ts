@@ -10,6 +10,8 @@ import { budgetedToolCall } from '../../src/fix/generate/call.js';
 import { OpenAiProvider, RESERVATION_METADATA_KEY } from '../../src/llm/openai.js';
 import { storedUsageLookup } from '../../src/llm/registry.js';
 import type { ToolCallRequest } from '../../src/llm/types.js';
+import { loadConfig } from '../../src/config/load.js';
+import { UsageError } from '../../src/errors.js';
 import { logger } from '../../src/log.js';
 import { startLlmStandIn, type LlmStandIn } from '../../src/sim/llm/server.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
@@ -175,5 +177,14 @@ describe('GLOBALLM_OPENAI_STORE_COMPLETIONS: which endpoints are asked', () => {
     assert.equal(storedUsageLookup({ OPENAI_API_KEY: 'k', GLOBALLM_OPENAI_STORE_COMPLETIONS: 'false' }), undefined);
     assert.equal(storedUsageLookup({ ANTHROPIC_API_KEY: 'k', OPENAI_API_KEY: 'k' }), undefined);
     assert.equal(storedUsageLookup({}), undefined);
+  });
+
+  test('the setting is validated: only auto, true or false', () => {
+    assert.equal(loadConfig({}).GLOBALLM_OPENAI_STORE_COMPLETIONS, 'auto');
+    assert.equal(loadConfig({ GLOBALLM_OPENAI_STORE_COMPLETIONS: 'false' }).GLOBALLM_OPENAI_STORE_COMPLETIONS, 'false');
+    assert.equal(loadConfig({ GLOBALLM_OPENAI_STORE_COMPLETIONS: '' }).GLOBALLM_OPENAI_STORE_COMPLETIONS, 'auto', 'empty is unset, as for every variable');
+    for (const bad of ['yes', '1', 'TRUE']) {
+      assert.throws(() => loadConfig({ GLOBALLM_OPENAI_STORE_COMPLETIONS: bad }), (e: unknown) => e instanceof UsageError && e.message.includes('GLOBALLM_OPENAI_STORE_COMPLETIONS'), bad);
+    }
   });
 });
