@@ -35,7 +35,7 @@ function workerEnv(dir: string, services: RestartableServices, llm: ChaosLlm, is
     // Every repository is the local forge's owner's: its cap would otherwise keep most issues from open_pr.
     GLOBALLM_MAX_OPEN_PRS_PER_OWNER: String(issues), DATABASE_URL: services.databaseUrl, TEMPORAL_ADDRESS: services.temporalAddress, GLOBALLM_TASK_QUEUE_PREFIX: PREFIX,
     GLOBALLM_STATE_DIR: join(dir, 'state'), GLOBALLM_LOCAL_ROOT: join(dir, 'repos'), GLOBALLM_CACHE_DIR: join(dir, 'cache'),
-    OPENAI_BASE_URL: `${llm.sim.url}/v1`, OPENAI_API_KEY: 'chaos', GLOBALLM_OPENAI_MODEL: 'gpt-4.1-mini', GLOBALLM_LOG_LEVEL: 'warn',
+    OPENAI_BASE_URL: `${llm.sim.url}/v1`, OPENAI_API_KEY: 'chaos', GLOBALLM_OPENAI_MODEL: 'gpt-4.1-mini', GLOBALLM_OPENAI_STORE_COMPLETIONS: 'true', GLOBALLM_LOG_LEVEL: 'warn',
   };
   for (const k of ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'GITHUB_TOKEN', 'GITHUB_API_URL', 'GLOBALLM_LLM_PROVIDER']) delete env[k];
   return github ? { ...env, GITHUB_API_URL: github.sim.url, GITHUB_TOKEN: 'chaos' } : env;

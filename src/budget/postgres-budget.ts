@@ -10,7 +10,7 @@ import { parseBudgetConfig, type ResolvedBudgetConfig } from './schema.js';
 import { inTransaction } from './tx.js';
 import { costUsd, maxCostUsd, type CallPricing } from '../pricing/prices.js';
 import { checkCampaignCaps } from './campaign-caps.js';
-import { chargedTokens, type BudgetScopes, type Reservation, type ReserveRequest, type TokenBudget, type TokenUsage } from './types.js';
+import { chargedTokens, type BudgetScopes, type Reservation, type ReserveRequest, type StoredUsageLookup, type TokenBudget, type TokenUsage } from './types.js';
 
 const log = logger.child({ component: 'budget' });
 
@@ -41,7 +41,12 @@ export interface PostgresTokenBudgetOptions {
   now?: () => Date;
   /** The model calls are priced at: each settle records its model and cost in dollars. */
   pricing?: CallPricing;
+  /** Asks the provider what a call whose answer was never recorded was billed; without it such a hold is charged whole. */
+  lookup?: StoredUsageLookup | undefined;
 }
+
+/** Unanswered stale holds the sweep asks the provider about, at most, each time. */
+const LOOKUPS_PER_SWEEP = 100;
 
 interface HeldRow { scopes: string[]; period_start: Date; tokens: string; state: string; campaign: string | null; hold_usd: string }
 
@@ -62,12 +67,14 @@ export class PostgresTokenBudget implements TokenBudget {
   readonly config: ResolvedBudgetConfig;
   private readonly now: () => Date;
   private readonly pricing: CallPricing | undefined;
+  private readonly lookup: StoredUsageLookup | undefined;
   private lastSweep = 0;
 
   constructor(private readonly pool: pg.Pool, options: PostgresTokenBudgetOptions = {}) {
     this.config = parseBudgetConfig(options.config ?? {});
     this.now = options.now ?? (() => new Date());
     this.pricing = options.pricing;
+    this.lookup = options.lookup;
   }
 
   /** The period rows a reservation taken now would use. */
@@ -207,9 +214,11 @@ export class PostgresTokenBudget implements TokenBudget {
 
   /**
    * Settles the holds an earlier attempt of the same activity left (their keys start with
-   * `keyPrefix` and carry an attempt number below `attempt`): with the usage recorded for the call,
-   * or — when the provider's answer was never recorded — the whole hold, since the call may have
-   * been paid. Returns how many it settled.
+   * `keyPrefix` and carry an attempt number below `attempt`): with the usage recorded for the call;
+   * when the answer was never recorded, with what the provider says it billed for the hold
+   * (stored completions); when the provider stored nothing yet, the hold stays for the sweep to ask
+   * again after the TTL (the call may still be finishing); when it cannot say, with the whole hold,
+   * since the call may have been paid. Returns how many it settled.
    */
   async settleEarlierAttempts(keyPrefix: string, attempt: number): Promise<number> {
     const res = await this.pool.query<{ id: string; tokens: string; actual: TokenUsage | null }>(
@@ -218,12 +227,58 @@ export class PostgresTokenBudget implements TokenBudget {
           AND split_part(substr(call_key, length($1) + 1), '|', 1)::int < $2`,
       [keyPrefix, attempt],
     );
+    let settled = 0;
     for (const r of res.rows) {
-      const usage = r.actual ?? { inputTokens: Number(r.tokens), outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+      const usage = r.actual ?? (await this.unrecordedUsage(r.id, Number(r.tokens)));
+      if (usage === null) continue;
       await this.settle(r.id, usage);
+      settled += 1;
     }
-    if (res.rows.length > 0) log.warn({ keyPrefix, attempt, settled: res.rows.length }, 'settled holds left by an earlier attempt');
-    return res.rows.length;
+    if (res.rows.length > 0) log.warn({ keyPrefix, attempt, settled, left: res.rows.length - settled }, 'settled holds left by an earlier attempt');
+    return settled;
+  }
+
+  /**
+   * What to charge a hold whose answer was never recorded: the provider's stored usage; null when
+   * it stored none (nothing to charge yet); the whole hold when there is no lookup or it failed.
+   */
+  private async unrecordedUsage(id: string, tokens: number): Promise<TokenUsage | null> {
+    const whole: TokenUsage = { inputTokens: tokens, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+    const stored = await this.askProvider(id);
+    if (stored === undefined) return whole;
+    return stored.calls > 0 ? stored.usage : null;
+  }
+
+  /** The provider's stored usage for a hold; undefined when there is no lookup or it failed (logged). */
+  private async askProvider(id: string): Promise<{ usage: TokenUsage; calls: number } | undefined> {
+    if (!this.lookup) return undefined;
+    try {
+      const stored = await this.lookup.storedUsage(id);
+      return { usage: parse(UsageSchema, stored.usage, 'stored usage'), calls: stored.calls };
+    } catch (err) {
+      log.warn({ reservation: id, err: (err as Error).message }, 'could not look up the usage the provider stored for a hold');
+      return undefined;
+    }
+  }
+
+  /**
+   * Before the TTL frees unanswered holds: charges each one the provider stored completions for
+   * exactly what it billed. Those it stored nothing for (or cannot say about) are left to expire.
+   */
+  private async settleStoredStale(ttlSeconds: number): Promise<number> {
+    if (!this.lookup) return 0;
+    const stale = await this.pool.query<{ id: string }>(
+      `SELECT id FROM budget_reservations WHERE state = 'held' AND actual IS NULL AND created_at < now() - make_interval(secs => $1) ORDER BY created_at LIMIT $2`,
+      [ttlSeconds, LOOKUPS_PER_SWEEP],
+    );
+    let settled = 0;
+    for (const r of stale.rows) {
+      const stored = await this.askProvider(r.id);
+      if (!stored || stored.calls === 0) continue;
+      await this.settle(r.id, stored.usage);
+      settled += 1;
+    }
+    return settled;
   }
 
   async release(reservationId: string): Promise<void> {
@@ -260,6 +315,7 @@ export class PostgresTokenBudget implements TokenBudget {
     if (!Number.isFinite(ttlSeconds) || ttlSeconds < 0) throw new UsageError('ttlSeconds must be a non-negative number');
     // Stale holds whose call answered (usage recorded) were paid: charge them rather than free them.
     await this.settleAnswered(ttlSeconds);
+    await this.settleStoredStale(ttlSeconds);
     return inTransaction(this.pool, async (c) => {
       const expired = await c.query<{ scopes: string[]; period_start: Date; tokens: string; hold_micro: string }>(
         `UPDATE budget_reservations SET state = 'expired', settled_at = now()

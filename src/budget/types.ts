@@ -50,3 +50,12 @@ export interface TokenBudget {
 export function chargedTokens(u: TokenUsage): number {
   return u.inputTokens + u.outputTokens + u.cacheReadTokens + u.cacheWriteTokens;
 }
+
+/**
+ * Asks the model provider what it billed for the calls tagged with a hold, for holds whose answer
+ * was never recorded (the worker died in between). `calls` is 0 when the provider stored none.
+ * Throws when the provider cannot say (lookup failed, or its answer did not validate).
+ */
+export interface StoredUsageLookup {
+  storedUsage(reservationId: string): Promise<{ usage: TokenUsage; calls: number }>;
+}

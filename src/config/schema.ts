@@ -38,6 +38,12 @@ export const EnvConfig = z.object({
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: optionalUrl,
   GLOBALLM_LLM_PROVIDER: z.enum(['anthropic', 'openai']).optional(),
+  /**
+   * Whether the OpenAI endpoint keeps stored completions: each paid call is then sent with
+   * `store: true` and its budget hold in metadata, so a hold whose answer a dead worker never
+   * recorded is charged what the provider billed. `auto`: on for api.openai.com only.
+   */
+  GLOBALLM_OPENAI_STORE_COMPLETIONS: z.enum(['auto', 'true', 'false']).default('auto'),
   GLOBALLM_ANTHROPIC_MODEL: z.string().min(1).default('claude-haiku-4-5'),
   GLOBALLM_OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
   GITHUB_LOGIN: z.string().min(1).optional(),

@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { AnthropicProvider } from './anthropic.js';
 import { OpenAiProvider } from './openai.js';
+import type { StoredUsageLookup } from '../budget/types.js';
 import type { LlmProvider } from './types.js';
 
 /** The configuration keys the providers read (a subset of the loaded Config). */
@@ -13,6 +14,15 @@ export interface LlmConfig {
   GLOBALLM_OPENAI_MODEL?: string | undefined;
   /** Picks one provider when both are configured; Anthropic wins otherwise. */
   GLOBALLM_LLM_PROVIDER?: 'anthropic' | 'openai' | undefined;
+  /** Whether the OpenAI endpoint keeps stored completions (`auto`: only api.openai.com does). */
+  GLOBALLM_OPENAI_STORE_COMPLETIONS?: 'auto' | 'true' | 'false' | undefined;
+}
+
+/** Whether OpenAI calls are sent with `store: true` and their hold in metadata (see GLOBALLM_OPENAI_STORE_COMPLETIONS). */
+export function openAiStoresCompletions(c: LlmConfig): boolean {
+  const setting = c.GLOBALLM_OPENAI_STORE_COMPLETIONS ?? 'auto';
+  if (setting !== 'auto') return setting === 'true';
+  return c.OPENAI_BASE_URL === undefined || new URL(c.OPENAI_BASE_URL).hostname === 'api.openai.com';
 }
 
 export interface ProviderTuning {
@@ -53,7 +63,19 @@ export function createLlmProvider(config: LlmConfig, tuning: ProviderTuning = {}
   }
   if (useOpenAi) {
     if (!openAiConfigured(config)) throw new UsageError('GLOBALLM_LLM_PROVIDER=openai needs OPENAI_API_KEY or OPENAI_BASE_URL');
-    return new OpenAiProvider({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.GLOBALLM_OPENAI_MODEL, ...tuning });
+    return new OpenAiProvider({
+      apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.GLOBALLM_OPENAI_MODEL, storeCompletions: openAiStoresCompletions(config), ...tuning,
+    });
   }
   return undefined;
+}
+
+/**
+ * Where the budget asks what a call whose answer was lost was billed: the OpenAI provider when it
+ * is the one configured and its endpoint stores completions; undefined otherwise (Anthropic has no
+ * per-request usage lookup), and such holds are charged whole.
+ */
+export function storedUsageLookup(config: LlmConfig): StoredUsageLookup | undefined {
+  const provider = createLlmProvider(config);
+  return provider instanceof OpenAiProvider && openAiStoresCompletions(config) ? provider : undefined;
 }

@@ -23,6 +23,11 @@ export interface ToolCallRequest {
   tool: ToolSpec;
   maxTokens: number;
   signal?: AbortSignal;
+  /**
+   * The budget hold the call is charged to. A provider that stores completions tags the call with
+   * it, so a hold whose answer was lost can later be charged exactly what the provider billed.
+   */
+  reservationId?: string;
 }
 
 /** Why the model stopped, in one vocabulary for every provider. */

@@ -8,6 +8,7 @@ import type { TokenBudget } from '../budget/types.js';
 import { startHoldSweep } from '../budget/sweep.js';
 import { budgetConfig } from '../budget/from-config.js';
 import { pricingFor } from '../pricing/for-config.js';
+import { storedUsageLookup } from '../llm/registry.js';
 import type { CallPricing } from '../pricing/prices.js';
 import { taskQueues } from '../temporal/task-queues.js';
 import { workflowBundle } from './bundle.js';
@@ -91,7 +92,7 @@ function pricingOption(config: Config): { pricing?: CallPricing } {
 export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers> {
   const pricing = pricingOption(opts.config);
   const metrics = createWorkerMetrics();
-  const budget = new PostgresTokenBudget(opts.pool, { config: budgetConfig(opts.config), ...pricing });
+  const budget = new PostgresTokenBudget(opts.pool, { config: budgetConfig(opts.config), ...pricing, lookup: storedUsageLookup(opts.config) });
   const meter = (b: TokenBudget): TokenBudget => new MeteredTokenBudget(b, metrics, pricing.pricing);
   const temporalMetricsUrl = await installRuntime(opts.config.GLOBALLM_METRICS_HOST);
   const identity = workerIdentity();

@@ -241,7 +241,9 @@ export class LlmIssueAnalyzer implements IssueAnalyzer {
     };
     let result: ToolCallResult;
     try {
-      result = await provider.callTool(request);
+      // The provider can be asked for this call by its first hold: charged the whole call's usage when a
+      // dead worker never recorded it, while the other holds find nothing stored and are freed.
+      result = await provider.callTool({ ...request, ...(held[0] ? { reservationId: held[0].id } : {}) });
     } catch (err) {
       if (err instanceof ModelRefusal) {
         await charge(err.usage);

@@ -22,7 +22,7 @@ export async function budgetedToolCall(ctx: ModelCallContext, request: Omit<Tool
   const reservation = await ctx.budget.reserve({ tokens: estimate, outputTokens: request.maxTokens, scopes: ctx.scopes, purpose });
   let result: ToolCallResult;
   try {
-    result = await ctx.llm.callTool(full);
+    result = await ctx.llm.callTool({ ...full, reservationId: reservation.id });
   } catch (err) {
     if (err instanceof ModelRefusal) {
       await ctx.budget.settle(reservation.id, err.usage);

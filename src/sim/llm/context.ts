@@ -1,5 +1,6 @@
 import type { AnthropicPromptCache, OpenAiPromptCache } from './prompt-cache.js';
 import type { ScriptBook } from './script.js';
+import type { StoredCompletions } from './stored.js';
 import type { Usage } from './schema.js';
 
 /** What a protocol handler needs from the server it runs in. */
@@ -8,6 +9,8 @@ export interface ProviderContext {
   anthropicCache: AnthropicPromptCache;
   openAiCache: OpenAiPromptCache;
   nextId: (prefix: string) => string;
+  /** Completions requested with `store: true`, for the list endpoint. */
+  stored: StoredCompletions;
   /** When set, only this key is accepted; otherwise any non-empty key is. */
   apiKey: string | undefined;
   /** When set, other model names answer 404 like an unknown model does. */

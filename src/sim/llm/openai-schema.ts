@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MetadataSchema } from './stored.js';
 
 /** The Chat Completions request (what OpenAI, Ollama and vLLM accept). */
 const TextPartSchema = z.looseObject({ type: z.literal('text'), text: z.string() });
@@ -76,7 +77,7 @@ export const ChatCompletionRequestSchema = z.strictObject({
   frequency_penalty: z.number().min(-2).max(2).nullish(),
   logprobs: z.boolean().nullish(),
   top_logprobs: z.number().int().nullish(),
-  metadata: z.record(z.string(), z.string()).nullish(),
+  metadata: MetadataSchema.nullish(),
   store: z.boolean().nullish(),
   reasoning_effort: z.enum(['minimal', 'low', 'medium', 'high']).nullish(),
   service_tier: z.string().nullish(),

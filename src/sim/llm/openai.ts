@@ -20,6 +20,11 @@ export function openAiError(status: number, type: string, message: string, field
   return outcome(status, { error: { message, type, param, code } }, { error: message, ...rest });
 }
 
+/** `GET /v1/chat/completions`: the completions stored with `store: true`, filtered like the real API. */
+export function handleListChatCompletions(ctx: ProviderContext, headers: IncomingHttpHeaders, params: URLSearchParams): Outcome {
+  return checkAuth(ctx, headers) ?? ctx.stored.list(params, (status, message, param) => openAiError(status, 'invalid_request_error', message, { param }));
+}
+
 /** `POST /v1/chat/completions`: validate like the real API, then answer from the script. */
 export async function handleChatCompletions(ctx: ProviderContext, headers: IncomingHttpHeaders, raw: unknown): Promise<Outcome> {
   const auth = checkAuth(ctx, headers);
@@ -198,6 +203,7 @@ function answer(ctx: ProviderContext, body: ChatCompletionRequest, request: Scri
       completion_tokens_details: { reasoning_tokens: 0 },
     },
   };
+  if (body.store === true) ctx.stored.add({ ...response, metadata: body.metadata ?? {} });
   const usage = { inputTokens: prompt.count - cached, outputTokens: rendered.outputTokens, cacheCreationInputTokens: 0, cacheReadInputTokens: cached };
   return outcome(200, response, { model, ruleId: resolution.ruleId, usage, delayMs: resolution.delayMs });
 }

@@ -4,6 +4,7 @@
  *   const sim = await startLlmStandIn({ script: [{ id: 'rank', match: { tool: 'rank_issue' }, respond: { toolUse: { name: 'rank_issue', input } } }] });
  *   new Anthropic({ baseURL: sim.url, apiKey: 'test' });      // POST /v1/messages
  *   new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: 'test' });  // POST /v1/chat/completions, GET /v1/models
+ *                                                              // GET /v1/chat/completions (those sent with store: true)
  *
  * Every answer comes from a script rule; a request no rule matches fails with a 500 that names it.
  */
@@ -14,7 +15,8 @@ import { anthropicError, checkAnthropicAuth, handleMessages } from './anthropic.
 import { outcome, type Outcome, type ProviderContext } from './context.js';
 import { BodyTooLarge, headerValue, readBody, sendJson } from './http.js';
 import { anthropicModelList, DEFAULT_MODELS, openAiModelList } from './models.js';
-import { checkAuth, handleChatCompletions, openAiError } from './openai.js';
+import { checkAuth, handleChatCompletions, handleListChatCompletions, openAiError } from './openai.js';
+import { StoredCompletions } from './stored.js';
 import { seededRandom } from '../../util/seeded-random.js';
 import { AnthropicPromptCache, OpenAiPromptCache } from './prompt-cache.js';
 import { ScriptBook } from './script.js';
@@ -78,6 +80,7 @@ export async function startLlmStandIn(options: LlmStandInOptions = {}): Promise<
     nextId: (prefix) => `${prefix}sim${idStem}${(++counter).toString(36).padStart(14, '0')}`,
     apiKey: options.apiKey,
     models: options.models,
+    stored: new StoredCompletions(),
   };
   const calls: CallRecord[] = [];
   const timers = new Set<NodeJS.Timeout>();
@@ -127,6 +130,7 @@ export async function startLlmStandIn(options: LlmStandInOptions = {}): Promise<
       return checkAnthropicAuth(ctx, req.headers) ?? outcome(200, anthropicModelList(models));
     }
     if (path !== '/v1/messages' && path !== '/v1/chat/completions') return fail(404, `Not found: ${path}`, 'not_found_error');
+    if (path === '/v1/chat/completions' && req.method === 'GET') return handleListChatCompletions(ctx, req.headers, new URL(req.url ?? '/', 'http://stand-in').searchParams);
     if (req.method !== 'POST') return fail(405, `Method ${req.method ?? ''} not allowed on ${path}`);
     let text: string;
     try {
