@@ -1,6 +1,7 @@
 // One probe per configuration key: each sets the key, builds the part of the system that reads it
 // from the loaded configuration, and observes that its behaviour changed. A probe throws when it
 // cannot see the effect.
+import { RESERVATION_METADATA_KEY } from '../../src/llm/openai.js';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { writeFileSync, mkdirSync, chmodSync } from 'node:fs';
@@ -65,6 +66,17 @@ async function modelCall(ctx: ProbeContext, c: Config): Promise<string> {
 }
 
 const llmBase = (ctx: ProbeContext): NodeJS.ProcessEnv => ({ ANTHROPIC_BASE_URL: ctx.llm.url, OPENAI_BASE_URL: `${ctx.llm.url}/v1` });
+
+/** How many completions the OpenAI stand-in stored for one model call made under a hold. */
+async function storedForCall(ctx: ProbeContext, c: Config): Promise<number> {
+  const provider = createLlmProvider(c, { maxRetries: 0 });
+  if (!provider) return -1;
+  const hold = `probe-hold-${ctx.seq()}`;
+  await provider.callTool({ system: 's', messages: [{ role: 'user', content: 'hello' }], tool: { name: 'probe', description: 'd', inputSchema: { type: 'object', properties: {} } }, maxTokens: 16, reservationId: hold });
+  const res = await fetch(`${ctx.llm.url}/v1/chat/completions?metadata[${RESERVATION_METADATA_KEY}]=${hold}`, { headers: { authorization: 'Bearer probe' } });
+  assert.equal(res.status, 200);
+  return ((await res.json()) as { data: unknown[] }).data.length;
+}
 
 /** Whether a call of `tokens` fits the budget built from the configuration (scoped to a repository and language). */
 async function fits(ctx: ProbeContext, c: Config, tokens: number, scopes = { repo: 'probe/repo', language: 'go' }): Promise<boolean> {
@@ -146,6 +158,8 @@ export const ENV_PROBES: Record<string, Probe> = {
   OPENAI_BASE_URL: (ctx) => changes(ctx, 'OPENAI_BASE_URL', `${ctx.llm.url}/v1`, (c) => modelCall(ctx, c), 'openai:gpt-4o-mini'),
   GLOBALLM_LLM_PROVIDER: (ctx) => changes(ctx, 'GLOBALLM_LLM_PROVIDER', 'openai', (c) => modelCall(ctx, c), 'openai:gpt-4o-mini', llmBase(ctx)),
   GLOBALLM_ANTHROPIC_MODEL: (ctx) => changes(ctx, 'GLOBALLM_ANTHROPIC_MODEL', 'claude-sonnet-4-5', (c) => modelCall(ctx, c), 'anthropic:claude-sonnet-4-5', llmBase(ctx)),
+  // Off for a server other than api.openai.com unless set: the stand-in then stores the call for a later lookup of its usage.
+  GLOBALLM_OPENAI_STORE_COMPLETIONS: (ctx) => changes(ctx, 'GLOBALLM_OPENAI_STORE_COMPLETIONS', 'true', (c) => storedForCall(ctx, c), 1, { OPENAI_BASE_URL: `${ctx.llm.url}/v1` }),
   GLOBALLM_OPENAI_MODEL: (ctx) => changes(ctx, 'GLOBALLM_OPENAI_MODEL', 'gpt-4.1-mini', (c) => modelCall(ctx, c), 'openai:gpt-4.1-mini', { OPENAI_BASE_URL: `${ctx.llm.url}/v1` }),
   GLOBALLM_LOCAL_ROOT: (ctx) => changes(ctx, 'GLOBALLM_LOCAL_ROOT', '/srv/repos', (c) => localRoot(c), '/srv/repos'),
   GLOBALLM_CACHE_DIR: (ctx) => changes(ctx, 'GLOBALLM_CACHE_DIR', '/srv/cache', (c) => cacheDirOf(c), '/srv/cache'),

@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { SandboxViolation } from '../../errors.js';
 import { environmentMounts, runMounts } from '../../environment/prepare.js';
@@ -40,6 +41,8 @@ export interface ValidateOptions {
 }
 
 const TAIL_CHARS = 4000;
+/** The before and after runs go side by side only with this many CPUs: two for each suite. */
+const SIDE_BY_SIDE_MIN_CPUS = 4;
 /** Report folders a build tool writes in the tree: cleared before each run so only this run's count. */
 const TREE_REPORT_DIRS = ['target/surefire-reports', 'target/failsafe-reports', 'build/test-results'];
 
@@ -101,8 +104,8 @@ async function buildTrees(ws: Workspace, opts: ValidateOptions, files: PatchFile
 
 /**
  * Before/after validation of a patch: the base with the test changes, then with the fix too,
- * each run in the sandbox with no network and the prepared environment mounted read-only; the
- * two sides run at the same time.
+ * each run in the sandbox with no network and the prepared environment mounted read-only (the two
+ * sides at the same time on a machine of four CPUs or more).
  * Per-test results come from the runner's own report where it gives one (our hooks ask for
  * it), else from its output. A decisive test whose outcome differs between the two sides is
  * run again on the side where it failed; if it passes there, it is named flaky.
@@ -159,16 +162,21 @@ export async function validatePatch(opts: ValidateOptions): Promise<ValidationRe
       return toSuiteRun(r, await readReports(results, tree));
     };
 
-    // The two sides are independent trees: they run side by side, and so do their repeats.
-    const [before, after] = await settled([run(trees.before), run(trees.after)]);
+    // The two sides are independent trees: with cores to spare they run side by side, and so do
+    // their repeats; on a smaller machine one after the other, so that neither slows the other's
+    // timing-sensitive tests.
+    const sideBySide = availableParallelism() >= SIDE_BY_SIDE_MIN_CPUS;
+    const both = <A, B>(a: () => Promise<A>, b: () => Promise<B>): Promise<[A, B]> =>
+      sideBySide ? settled<[A, B]>([a(), b()]) : a().then(async (x) => [x, await b()]);
+    const [before, after] = await both(() => run(trees.before), () => run(trees.after));
     let cmp: Comparison = compareResults(before.results, after.results);
     const stop = (s: SuiteRun): boolean => s.timedOut || s.cancelled;
     if (!stop(before) && !stop(after) && before.parsed && after.parsed) {
       const failingNew = newFailing(cmp, after.results);
-      const [beforeAgain, afterAgain] = await settled([
-        cmp.fixed.length > 0 ? run(trees.before) : null,
-        cmp.broken.length > 0 || failingNew.length > 0 ? run(trees.after) : null,
-      ]);
+      const [beforeAgain, afterAgain] = await both(
+        async () => (cmp.fixed.length > 0 ? run(trees.before) : null),
+        async () => (cmp.broken.length > 0 || failingNew.length > 0 ? run(trees.after) : null),
+      );
       cmp = withRepeats(cmp, { before: beforeAgain?.results ?? null, after: afterAgain?.results ?? null }, failingNew);
     }
     const changesCode = files.some((f) => [f.oldPath, f.newPath].some((p) => p !== null && !isTestPath(p)));
