@@ -20,12 +20,12 @@ describe('CLI commands that call GitHub share the workers\' quota pacing', () =>
       await reader.openIssues(ref);
       const rows = await db.pool.query<{ resource: 'core' | 'graphql'; remaining: number }>('SELECT resource, remaining FROM github_quota WHERE account = $1', [quotaAccount('cli-token')]);
       assert.ok(rows.rows.length > 0, 'the request took its unit from the shared store');
-      for (const r of rows.rows) assert.equal(r.remaining, gh.limiter.view(r.resource).remaining, `what GitHub said is left of ${r.resource} is what the store holds`);
-      const sent = gh.limiter.view('core').used + gh.limiter.view('graphql').used;
+      for (const r of rows.rows) assert.equal(r.remaining, gh.limiterFor('cli-token').view(r.resource).remaining, `what GitHub said is left of ${r.resource} is what the store holds`);
+      const sent = gh.limiterFor('cli-token').view('core').used + gh.limiterFor('cli-token').view('graphql').used;
       // Spend the rest; the request after it waits for the reset instead of reaching GitHub.
       await db.pool.query('UPDATE github_quota SET remaining = 0 WHERE account = $1', [quotaAccount('cli-token')]);
       await assert.rejects(reader.openIssues({ ...ref, name: 'other' }), (e: unknown) => e instanceof RateLimited);
-      assert.equal(gh.limiter.view('core').used + gh.limiter.view('graphql').used, sent, 'nothing more was sent');
+      assert.equal(gh.limiterFor('cli-token').view('core').used + gh.limiterFor('cli-token').view('graphql').used, sent, 'nothing more was sent');
     } finally {
       await gh.close();
     }

@@ -42,7 +42,7 @@ describe('GitHub requests paced by the quotas GitHub reports, shared through Pos
       assert.equal(ok, 12, 'every unit of the quota was used');
       assert.equal(paced, 8, 'the rest waited for the reset instead of being sent');
       assert.ok(statuses.every((s) => s === 200), `GitHub never answered a limit: ${statuses.join(',')}`);
-      assert.equal(gh.limiter.view('core').remaining, 0);
+      assert.equal(gh.limiterFor('token-a').view('core').remaining, 0);
     } finally {
       await gh.close();
     }

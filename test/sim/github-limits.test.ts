@@ -52,12 +52,12 @@ describe('GitHub stand-in limits and faults', () => {
     try {
       const events: LimitEvents = { primary: [], secondary: [] };
       const octokit = client(gh.url, events);
-      const res = await fetch(`${gh.url}/repos/pyfoundry/quickparse/issues/2/comments`, { method: 'POST', body: JSON.stringify({ body: 'one' }) });
+      const res = await fetch(`${gh.url}/repos/pyfoundry/quickparse/issues/2/comments`, { method: 'POST', headers: { authorization: 'token test-token' }, body: JSON.stringify({ body: 'one' }) });
       assert.equal(res.status, 201);
       await octokit.rest.issues.createComment({ ...repo, issue_number: 2, body: 'two' });
       await assert.rejects(octokit.rest.issues.createComment({ ...repo, issue_number: 2, body: 'three' }), (e: unknown) => statusOf(e) === 403);
       assert.deepEqual(events.secondary, [42]);
-      const raw = await fetch(`${gh.url}/repos/pyfoundry/quickparse/issues/2/comments`, { method: 'POST', body: JSON.stringify({ body: 'four' }) });
+      const raw = await fetch(`${gh.url}/repos/pyfoundry/quickparse/issues/2/comments`, { method: 'POST', headers: { authorization: 'token test-token' }, body: JSON.stringify({ body: 'four' }) });
       assert.equal(raw.status, 403);
       assert.equal(raw.headers.get('retry-after'), '42');
       assert.match(((await raw.json()) as { message: string }).message, /secondary rate limit/);

@@ -30,6 +30,9 @@ after(async () => {
 
 /** Triggers the schedule as an operator would and waits for the run it started. */
 async function triggerAndWait(handle: ScheduleHandle): Promise<CampaignProgress> {
+  // A scheduled run's workflow ID ends with its start time to the second: two triggers within one
+  // second would name the same run, so the second starts nothing.
+  await new Promise((r) => setTimeout(r, 1100));
   const before = new Set((await handle.describe()).info.recentActions.map((a) => a.action.workflow.workflowId));
   await handle.trigger();
   let started: string | undefined;

@@ -1,6 +1,7 @@
 import { Octokit } from '@octokit/rest';
 import { throttling } from '@octokit/plugin-throttling';
 import { retry } from '@octokit/plugin-retry';
+import Bottleneck from 'bottleneck';
 import { logger } from '../../log.js';
 import { isWriteRequest, type RequestShape } from './writes.js';
 import { holdOff, readQuota, resourceOf } from './quota-headers.js';
@@ -13,6 +14,15 @@ const log = logger.child({ component: 'github' });
 /** Octokit with GitHub's limits honoured: built once per process. Observation comes first: it sees every attempt. */
 export const GitHubOctokit = Octokit.plugin(observeRequests, throttling, retry);
 export type GitHubOctokit = InstanceType<typeof GitHubOctokit>;
+
+/**
+ * GitHub asks for a second between content-creating requests. The throttling plugin spaces every
+ * GraphQL request so, queries too (3,600 an hour, below the GraphQL quota): its write group is
+ * left unspaced, and this process's writes (mutations included) are spaced here instead.
+ */
+const WRITE_SPACING_MS = 1_000;
+const writeSpacing = new Bottleneck({ maxConcurrent: 1, minTime: WRITE_SPACING_MS });
+const unspacedPluginWrites = new Bottleneck.Group({});
 
 export interface GitHubClientOptions {
   baseUrl: string;
@@ -62,6 +72,7 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubOctokit {
     ...(opts.observe ? { observe: opts.observe } : {}),
     retry: { retries: 2 },
     throttle: {
+      write: unspacedPluginWrites,
       // Only reads wait inline; a write surfaces as RateLimited and is repeated by its caller, inside the write budget.
       onRateLimit: (retryAfter: number, options: RequestShape & { method: string; url: string }, _octokit: unknown, retryCount: number) => {
         log.warn({ retryAfter, method: options.method, url: options.url, retryCount }, 'primary rate limit');
@@ -75,8 +86,10 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubOctokit {
   });
   // Reads are retried on 5xx and network errors; writes never are (a lost response may mean the
   // write happened), so repeating one is left to the caller, who checks first.
-  octokit.hook.before('request', (options) => {
-    if (isWriteRequest(options)) options.request = { ...options.request, retries: 0 };
+  octokit.hook.before('request', async (options) => {
+    if (!isWriteRequest(options)) return;
+    options.request = { ...options.request, retries: 0 };
+    await writeSpacing.schedule(() => Promise.resolve());
   });
   if (opts.pacer) paceRequests(octokit, opts.pacer);
   return octokit;

@@ -55,6 +55,11 @@ export const StandInOptionsSchema = z.object({
   faults: FaultPlanSchema.optional(),
   /** Login of the user every token authenticates as. */
   viewer: z.string().regex(/^[A-Za-z0-9-]+$/).optional(),
+  /**
+   * How long an "hour" of quota lasts, in ms (default an hour; a "minute" is a sixtieth of it):
+   * every window (core, GraphQL, search, content) is scaled by it, and so is x-ratelimit-reset.
+   */
+  hourMs: z.number().int().min(6_000).max(3_600_000).optional(),
   /** Fill the world with the seeded example (default true). */
   seedWorld: z.boolean().optional(),
 });

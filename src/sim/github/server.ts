@@ -17,7 +17,7 @@ import { Clock } from './clock.js';
 import { FaultInjector } from './faults.js';
 import { prepare, run, type GqlContext, type GqlRequest } from './graphql.js';
 import { isPush, parseGitPath, serveGit } from './http-backend.js';
-import { RateLimiter, type Resource } from './limits.js';
+import { HOUR_MS, TokenLimiters, tokenOf, type RateLimiter, type Resource } from './limits.js';
 import { matchRoute, validateRequest } from './openapi.js';
 import { handlers, type RestContext } from './rest.js';
 import { DEFAULT_LIMITS, StandInOptionsSchema, type FaultKind, type FaultPlan, type Limits, type StandInOptions } from './schema.js';
@@ -34,6 +34,10 @@ export interface Counters {
   git: number;
   /** Content-creating requests refused because GitHub's per-minute or per-hour content limit was full. */
   content_refused: number;
+  /** Requests refused because their token's primary quota (core, search or GraphQL) was spent. */
+  primary_refused: number;
+  /** Requests refused because too many were in flight at once (a secondary limit). */
+  concurrency_refused: number;
 }
 
 export interface GitHubStandIn {
@@ -44,7 +48,10 @@ export interface GitHubStandIn {
   counters: Counters;
   resetCounters(): void;
   clock: Clock;
-  limiter: RateLimiter;
+  /** The rate limits of one token (each token has its own, as on GitHub); no token: anonymous. */
+  limiterFor(token?: string): RateLimiter;
+  /** Every token's limits, made on first use. */
+  limiters: TokenLimiters;
   /** Fault decisions so far, in request order (null = clean). */
   faultLog: readonly (FaultKind | null)[];
   /** The one-off faults handed out so far: commits refused with a 422, forks that were slow to appear. */
@@ -63,7 +70,7 @@ function commitsIn(op: OperationDefinitionNode): boolean {
 }
 
 function zero(): Counters {
-  return { search: 0, rest_read: 0, rest_write: 0, graphql_points: 0, graphql_requests: 0, git: 0, content_refused: 0 };
+  return { search: 0, rest_read: 0, rest_write: 0, graphql_points: 0, graphql_requests: 0, git: 0, content_refused: 0, primary_refused: 0, concurrency_refused: 0 };
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -90,7 +97,7 @@ export async function startGitHubStandIn(options: StandInOptions & { clock?: Clo
   const viewer = opts.viewer ?? 'globallm-bot';
   const world = new World(gitRoot, clock, viewer);
   world.addUser(viewer, { name: 'GlobaLLM Bot', email: `${viewer}@users.noreply.github.com` });
-  const limiter = new RateLimiter(clock, limits);
+  const limiters = new TokenLimiters(clock, limits, opts.hourMs ?? HOUR_MS);
   const faults = new FaultInjector(opts.faults);
   let counters = zero();
   const timers = new Set<NodeJS.Timeout>();
@@ -102,22 +109,23 @@ export async function startGitHubStandIn(options: StandInOptions & { clock?: Clo
     res.end(text);
   };
 
-  const secondary = (res: ServerResponse, resource: Resource): void => {
+  const secondary = (res: ServerResponse, limiter: RateLimiter, resource: Resource): void => {
     send(res, 403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.', documentation_url: SECONDARY_DOCS, status: '403' }, { ...limiter.headers(resource), 'retry-after': String(limits.secondaryRetryAfterSec) });
   };
 
-  const primary = (res: ServerResponse, resource: Resource, graphql = false): void => {
+  const primary = (res: ServerResponse, limiter: RateLimiter, resource: Resource, graphql = false): void => {
+    counters.primary_refused += 1;
     const message = `API rate limit exceeded for user ID ${world.user(viewer).id}.`;
     const body = graphql ? { errors: [{ type: 'RATE_LIMITED', message }], message, documentation_url: RATE_DOCS } : { message, documentation_url: RATE_DOCS, status: '403' };
     send(res, 403, body, limiter.headers(resource));
   };
 
-  const applyFault = (kind: FaultKind, req: IncomingMessage, res: ServerResponse): void => {
+  const applyFault = (kind: FaultKind, req: IncomingMessage, res: ServerResponse, limiter: RateLimiter): void => {
     switch (kind) {
       case '500': send(res, 500, { message: 'Server Error' }); return;
       case '502': res.writeHead(502, { 'content-type': 'text/html' }); res.end('<h1>502 Bad Gateway</h1>'); return;
       case 'reset': req.socket.destroy(); return;
-      case 'abuse403': secondary(res, 'core'); return;
+      case 'abuse403': secondary(res, limiter, 'core'); return;
       case 'timeout': {
         const t = setTimeout(() => {
           timers.delete(t);
@@ -147,7 +155,7 @@ export async function startGitHubStandIn(options: StandInOptions & { clock?: Clo
     if (push && g.rest === '/git-receive-pack' && status === 200) world.notePush(repo);
   };
 
-  const handleGraphql = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const handleGraphql = async (req: IncomingMessage, res: ServerResponse, limiter: RateLimiter): Promise<void> => {
     counters.graphql_requests += 1;
     const raw = await readBody(req);
     let parsed: unknown;
@@ -175,12 +183,12 @@ export async function startGitHubStandIn(options: StandInOptions & { clock?: Clo
       return;
     }
     if (!limiter.fits('graphql', prep.cost)) {
-      primary(res, 'graphql', true);
+      primary(res, limiter, 'graphql', true);
       return;
     }
     if (prep.op.operation === OperationTypeNode.MUTATION && !limiter.takeContent()) {
       counters.content_refused += 1;
-      secondary(res, 'graphql');
+      secondary(res, limiter, 'graphql');
       return;
     }
     if (commitsIn(prep.op) && faults.refuseCommit()) {
@@ -194,7 +202,7 @@ export async function startGitHubStandIn(options: StandInOptions & { clock?: Clo
     send(res, 200, body, limiter.headers('graphql'));
   };
 
-  const handleRest = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+  const handleRest = async (req: IncomingMessage, res: ServerResponse, url: URL, limiter: RateLimiter): Promise<void> => {
     const method = (req.method ?? 'GET').toUpperCase();
     const match = matchRoute(method, url.pathname);
     if (!match || 'allowed' in match) {
@@ -230,10 +238,10 @@ export async function startGitHubStandIn(options: StandInOptions & { clock?: Clo
     else if (isRead) counters.rest_read += 1;
     else counters.rest_write += 1;
     if (!isRead && resource) {
-      if (!limiter.fits(resource)) return primary(res, resource);
+      if (!limiter.fits(resource)) return primary(res, limiter, resource);
       if (!limiter.takeContent()) {
         counters.content_refused += 1;
-        return secondary(res, resource);
+        return secondary(res, limiter, resource);
       }
       limiter.take(resource);
     }
@@ -261,7 +269,7 @@ export async function startGitHubStandIn(options: StandInOptions & { clock?: Clo
         res.end();
         return;
       }
-      if (!limiter.fits(resource)) return primary(res, resource);
+      if (!limiter.fits(resource)) return primary(res, limiter, resource);
       limiter.take(resource);
     }
     send(res, status, payload, { ...(resource ? limiter.headers(resource) : {}), ...headers });
@@ -274,18 +282,22 @@ export async function startGitHubStandIn(options: StandInOptions & { clock?: Clo
     const g = parseGitPath(url.pathname);
     const work = async (): Promise<void> => {
       if (g) return handleGit(req, res, url, g);
-      limiter.inFlight += 1;
+      const limiter = limiters.for(tokenOf(req.headers.authorization));
+      limiters.inFlight += 1;
       try {
-        if (limiter.inFlight > limits.concurrency) return secondary(res, 'core');
+        if (limiters.inFlight > limits.concurrency) {
+          counters.concurrency_refused += 1;
+          return secondary(res, limiter, 'core');
+        }
         const fault = faults.next();
-        if (fault) return applyFault(fault, req, res);
+        if (fault) return applyFault(fault, req, res, limiter);
         if (url.pathname === '/graphql' || url.pathname === '/api/graphql') {
           if (req.method !== 'POST') return send(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/graphql' });
-          return await handleGraphql(req, res);
+          return await handleGraphql(req, res, limiter);
         }
-        return await handleRest(req, res, url);
+        return await handleRest(req, res, url, limiter);
       } finally {
-        limiter.inFlight -= 1;
+        limiters.inFlight -= 1;
       }
     };
     work().catch((e: unknown) => {
@@ -312,7 +324,8 @@ export async function startGitHubStandIn(options: StandInOptions & { clock?: Clo
       counters = zero();
     },
     clock,
-    limiter,
+    limiterFor: (token) => limiters.for(token),
+    limiters,
     faultLog: faults.log,
     get injected() {
       return { commitsRefused: faults.commitsRefused, slowForks: faults.slowForks };
