@@ -4,9 +4,11 @@ import { SA } from '../temporal/search-attributes.js';
 import { CLAIM_REUSE_POLICY, followUpWorkflowId, type IssueRef } from './shared.js';
 import { followUpSummary } from './summaries.js';
 
+const EVERY_HOURS = 6;
+const CHECKS = 56;
 /** A follow-up looks every 6 hours, 56 times: 14 days, well within Temporal's 30-day retention. */
-export const DEFAULT_FOLLOW_UP = { every: '6h', checks: 56 } as const;
-export const FOLLOW_UP_DAYS = 14;
+export const DEFAULT_FOLLOW_UP = { every: `${EVERY_HOURS}h`, checks: CHECKS } as const;
+export const FOLLOW_UP_DAYS = (EVERY_HOURS * CHECKS) / 24;
 
 /** What a follow-up needs besides its issue: where it runs and how often it looks. */
 export interface FollowUpSettings {

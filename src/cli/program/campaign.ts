@@ -1,17 +1,22 @@
 import type { Command } from 'commander';
 import type { StartFlags } from '../commands/campaign.js';
 
-export function registerCampaign(program: Command): void {
-  const campaign = program.command('campaign').description('start, watch and cancel campaigns');
-  campaign.command('start')
-    .description('discover → analyze → prioritize → fan out to repository workflows')
-    .option('--id <id>', 'campaign id (default: generated)')
+/** Which repositories a campaign (or a scheduled one) discovers and works on: one definition of these flags. */
+export function withDiscoveryFlags(cmd: Command): Command {
+  return cmd
     .option('--forge <forge>', 'github, or local (the git repositories under GLOBALLM_LOCAL_ROOT)')
     .option('--domain <domain>', 'ai_ml, web_dev, data_science, cloud_devops, mobile, security, games, overall')
     .option('--language <language>', 'programming language filter')
     .option('--min-stars <n>', 'minimum stars (github)')
     .option('--min-health <0-1>', 'reject repositories under this health')
-    .option('--max-repos <n>', 'repositories at most')
+    .option('--max-repos <n>', 'repositories at most');
+}
+
+export function registerCampaign(program: Command): void {
+  const campaign = program.command('campaign').description('start, watch and cancel campaigns');
+  withDiscoveryFlags(campaign.command('start')
+    .description('discover → analyze → prioritize → fan out to repository workflows')
+    .option('--id <id>', 'campaign id (default: generated)'))
     .option('--max-issues <n>', 'issues at most')
     .option('--token-budget <n>', 'model tokens this campaign may spend')
     .option('--usd-budget <dollars>', 'US dollars this campaign may spend on model calls (priced by the price table)')

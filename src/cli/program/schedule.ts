@@ -1,16 +1,11 @@
 import type { Command } from 'commander';
 import type { ScheduleFlags } from '../commands/schedule.js';
+import { withDiscoveryFlags } from './campaign.js';
 
 export function registerSchedule(program: Command): void {
   const schedule = program.command('schedule').description('the schedules GlobaLLM runs');
-  schedule.command('discovery')
-    .description("show the discovery schedule's options, or change the ones given (each run is a campaign: discovery → intake → analysis → re-ranking)")
-    .option('--forge <forge>', 'github, or local (the git repositories under GLOBALLM_LOCAL_ROOT)')
-    .option('--domain <domain>', 'ai_ml, web_dev, data_science, cloud_devops, mobile, security, games, overall')
-    .option('--language <language>', 'programming language filter')
-    .option('--min-stars <n>', 'minimum stars (github)')
-    .option('--min-health <0-1>', 'reject repositories under this health')
-    .option('--max-repos <n>', 'repositories at most')
+  withDiscoveryFlags(schedule.command('discovery')
+    .description("show the discovery schedule's options, or change the ones given (each run is a campaign: discovery → intake → analysis → re-ranking)"))
     .option('--max-issues <n>', 'issues sent on to be fixed at most (with --fan-out)')
     .option('--token-budget <n>', 'model tokens each run may spend')
     .option('--usd-budget <dollars>', 'US dollars each run may spend on model calls')
