@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { runCliTraced, type TracedCliResult } from '../helpers/cli.js';
 import { testServerUrl } from '../helpers/db.js';
 import { testTemporalAddress } from '../helpers/temporal.js';
-import { diffFor, makeRepo } from '../validate/fixtures.js';
+import { diffFor, makeRepo } from '../helpers/temp-repo.js';
 
 const state = mkdtempSync(join(tmpdir(), 'globallm-cli-'));
 after(() => rmSync(state, { recursive: true, force: true }));

@@ -11,7 +11,7 @@ import { meets } from '../../src/environment/toolchain.js';
 import { validatePatch } from '../../src/fix/validate/validate.js';
 import { BubblewrapSandbox } from '../../src/sandbox/bubblewrap.js';
 import { registryHosts, trustEnv } from '../../src/sandbox/egress/registries.js';
-import { diffFor, makeRepo } from '../validate/fixtures.js';
+import { diffFor, makeRepo } from '../helpers/temp-repo.js';
 
 // A real npm project with one small dependency from the registry, installed inside the sandbox
 // through the egress proxy: the same path the validate stage takes.

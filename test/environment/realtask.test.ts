@@ -11,7 +11,7 @@ import { BubblewrapSandbox } from '../../src/sandbox/bubblewrap.js';
 import { registryHosts, trustEnv } from '../../src/sandbox/egress/registries.js';
 import { projectRoot } from '../../src/stack/project-root.js';
 import { loadTasks } from '../../bench/realtasks/tasks.js';
-import { sharedEnvironmentCache } from '../fix-pipeline/helpers.js';
+import { sharedEnvironmentCache } from '../helpers/fix-pipeline.js';
 
 // One real task (a real repository, its real dependencies from the registry, its real test
 // suite) through the validation path, with the environment cache the suite shares.

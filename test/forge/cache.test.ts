@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CachedForgeReader, ForgeCache } from '../../src/forge/cache.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { FakeForge, signals } from '../discovery-run/fake-forge.js';
+import { FakeForge, signals } from '../helpers/fake-forge.js';
 
 const T0 = new Date('2025-06-20T00:00:00Z');
 const HOUR = 3_600_000;

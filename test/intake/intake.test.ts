@@ -9,7 +9,7 @@ import { startGitHubStandIn, type GitHubStandIn } from '../../src/sim/github/ser
 import { Clock } from '../../src/sim/github/clock.js';
 import { WORLD_AUTHORED_AT } from '../../src/sim/world/seed.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { FakeForge } from '../discovery-run/fake-forge.js';
+import { FakeForge } from '../helpers/fake-forge.js';
 
 const NOW = new Date('2025-06-20T00:00:00Z');
 

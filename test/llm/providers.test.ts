@@ -9,7 +9,7 @@ import { OpenAiProvider, PLACEHOLDER_API_KEY } from '../../src/llm/openai.js';
 import { createLlmProvider } from '../../src/llm/registry.js';
 import { ModelRefusal, type LlmProvider, type ToolCallRequest } from '../../src/llm/types.js';
 import { startLlmStandIn, type LlmStandIn } from '../../src/sim/llm/server.js';
-import { MODEL } from './helpers.js';
+import { MODEL } from '../helpers/llm-triage.js';
 
 const tool = {
   name: 'rank',

@@ -14,7 +14,7 @@ import { runCli, startCliUntilReady, type RunningCli } from '../helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { testTemporalAddress } from '../helpers/temporal.js';
 import { terminateLeftovers } from '../helpers/workers.js';
-import { argvOf, readmeCommands } from './readme-commands.js';
+import { argvOf, readmeCommands } from '../helpers/readme-commands.js';
 
 const git = promisify(execFile);
 const readme = readmeCommands(await readFile(join(projectRoot, 'README.md'), 'utf8'));

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { argvOf, commandName, coverage, readmeCommands } from './readme-commands.js';
+import { argvOf, commandName, coverage, readmeCommands } from '../helpers/readme-commands.js';
 
 const README = [
   '# X', '', '## Quick start', '', '```sh', 'npm ci && npx globallm up', '```', '', '- Or:', '', '  ```sh', '  npx globallm up --demo', '  ```', '',

@@ -20,7 +20,7 @@ import { runCli, startCliUntilReady, type CliResult, type RunningCli } from '../
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { testTemporalAddress } from '../helpers/temporal.js';
 import { exampleScript } from '../../src/examples/demo-script.js';
-import { argvOf, coverage, readmeCommands } from './readme-commands.js';
+import { argvOf, coverage, readmeCommands } from '../helpers/readme-commands.js';
 
 const exec = promisify(execFile);
 const readme = readmeCommands(await readFile(join(projectRoot, 'README.md'), 'utf8'));

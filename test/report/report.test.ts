@@ -10,7 +10,7 @@ import { writeReport, type ReportTarget } from '../../src/report/write.js';
 import type { ReportData } from '../../src/report/types.js';
 import { DEFAULT_PRICES } from '../../src/pricing/defaults.js';
 import { campaignProgressQuery } from '../../src/workflows/campaign.js';
-import { startExampleWorld, type ExampleWorld } from '../orchestration/example-world.js';
+import { startExampleWorld, type ExampleWorld } from '../helpers/example-world.js';
 import { exampleScript } from '../../src/examples/demo-script.js';
 import { testTemporalAddress } from '../helpers/temporal.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { BubblewrapSandbox } from '../../src/sandbox/bubblewrap.js';
 import type { RunSpec } from '../../src/sandbox/sandbox.js';
 import { SandboxViolation, UsageError } from '../../src/errors.js';
-import { pidsWithArg, uniqueSeconds } from './helpers.js';
+import { pidsWithArg, uniqueSeconds } from '../helpers/sandbox.js';
 
 const sandbox = new BubblewrapSandbox();
 let wt = '';

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeHealth, HEALTH_WEIGHTS } from '../../src/scoring/health.js';
-import { archived, emptyNew, NOW, numpyLike, repo } from '../discovery/fixtures.js';
+import { archived, emptyNew, NOW, numpyLike, repo } from '../helpers/repo-signals.js';
 
 const close = (a: number, b: number, eps = 1e-9): void => assert.ok(Math.abs(a - b) < eps, `${a} ≉ ${b}`);
 const termOf = (h: ReturnType<typeof computeHealth>, key: string) => {

@@ -8,7 +8,7 @@ import type { CampaignProgress } from '../../src/workflows/campaign.js';
 import { UsageError } from '../../src/errors.js';
 import { runCli } from '../helpers/cli.js';
 import { testTemporalAddress } from '../helpers/temporal.js';
-import { startExampleWorld, type ExampleWorld } from '../orchestration/example-world.js';
+import { startExampleWorld, type ExampleWorld } from '../helpers/example-world.js';
 
 let world: ExampleWorld;
 const scheduleIds = [DISCOVERY_SCHEDULE_ID, REPRIORITIZE_SCHEDULE_ID];
