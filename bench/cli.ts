@@ -3,11 +3,12 @@
 // against a running stack, and `globallm validate` on a tiny repository against the same three
 // test runs without the CLI: in the same sandbox (`validate_ratio`) and run plainly
 // (`validate_plain_ratio`). Peak memory comes from GNU time (`/usr/bin/time`).
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createExampleRepos } from '../src/examples/create.js';
+import { runGit } from '../src/git/run.js';
 import { BubblewrapSandbox } from '../src/sandbox/bubblewrap.js';
 import type { Sandbox } from '../src/sandbox/sandbox.js';
 import { freePort } from '../src/stack/ports.js';
@@ -74,10 +75,6 @@ async function startStack(stateDir: string): Promise<{ env: NodeJS.ProcessEnv; s
   return { env, stop: async () => { child.kill('SIGTERM'); await exited; } };
 }
 
-const git = (cwd: string, args: string[]): string => execFileSync('git', args, {
-  cwd, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@example.org', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@example.org' },
-});
-
 /** The example library `slugkit` and a patch that fixes its code and adds a test (so validate runs its tests three times). */
 async function tinyRepoAndPatch(dir: string): Promise<{ repo: string; patch: string; trees: string[] }> {
   await createExampleRepos(dir);
@@ -85,14 +82,14 @@ async function tinyRepoAndPatch(dir: string): Promise<{ repo: string; patch: str
   const slug = join(repo, 'src', 'slug.js');
   writeFileSync(slug, readFileSync(slug, 'utf8').replace(".replace(/[^a-z0-9]/g, '-')", ".replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')"));
   writeFileSync(join(repo, 'test', 'dashes.test.js'), "'use strict';\nconst { test } = require('node:test');\nconst assert = require('node:assert/strict');\nconst { slugify } = require('../src/slug.js');\n\ntest('one dash between words', () => {\n  assert.equal(slugify('a  b!'), 'a-b');\n});\n");
-  git(repo, ['add', '-A']);
+  await runGit(['add', '-A'], { cwd: repo });
   const patch = join(dir, 'fix.patch');
-  writeFileSync(patch, git(repo, ['diff', '--cached']));
-  git(repo, ['reset', '-q', '--hard']);
+  writeFileSync(patch, await runGit(['diff', '--cached'], { cwd: repo }));
+  await runGit(['reset', '-q', '--hard'], { cwd: repo });
   const trees = ['before', 'after', 'tests-only'].map((name) => join(dir, name));
   for (const t of trees) cpSync(repo, t, { recursive: true });
-  git(trees[1] as string, ['apply', patch]);
-  git(trees[2] as string, ['apply', '--include=test/*', patch]);
+  await runGit(['apply', patch], { cwd: trees[1] as string });
+  await runGit(['apply', '--include=test/*', patch], { cwd: trees[2] as string });
   return { repo, patch, trees };
 }
 

@@ -2,21 +2,17 @@
 // bench/data/guard-corpus.ts; benign ones from the same corpus plus every gold.patch and test.patch
 // of the real tasks in ../shared/data/realtasks (or REALTASKS_DIR), read against each task's base
 // commit from its git bundle.
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { runGit } from '../src/git/run.js';
 import { memoryBaseTree } from '../src/fix/policy/base-tree.js';
 import { checkPatchPolicy, describeRefusal, type BaseTree } from '../src/fix/policy/patch.js';
 import { caseBase, casePatch, GUARD_CORPUS } from './data/guard-corpus.js';
 import { projectRoot } from '../src/stack/project-root.js';
-
-const execFileP = promisify(execFile);
-
 
 const TaskYaml = z.object({ instance_id: z.string(), source: z.string(), ref: z.string() });
 
@@ -25,7 +21,7 @@ function gitTree(gitDir: string, ref: string): BaseTree {
   return {
     async read(p) {
       try {
-        return (await execFileP('git', ['--git-dir', gitDir, 'show', `${ref}:${p}`], { maxBuffer: 64 * 1024 * 1024 })).stdout;
+        return await runGit(['show', `${ref}:${p}`], { cwd: gitDir });
       } catch {
         return null;
       }
@@ -46,8 +42,8 @@ async function realTaskPatches(dir: string, scratch: string): Promise<RealPatch[
     let gitDir = clones.get(bundle);
     if (!gitDir) {
       gitDir = join(scratch, `clone-${clones.size}`);
-      await execFileP('git', ['clone', '--quiet', '--bare', bundle, gitDir]);
-      await execFileP('git', ['--git-dir', gitDir, 'fetch', '--quiet', bundle, '+refs/tags/*:refs/tags/*']);
+      await runGit(['clone', '--quiet', '--bare', '--', bundle, gitDir], { allowProtocols: ['file'] });
+      await runGit(['fetch', '--quiet', '--', bundle, '+refs/tags/*:refs/tags/*'], { cwd: gitDir, allowProtocols: ['file'] });
       clones.set(bundle, gitDir);
     }
     for (const file of ['gold.patch', 'test.patch']) {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
+import { runGit } from '../src/git/run.js';
 import { EnvironmentCache } from '../src/environment/cache.js';
 import { environmentMounts, prepareEnvironment } from '../src/environment/prepare.js';
 import type { PreparedEnvironment } from '../src/environment/schema.js';
@@ -32,8 +33,8 @@ function arg(args: string[], name: string): string | undefined {
 }
 
 async function checkout(task: RealTask, into: string): Promise<void> {
-  await execFileP('git', ['clone', '--quiet', '--no-checkout', '--', task.source, into], { timeout: 300_000 });
-  await execFileP('git', ['-c', 'advice.detachedHead=false', 'checkout', '--quiet', task.meta.base_commit], { cwd: into, timeout: 300_000 });
+  await runGit(['clone', '--quiet', '--no-checkout', '--', task.source, into], { timeoutMs: 300_000, allowProtocols: ['file'] });
+  await runGit(['checkout', '--quiet', task.meta.base_commit], { cwd: into, timeoutMs: 300_000, config: ['advice.detachedHead=false'] });
 }
 
 interface ModeResult { a: ValidationReport; b: ValidationReport; validateS: number }

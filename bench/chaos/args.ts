@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { ForgeKind } from '../../src/forge/types.js';
 
 const Int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 export const ChaosArgs = z.strictObject({
   /** `github`: the GitHub stand-in, with its faults and content-creation limits; `local`: git repositories on disk. */
-  forge: z.enum(['github', 'local']).default('github'),
+  forge: ForgeKind.default('github'),
   kills: Int(0, 500).default(20),
   seed: Int(0, 2 ** 31 - 1).default(1),
   issues: Int(1, 500).default(50),

@@ -1,15 +1,8 @@
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { Pool } from 'pg';
+import { runGit } from '../../src/git/run.js';
 import { GITHUB_WRITE_LIMITS } from '../../src/writes/budget.js';
 import type { UsageTotals } from '../../src/sim/llm/server.js';
-
-const run = promisify(execFile);
-
-async function git(dir: string, args: string[]): Promise<string> {
-  return (await run('git', ['-C', dir, ...args], { env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' } })).stdout;
-}
 
 /** Selected issues with no recorded decision. */
 export async function lostIssues(pool: Pool, campaign: string, enqueued: number): Promise<number> {
@@ -26,12 +19,12 @@ export async function duplicates(pool: Pool, root: string, repos: readonly strin
   let commits = 0;
   for (const repo of repos) {
     const dir = join(root, repo);
-    const branches = (await git(dir, ['for-each-ref', '--format=%(refname:short)', 'refs/heads/globallm/'])).split('\n').filter(Boolean);
+    const branches = (await runGit(['for-each-ref', '--format=%(refname:short)', 'refs/heads/globallm/'], { cwd: dir })).split('\n').filter(Boolean);
     const perIssue = new Map<string, number>();
     for (const b of branches) {
       const issue = /^globallm\/issue-(\d+)-/.exec(b)?.[1] ?? b;
       perIssue.set(issue, (perIssue.get(issue) ?? 0) + 1);
-      commits += Math.max(0, Number((await git(dir, ['rev-list', '--count', `main..${b}`])).trim()) - 1);
+      commits += Math.max(0, Number((await runGit(['rev-list', '--count', `main..${b}`], { cwd: dir })).trim()) - 1);
     }
     for (const n of perIssue.values()) prs += n - 1;
   }

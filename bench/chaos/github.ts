@@ -1,6 +1,5 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { startGitHubStandIn, type GitHubStandIn } from '../../src/sim/github/server.js';
+import { runGit } from '../../src/git/run.js';
 import type { FixtureCommit } from '../../src/sim/github/gitops.js';
 import { BYTEFMT, SLUGKIT } from '../../src/examples/files.js';
 import { renamed } from './repos.js';
@@ -66,12 +65,6 @@ export async function startChaosGitHub(seed: number, count: number): Promise<Cha
   return { sim, repos };
 }
 
-const run = promisify(execFile);
-
-async function git(gitDir: string, args: string[]): Promise<string> {
-  return (await run('git', ['--git-dir', gitDir, ...args], { env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' } })).stdout;
-}
-
 /**
  * Pull requests and commits beyond one per issue, as the stand-in holds them: pull requests on
  * each seeded repository by the issue they fix, and commits beyond one on each `globallm/` branch
@@ -92,8 +85,8 @@ export async function githubDuplicates(gh: ChaosGitHub): Promise<{ prs: number; 
   }
   for (const fork of gh.sim.world.repos.values()) {
     if (!fork.isFork || !fork.gitDir) continue;
-    const branches = (await git(fork.gitDir, ['for-each-ref', '--format=%(refname:short)', 'refs/heads/globallm/'])).split('\n').filter(Boolean);
-    for (const b of branches) commits += Math.max(0, Number((await git(fork.gitDir, ['rev-list', '--count', `${fork.defaultBranch}..${b}`])).trim()) - 1);
+    const branches = (await runGit(['for-each-ref', '--format=%(refname:short)', 'refs/heads/globallm/'], { cwd: fork.gitDir })).split('\n').filter(Boolean);
+    for (const b of branches) commits += Math.max(0, Number((await runGit(['rev-list', '--count', `${fork.defaultBranch}..${b}`], { cwd: fork.gitDir })).trim()) - 1);
   }
   return { prs, commits };
 }

@@ -2,11 +2,9 @@
 // own campaign and issue workflows by its real workers, with the LLM stand-in answering the
 // task's gold and test change as search/replace edits. Resolved when the opened PR's change
 // equals that change.
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import type pg from 'pg';
 import { startCampaign } from '../../src/campaign/start.js';
@@ -20,11 +18,11 @@ import { resolveTemporalBinary } from '../../src/stack/temporal-binary.js';
 import { startDevServer, type RunningDevServer } from '../../src/stack/temporal-server.js';
 import { prepareNamespace } from '../../src/temporal/namespace-setup.js';
 import { startWorkers, type RunningWorkers } from '../../src/workers/start.js';
+import { runGit } from '../../src/git/run.js';
 import { gitApply } from '../../src/fix/validate/workspace.js';
 import { patchAsEdits } from './edits.js';
 import { patchFiles, type RealTask } from './tasks.js';
 
-const execFileP = promisify(execFile);
 
 interface Stack {
   dir: string;
@@ -93,7 +91,7 @@ async function filesAt(repo: string, ref: string, files: string[]): Promise<Reco
   const out: Record<string, string | null> = {};
   for (const f of files) {
     try {
-      out[f] = (await execFileP('git', ['-C', repo, 'show', `${ref}:${f}`], { maxBuffer: 64 * 1024 * 1024 })).stdout;
+      out[f] = await runGit(['show', `${ref}:${f}`], { cwd: repo });
     } catch {
       out[f] = null;
     }
@@ -112,8 +110,8 @@ export async function runOracle(task: RealTask, baseCheckout: string): Promise<b
   const s = await stack;
   const name = task.id.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
   const repo = path.join(s.dir, 'repos', name);
-  await execFileP('git', ['clone', '--quiet', '--', baseCheckout, repo]);
-  await execFileP('git', ['-C', repo, 'checkout', '--quiet', '-B', 'main', task.meta.base_commit]);
+  await runGit(['clone', '--quiet', '--', baseCheckout, repo], { allowProtocols: ['file'] });
+  await runGit(['checkout', '--quiet', '-B', 'main', task.meta.base_commit], { cwd: repo });
   const title = task.problem.split('\n').find((l) => l.trim())?.replace(/^#+\s*/, '').slice(0, 200) ?? task.id;
   const now = new Date().toISOString();
   await mkdir(path.join(repo, '.globallm'), { recursive: true });
@@ -138,8 +136,8 @@ export async function runOracle(task: RealTask, baseCheckout: string): Promise<b
   // The expected tree: base + test + gold, applied with git.
   const expected = await mkdtemp(path.join(tmpdir(), 'globallm-oracle-expected-'));
   try {
-    await execFileP('git', ['clone', '--quiet', '--', baseCheckout, expected]);
-    await execFileP('git', ['-C', expected, 'checkout', '--quiet', task.meta.base_commit]);
+    await runGit(['clone', '--quiet', '--', baseCheckout, expected], { allowProtocols: ['file'] });
+    await runGit(['checkout', '--quiet', task.meta.base_commit], { cwd: expected });
     const tp = path.join(expected, '..', `${path.basename(expected)}.t.patch`);
     const gp = path.join(expected, '..', `${path.basename(expected)}.g.patch`);
     await writeFile(tp, task.test);
@@ -152,7 +150,7 @@ export async function runOracle(task: RealTask, baseCheckout: string): Promise<b
     for (const f of files) want[f] = await readFile(path.join(expected, f), 'utf8').catch(() => null);
     const got = await filesAt(repo, pr.branch, files);
     const differing = files.filter((f) => got[f] !== want[f]);
-    const changed = (await execFileP('git', ['-C', repo, 'diff', '--name-only', `${task.meta.base_commit}...${pr.branch}`])).stdout.split('\n').filter(Boolean).sort();
+    const changed = (await runGit(['diff', '--name-only', `${task.meta.base_commit}...${pr.branch}`], { cwd: repo })).split('\n').filter(Boolean).sort();
     const onlyThose = JSON.stringify(changed) === JSON.stringify([...files].sort());
     if (differing.length === 0 && onlyThose) return true;
     const eolOnly = onlyThose && differing.every((f) => lf(got[f] ?? null) === lf(want[f] ?? null));

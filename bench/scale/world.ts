@@ -1,11 +1,8 @@
 // A generated local-forge world: `repos` git repositories under one root, each with a short
 // history and its share of `issues` open issues in `.globallm/issues.jsonl`.
-import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { runGit } from '../../src/git/run.js';
 
 const KINDS = [
   { labels: ['bug'], title: (n: number) => `crash when input ${n} is empty`, body: (n: number) => `Calling \`parse('')\` in src/index.js throws TypeError at line ${n % 40}. Expected an empty result.` },
@@ -16,10 +13,9 @@ const KINDS = [
 ] as const;
 
 async function git(dir: string, args: string[], date: string): Promise<void> {
-  await run('git', args, {
+  await runGit(args, {
     cwd: dir,
     env: {
-      PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null',
       GIT_AUTHOR_NAME: 'Bench Author', GIT_AUTHOR_EMAIL: 'bench@example.org', GIT_AUTHOR_DATE: date,
       GIT_COMMITTER_NAME: 'Bench Author', GIT_COMMITTER_EMAIL: 'bench@example.org', GIT_COMMITTER_DATE: date,
     },

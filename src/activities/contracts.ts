@@ -2,6 +2,7 @@
 // Workflows import these types only; large artefacts (diffs, PR bodies) stay in PostgreSQL.
 import type { IssueOutcome, IssueRef, QueuedIssue } from '../workflows/shared.js';
 import type { FollowUpSettings, FollowUpStarted } from '../workflows/follow-up-start.js';
+import type { ForgeKind } from '../forge/types.js';
 
 export interface AnalyzeIssueResult {
   category: string;
@@ -96,7 +97,7 @@ export interface RecordedIssueRun { runId: string; result: string }
 
 export interface CampaignOptionsData {
   id: string;
-  forge: 'github' | 'local';
+  forge: ForgeKind;
   domain: string;
   language?: string;
   minStars: number;
@@ -110,7 +111,7 @@ export interface CampaignOptionsData {
   dryRun: boolean;
 }
 
-export interface CampaignRepo { forge: 'github' | 'local'; owner: string; repo: string; language: string | null }
+export interface CampaignRepo { forge: ForgeKind; owner: string; repo: string; language: string | null }
 
 /** A repository's selected issues, in rank order (titles are absent in histories recorded before they were added). */
 export type SelectedRepo = CampaignRepo & { issues: number[]; priorities: number[]; titles?: string[] };

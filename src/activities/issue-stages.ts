@@ -23,7 +23,7 @@ import type { ForgeWriter } from '../forge/writer.js';
 import { FixResult } from '../fix/schema.js';
 import { validateCandidates, type ValidateCandidatesDeps, type ValidateCandidatesOptions } from '../fix/validate-candidates.js';
 import { mirrorPath } from '../fix/prepare/cache.js';
-import { runGit } from '../fix/prepare/git.js';
+import { runGit } from '../git/run.js';
 import { resolveSource } from '../fix/prepare/source.js';
 import { findIssue } from '../store/issues.js';
 import { NotFound } from '../errors.js';

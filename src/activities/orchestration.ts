@@ -13,6 +13,7 @@ import { followUpWorkflowId } from '../workflows/shared.js';
 import { repoWorkflowStart } from '../temporal/repo-workflow-start.js';
 import { beating } from './heartbeat.js';
 import type { repoWorkflow } from '../workflows/repo.js';
+import type { ForgeKind } from '../forge/types.js';
 
 export interface OrchestrationDeps {
   pool: Pool;
@@ -134,7 +135,7 @@ export function createOrchestrationActivities(deps: OrchestrationDeps) {
       const byRepo = new Map<string, Required<SelectedRepo>>();
       for (const row of rows) {
         const key = `${row.forge}:${row.owner}/${row.name}`;
-        const entry = byRepo.get(key) ?? { forge: row.forge as 'github' | 'local', owner: row.owner, repo: row.name, language: row.language, issues: [], priorities: [], titles: [] };
+        const entry = byRepo.get(key) ?? { forge: row.forge as ForgeKind, owner: row.owner, repo: row.name, language: row.language, issues: [], priorities: [], titles: [] };
         entry.issues.push(row.number);
         entry.priorities.push(row.priority);
         entry.titles.push(row.title);
@@ -146,7 +147,7 @@ export function createOrchestrationActivities(deps: OrchestrationDeps) {
     /** Signal-with-start is atomic: the repository workflow is created on first use, then fed. */
     async enqueueRepoIssues(input: Parameters<CampaignActivities['enqueueRepoIssues']>[0]): Promise<void> {
       const { repo, issues } = input;
-      await deps.client.workflow.signalWithStart<typeof repoWorkflow, [{ issues: QueuedIssue[]; forge: 'github' | 'local' }]>('repoWorkflow', {
+      await deps.client.workflow.signalWithStart<typeof repoWorkflow, [{ issues: QueuedIssue[]; forge: ForgeKind }]>('repoWorkflow', {
         ...repoWorkflowStart(repo, deps.taskQueuePrefix),
         signal: enqueueSignal,
         signalArgs: [{ issues, forge: repo.forge }],

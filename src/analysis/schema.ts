@@ -1,10 +1,6 @@
 import { z } from 'zod';
 import { IssueCategory } from '../scoring/categories.js';
 
-/** Every category an analyzer may assign: the one list (scoring/categories.ts); anything else is rejected. */
-export const Category = IssueCategory;
-export type Category = IssueCategory;
-
 export const BreakingChangeRisk = z.enum(['low', 'medium', 'high']);
 export type BreakingChangeRisk = z.infer<typeof BreakingChangeRisk>;
 
@@ -27,7 +23,8 @@ export const AnalyzerName = z.string().regex(/^(offline|llm)(:[A-Za-z0-9._/@-]{1
 
 /** What every analyzer (LLM or offline) returns for one issue. */
 export const IssueAnalysis = z.object({
-  category: Category,
+  /** Every category an analyzer may assign: the one list (scoring/categories.ts); anything else is rejected. */
+  category: IssueCategory,
   critical: z.boolean(),
   complexity: z.number().int().min(1).max(10),
   solvability: z.number().min(0).max(1),

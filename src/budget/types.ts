@@ -3,12 +3,16 @@
  * atomically in PostgreSQL before each model call and settled with the API's own usage after
  * it (or released when the call fails), so concurrent workers can never overspend.
  */
-export interface TokenUsage {
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-}
+import { z } from 'zod';
+
+/** Tokens of one model call (or a sum of them), as the provider counted them. */
+export const TokenUsage = z.object({
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  cacheReadTokens: z.number().int().nonnegative(),
+  cacheWriteTokens: z.number().int().nonnegative(),
+});
+export type TokenUsage = z.infer<typeof TokenUsage>;
 
 /** What a call is charged against: the week always, plus the repository and language when known. */
 export interface BudgetScopes {

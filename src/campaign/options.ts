@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { DOMAIN_NAMES, LANGUAGES, canonicalLanguage } from '../discovery/domains.js';
+import { ForgeKind } from '../forge/types.js';
 
 const count = (max: number) => z.coerce.number().int().min(1).max(max);
 
 /** Everything a campaign can be told, from the CLI or from TypeScript; unknown keys are refused. */
 export const CampaignOptions = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes').optional(),
-  forge: z.enum(['github', 'local']).default('github'),
+  forge: ForgeKind.default('github'),
   domain: z.enum(DOMAIN_NAMES as [string, ...string[]], { message: `expected one of ${DOMAIN_NAMES.join(', ')}` }).default('overall'),
   language: z.string().transform((v, ctx) => {
     const lang = canonicalLanguage(v);

@@ -17,14 +17,14 @@ export interface FollowUpOptions {
   now?: Date;
 }
 
-export interface FollowUpResult {
+export interface FollowUpOutcomes {
   state: PrRow['state'];
   recorded: { kind: OutcomeKind; detail: Record<string, unknown> }[];
 }
 
 const EXCERPT = 500;
 
-export async function followUp(pool: Pool, forge: ForgeWriter, row: PrRow, opts: FollowUpOptions): Promise<FollowUpResult> {
+export async function followUp(pool: Pool, forge: ForgeWriter, row: PrRow, opts: FollowUpOptions): Promise<FollowUpOutcomes> {
   if (row.number === null) throw new UsageError(`pull request row ${row.id} has no forge number (state ${row.state})`);
   const now = opts.now ?? new Date();
   const pr = await forge.pullRequestState({ owner: row.owner, name: row.name }, row.number);
@@ -32,7 +32,7 @@ export async function followUp(pool: Pool, forge: ForgeWriter, row: PrRow, opts:
   const has = (k: OutcomeKind): boolean => past.some((o) => o.kind === k);
   const seenComments = new Set(past.filter((o) => o.kind === 'review_comment').map((o) => `${String(o.detail['author'])}@${String(o.detail['createdAt'])}`));
   const us = (row.head_owner ?? '').toLowerCase();
-  const recorded: FollowUpResult['recorded'] = [];
+  const recorded: FollowUpOutcomes['recorded'] = [];
   const add = async (kind: OutcomeKind, detail: Record<string, unknown>): Promise<void> => {
     await recordOutcome(pool, row.id, kind, detail);
     recorded.push({ kind, detail });

@@ -1,7 +1,7 @@
 /** What the contribute pipeline accepts from the fix stage (an activity boundary: checked here). */
 import { z } from 'zod';
 import { normalizeRepoPath } from '../fix/edits/repo-path.js';
-import { RepoRefSchema } from '../forge/types.js';
+import { ForgeKind, RepoRefSchema } from '../forge/types.js';
 import { IssueCategory } from '../scoring/categories.js';
 import { PrBodyInput } from './pr-body.js';
 
@@ -22,7 +22,7 @@ export const ContributionFile = z.object({
 export type ContributionFile = z.infer<typeof ContributionFile>;
 
 export const ContributionRequest = z.object({
-  forge: z.enum(['github', 'local']),
+  forge: ForgeKind,
   repo: RepoRefSchema,
   issue: z.object({
     number: z.number().int().positive(),

@@ -33,12 +33,12 @@ export const LANGUAGES = [
   'Solidity', 'Svelte', 'Swift', 'Tcl', 'TypeScript', 'V', 'Vala', 'Verilog', 'VHDL', 'Vue', 'WebAssembly',
   'Zig',
 ] as const;
-export type Language = (typeof LANGUAGES)[number];
+export type LinguistLanguage = (typeof LANGUAGES)[number];
 
-const LANGUAGE_BY_LOWER = new Map<string, Language>(LANGUAGES.map((l) => [l.toLowerCase(), l]));
+const LANGUAGE_BY_LOWER = new Map<string, LinguistLanguage>(LANGUAGES.map((l) => [l.toLowerCase(), l]));
 
 /** The canonical linguist name for `name` (case-insensitive), or null when it is not listed. */
-export function canonicalLanguage(name: string): Language | null {
+export function canonicalLanguage(name: string): LinguistLanguage | null {
   return LANGUAGE_BY_LOWER.get(name.trim().toLowerCase()) ?? null;
 }
 

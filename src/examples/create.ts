@@ -1,21 +1,15 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
+import { runGit } from '../git/run.js';
 import { BYTEFMT, SLUGKIT, bytefmtIssues, slugkitIssues } from './files.js';
 
-const run = promisify(execFile);
 const AUTHORS = [['Dana Ruiz', 'dana@example.org'], ['Eli Park', 'eli@example.org'], ['Finn Shaw', 'finn@example.org']] as const;
-
-async function git(dir: string, args: string[], env: Record<string, string> = {}): Promise<void> {
-  await run('git', args, { cwd: dir, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', ...env } });
-}
 
 /** A git repository at `dir` holding `files` (one commit each, several authors) and its local-forge issues. */
 export async function makeRepo(dir: string, files: Record<string, string>, issues: object[], now: Date): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await git(dir, ['init', '--quiet', '--initial-branch=main']);
+  await runGit(['init', '--quiet', '--initial-branch=main'], { cwd: dir });
   const paths = Object.keys(files);
   // A real history: several authors over the last months, one file (or change) per commit.
   for (let i = 0; i < paths.length; i++) {
@@ -24,8 +18,8 @@ export async function makeRepo(dir: string, files: Record<string, string>, issue
     await writeFile(join(dir, path), files[path] as string);
     const [name, email] = AUTHORS[i % AUTHORS.length] as readonly [string, string];
     const date = new Date(now.getTime() - (paths.length - i) * 9 * 86_400_000).toISOString();
-    await git(dir, ['add', '--', path]);
-    await git(dir, ['commit', '--quiet', '-m', `Add ${path}`], { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_AUTHOR_DATE: date, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email, GIT_COMMITTER_DATE: date });
+    await runGit(['add', '--', path], { cwd: dir });
+    await runGit(['commit', '--quiet', '-m', `Add ${path}`], { cwd: dir, env: { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_AUTHOR_DATE: date, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email, GIT_COMMITTER_DATE: date } });
   }
   await mkdir(join(dir, '.globallm'), { recursive: true });
   await writeFile(join(dir, '.globallm', 'issues.jsonl'), `${issues.map((i) => JSON.stringify(i)).join('\n')}\n`);

@@ -10,7 +10,7 @@ import { normalizeRepoPath } from './edits/repo-path.js';
 import { Edit, editKind } from './edits/schema.js';
 import type { ModelCallContext } from './generate/call.js';
 import { generateCandidate, repairCandidate, type Generated, type SourceFile } from './generate/generate.js';
-import type { IssueInput } from './generate/untrusted.js';
+import type { IssueText } from './generate/untrusted.js';
 import { readWorktreeFile } from './localize/files.js';
 import { localize } from './localize/localize.js';
 import { guardChanges } from './policy/guard.js';
@@ -53,7 +53,7 @@ export const DEFAULT_FIX_OPTIONS: FixOptions = {
 
 export interface FixInput {
   repo: string;
-  issue: IssueInput;
+  issue: IssueText;
   source: RepoSource;
   baseBranch: string;
   language?: string | undefined;

@@ -1,17 +1,10 @@
 import { z } from 'zod';
+import { TokenUsage } from '../budget/types.js';
 import { Edit } from './edits/schema.js';
 import { ValidationReport, Verdict } from './validate/schema.js';
 
 export const Refused = z.object({ path: z.string(), reason: z.string() });
 export type Refused = z.infer<typeof Refused>;
-
-export const Usage = z.object({
-  inputTokens: z.number().int().nonnegative(),
-  outputTokens: z.number().int().nonnegative(),
-  cacheReadTokens: z.number().int().nonnegative(),
-  cacheWriteTokens: z.number().int().nonnegative(),
-});
-export type Usage = z.infer<typeof Usage>;
 
 /** A candidate as the model left it (after the one repair round): what a checkpoint keeps so it is never generated twice. */
 export const GeneratedCandidate = z.object({
@@ -25,14 +18,14 @@ export const GeneratedCandidate = z.object({
   /** Why the candidate failed before it could be applied (invalid model output, refusal). */
   error: z.string().nullable(),
   model: z.string().nullable(),
-  usage: Usage,
+  usage: TokenUsage,
 });
 export type GeneratedCandidate = z.infer<typeof GeneratedCandidate>;
 
 export const LocalizedFiles = z.object({
   files: z.array(z.object({ path: z.string(), symbols: z.array(z.string()), reason: z.string() })),
   rejected: z.array(Refused),
-  usage: Usage,
+  usage: TokenUsage,
   model: z.string(),
 });
 export type LocalizedFiles = z.infer<typeof LocalizedFiles>;
@@ -111,7 +104,7 @@ export const FixResult = z.object({
   candidates: z.array(CandidateOutcome),
   localized: z.array(z.string()),
   rejectedPaths: z.array(Refused),
-  tokens: Usage,
+  tokens: TokenUsage,
   model: z.string(),
   provider: z.string(),
   dryRun: z.boolean(),

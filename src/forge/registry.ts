@@ -4,14 +4,12 @@ import { CachedForgeReader, DEFAULT_CACHE_TTL_MS, ForgeCache } from './cache.js'
 import { createGitHubClient, pacedGitHubClient, type GitHubOctokit } from './github/client.js';
 import { GitHubForgeReader } from './github/reader.js';
 import { LocalForgeReader } from './local/reader.js';
-import type { ForgeKind, ForgeReader } from './types.js';
-
-export const FORGE_KINDS: readonly ForgeKind[] = ['github', 'local'];
+import { ForgeKind, type ForgeReader } from './types.js';
 
 export function parseForgeKind(text: string): ForgeKind {
-  const k = FORGE_KINDS.find((f) => f === text);
-  if (!k) throw new UsageError(`unknown forge "${text}"; valid forges: ${FORGE_KINDS.join(', ')}`);
-  return k;
+  const k = ForgeKind.safeParse(text);
+  if (!k.success) throw new UsageError(`unknown forge "${text}"; valid forges: ${ForgeKind.options.join(', ')}`);
+  return k.data;
 }
 
 export interface ForgeSettings {

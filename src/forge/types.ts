@@ -9,7 +9,9 @@ import type { RepositorySignals } from '../scoring/signals.js';
  * into the named errors of src/errors.ts (RateLimited, NotFound, Unavailable, UsageError).
  */
 
-export type ForgeKind = 'github' | 'local';
+/** The forges the project works on. */
+export const ForgeKind = z.enum(['github', 'local']);
+export type ForgeKind = z.infer<typeof ForgeKind>;
 
 export interface RepoRef {
   owner: string;

@@ -1,4 +1,4 @@
-import type { RepoRef } from './types.js';
+import type { ForgeKind, RepoRef } from './types.js';
 
 /**
  * The WRITE side of a forge (forks, branches, commits, pull requests), owned by the core. The
@@ -162,7 +162,7 @@ export interface IssueClosure {
 }
 
 export interface ForgeWriter {
-  readonly kind: 'github' | 'local';
+  readonly kind: ForgeKind;
   /** Our fork of `upstream` (created if missing, waited for until its default branch is readable). */
   ensureFork(upstream: RepoRef, wait?: WaitOptions): Promise<ForkRef>;
   /** Consent file, AI policy and contribution guides plus repository facts, in one request. */

@@ -4,13 +4,14 @@ import type { PriorityBreakdown } from '../scoring/priority.js';
 import { logger } from '../log.js';
 import { rankingState, rankSource } from '../prioritize/ranking.js';
 import { SqlParams } from '../prioritize/sql-params.js';
+import type { ForgeKind } from '../forge/types.js';
 
 const log = logger.child({ component: 'store-issues' });
 
 export interface StoredIssue {
   id: string;
   repositoryId: string;
-  forge: 'github' | 'local';
+  forge: ForgeKind;
   owner: string;
   name: string;
   language: string | null;

@@ -2,9 +2,10 @@ import type { RepoWorkflowInput } from '../workflows/repo.js';
 import { repoWorkflowId } from '../workflows/shared.js';
 import { repoDetails, repoSummary } from '../workflows/summaries.js';
 import { SA } from './search-attributes.js';
+import type { ForgeKind } from '../forge/types.js';
 
 export interface RepoToStart {
-  forge: 'github' | 'local';
+  forge: ForgeKind;
   owner: string;
   repo: string;
   language?: string | null;

@@ -1,8 +1,9 @@
 // Signals, queries and ids shared by workflows and clients (CLI, scripts, the `temporal` CLI).
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { ForgeKind } from '../forge/types.js';
 
 export interface IssueRef {
-  forge: 'github' | 'local';
+  forge: ForgeKind;
   owner: string;
   repo: string;
   number: number;

@@ -1,5 +1,6 @@
 // Per-stage activity options: timeouts, heartbeats, retries and task queues chosen per stage.
 import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@temporalio/workflow';
+import type { ForgeKind } from '../forge/types.js';
 
 /** Errors that another attempt cannot fix (named error classes from src/errors.ts). */
 /**
@@ -32,7 +33,7 @@ const retry = (maximumAttempts: number, maximumInterval: string): RetryPolicy =>
  */
 export const localRecordOptions = { startToCloseTimeout: '30s', retry: retry(20, '30s') } satisfies LocalActivityOptions;
 
-export function stageOptions(prefix: string, forge: 'github' | 'local' = 'github') {
+export function stageOptions(prefix: string, forge: ForgeKind = 'github') {
   const queue = (kind: 'core' | 'github' | 'llm' | 'sandbox'): string => `${prefix}-${kind === 'github' && forge !== 'github' ? 'core' : kind}`;
   return {
     analyze: { taskQueue: queue('llm'), startToCloseTimeout: '5m', heartbeatTimeout: HEARTBEAT, retry: retry(5, '1m') },

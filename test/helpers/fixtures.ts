@@ -1,7 +1,8 @@
 import type { Pool } from 'pg';
+import type { ForgeKind } from '../../src/forge/types.js';
 
 /** A repository row as discovery would leave it. */
-export async function insertRepository(pool: Pool, r: { forge?: 'github' | 'local'; owner: string; name: string; language?: string; health?: number; impact?: number; metadata?: Record<string, unknown> }): Promise<string> {
+export async function insertRepository(pool: Pool, r: { forge?: ForgeKind; owner: string; name: string; language?: string; health?: number; impact?: number; metadata?: Record<string, unknown> }): Promise<string> {
   const res = await pool.query<{ id: string }>(
     `INSERT INTO repositories (forge, owner, name, language, status, health, impact, metadata, analyzed_at)
      VALUES ($1, $2, $3, $4, 'approved', $5, $6, $7, now()) RETURNING id::text`,

@@ -5,6 +5,7 @@ import type { ScriptRule } from '../../src/sim/llm/schema.js';
 import type { IssueFinished } from '../../src/workflows/shared.js';
 import { issueWorkflowId, followUpWorkflowId } from '../../src/workflows/shared.js';
 import { insertIssue, insertRepository } from './fixtures.js';
+import type { ForgeKind } from '../../src/forge/types.js';
 
 export const DOC_TITLE = 'Typo in README example';
 
@@ -17,7 +18,7 @@ export function docFixScript(): ScriptRule[] {
 }
 
 /** A repository and one issue as discovery, intake and analysis leave them. */
-export async function seedIssue(pool: Pool, r: { forge: 'github' | 'local'; owner: string; name: string; number: number; title: string; body?: string; category: string }): Promise<void> {
+export async function seedIssue(pool: Pool, r: { forge: ForgeKind; owner: string; name: string; number: number; title: string; body?: string; category: string }): Promise<void> {
   const existing = await pool.query<{ id: string }>('SELECT id::text FROM repositories WHERE forge = $1 AND owner = $2 AND name = $3', [r.forge, r.owner, r.name]);
   const id = existing.rows[0]?.id ?? await insertRepository(pool, { forge: r.forge, owner: r.owner, name: r.name, language: 'JavaScript' });
   await insertIssue(pool, id, { number: r.number, title: r.title, body: r.body ?? r.title });
@@ -25,7 +26,7 @@ export async function seedIssue(pool: Pool, r: { forge: 'github' | 'local'; owne
 }
 
 /** Runs one issue through the real issue workflow (its follow-up checks every second) and waits for its decision. */
-export async function runIssue(client: Client, prefix: string, ref: { forge: 'github' | 'local'; owner: string; repo: string; number: number }): Promise<IssueFinished> {
+export async function runIssue(client: Client, prefix: string, ref: { forge: ForgeKind; owner: string; repo: string; number: number }): Promise<IssueFinished> {
   const handle = await client.workflow.start('issueWorkflow', {
     workflowId: issueWorkflowId(ref), taskQueue: `${prefix}-core`, workflowIdReusePolicy: 'ALLOW_DUPLICATE',
     args: [{ ...ref, taskQueuePrefix: prefix, dryRun: false, followUp: { every: '1s', checks: 600 } }],

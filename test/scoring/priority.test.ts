@@ -1,7 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UsageError } from '../../src/errors.js';
-import { Category } from '../../src/analysis/schema.js';
 import { TriageItem } from '../../src/analysis/llm/schema.js';
 import { ConsentConfig } from '../../src/contribute/consent/schema.js';
 import { analyzeOffline } from '../../src/analysis/offline/analyzer.js';
@@ -24,9 +23,9 @@ const issue = (o: Partial<PriorityInput> = {}): PriorityInput => ({
 
 describe('categories: one list', () => {
   test('every category an analyzer can emit has its multiplier and fallback solvability', () => {
-    const emitted = new Set<string>([...Category.options]);
+    const emitted = new Set<string>([...IssueCategory.options]);
     const item = { ref: 1, crit: false, cx: 3, solv: 5, files: [], risk: 'low', test: false, conf: 5, why: 'x' };
-    for (const c of Category.options) assert.ok(TriageItem.safeParse({ ...item, cat: c }).success, `LLM schema accepts ${c}`);
+    for (const c of IssueCategory.options) assert.ok(TriageItem.safeParse({ ...item, cat: c }).success, `LLM schema accepts ${c}`);
     for (const c of emitted) {
       assert.equal(typeof CATEGORY_MULTIPLIERS[c as IssueCategory], 'number', `multiplier for ${c}`);
       assert.equal(typeof FALLBACK_SOLVABILITY[c as IssueCategory], 'number', `solvability for ${c}`);

@@ -5,13 +5,13 @@ import { logger } from '../../log.js';
 import { ModelRefusal, type LlmProvider, type ToolCallRequest, type ToolCallResult } from '../../llm/types.js';
 import { OfflineAnalyzer } from '../offline/analyzer.js';
 import { AnalyzerName, IssueAnalysis, type IssueInput } from '../schema.js';
-import type { IssueAnalyzer, IssueOutcome } from '../types.js';
+import type { IssueAnalyzer, AnalysisOutcome } from '../types.js';
 import { renderBatch, renderIssueBlock, renderRepair, TRIAGE_SYSTEM, TRIAGE_TOOL, type RenderedIssue } from './prompt.js';
 import { salvageArrayItems } from './salvage.js';
 import { TriageItem, TriageToolInput } from './schema.js';
 import { splitUsage } from '../../budget/split-usage.js';
 
-export type { IssueOutcome } from '../types.js';
+export type { AnalysisOutcome } from '../types.js';
 
 export interface LlmAnalyzerOptions {
   provider: LlmProvider;
@@ -63,7 +63,7 @@ function refOf(item: unknown): number | undefined {
   return typeof ref === 'number' && Number.isInteger(ref) ? ref : undefined;
 }
 
-function failureOf(err: GlobaLLMError): Extract<IssueOutcome, { ok: false }> {
+function failureOf(err: GlobaLLMError): Extract<AnalysisOutcome, { ok: false }> {
   return err instanceof RateLimited
     ? { ok: false, error: err.message, retryable: true, retryAfterMs: err.retryAfterMs }
     : { ok: false, error: err.message, retryable: err.retryable };
@@ -101,9 +101,9 @@ export class LlmIssueAnalyzer implements IssueAnalyzer {
    * One outcome per issue, in order. A rate limit or outage stops further calls and marks the rest
    * retryable; a bad key or unknown model (UsageError) and a caller's abort are thrown.
    */
-  async analyzeBatch(issues: readonly IssueInput[]): Promise<IssueOutcome[]> {
-    const results = new Array<IssueOutcome | undefined>(issues.length).fill(undefined);
-    let halted: IssueOutcome | undefined;
+  async analyzeBatch(issues: readonly IssueInput[]): Promise<AnalysisOutcome[]> {
+    const results = new Array<AnalysisOutcome | undefined>(issues.length).fill(undefined);
+    let halted: AnalysisOutcome | undefined;
     for (const chunk of this.chunks(issues)) {
       if (halted) {
         for (const i of chunk) results[i] = halted;
@@ -148,11 +148,11 @@ export class LlmIssueAnalyzer implements IssueAnalyzer {
     return [...byKey.values()];
   }
 
-  private async runBatch(indices: number[], issues: readonly IssueInput[], results: Array<IssueOutcome | undefined>): Promise<void> {
+  private async runBatch(indices: number[], issues: readonly IssueInput[], results: Array<AnalysisOutcome | undefined>): Promise<void> {
     const issueAt = (ref: number): IssueInput => issues[indices[ref - 1] ?? -1] as IssueInput;
     const blocks: RenderedIssue[] = indices.map((idx, k) => renderIssueBlock(k + 1, issues[idx] as IssueInput, this.issueTokenCap));
     const blocksOf = (refs: readonly number[]): RenderedIssue[] => refs.map((ref) => blocks[ref - 1] as RenderedIssue);
-    const set = (ref: number, outcome: IssueOutcome): void => {
+    const set = (ref: number, outcome: AnalysisOutcome): void => {
       const idx = indices[ref - 1];
       if (idx !== undefined) results[idx] = outcome;
     };
@@ -179,7 +179,7 @@ export class LlmIssueAnalyzer implements IssueAnalyzer {
   }
 
   private async settleRefs(refs: readonly number[], outcome: Exclude<CallOutcome, { kind: 'answer' }>, issueAt: (ref: number) => IssueInput,
-    set: (ref: number, outcome: IssueOutcome) => void): Promise<void> {
+    set: (ref: number, outcome: AnalysisOutcome) => void): Promise<void> {
     if (refs.length === 0) return;
     if (outcome.kind === 'refused') {
       for (const ref of refs) set(ref, { ok: false, error: outcome.message, retryable: false });

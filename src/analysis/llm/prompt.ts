@@ -1,5 +1,6 @@
 import { capTokens, sanitizeIssueText } from '../sanitize.js';
-import { Category, BreakingChangeRisk, type IssueInput } from '../schema.js';
+import { IssueCategory } from '../../scoring/categories.js';
+import { BreakingChangeRisk, type IssueInput } from '../schema.js';
 import type { ToolSpec } from '../../llm/types.js';
 
 export const TRIAGE_TOOL_NAME = 'triage';
@@ -41,7 +42,7 @@ export const TRIAGE_TOOL: ToolSpec = {
           type: 'object',
           properties: {
             ref: { type: 'integer' },
-            cat: { enum: Category.options },
+            cat: { enum: IssueCategory.options },
             crit: { type: 'boolean' },
             cx: int(1, 10),
             solv: int(0, 10),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { BreakingChangeRisk, Category, RepoRelativePath } from '../schema.js';
+import { IssueCategory } from '../../scoring/categories.js';
+import { BreakingChangeRisk, RepoRelativePath } from '../schema.js';
 import { MAX_FILES } from './prompt.js';
 
 const tenths = z.number().int().min(0).max(10);
@@ -7,7 +8,7 @@ const tenths = z.number().int().min(0).max(10);
 /** One item of the triage tool's input, in its short-key form, as the model must send it. */
 export const TriageItem = z.object({
   ref: z.number().int().positive(),
-  cat: Category,
+  cat: IssueCategory,
   crit: z.boolean(),
   cx: z.number().int().min(1).max(10),
   solv: tenths,

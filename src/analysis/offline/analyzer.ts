@@ -1,5 +1,5 @@
 import { IssueAnalysis, type IssueInput } from '../schema.js';
-import type { IssueAnalyzer, IssueOutcome } from '../types.js';
+import type { IssueAnalyzer, AnalysisOutcome } from '../types.js';
 import { extractFeatures, prepareIssue } from './features.js';
 import { loadShippedModel } from './load-model.js';
 import { predict, type LinearModel } from './model.js';
@@ -23,9 +23,9 @@ export class OfflineAnalyzer implements IssueAnalyzer {
     return analyzeOffline(this.model ?? (await loadShippedModel()), issue);
   }
 
-  async analyzeBatch(issues: readonly IssueInput[]): Promise<IssueOutcome[]> {
+  async analyzeBatch(issues: readonly IssueInput[]): Promise<AnalysisOutcome[]> {
     const model = this.model ?? (await loadShippedModel());
-    return issues.map((issue): IssueOutcome => {
+    return issues.map((issue): AnalysisOutcome => {
       try {
         return { ok: true, analysis: analyzeOffline(model, issue) };
       } catch (err) {

@@ -1,4 +1,5 @@
-import type { BreakingChangeRisk, Category } from '../schema.js';
+import type { IssueCategory } from '../../scoring/categories.js';
+import type { BreakingChangeRisk } from '../schema.js';
 import { FALLBACK_SOLVABILITY } from '../../scoring/categories.js';
 import type { TriageLabel } from './dataset.js';
 
@@ -8,7 +9,7 @@ import type { TriageLabel } from './dataset.js';
  */
 
 /** Words inside a forge label (`type: bug`, `kind/feature`, `good first issue`) that decide a category. */
-const LABEL_WORDS: Array<[RegExp, Category]> = [
+const LABEL_WORDS: Array<[RegExp, IssueCategory]> = [
   [/\bsecurity\b|\bvulnerability\b|\bcve\b/, 'security'],
   [/\bbug\b|\bdefect\b|\bregression\b|\bcrash\b/, 'bug'],
   [/\bperformance\b|\bperf\b/, 'performance'],
@@ -24,7 +25,7 @@ const LABEL_WORDS: Array<[RegExp, Category]> = [
 ];
 
 /** The category an explicit forge label decides, if any (the first label that names one wins, in rule order). */
-export function categoryFromLabels(labels: readonly string[] | undefined): Category | undefined {
+export function categoryFromLabels(labels: readonly string[] | undefined): IssueCategory | undefined {
   if (!labels?.length) return undefined;
   const words = labels.map((l) => l.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim());
   for (const [pattern, category] of LABEL_WORDS) if (words.some((w) => pattern.test(w))) return category;
@@ -32,7 +33,7 @@ export function categoryFromLabels(labels: readonly string[] | undefined): Categ
 }
 
 /** The classifier label an explicit category implies (bug / feature / question), if it implies one. */
-export function triageLabelOf(category: Category): TriageLabel | undefined {
+export function triageLabelOf(category: IssueCategory): TriageLabel | undefined {
   if (category === 'bug') return 'bug';
   if (category === 'feature' || category === 'enhancement') return 'feature';
   if (category === 'question') return 'question';
@@ -41,7 +42,7 @@ export function triageLabelOf(category: Category): TriageLabel | undefined {
 
 /** Keyword rules over the title (and, for security, the body): each names the category it decides. */
 const SECURITY = /\b(security (issue|bug|vulnerability|flaw|hole|problem)|vulnerab(le|ility|ilities)|cve-\d{4}-\d{3,}|xss|cross-site scripting|csrf|sql injection|command injection|remote code execution|rce|privilege escalation|auth(entication)? bypass|path traversal|ssrf|arbitrary code execution|buffer overflow|use-after-free)\b/i;
-const TITLE_RULES: Array<[RegExp, Category]> = [
+const TITLE_RULES: Array<[RegExp, IssueCategory]> = [
   [/\b(docs?|documentation|typo|typos|readme|docstring|misspell(ed|ing)?|spelling)\b/i, 'documentation'],
   [/\b(slow(er|ly|ness)?|performance|perf|memory leak|leaks? memory|high (cpu|memory)|latency|speed ?up|takes too long|out of memory|oom)\b/i, 'performance'],
   [/\b(flaky|flakey|unit tests?|test (failure|fails|failing|coverage|suite)|tests? (fail|failing|are failing))\b/i, 'test'],
@@ -57,7 +58,7 @@ const ARCHITECTURE = /\b(architecture|redesign|rewrite|api change|migration|acro
 const REPRO = /\b(steps to reproduce|repro(duction)? steps|minimal (repro|reproducible)|to reproduce|stack ?trace|traceback)\b/i;
 
 export interface CategoryDecision {
-  category: Category;
+  category: IssueCategory;
   source: 'label' | 'rule' | 'model';
   rule?: string;
 }
@@ -86,18 +87,18 @@ export function decideCategory(title: string, body: string, labels: readonly str
   return { category: predicted, source: 'model' };
 }
 
-export function isCritical(category: Category, title: string, body: string): boolean {
+export function isCritical(category: IssueCategory, title: string, body: string): boolean {
   if (category === 'security') return true;
   return category === 'bug' && CRITICAL.test(`${title}\n${body.slice(0, 4000)}`);
 }
 
-const BASE_COMPLEXITY: Record<Category, number> = {
+const BASE_COMPLEXITY: Record<IssueCategory, number> = {
   style: 1, documentation: 2, question: 2, dependency: 3, test: 3, bug: 4, build: 4, other: 4,
   enhancement: 5, refactor: 5, feature: 6, performance: 6, security: 6,
 };
 
 /** 1–10: a per-category base, +1 for many files, +1 for a long report, +2 for architecture words, −1 for a typo. */
-export function estimateComplexity(category: Category, title: string, body: string, fileCount: number): number {
+export function estimateComplexity(category: IssueCategory, title: string, body: string, fileCount: number): number {
   let c = BASE_COMPLEXITY[category];
   if (fileCount > 3) c += 1;
   if (body.length > 3000) c += 1;
@@ -107,7 +108,7 @@ export function estimateComplexity(category: Category, title: string, body: stri
 }
 
 /** 0–1: the category's base; a critical bug 0.5; +0.1 with a reproduction or trace; −0.1 when complexity ≥ 8. */
-export function estimateSolvability(category: Category, critical: boolean, body: string, complexity: number): number {
+export function estimateSolvability(category: IssueCategory, critical: boolean, body: string, complexity: number): number {
   let s = category === 'bug' && critical ? 0.5 : FALLBACK_SOLVABILITY[category];
   if (REPRO.test(body)) s += 0.1;
   if (complexity >= 8) s -= 0.1;
@@ -115,13 +116,13 @@ export function estimateSolvability(category: Category, critical: boolean, body:
 }
 
 /** High on explicit breaking-change words; medium for changes of behaviour (features, refactors, deps, security fixes); else low. */
-export function estimateBreakingRisk(category: Category, title: string, body: string): BreakingChangeRisk {
+export function estimateBreakingRisk(category: IssueCategory, title: string, body: string): BreakingChangeRisk {
   if (BREAKING_HIGH.test(`${title}\n${body}`)) return 'high';
   if (['feature', 'enhancement', 'refactor', 'dependency', 'security', 'build'].includes(category)) return 'medium';
   return 'low';
 }
 
 /** A change of code behaviour needs a test; docs, style and questions do not. */
-export function needsTest(category: Category): boolean {
+export function needsTest(category: IssueCategory): boolean {
   return !['documentation', 'style', 'question', 'other'].includes(category);
 }

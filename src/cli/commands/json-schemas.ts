@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { IssueAnalysis } from '../../analysis/schema.js';
 import { ValidationReport } from '../../fix/validate/schema.js';
 import { JSON_SCHEMA_VERSION } from '../output.js';
+import { ForgeKind } from '../../forge/types.js';
 
 const Versioned = z.object({ schemaVersion: z.literal(JSON_SCHEMA_VERSION) });
 const doc = <T extends z.ZodRawShape>(shape: T) => Versioned.extend(shape);
@@ -41,7 +42,7 @@ export const DiscoverJson = doc({
 });
 
 const RepositoryRow = z.object({
-  forge: z.enum(['github', 'local']), repo: z.string().regex(/^[^/\s]+\/[^/\s]+$/), status: z.enum(['discovered', 'approved', 'rejected', 'gone']),
+  forge: ForgeKind, repo: z.string().regex(/^[^/\s]+\/[^/\s]+$/), status: z.enum(['discovered', 'approved', 'rejected', 'gone']),
   language: z.string().nullable(), stars: count.nullable(), health: score, impact: score, reason: z.string().nullable(), analyzed_at: iso.nullable(),
 });
 
@@ -106,7 +107,7 @@ export const RepoStatusJson = doc({
 
 export const PrsListJson = doc({
   pullRequests: z.array(z.object({
-    forge: z.enum(['github', 'local']), repo: z.string(), issue: z.number().int().positive(), number: z.number().int().positive().nullable(),
+    forge: ForgeKind, repo: z.string(), issue: z.number().int().positive(), number: z.number().int().positive().nullable(),
     state: z.enum(['preview', 'pending', 'draft', 'open', 'merged', 'closed', 'failed']), branch: z.string(), url: z.string().nullable(),
     title: z.string().nullable(), model: z.string().nullable(), last_error: z.string().nullable(), updated_at: iso,
   })),

@@ -9,6 +9,7 @@ import { repoWorkflowStart } from '../../temporal/repo-workflow-start.js';
 import type { repoWorkflow } from '../../workflows/repo.js';
 import { pauseSignal, repoStatusQuery, repoWorkflowId, resumeSignal, type PauseRequest, type RepoStatus } from '../../workflows/shared.js';
 import { ServiceUnavailable } from '../../errors.js';
+import type { ForgeKind } from '../../forge/types.js';
 
 function notFound(id: string): ServiceUnavailable {
   return new ServiceUnavailable(`no workflow ${id} is running: the repository has not been part of a campaign yet (start one with \`globallm campaign start\`)`);
@@ -20,9 +21,9 @@ export interface RepoStarter {
   taskQueuePrefix: string;
 }
 
-async function knownRepository(pool: Pool, ref: { owner: string; repo: string }): Promise<{ forge: 'github' | 'local'; language: string | null } | undefined> {
+async function knownRepository(pool: Pool, ref: { owner: string; repo: string }): Promise<{ forge: ForgeKind; language: string | null } | undefined> {
   try {
-    const res = await pool.query<{ forge: 'github' | 'local'; language: string | null }>(
+    const res = await pool.query<{ forge: ForgeKind; language: string | null }>(
       `SELECT forge, language FROM repositories WHERE lower(owner) = lower($1) AND lower(name) = lower($2) ORDER BY forge LIMIT 1`, [ref.owner, ref.repo]);
     return res.rows[0];
   } catch (err) {

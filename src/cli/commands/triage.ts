@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { UsageError } from '../../errors.js';
 import { jsonLine } from '../output.js';
-import { LlmIssueAnalyzer, type IssueOutcome } from '../../analysis/llm/analyzer.js';
+import { LlmIssueAnalyzer, type AnalysisOutcome } from '../../analysis/llm/analyzer.js';
 import { OfflineAnalyzer } from '../../analysis/offline/analyzer.js';
 import { IssueInput, type IssueAnalysis } from '../../analysis/schema.js';
 import type { IssueAnalyzer } from '../../analysis/types.js';
@@ -68,9 +68,9 @@ export function selectAnalyzer(name: string, setup: AnalyzerSetup = {}): IssueAn
 }
 
 /** Analyzes several issues: in one batch when the analyzer can, else one by one. UsageError aborts the run. */
-async function analyzeMany(analyzer: IssueAnalyzer, issues: IssueInput[]): Promise<IssueOutcome[]> {
+async function analyzeMany(analyzer: IssueAnalyzer, issues: IssueInput[]): Promise<AnalysisOutcome[]> {
   if (analyzer instanceof LlmIssueAnalyzer) return analyzer.analyzeBatch(issues);
-  const out: IssueOutcome[] = [];
+  const out: AnalysisOutcome[] = [];
   for (const issue of issues) {
     try {
       out.push({ ok: true, analysis: await analyzer.analyze(issue) });

@@ -30,7 +30,7 @@ export interface FailedEdit {
 
 export type EditResult = AppliedEdit | FailedEdit;
 
-export interface FileChange {
+export interface EditedFile {
   path: string;
   /** Contents before the edits; undefined for a new file. */
   before: string | undefined;
@@ -40,7 +40,7 @@ export interface FileChange {
 export interface ApplyResult {
   results: EditResult[];
   /** Every file at least one edit changed, with its final contents. */
-  changes: FileChange[];
+  changes: EditedFile[];
   /** A unified diff of `changes`. */
   diff: string;
 }
@@ -166,7 +166,7 @@ export function applyEdits(files: ReadonlyMap<string, string>, edits: readonly E
     if (!originals.has(edit.path)) originals.set(edit.path, files.get(edit.path));
     current.set(edit.path, one.contents);
   });
-  const changes: FileChange[] = [];
+  const changes: EditedFile[] = [];
   for (const [path, before] of originals) {
     const after = current.get(path) ?? '';
     if (before !== after) changes.push({ path, before, after });
@@ -174,7 +174,7 @@ export function applyEdits(files: ReadonlyMap<string, string>, edits: readonly E
   return { results, changes, diff: unifiedDiff(changes) };
 }
 
-export function unifiedDiff(changes: readonly FileChange[]): string {
+export function unifiedDiff(changes: readonly EditedFile[]): string {
   return changes
     .map((c) => createTwoFilesPatch(c.before === undefined ? '/dev/null' : `a/${c.path}`, `b/${c.path}`, c.before ?? '', c.after, undefined, undefined, { context: 3 }))
     .join('');

@@ -1,7 +1,7 @@
 import { InvalidModelOutput } from '../../errors.js';
 import type { LlmMessage } from '../../llm/types.js';
 import { budgetedToolCall, type ModelCallContext } from './call.js';
-import { issueBlock, quoteUntrusted, SAFETY_RULES, type IssueInput } from './untrusted.js';
+import { issueBlock, quoteUntrusted, SAFETY_RULES, type IssueText } from './untrusted.js';
 
 export const FIX_TOOL = {
   name: 'propose_fix',
@@ -37,7 +37,7 @@ export interface SourceFile {
 }
 
 export interface GenerateOptions {
-  issue: IssueInput;
+  issue: IssueText;
   files: readonly SourceFile[];
   /** 0-based index of the candidate and how many are made: later candidates are asked for another approach. */
   candidate: number;

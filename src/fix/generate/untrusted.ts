@@ -6,14 +6,15 @@ export function quoteUntrusted(tag: string, text: string): string {
   return `<${tag}>\n${safe}\n</${tag}>`;
 }
 
-export interface IssueInput {
+/** The issue a fix prompt quotes: its number and its untrusted text. */
+export interface IssueText {
   number: number;
   title: string;
   body: string;
 }
 
 /** The issue as the model sees it: sanitised, cut to a token cap, quoted. */
-export function issueBlock(issue: IssueInput, maxTokens: number): string {
+export function issueBlock(issue: IssueText, maxTokens: number): string {
   const title = prepareIssueText(issue.title, 200).text;
   const body = prepareIssueText(issue.body, maxTokens).text;
   return quoteUntrusted('issue', `#${issue.number}: ${title}\n\n${body}`);

@@ -1,7 +1,7 @@
 import { InvalidModelOutput } from '../../errors.js';
 import { logger } from '../../log.js';
 import { budgetedToolCall, type ModelCallContext } from '../generate/call.js';
-import { issueBlock, quoteUntrusted, SAFETY_RULES, type IssueInput } from '../generate/untrusted.js';
+import { issueBlock, quoteUntrusted, SAFETY_RULES, type IssueText } from '../generate/untrusted.js';
 import type { FittedMap } from '../repo-map/render.js';
 import type { SearchHit } from '../repo-map/search.js';
 import { readWorktreeFile } from './files.js';
@@ -11,7 +11,7 @@ const log = logger.child({ component: 'fix-localize' });
 
 export interface LocalizeOptions {
   worktree: string;
-  issue: IssueInput;
+  issue: IssueText;
   map: FittedMap;
   hits: readonly SearchHit[];
   /** Files sent in full to generation, at most. */

@@ -3,7 +3,8 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../../errors.js';
 import { logger } from '../../log.js';
-import { isSafeBranch, OID, runGit } from './git.js';
+import { isSafeBranch, OID } from '../../git/refs.js';
+import { runGit } from '../../git/run.js';
 import { resolveSource, type RepoSource } from './source.js';
 
 const log = logger.child({ component: 'fix-prepare' });

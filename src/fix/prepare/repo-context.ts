@@ -6,7 +6,7 @@ import { detectRepoModel } from '../../repo-model/detect.js';
 import { RepoModel } from '../../repo-model/schema.js';
 import { buildRepoIndex } from '../repo-map/build.js';
 import { RepoIndex } from '../repo-map/schema.js';
-import { OID } from './git.js';
+import { OID } from '../../git/refs.js';
 import { repoSlug } from './cache.js';
 
 const log = logger.child({ component: 'fix-prepare' });

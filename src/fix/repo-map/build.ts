@@ -1,6 +1,6 @@
 import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { runGit } from '../prepare/git.js';
+import { runGit } from '../../git/run.js';
 import { languageOf, SKIP_DIRS } from './languages.js';
 import { regexOutline } from './regex-outline.js';
 import { RepoIndex, type FileOutline } from './schema.js';

@@ -1,4 +1,4 @@
-import { GitError, runGit } from '../prepare/git.js';
+import { GitError, runGit } from '../../git/run.js';
 
 export interface SearchHit {
   path: string;

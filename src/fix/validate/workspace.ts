@@ -1,12 +1,9 @@
-import { execFile } from 'node:child_process';
 import { chmod, lstat, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { SandboxViolation } from '../../errors.js';
+import { GitError, runGit } from '../../git/run.js';
 import { copyTree } from '../../util/copy-tree.js';
-
-const execFileP = promisify(execFile);
 
 /** A throwaway directory holding copies of a checkout; `dispose` removes it all. */
 export class Workspace {
@@ -70,19 +67,17 @@ export async function checkNoSymlinkOnPath(tree: string, rel: string): Promise<v
 }
 
 /**
- * Applies a patch with `git apply` in `tree`. The copied repository's config is untrusted, so
- * system/global config is off and fsmonitor (which can run a command) is disabled. Returns
- * null on success or git's message.
+ * Applies a patch with `git apply` in `tree`. The copied repository's config is untrusted, which
+ * the git runner's clean environment and safety settings keep out. Returns null on success or
+ * git's message.
  */
 export async function gitApply(tree: string, patchFile: string): Promise<string | null> {
-  const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: tree, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', LANG: 'C' };
-  const git = ['-c', 'core.fsmonitor=false', '-c', 'safe.directory=*', 'apply', '--whitespace=nowarn'];
   try {
     // All or nothing: without --reject, git apply leaves the tree untouched when any hunk fails.
-    await execFileP('git', [...git, '--', patchFile], { cwd: tree, env, timeout: 60_000 });
+    await runGit(['apply', '--whitespace=nowarn', '--', patchFile], { cwd: tree, timeoutMs: 60_000 });
     return null;
   } catch (err) {
-    const stderr = err instanceof Error && 'stderr' in err ? String((err as { stderr: unknown }).stderr).trim() : '';
-    return stderr || (err instanceof Error ? err.message : String(err));
+    if (err instanceof GitError) return err.stderr.trim() || err.message;
+    return err instanceof Error ? err.message : String(err);
   }
 }

@@ -6,7 +6,8 @@ import { NotFound, UsageError } from '../../errors.js';
 import type { ParsedManifest } from '../../ecosystem/schema.js';
 import type { RepositorySignals } from '../../scoring/signals.js';
 import { refKey, type ForgeIssue, type ForgeReader, type IssueRequest, type IssuesResult, type RepoRef, type SearchOptions, type SearchPage, type SearchResult, type SignalsResult } from '../types.js';
-import { assertGitRepository, isGitRepository, tryGit } from './git.js';
+import { tryGit } from '../../git/run.js';
+import { assertGitRepository, isGitRepository } from './git.js';
 import { readLocalIssues, toForgeIssue } from './issues-file.js';
 import { internalDependents, localSignals } from './signals.js';
 
@@ -41,7 +42,7 @@ export class LocalForgeReader implements ForgeReader {
   async directoryOnBranch(ref: RepoRef): Promise<{ dir: string; branch: string; oid: string } | null> {
     const real = await realpath(this.named(ref)).catch(() => null);
     if (real === null) return null;
-    const out = await tryGit(real, ['rev-parse', '--show-toplevel', '--symbolic-full-name', 'HEAD', 'HEAD^{commit}']);
+    const out = await tryGit(['rev-parse', '--show-toplevel', '--symbolic-full-name', 'HEAD', 'HEAD^{commit}'], { cwd: real });
     const [top, full, oid] = out?.trim().split('\n') ?? [];
     if (top === undefined || path.resolve(top) !== real || !full?.startsWith('refs/heads/') || !oid || !/^[0-9a-f]{40,64}$/.test(oid)) return null;
     return { dir: real, branch: full.slice('refs/heads/'.length), oid };

@@ -3,7 +3,7 @@ import { packageKey } from '../../ecosystem/names.js';
 import type { ParsedManifest } from '../../ecosystem/schema.js';
 import { MAX_MANIFEST_BYTES } from '../../ecosystem/manifests/result.js';
 import { RepositorySignals } from '../../scoring/signals.js';
-import { runGit, tryGit } from './git.js';
+import { runGit, tryGit } from '../../git/run.js';
 import type { LocalIssue } from './issues-file.js';
 
 const DAY_MS = 86_400_000;
@@ -31,9 +31,9 @@ function iso(s: string | undefined): string | null {
 async function manifestsAtHead(dir: string, topLevel: readonly string[]): Promise<ParsedManifest[]> {
   const out: ParsedManifest[] = [];
   for (const file of topLevel.filter(isManifestPath).slice(0, 50)) {
-    const size = await tryGit(dir, ['cat-file', '-s', `HEAD:${file}`]);
+    const size = await tryGit(['cat-file', '-s', `HEAD:${file}`], { cwd: dir });
     if (size === null || Number(size.trim()) > MAX_MANIFEST_BYTES) continue;
-    const text = await tryGit(dir, ['show', `HEAD:${file}`]);
+    const text = await tryGit(['show', `HEAD:${file}`], { cwd: dir });
     const m = text === null ? null : parseManifest(file, text);
     if (m) out.push(m);
   }
@@ -52,9 +52,9 @@ function descriptionFrom(readme: string | null): string | null {
  * counts from the local issues file. Stars, forks and watchers do not exist here (0).
  */
 export async function localSignals(dir: string, owner: string, name: string, issues: readonly LocalIssue[], now: Date): Promise<RepositorySignals> {
-  const hasHead = (await tryGit(dir, ['rev-parse', '--verify', '--quiet', 'HEAD'])) !== null;
+  const hasHead = (await tryGit(['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: dir })) !== null;
   const since = new Date(now.getTime() - 90 * DAY_MS).toISOString();
-  const recent = hasHead ? await runGit(dir, ['log', `--since=${since}`, `--format=%H${SEP}%ae${SEP}%aI`, 'HEAD']) : '';
+  const recent = hasHead ? await runGit(['log', `--since=${since}`, `--format=%H${SEP}%ae${SEP}%aI`, 'HEAD'], { cwd: dir }) : '';
   const authors: Record<string, number> = {};
   let commits = 0;
   for (const line of recent.split('\n')) {
@@ -64,12 +64,12 @@ export async function localSignals(dir: string, owner: string, name: string, iss
     const who = email.toLowerCase() || 'unknown';
     authors[who] = (authors[who] ?? 0) + 1;
   }
-  const roots = hasHead ? (await runGit(dir, ['rev-list', '--max-parents=0', 'HEAD'])).split('\n').filter(Boolean) : [];
-  const firstDates = await Promise.all(roots.map(async (r) => iso(await runGit(dir, ['log', '-1', '--format=%aI', r]))));
+  const roots = hasHead ? (await runGit(['rev-list', '--max-parents=0', 'HEAD'], { cwd: dir })).split('\n').filter(Boolean) : [];
+  const firstDates = await Promise.all(roots.map(async (r) => iso(await runGit(['log', '-1', '--format=%aI', r], { cwd: dir }))));
   const createdAt = firstDates.filter((d): d is string => d !== null).sort()[0] ?? now.toISOString();
-  const pushedAt = hasHead ? iso(await runGit(dir, ['log', '-1', '--format=%cI', 'HEAD'])) : null;
-  const topLevel = hasHead ? (await runGit(dir, ['ls-tree', '--name-only', 'HEAD'])).split('\n').filter(Boolean) : [];
-  const tree = hasHead ? (await runGit(dir, ['ls-tree', '-r', '-l', 'HEAD'])).split('\n').filter(Boolean) : [];
+  const pushedAt = hasHead ? iso(await runGit(['log', '-1', '--format=%cI', 'HEAD'], { cwd: dir })) : null;
+  const topLevel = hasHead ? (await runGit(['ls-tree', '--name-only', 'HEAD'], { cwd: dir })).split('\n').filter(Boolean) : [];
+  const tree = hasHead ? (await runGit(['ls-tree', '-r', '-l', 'HEAD'], { cwd: dir })).split('\n').filter(Boolean) : [];
   const languages: Record<string, number> = {};
   let testsPresent = topLevel.some((f) => TEST_DIRS.has(f.toLowerCase()));
   for (const line of tree) {
@@ -82,10 +82,10 @@ export async function localSignals(dir: string, owner: string, name: string, iss
     if (!testsPresent && TEST_PATH.test(file)) testsPresent = true;
   }
   const primaryLanguage = Object.entries(languages).sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
-  const workflows = hasHead ? await tryGit(dir, ['ls-tree', '--name-only', 'HEAD:.github/workflows']) : null;
-  const tag = await tryGit(dir, ['for-each-ref', '--sort=-creatordate', '--count=1', '--format=%(creatordate:iso-strict)', 'refs/tags']);
+  const workflows = hasHead ? await tryGit(['ls-tree', '--name-only', 'HEAD:.github/workflows'], { cwd: dir }) : null;
+  const tag = await tryGit(['for-each-ref', '--sort=-creatordate', '--count=1', '--format=%(creatordate:iso-strict)', 'refs/tags'], { cwd: dir });
   const readmeName = topLevel.find((f) => /^readme(\.(md|rst|txt))?$/i.test(f));
-  const readme = readmeName ? await tryGit(dir, ['show', `HEAD:${readmeName}`]) : null;
+  const readme = readmeName ? await tryGit(['show', `HEAD:${readmeName}`], { cwd: dir }) : null;
   const real = issues.filter((i) => !i.pullRequest);
   const closed = real.filter((i) => i.state === 'closed');
   return RepositorySignals.parse({

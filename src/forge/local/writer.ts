@@ -6,14 +6,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { execFile } from 'node:child_process';
 import type { Pool } from 'pg';
 import { NotFound, UsageError } from '../../errors.js';
 import { normalizeRepoPath } from '../../fix/edits/repo-path.js';
 import { unlimitedWrites, type WriteBudget } from '../../writes/budget.js';
 import type { RepoRef } from '../types.js';
 import { CONSENT_READ_PATHS, LOCAL_NO_AUTO_MERGE, type AutoMergeResult, type CommitResult, type CommitTarget, type ConsentSnapshot, type ExistingWork, type FileChange, type ForgeWriter, type ForkRef, type IssueClosure, type OpenPullInput, type OpenPullResult, type PullState, type PullSummary, type PullUpdate } from '../writer.js';
-import { readBlobs, tryGit, runGit } from './git.js';
+import { runGit, tryGit } from '../../git/run.js';
+import { readBlobs } from './git.js';
 import { readLocalIssues } from './issues-file.js';
 import { LocalForgeReader } from './reader.js';
 
@@ -27,19 +27,6 @@ interface RecordRow {
   url: string | null;
   updated_at: Date;
   created_at: Date;
-}
-
-/** git with stdin and extra environment (a private index file). */
-function gitWith(cwd: string, args: readonly string[], opts: { input?: Buffer; env?: Record<string, string> } = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = execFile('git', ['-c', 'core.quotepath=off', ...args], {
-      cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/nonexistent', GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0', LANG: 'C', ...opts.env },
-    }, (err, stdout, stderr) => (err ? reject(new Error(`git ${args[0] ?? ''} failed: ${stderr.trim().split('\n')[0] ?? err.message}`)) : resolve(stdout)));
-    // git may exit before reading stdin (commands that take none): that EPIPE is not an error of ours.
-    child.stdin?.on('error', () => {});
-    child.stdin?.end(opts.input ?? Buffer.alloc(0));
-  });
 }
 
 const SAFE_BRANCH = /^[A-Za-z0-9._/-]{1,200}$/;
@@ -63,14 +50,14 @@ export class LocalForgeWriter implements ForgeWriter {
   }
 
   private async head(dir: string): Promise<{ branch: string; oid: string | null }> {
-    const branch = (await tryGit(dir, ['symbolic-ref', '--short', 'HEAD']))?.trim() || 'main';
-    const oid = (await tryGit(dir, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']))?.trim() || null;
+    const branch = (await tryGit(['symbolic-ref', '--short', 'HEAD'], { cwd: dir }))?.trim() || 'main';
+    const oid = (await tryGit(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { cwd: dir }))?.trim() || null;
     return { branch, oid };
   }
 
   private async branchOid(dir: string, branch: string): Promise<string | null> {
     checkBranch(branch);
-    return (await tryGit(dir, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`]))?.trim() || null;
+    return (await tryGit(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`], { cwd: dir }))?.trim() || null;
   }
 
   async ensureFork(upstream: RepoRef): Promise<ForkRef> {
@@ -147,28 +134,28 @@ export class LocalForgeWriter implements ForgeWriter {
     const tmp = await mkdtemp(path.join(tmpdir(), 'globallm-index-'));
     const env = { GIT_INDEX_FILE: path.join(tmp, 'index') };
     try {
-      await gitWith(dir, ['read-tree', parent], { env });
+      await runGit(['read-tree', parent], { cwd: dir, env });
       for (const c of changes) {
         if (c.contents === null) {
-          await gitWith(dir, ['update-index', '--force-remove', '--', c.path], { env });
+          await runGit(['update-index', '--force-remove', '--', c.path], { cwd: dir, env });
           continue;
         }
-        const blob = (await gitWith(dir, ['hash-object', '-w', '--stdin'], { input: Buffer.from(c.contents, 'utf8') })).trim();
-        await gitWith(dir, ['update-index', '--add', '--cacheinfo', `100644,${blob},${c.path}`], { env });
+        const blob = (await runGit(['hash-object', '-w', '--stdin'], { cwd: dir, input: Buffer.from(c.contents, 'utf8') })).trim();
+        await runGit(['update-index', '--add', '--cacheinfo', `100644,${blob},${c.path}`], { cwd: dir, env });
       }
-      const tree = (await gitWith(dir, ['write-tree'], { env })).trim();
+      const tree = (await runGit(['write-tree'], { cwd: dir, env })).trim();
       // The branch already holds exactly these changes (an earlier attempt committed them and then
       // failed to record it): the commit would be empty, so the head is the answer.
-      if (current !== null && parent === current && tree === (await gitWith(dir, ['rev-parse', `${current}^{tree}`])).trim()) {
+      if (current !== null && parent === current && tree === (await runGit(['rev-parse', `${current}^{tree}`], { cwd: dir })).trim()) {
         return { oid: current, branchCreated: false };
       }
       const budget = this.opts.budget ?? unlimitedWrites;
       await budget.acquire(`local commit ${fork.name}:${branch}`);
       const author = this.opts.author ?? { name: 'GlobaLLM', email: 'globallm@localhost' };
       const who = { GIT_AUTHOR_NAME: author.name, GIT_AUTHOR_EMAIL: author.email, GIT_COMMITTER_NAME: author.name, GIT_COMMITTER_EMAIL: author.email };
-      const oid = (await gitWith(dir, ['commit-tree', tree, '-p', parent], { input: Buffer.from(message.endsWith('\n') ? message : `${message}\n`), env: { ...env, ...who } })).trim();
+      const oid = (await runGit(['commit-tree', tree, '-p', parent], { cwd: dir, input: Buffer.from(message.endsWith('\n') ? message : `${message}\n`), env: { ...env, ...who } })).trim();
       // Compare-and-swap: fails if someone moved the branch since we read it.
-      await runGit(dir, ['update-ref', `refs/heads/${branch}`, oid, current ?? '']);
+      await runGit(['update-ref', `refs/heads/${branch}`, oid, current ?? ''], { cwd: dir });
       return { oid, branchCreated: current === null };
     } finally {
       await rm(tmp, { recursive: true, force: true });
@@ -181,7 +168,7 @@ export class LocalForgeWriter implements ForgeWriter {
     if (!headOid) return { ok: false, reason: 'invalid', message: `branch ${input.branch} does not exist` };
     const baseOid = await this.branchOid(dir, input.baseBranch);
     if (!baseOid) return { ok: false, reason: 'invalid', message: `base branch ${input.baseBranch} does not exist` };
-    if (headOid === baseOid || (await tryGit(dir, ['merge-base', '--is-ancestor', headOid, baseOid])) !== null) {
+    if (headOid === baseOid || (await tryGit(['merge-base', '--is-ancestor', headOid, baseOid], { cwd: dir })) !== null) {
       return { ok: false, reason: 'no_commits', message: `No commits between ${input.baseBranch} and ${input.branch}` };
     }
     const existing = await this.record(input.upstream, input.issueNumber);
@@ -263,7 +250,7 @@ export class LocalForgeWriter implements ForgeWriter {
     const dir = await this.dir(upstream);
     const tip = (await this.branchOid(dir, row.branch)) ?? row.head_oid;
     const { oid: base } = await this.head(dir);
-    if (tip && base && (await tryGit(dir, ['merge-base', '--is-ancestor', tip, base])) !== null) return 'merged';
+    if (tip && base && (await tryGit(['merge-base', '--is-ancestor', tip, base], { cwd: dir })) !== null) return 'merged';
     if ((await this.branchOid(dir, row.branch)) === null) return 'closed';
     return null;
   }

@@ -2,10 +2,10 @@
  * Real git repositories behind the stand-in: a fixture builder (fast-import), a commit
  * writer built from plumbing (for createCommitOnBranch), and readers for refs, trees and history.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { runGit, runGitBytes } from '../../git/run.js';
 
 export interface GitAuthor {
   name: string;
@@ -21,42 +21,6 @@ export interface FixtureCommit {
   files: Record<string, string | null>;
 }
 
-export class GitError extends Error {
-  constructor(message: string, readonly exitCode: number | null, readonly stderr: string) {
-    super(message);
-    this.name = 'GitError';
-  }
-}
-
-const BASE_ENV: Record<string, string> = {
-  PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-  HOME: tmpdir(),
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_TERMINAL_PROMPT: '0',
-  LANG: 'C',
-};
-
-export async function git(args: string[], opts: { cwd?: string; input?: string | Buffer; env?: Record<string, string>; allowExit?: number[] } = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd: opts.cwd, env: { ...BASE_ENV, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const stdout = Buffer.concat(out).toString('utf8');
-      if (code === 0 || (code !== null && opts.allowExit?.includes(code))) resolve(stdout);
-      else {
-        const stderr = Buffer.concat(err).toString('utf8');
-        reject(new GitError(`git ${args[0] ?? ''} failed (${String(code)}): ${stderr.trim()}`, code, stderr));
-      }
-    });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(opts.input ?? '');
-  });
-}
-
 function epoch(iso: string): number {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) throw new Error(`invalid date ${iso}`);
@@ -65,7 +29,7 @@ function epoch(iso: string): number {
 
 /** Creates a bare repository with the given history on `branch` in one fast-import run. */
 export async function buildBareRepo(gitDir: string, branch: string, commits: FixtureCommit[]): Promise<void> {
-  await git(['init', '--quiet', '--bare', `--initial-branch=${branch}`, gitDir]);
+  await runGit(['init', '--quiet', '--bare', `--initial-branch=${branch}`, gitDir]);
   const chunks: Buffer[] = [];
   const data = (s: string): void => {
     const b = Buffer.from(s, 'utf8');
@@ -85,22 +49,22 @@ export async function buildBareRepo(gitDir: string, branch: string, commits: Fix
     }
     chunks.push(Buffer.from('\n'));
   });
-  await git(['fast-import', '--quiet'], { cwd: gitDir, input: Buffer.concat(chunks) });
+  await runGit(['fast-import', '--quiet'], { cwd: gitDir, input: Buffer.concat(chunks) });
 }
 
 export async function cloneBare(from: string, to: string): Promise<void> {
-  await git(['clone', '--quiet', '--bare', '--no-hardlinks', from, to]);
+  await runGit(['clone', '--quiet', '--bare', '--no-hardlinks', from, to], { allowProtocols: ['file'] });
 }
 
 /** The commit a ref points to, or null if it does not exist. */
 export async function resolveRef(gitDir: string, ref: string): Promise<string | null> {
-  const out = await git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: gitDir, allowExit: [1, 128] });
+  const out = await runGit(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: gitDir, allowExit: [1, 128] });
   const sha = out.trim();
   return /^[0-9a-f]{40}$/.test(sha) ? sha : null;
 }
 
 export async function listRefs(gitDir: string, prefix = 'refs/'): Promise<{ ref: string; sha: string }[]> {
-  const out = await git(['for-each-ref', '--format=%(refname) %(objectname)', prefix], { cwd: gitDir });
+  const out = await runGit(['for-each-ref', '--format=%(refname) %(objectname)', prefix], { cwd: gitDir });
   return out.split('\n').filter(Boolean).map((l) => {
     const [ref = '', sha = ''] = l.split(' ');
     return { ref, sha };
@@ -135,7 +99,7 @@ function toUtc(iso: string): string {
 }
 
 export async function readCommit(gitDir: string, sha: string): Promise<CommitInfo | null> {
-  const out = await git(['log', '-1', `--format=${LOG_FORMAT}`, sha, '--'], { cwd: gitDir, allowExit: [128] });
+  const out = await runGit(['log', '-1', `--format=${LOG_FORMAT}`, sha, '--'], { cwd: gitDir, allowExit: [128] });
   return parseLog(out)[0] ?? null;
 }
 
@@ -144,14 +108,14 @@ export async function history(gitDir: string, sha: string, opts: { since?: strin
   if (opts.since) args.push(`--since=${opts.since}`);
   if (opts.limit !== undefined) args.push(`--max-count=${opts.limit}`);
   args.push(sha, '--');
-  return parseLog(await git(args, { cwd: gitDir }));
+  return parseLog(await runGit(args, { cwd: gitDir }));
 }
 
 export async function countCommits(gitDir: string, sha: string, since?: string): Promise<number> {
   const args = ['rev-list', '--count'];
   if (since) args.push(`--since=${since}`);
   args.push(sha);
-  return Number((await git(args, { cwd: gitDir })).trim());
+  return Number((await runGit(args, { cwd: gitDir })).trim());
 }
 
 export interface TreeEntry {
@@ -164,9 +128,9 @@ export interface TreeEntry {
 
 /** Entries of the tree at `treeish` (e.g. `main:` or `sha:src`), or null if it is not a tree. */
 export async function lsTree(gitDir: string, treeish: string): Promise<TreeEntry[] | null> {
-  const type = (await git(['cat-file', '-t', treeish], { cwd: gitDir, allowExit: [128] })).trim();
+  const type = (await runGit(['cat-file', '-t', treeish], { cwd: gitDir, allowExit: [128] })).trim();
   if (type !== 'tree') return null;
-  const out = await git(['ls-tree', '-l', '-z', treeish], { cwd: gitDir });
+  const out = await runGit(['ls-tree', '-l', '-z', treeish], { cwd: gitDir });
   return out.split('\0').filter(Boolean).map((l) => {
     const [meta = '', name = ''] = l.split('\t');
     const [mode = '', t = 'blob', sha = '', size = '0'] = meta.split(/\s+/);
@@ -175,30 +139,24 @@ export async function lsTree(gitDir: string, treeish: string): Promise<TreeEntry
 }
 
 export async function objectType(gitDir: string, spec: string): Promise<string | null> {
-  const t = (await git(['cat-file', '-t', spec], { cwd: gitDir, allowExit: [128] })).trim();
+  const t = (await runGit(['cat-file', '-t', spec], { cwd: gitDir, allowExit: [128] })).trim();
   return t === '' ? null : t;
 }
 
 export async function readBlob(gitDir: string, spec: string): Promise<{ sha: string; content: Buffer } | null> {
   if ((await objectType(gitDir, spec)) !== 'blob') return null;
-  const sha = (await git(['rev-parse', spec], { cwd: gitDir })).trim();
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', ['cat-file', 'blob', sha], { cwd: gitDir, env: BASE_ENV });
-    const out: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve({ sha, content: Buffer.concat(out) }) : reject(new GitError('cat-file failed', code, ''))));
-  });
+  const sha = (await runGit(['rev-parse', spec], { cwd: gitDir })).trim();
+  return { sha, content: await runGitBytes(['cat-file', 'blob', sha], { cwd: gitDir }) };
 }
 
 export async function isAncestor(gitDir: string, ancestor: string, descendant: string): Promise<boolean> {
-  return git(['merge-base', '--is-ancestor', ancestor, descendant], { cwd: gitDir }).then(() => true, () => false);
+  return runGit(['merge-base', '--is-ancestor', ancestor, descendant], { cwd: gitDir }).then(() => true, () => false);
 }
 
 export async function updateRef(gitDir: string, ref: string, sha: string, expectedOld?: string): Promise<void> {
   const args = ['update-ref', ref, sha];
   if (expectedOld !== undefined) args.push(expectedOld);
-  await git(args, { cwd: gitDir });
+  await runGit(args, { cwd: gitDir });
 }
 
 export interface FileChanges {
@@ -214,15 +172,15 @@ export async function writeCommit(gitDir: string, parent: string | null, changes
   const tmp = await mkdtemp(path.join(tmpdir(), 'sim-index-'));
   const env = { GIT_INDEX_FILE: path.join(tmp, 'index') };
   try {
-    if (parent) await git(['read-tree', parent], { cwd: gitDir, env });
-    else await git(['read-tree', '--empty'], { cwd: gitDir, env });
+    if (parent) await runGit(['read-tree', parent], { cwd: gitDir, env });
+    else await runGit(['read-tree', '--empty'], { cwd: gitDir, env });
     const lines: string[] = changes.deletions.map((d) => `0 ${'0'.repeat(40)}\t${d.path}`);
     for (const a of changes.additions) {
-      const blob = (await git(['hash-object', '-w', '--stdin'], { cwd: gitDir, input: a.contents })).trim();
+      const blob = (await runGit(['hash-object', '-w', '--stdin'], { cwd: gitDir, input: a.contents })).trim();
       lines.push(`100644 ${blob}\t${a.path}`);
     }
-    if (lines.length > 0) await git(['update-index', '--index-info'], { cwd: gitDir, env, input: `${lines.join('\n')}\n` });
-    const tree = (await git(['write-tree'], { cwd: gitDir, env })).trim();
+    if (lines.length > 0) await runGit(['update-index', '--index-info'], { cwd: gitDir, env, input: `${lines.join('\n')}\n` });
+    const tree = (await runGit(['write-tree'], { cwd: gitDir, env })).trim();
     const stamp = `${epoch(dateIso)} +0000`;
     const commitEnv = {
       GIT_AUTHOR_NAME: author.name, GIT_AUTHOR_EMAIL: author.email, GIT_AUTHOR_DATE: stamp,
@@ -230,7 +188,7 @@ export async function writeCommit(gitDir: string, parent: string | null, changes
     };
     const args = ['commit-tree', tree];
     if (parent) args.push('-p', parent);
-    return (await git(args, { cwd: gitDir, env: commitEnv, input: message })).trim();
+    return (await runGit(args, { cwd: gitDir, env: commitEnv, input: message })).trim();
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
@@ -238,7 +196,7 @@ export async function writeCommit(gitDir: string, parent: string | null, changes
 
 /** Merges `head` into `base` (both in gitDir); null when they conflict. */
 export async function mergeCommits(gitDir: string, base: string, head: string, method: 'merge' | 'squash' | 'rebase', author: GitAuthor, message: string, dateIso: string): Promise<string | null> {
-  const out = await git(['merge-tree', '--write-tree', base, head], { cwd: gitDir, allowExit: [1] }).catch(() => null);
+  const out = await runGit(['merge-tree', '--write-tree', base, head], { cwd: gitDir, allowExit: [1] }).catch(() => null);
   if (out === null) return null;
   const tree = out.split('\n')[0]?.trim() ?? '';
   if (!/^[0-9a-f]{40}$/.test(tree) || out.includes('CONFLICT')) return null;
@@ -248,10 +206,10 @@ export async function mergeCommits(gitDir: string, base: string, head: string, m
     GIT_COMMITTER_NAME: author.name, GIT_COMMITTER_EMAIL: author.email, GIT_COMMITTER_DATE: stamp,
   };
   const parents = method === 'merge' ? ['-p', base, '-p', head] : ['-p', base];
-  return (await git(['commit-tree', tree, ...parents], { cwd: gitDir, env, input: message })).trim();
+  return (await runGit(['commit-tree', tree, ...parents], { cwd: gitDir, env, input: message })).trim();
 }
 
 /** Copies the objects of `sha` from another repository into gitDir under `ref`. */
 export async function fetchInto(gitDir: string, fromDir: string, sha: string, ref: string): Promise<void> {
-  await git(['-c', 'uploadpack.allowAnySHA1InWant=true', 'fetch', '--quiet', '--no-tags', fromDir, `+${sha}:${ref}`], { cwd: gitDir });
+  await runGit(['fetch', '--quiet', '--no-tags', fromDir, `+${sha}:${ref}`], { cwd: gitDir, config: ['uploadpack.allowAnySHA1InWant=true'], allowProtocols: ['file'] });
 }

@@ -1,7 +1,7 @@
 import type { AnthropicPromptCache, OpenAiPromptCache } from './prompt-cache.js';
 import type { ScriptBook } from './script.js';
 import type { StoredCompletions } from './stored.js';
-import type { Usage } from './schema.js';
+import type { WireUsage } from './schema.js';
 
 /** What a protocol handler needs from the server it runs in. */
 export interface ProviderContext {
@@ -26,7 +26,7 @@ export interface Outcome {
   delayMs: number;
   model: string | undefined;
   ruleId: string | null;
-  usage: Usage | null;
+  usage: WireUsage | null;
   error: string | null;
 }
 

@@ -101,8 +101,8 @@ export const FaultRateSchema = z.strictObject({
 });
 export type FaultRate = z.infer<typeof FaultRateSchema>;
 
-/** Usage in one shape for both protocols (Anthropic's meaning: input excludes cached tokens). */
-export interface Usage {
+/** The stand-in's record of a call's usage, in one shape for both protocols (Anthropic's meaning: input excludes cached tokens). */
+export interface WireUsage {
   inputTokens: number;
   outputTokens: number;
   cacheCreationInputTokens: number;
@@ -117,6 +117,6 @@ export interface CallRecord {
   status: number;
   /** The rule that answered, `fault:<kind>` for an injected fault, or null when none matched or the request was invalid. */
   ruleId: string | null;
-  usage: Usage | null;
+  usage: WireUsage | null;
   error: string | null;
 }

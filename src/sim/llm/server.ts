@@ -20,9 +20,9 @@ import { StoredCompletions } from './stored.js';
 import { seededRandom } from '../../util/seeded-random.js';
 import { AnthropicPromptCache, OpenAiPromptCache } from './prompt-cache.js';
 import { ScriptBook } from './script.js';
-import type { CallRecord, FaultRate, Provider, RespondFn, ScriptRule, StaticRespond, Usage } from './schema.js';
+import type { CallRecord, FaultRate, Provider, RespondFn, ScriptRule, StaticRespond, WireUsage } from './schema.js';
 
-export type { CallRecord, FaultRate, RespondFn, ScriptRequest, ScriptRule, StaticRespond, Usage } from './schema.js';
+export type { CallRecord, FaultRate, RespondFn, ScriptRequest, ScriptRule, StaticRespond, WireUsage } from './schema.js';
 
 export interface LlmStandInOptions {
   script?: ScriptRule[];
@@ -42,7 +42,7 @@ export interface LlmStandInOptions {
   retryAfterS?: number;
 }
 
-export interface UsageTotals extends Usage {
+export interface UsageTotals extends WireUsage {
   requests: number;
 }
 

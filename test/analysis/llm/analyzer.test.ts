@@ -1,6 +1,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { LlmIssueAnalyzer, BUDGET_EXHAUSTED_NOTE, type IssueOutcome } from '../../../src/analysis/llm/analyzer.js';
+import { LlmIssueAnalyzer, BUDGET_EXHAUSTED_NOTE, type AnalysisOutcome } from '../../../src/analysis/llm/analyzer.js';
 import { TRIAGE_SYSTEM, TRIAGE_TOOL_NAME } from '../../../src/analysis/llm/prompt.js';
 import type { IssueInput } from '../../../src/analysis/schema.js';
 import { MemoryTokenBudget } from '../../../src/budget/memory-budget.js';
@@ -41,7 +41,7 @@ function chargedByApi(calls: readonly CallRecord[]): number {
   return calls.reduce((sum, c) => sum + (c.usage ? c.usage.inputTokens + c.usage.outputTokens + c.usage.cacheReadInputTokens + c.usage.cacheCreationInputTokens : 0), 0);
 }
 
-function ok(outcome: IssueOutcome | undefined): Extract<IssueOutcome, { ok: true }> {
+function ok(outcome: AnalysisOutcome | undefined): Extract<AnalysisOutcome, { ok: true }> {
   assert.ok(outcome?.ok, `expected an analysis, got ${JSON.stringify(outcome)}`);
   return outcome;
 }
