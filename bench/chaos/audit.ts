@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Pool } from 'pg';
-import { GITHUB_WRITE_LIMITS } from '../../src/writes/budget.js';
+import { GITHUB_WRITE_LIMITS } from '../../src/budget/write-budget.js';
 import type { UsageTotals } from '../../src/sim/llm/server.js';
 
 const run = promisify(execFile);
