@@ -197,7 +197,7 @@ export class PostgresTokenBudget implements TokenBudget {
    * since the call may have been paid. Returns how many it settled.
    */
   async settleEarlierAttempts(keyPrefix: string, attempt: number): Promise<number> {
-    const rows = await earlierAttemptHolds(this.pool, keyPrefix, attempt);
+    const rows = await earlierAttemptHolds<TokenUsage>(this.pool, keyPrefix, attempt);
     let settled = 0;
     for (const r of rows) {
       const usage = r.actual ?? (await this.unrecordedUsage(r.id, Number(r.tokens)));
@@ -268,7 +268,7 @@ export class PostgresTokenBudget implements TokenBudget {
    */
   async settleAnswered(graceSeconds: number): Promise<number> {
     if (!Number.isFinite(graceSeconds) || graceSeconds < 0) throw new UsageError('graceSeconds must be a non-negative number');
-    const answered = await answeredHolds(this.pool, graceSeconds);
+    const answered = await answeredHolds<TokenUsage>(this.pool, graceSeconds);
     for (const r of answered) await this.settle(r.id, r.actual);
     return answered.length;
   }

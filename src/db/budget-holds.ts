@@ -1,8 +1,8 @@
 /**
  * The `budget_reservations` table: one row per paid call, held before the call and then settled
- * with its usage, released, or expired by the TTL sweep.
+ * with its usage, released, or expired by the TTL sweep. A call's usage is stored as JSON and read
+ * back as the caller wrote it (`U`, the budget's TokenUsage).
  */
-import type { TokenUsage } from '../budget/types.js';
 import type { Queryable } from './pool.js';
 
 /** A hold as a settle or release locks it. */
@@ -31,7 +31,7 @@ export async function lockHold(db: Queryable, id: string): Promise<HeldRow | und
   return res.rows[0];
 }
 
-export interface Settlement { id: string; usage: TokenUsage; charged: number; model: string | null; costUsd: number | null }
+export interface Settlement { id: string; usage: unknown; charged: number; model: string | null; costUsd: number | null }
 
 export async function markSettled(db: Queryable, s: Settlement): Promise<void> {
   await db.query(`UPDATE budget_reservations SET state = 'settled', actual = $2, charged_tokens = $3, settled_at = now(), model = $4, cost_usd = $5 WHERE id = $1`,
@@ -43,13 +43,13 @@ export async function markReleased(db: Queryable, id: string): Promise<void> {
 }
 
 /** Keeps the provider's usage on a hold still held. */
-export async function recordActual(db: Queryable, id: string, usage: TokenUsage): Promise<void> {
+export async function recordActual(db: Queryable, id: string, usage: unknown): Promise<void> {
   await db.query(`UPDATE budget_reservations SET actual = $2 WHERE id = $1 AND state = 'held'`, [id, JSON.stringify(usage)]);
 }
 
 /** Holds still held whose key starts with `keyPrefix` and carries an attempt number below `attempt`. */
-export async function earlierAttemptHolds(db: Queryable, keyPrefix: string, attempt: number): Promise<Array<{ id: string; tokens: string; actual: TokenUsage | null }>> {
-  const res = await db.query<{ id: string; tokens: string; actual: TokenUsage | null }>(
+export async function earlierAttemptHolds<U>(db: Queryable, keyPrefix: string, attempt: number): Promise<Array<{ id: string; tokens: string; actual: U | null }>> {
+  const res = await db.query<{ id: string; tokens: string; actual: U | null }>(
     `SELECT id, tokens, actual FROM budget_reservations
       WHERE state = 'held' AND left(call_key, length($1)) = $1 AND split_part(substr(call_key, length($1) + 1), '|', 1) ~ '^[0-9]+$'
         AND split_part(substr(call_key, length($1) + 1), '|', 1)::int < $2`,
@@ -68,8 +68,8 @@ export async function staleUnansweredHolds(db: Queryable, ttlSeconds: number, li
 }
 
 /** Held holds older than `graceSeconds` whose call answered (usage recorded). */
-export async function answeredHolds(db: Queryable, graceSeconds: number): Promise<Array<{ id: string; actual: TokenUsage }>> {
-  const answered = await db.query<{ id: string; actual: TokenUsage }>(
+export async function answeredHolds<U>(db: Queryable, graceSeconds: number): Promise<Array<{ id: string; actual: U }>> {
+  const answered = await db.query<{ id: string; actual: U }>(
     `SELECT id, actual FROM budget_reservations WHERE state = 'held' AND actual IS NOT NULL AND created_at < now() - make_interval(secs => $1) LIMIT 10000`, [graceSeconds]);
   return answered.rows;
 }

@@ -3,7 +3,6 @@
  * issue runs, and the settled model calls, optionally limited to one campaign's issues.
  */
 import type pg from 'pg';
-import type { CountRow } from '../report/types.js';
 
 /** Which issues the report covers: every one, or those of one campaign (by `owner/name#number`). */
 export interface Scope { issues: string[] | null }
@@ -50,7 +49,7 @@ export async function finishedRuns(pool: pg.Pool, campaign: string | null): Prom
 }
 
 /** Pull requests by state (preview: a dry run's prepared body). */
-export async function prOutcomes(pool: pg.Pool, scope: Scope): Promise<CountRow[]> {
+export async function prOutcomes(pool: pg.Pool, scope: Scope): Promise<Array<{ name: string; count: number }>> {
   const { rows } = await pool.query<{ name: string; count: number }>(
     `SELECT state AS name, count(*)::int AS count FROM pull_requests
       WHERE $1::text[] IS NULL OR owner || '/' || name || '#' || issue_number = ANY($1::text[])
