@@ -66,7 +66,7 @@ export class PgWriteBudget implements WriteBudget {
 
   async acquire(purpose: string): Promise<void> {
     const wait = await takeWrite(this.pool, {
-      account: this.opts.account, purpose, at: this.opts.now?.() ?? null,
+      account: this.opts.account, purpose, at: () => this.opts.now?.() ?? null,
       waitFor: (times, now) => waitForRoom(times, now, this.limits),
     });
     if (wait > 0) {

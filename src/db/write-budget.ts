@@ -7,8 +7,8 @@ import type { Pool } from 'pg';
 export interface WriteTake {
   account: string;
   purpose: string;
-  /** The instant to use; null uses the database clock, so machines agree. */
-  at: Date | null;
+  /** The instant to use, read once the lock is held; null uses the database clock, so machines agree. */
+  at: () => Date | null;
   /** How long until one more write fits, given the write times of the last hour (ascending) and now; 0 when it fits. */
   waitFor: (times: number[], now: number) => number;
 }
@@ -22,7 +22,7 @@ export async function takeWrite(pool: Pool, t: WriteTake): Promise<number> {
   try {
     await client.query('BEGIN');
     await client.query("SELECT pg_advisory_xact_lock(hashtextextended('globallm-write-budget:' || $1, 0))", [t.account]);
-    const nowRes = await client.query<{ now: Date }>('SELECT coalesce($1::timestamptz, clock_timestamp()) AS now', [t.at]);
+    const nowRes = await client.query<{ now: Date }>('SELECT coalesce($1::timestamptz, clock_timestamp()) AS now', [t.at()]);
     const now = nowRes.rows[0]?.now ?? new Date();
     await client.query("DELETE FROM write_budget_events WHERE account = $1 AND taken_at <= $2::timestamptz - interval '1 hour'", [t.account, now]);
     const rows = await client.query<{ taken_at: Date }>(
