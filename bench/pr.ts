@@ -15,7 +15,7 @@ import { GitHubWriter } from '../src/forge/github/writer.js';
 import { startGitHubStandIn } from '../src/sim/github/server.js';
 import { freePort } from '../src/stack/ports.js';
 import { startEmbeddedPostgres } from '../src/stack/postgres.js';
-import { PgWriteBudget } from '../src/writes/budget.js';
+import { PgWriteBudget } from '../src/budget/write-budget.js';
 
 const SIZES = [1, 5, 20] as const;
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Pool } from 'pg';
 import { runGit } from '../../src/git/run.js';
-import { GITHUB_WRITE_LIMITS } from '../../src/writes/budget.js';
+import { GITHUB_WRITE_LIMITS } from '../../src/budget/write-budget.js';
 import type { UsageTotals } from '../../src/sim/llm/server.js';
 
 /** Selected issues with no recorded decision. */

@@ -4,7 +4,7 @@ import type { IssueAnalyzer } from '../analysis/types.js';
 import type { AnalyzeIssueResult, CampaignActivities } from './contracts.js';
 import type { IssueRef } from '../workflows/shared.js';
 import { computePriority } from '../scoring/priority.js';
-import { outcomeHistory } from '../prioritize/outcome-sql.js';
+import { outcomeHistory } from '../db/outcomes.js';
 import { findIssue, saveAnalysis, unanalyzedIssues, type StoredIssue } from '../store/issues.js';
 import { NotFound, Unavailable } from '../errors.js';
 import type { IssueAnalysis, IssueInput } from '../analysis/schema.js';

@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
+import { campaignOfIssue } from '../db/campaign-budgets.js';
 import type { PostgresTokenBudget } from './postgres-budget.js';
 import type { Reservation, ReserveRequest, TokenBudget, TokenUsage } from './types.js';
 
@@ -22,12 +23,7 @@ async function campaignOf(pool: Pool, workflowId: string): Promise<string | unde
   if (parts[0] === 'campaign' && parts.length === 2) return parts[1];
   if (parts[0] !== 'issue' || parts.length !== 4) return undefined;
   const [, owner, name, number] = parts as [string, string, string, string];
-  const res = await pool.query<{ campaign: string | null }>(
-    `SELECT i.campaign FROM issues i JOIN repositories r ON r.id = i.repository_id
-      WHERE r.owner = $1 AND r.name = $2 AND i.number = $3 AND i.campaign IS NOT NULL LIMIT 1`,
-    [owner, name, Number(number)],
-  );
-  return res.rows[0]?.campaign ?? undefined;
+  return campaignOfIssue(pool, owner, name, Number(number));
 }
 
 /**

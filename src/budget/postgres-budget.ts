@@ -7,7 +7,10 @@ import { ScopeExhausted } from './errors.js';
 import { isoWeekStart } from './period.js';
 import { languageScope, normaliseRepo, scopeKind, scopeNames } from './scopes.js';
 import { parseBudgetConfig, type ResolvedBudgetConfig } from './schema.js';
-import { inTransaction } from './tx.js';
+import { inTransaction } from '../db/tx.js';
+import { answeredHolds, earlierAttemptHolds, expireHolds, holdByKey, insertHold, lockHold, markReleased, markSettled, recordActual, staleUnansweredHolds, type HeldRow } from '../db/budget-holds.js';
+import { addAdmission, countIssue, ensureIssueCount, issuesUsed } from '../db/budget-issues.js';
+import { chargeScopes, ensureScopeRows, freeScopeMicro, freeScopes, holdOnScopes, lockScopes, scopeUse } from '../db/budgets.js';
 import { costUsd, maxCostUsd, type CallPricing } from '../pricing/prices.js';
 import { checkCampaignCaps } from './campaign-caps.js';
 import { chargedTokens, type BudgetScopes, type Reservation, type ReserveRequest, type StoredUsageLookup, type TokenBudget, type TokenUsage } from './types.js';
@@ -47,8 +50,6 @@ export interface PostgresTokenBudgetOptions {
 
 /** Unanswered stale holds the sweep asks the provider about, at most, each time. */
 const LOOKUPS_PER_SWEEP = 100;
-
-interface HeldRow { scopes: string[]; period_start: Date; tokens: string; state: string; campaign: string | null; hold_usd: string }
 
 interface Call { tokens: number; usd: number; scopes: string[]; purpose: string; key: string | null; campaign: string | null }
 
@@ -102,8 +103,7 @@ export class PostgresTokenBudget implements TokenBudget {
     const req = parse(ReserveRequestSchema, request, 'reservation request');
     const scopes = scopeNames(req.scopes as BudgetScopes);
     if (req.key !== undefined) {
-      const same = await this.pool.query<{ id: string; tokens: string; scopes: string[] }>(`SELECT id, tokens, scopes FROM budget_reservations WHERE call_key = $1`, [req.key]);
-      const row = same.rows[0];
+      const row = await holdByKey(this.pool, req.key);
       if (row) return { id: row.id, tokens: Number(row.tokens), scopes: row.scopes };
     }
     if (Date.now() - this.lastSweep > SWEEP_EVERY_MS) {
@@ -131,41 +131,24 @@ export class PostgresTokenBudget implements TokenBudget {
     const id = randomUUID();
     await inTransaction(this.pool, async (c) => {
       if (call.campaign !== null) await checkCampaignCaps(c, call.campaign, tokens, usd);
-      await c.query(
-        `INSERT INTO budgets (scope, period_start, limit_tokens, limit_usd)
-         SELECT s, $2, l, lu FROM unnest($1::text[], $3::bigint[], $4::numeric[]) AS w(s, l, lu) ORDER BY s
-         ON CONFLICT (scope, period_start) DO NOTHING`,
-        [scopes, period, limits, usdLimits],
-      );
-      await c.query(`SELECT 1 FROM budgets WHERE period_start = $2 AND scope = ANY($1::text[]) ORDER BY scope FOR UPDATE`, [scopes, period]);
+      await ensureScopeRows(c, { scopes, period, limits, usdLimits });
+      await lockScopes(c, scopes, period);
       // Tokens and dollars are held together, on the same locked rows: both fit, or nothing is held.
-      const granted = await c.query<{ scope: string }>(
-        `UPDATE budgets b SET reserved_tokens = b.reserved_tokens + $3, limit_tokens = w.l, reserved_usd = b.reserved_usd + $5, limit_usd = w.lu
-         FROM unnest($1::text[], $4::bigint[], $6::numeric[]) AS w(s, l, lu)
-         WHERE b.scope = w.s AND b.period_start = $2 AND b.used_tokens + b.reserved_tokens + $3 <= w.l
-           AND (w.lu IS NULL OR b.used_usd + b.reserved_usd + $5 <= w.lu)
-         RETURNING b.scope`,
-        [scopes, period, tokens, limits, usd, usdLimits],
-      );
-      if (granted.rowCount !== scopes.length) {
-        const ok = new Set(granted.rows.map((r) => r.scope));
+      const granted = await holdOnScopes(c, { scopes, period, tokens, usd, limits, usdLimits });
+      if (granted.length !== scopes.length) {
+        const ok = new Set(granted);
         const missing = scopes.find((s) => !ok.has(s)) ?? scopes[0] ?? 'week';
         // Throwing rolls the transaction back: the scopes that had room hold nothing either.
         throw await this.exhausted(c, missing, period, call);
       }
-      await c.query(
-        `INSERT INTO budget_reservations (id, scopes, period_start, tokens, purpose, call_key, campaign, hold_usd) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [id, scopes, period, tokens, purpose, call.key, call.campaign, usd],
-      );
+      await insertHold(c, { id, scopes, period, tokens, purpose, key: call.key, campaign: call.campaign, usd });
     });
     return { id, tokens, scopes };
   }
 
   /** Which cap of the scope had no room (tokens or dollars), said with its figures. */
   private async exhausted(c: pg.PoolClient, scope: string, period: Date, call: Call): Promise<ScopeExhausted> {
-    const row = await c.query<{ used_tokens: string; reserved_tokens: string; used_usd: string; reserved_usd: string }>(
-      `SELECT used_tokens, reserved_tokens, used_usd, reserved_usd FROM budgets WHERE scope = $1 AND period_start = $2`, [scope, period]);
-    const r = row.rows[0] ?? { used_tokens: '0', reserved_tokens: '0', used_usd: '0', reserved_usd: '0' };
+    const r = (await scopeUse(c, scope, period)) ?? { used_tokens: '0', reserved_tokens: '0', used_usd: '0', reserved_usd: '0' };
     const week = `week of ${period.toISOString().slice(0, 10)}`;
     const usdLimit = this.usdLimitFor(scope);
     const tokensFit = Number(r.used_tokens) + Number(r.reserved_tokens) + call.tokens <= this.limitFor(scope);
@@ -190,15 +173,8 @@ export class PostgresTokenBudget implements TokenBudget {
       const heldUsd = r.state === 'held' ? r.hold_usd : '0';
       if (charge > Number(r.tokens)) log.warn({ reservation: id, reserved: Number(r.tokens), charged: charge }, 'usage exceeded its reservation: charged anyway');
       await lockScopes(c, r.scopes, r.period_start);
-      await c.query(
-        `UPDATE budgets SET used_tokens = used_tokens + $3, reserved_tokens = reserved_tokens - $4, used_usd = used_usd + $5,
-           reserved_usd = reserved_usd - $6::numeric,
-           overshoot_tokens = GREATEST(overshoot_tokens, used_tokens + $3 + reserved_tokens - $4 - limit_tokens)
-         WHERE scope = ANY($1::text[]) AND period_start = $2`,
-        [r.scopes, r.period_start, charge, held, dollars, heldUsd],
-      );
-      await c.query(`UPDATE budget_reservations SET state = 'settled', actual = $2, charged_tokens = $3, settled_at = now(), model = $4, cost_usd = $5 WHERE id = $1`,
-        [id, JSON.stringify(u), charge, this.pricing?.model ?? null, this.pricing ? dollars : null]);
+      await chargeScopes(c, { scopes: r.scopes, period: r.period_start, charged: charge, held, usd: dollars, heldUsd });
+      await markSettled(c, { id, usage: u, charged: charge, model: this.pricing?.model ?? null, costUsd: this.pricing ? dollars : null });
     });
   }
 
@@ -209,7 +185,7 @@ export class PostgresTokenBudget implements TokenBudget {
   async recordUsage(reservationId: string, usage: TokenUsage): Promise<void> {
     const id = parse(ReservationId, reservationId, 'reservation id');
     const u = parse(UsageSchema, usage, 'token usage');
-    await this.pool.query(`UPDATE budget_reservations SET actual = $2 WHERE id = $1 AND state = 'held'`, [id, JSON.stringify(u)]);
+    await recordActual(this.pool, id, u);
   }
 
   /**
@@ -221,20 +197,15 @@ export class PostgresTokenBudget implements TokenBudget {
    * since the call may have been paid. Returns how many it settled.
    */
   async settleEarlierAttempts(keyPrefix: string, attempt: number): Promise<number> {
-    const res = await this.pool.query<{ id: string; tokens: string; actual: TokenUsage | null }>(
-      `SELECT id, tokens, actual FROM budget_reservations
-        WHERE state = 'held' AND left(call_key, length($1)) = $1 AND split_part(substr(call_key, length($1) + 1), '|', 1) ~ '^[0-9]+$'
-          AND split_part(substr(call_key, length($1) + 1), '|', 1)::int < $2`,
-      [keyPrefix, attempt],
-    );
+    const rows = await earlierAttemptHolds<TokenUsage>(this.pool, keyPrefix, attempt);
     let settled = 0;
-    for (const r of res.rows) {
+    for (const r of rows) {
       const usage = r.actual ?? (await this.unrecordedUsage(r.id, Number(r.tokens)));
       if (usage === null) continue;
       await this.settle(r.id, usage);
       settled += 1;
     }
-    if (res.rows.length > 0) log.warn({ keyPrefix, attempt, settled, left: res.rows.length - settled }, 'settled holds left by an earlier attempt');
+    if (rows.length > 0) log.warn({ keyPrefix, attempt, settled, left: rows.length - settled }, 'settled holds left by an earlier attempt');
     return settled;
   }
 
@@ -267,12 +238,9 @@ export class PostgresTokenBudget implements TokenBudget {
    */
   private async settleStoredStale(ttlSeconds: number): Promise<number> {
     if (!this.lookup) return 0;
-    const stale = await this.pool.query<{ id: string }>(
-      `SELECT id FROM budget_reservations WHERE state = 'held' AND actual IS NULL AND created_at < now() - make_interval(secs => $1) ORDER BY created_at LIMIT $2`,
-      [ttlSeconds, LOOKUPS_PER_SWEEP],
-    );
+    const stale = await staleUnansweredHolds(this.pool, ttlSeconds, LOOKUPS_PER_SWEEP);
     let settled = 0;
-    for (const r of stale.rows) {
+    for (const r of stale) {
       const stored = await this.askProvider(r.id);
       if (!stored || stored.calls === 0) continue;
       await this.settle(r.id, stored.usage);
@@ -287,9 +255,8 @@ export class PostgresTokenBudget implements TokenBudget {
       const r = await this.lockReservation(c, id);
       if (r.state !== 'held') return; // released, expired (freed already) or settled (charged: nothing to free)
       await lockScopes(c, r.scopes, r.period_start);
-      await c.query(`UPDATE budgets SET reserved_tokens = reserved_tokens - $3, reserved_usd = reserved_usd - $4::numeric WHERE scope = ANY($1::text[]) AND period_start = $2`,
-        [r.scopes, r.period_start, r.tokens, r.hold_usd]);
-      await c.query(`UPDATE budget_reservations SET state = 'released', settled_at = now() WHERE id = $1`, [id]);
+      await freeScopes(c, r.scopes, r.period_start, r.tokens, r.hold_usd);
+      await markReleased(c, id);
     });
   }
 
@@ -301,10 +268,9 @@ export class PostgresTokenBudget implements TokenBudget {
    */
   async settleAnswered(graceSeconds: number): Promise<number> {
     if (!Number.isFinite(graceSeconds) || graceSeconds < 0) throw new UsageError('graceSeconds must be a non-negative number');
-    const answered = await this.pool.query<{ id: string; actual: TokenUsage }>(
-      `SELECT id, actual FROM budget_reservations WHERE state = 'held' AND actual IS NOT NULL AND created_at < now() - make_interval(secs => $1) LIMIT 10000`, [graceSeconds]);
-    for (const r of answered.rows) await this.settle(r.id, r.actual);
-    return answered.rows.length;
+    const answered = await answeredHolds<TokenUsage>(this.pool, graceSeconds);
+    for (const r of answered) await this.settle(r.id, r.actual);
+    return answered.length;
   }
 
   /**
@@ -317,15 +283,9 @@ export class PostgresTokenBudget implements TokenBudget {
     await this.settleAnswered(ttlSeconds);
     await this.settleStoredStale(ttlSeconds);
     return inTransaction(this.pool, async (c) => {
-      const expired = await c.query<{ scopes: string[]; period_start: Date; tokens: string; hold_micro: string }>(
-        `UPDATE budget_reservations SET state = 'expired', settled_at = now()
-         WHERE id IN (SELECT id FROM budget_reservations WHERE state = 'held' AND actual IS NULL AND created_at < now() - make_interval(secs => $1)
-                      ORDER BY created_at LIMIT 10000 FOR UPDATE SKIP LOCKED)
-         RETURNING scopes, period_start, tokens, (hold_usd * 1000000)::bigint AS hold_micro`,
-        [ttlSeconds],
-      );
+      const expired = await expireHolds(c, ttlSeconds);
       const freed = new Map<string, { scope: string; period: Date; tokens: bigint; micro: bigint }>();
-      for (const r of expired.rows) {
+      for (const r of expired) {
         for (const scope of r.scopes) {
           const key = `${r.period_start.toISOString()} ${scope}`;
           const cur = freed.get(key) ?? { scope, period: r.period_start, tokens: 0n, micro: 0n };
@@ -337,12 +297,11 @@ export class PostgresTokenBudget implements TokenBudget {
       for (const key of [...freed.keys()].sort()) {
         const f = freed.get(key);
         if (f) {
-          await c.query(`UPDATE budgets SET reserved_tokens = reserved_tokens - $3, reserved_usd = reserved_usd - $4::numeric / 1000000 WHERE scope = $1 AND period_start = $2`,
-            [f.scope, f.period, f.tokens.toString(), f.micro.toString()]);
+          await freeScopeMicro(c, f.scope, f.period, f.tokens.toString(), f.micro.toString());
         }
       }
-      if (expired.rowCount) log.warn({ expired: expired.rowCount }, 'expired stale budget reservations');
-      return expired.rowCount ?? 0;
+      if (expired.length) log.warn({ expired: expired.length }, 'expired stale budget reservations');
+      return expired.length;
     });
   }
 
@@ -358,32 +317,17 @@ export class PostgresTokenBudget implements TokenBudget {
     const period = this.periodStart();
     const limit = this.config.languageIssues;
     return inTransaction(this.pool, async (c) => {
-      await c.query(`INSERT INTO budget_issue_counts (scope, period_start, limit_issues) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [scope, period, limit]);
-      const fresh = await c.query(`INSERT INTO budget_issue_admissions (scope, period_start, issue) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1`, [scope, period, issue]);
-      if (fresh.rowCount === 0) {
-        const cur = await c.query<{ used_issues: number }>(`SELECT used_issues FROM budget_issue_counts WHERE scope = $1 AND period_start = $2`, [scope, period]);
-        return { count: cur.rows[0]?.used_issues ?? 0, alreadyAdmitted: true };
-      }
-      const counted = await c.query<{ used_issues: number }>(
-        `UPDATE budget_issue_counts SET used_issues = used_issues + 1, limit_issues = $3
-         WHERE scope = $1 AND period_start = $2 AND used_issues + 1 <= $3 RETURNING used_issues`,
-        [scope, period, limit],
-      );
-      const row = counted.rows[0];
-      if (!row) throw new ScopeExhausted(scope, `issue budget exhausted for ${scope} (week of ${period.toISOString().slice(0, 10)}): ${limit} issues a week`);
-      return { count: row.used_issues, alreadyAdmitted: false };
+      await ensureIssueCount(c, scope, period, limit);
+      if (!(await addAdmission(c, scope, period, issue))) return { count: await issuesUsed(c, scope, period), alreadyAdmitted: true };
+      const count = await countIssue(c, scope, period, limit);
+      if (count === undefined) throw new ScopeExhausted(scope, `issue budget exhausted for ${scope} (week of ${period.toISOString().slice(0, 10)}): ${limit} issues a week`);
+      return { count, alreadyAdmitted: false };
     });
   }
 
   private async lockReservation(c: pg.PoolClient, id: string): Promise<HeldRow> {
-    const res = await c.query<HeldRow>(`SELECT scopes, period_start, tokens, state, campaign, hold_usd FROM budget_reservations WHERE id = $1 FOR UPDATE`, [id]);
-    const r = res.rows[0];
+    const r = await lockHold(c, id);
     if (!r) throw new NotFound(`no budget reservation ${id}`);
     return r;
   }
-}
-
-/** Locks a reservation's scope rows in scope order, the order every writer uses. */
-async function lockScopes(c: pg.PoolClient, scopes: string[], period: Date): Promise<void> {
-  await c.query(`SELECT 1 FROM budgets WHERE period_start = $2 AND scope = ANY($1::text[]) ORDER BY scope FOR UPDATE`, [scopes, period]);
 }

@@ -1,4 +1,8 @@
 import type pg from 'pg';
+import { heldCount } from '../db/budget-holds.js';
+import { issueCountRows } from '../db/budget-issues.js';
+import { scopeRows } from '../db/budgets.js';
+import { campaignSpendRows } from '../db/campaign-budgets.js';
 import { isoWeekStart } from './period.js';
 import { WEEK_SCOPE, scopeKind } from './scopes.js';
 import type { ResolvedBudgetConfig } from './schema.js';
@@ -38,8 +42,6 @@ export interface BudgetReport {
   heldReservations: number;
 }
 
-interface Row { scope: string; limit_tokens: string; used_tokens: string; reserved_tokens: string; overshoot_tokens: string; used_usd: string; reserved_usd: string; limit_usd: string | null }
-
 interface Dollars { used: number; reserved: number; limit: number | null }
 const NO_DOLLARS: Dollars = { used: 0, reserved: 0, limit: null };
 
@@ -59,20 +61,9 @@ const dollarsOf = (used: string, reserved: string, limit: string | null): Dollar
 /** What is used and what remains this week, per scope, read from the database. */
 export async function budgetReport(pool: pg.Pool, config: ResolvedBudgetConfig, now: Date = new Date()): Promise<BudgetReport> {
   const period = isoWeekStart(now);
-  const [tokens, issues, held, campaigns] = await Promise.all([
-    pool.query<Row>(`SELECT scope, limit_tokens, used_tokens, reserved_tokens, overshoot_tokens, used_usd, reserved_usd, limit_usd FROM budgets WHERE period_start = $1 ORDER BY scope`, [period]),
-    pool.query<{ scope: string; limit_issues: number; used_issues: number }>(`SELECT scope, limit_issues, used_issues FROM budget_issue_counts WHERE period_start = $1`, [period]),
-    pool.query<{ n: string }>(`SELECT count(*) AS n FROM budget_reservations WHERE state = 'held' AND period_start = $1`, [period]),
-    pool.query<{ id: string; token_budget: string; usd_budget: string | null; spent: string; held: string; spent_usd: string; held_usd: string }>(
-      `SELECT c.id, c.token_budget, c.usd_budget, COALESCE(sum(r.charged_tokens) FILTER (WHERE r.state = 'settled'), 0) AS spent,
-              COALESCE(sum(r.cost_usd) FILTER (WHERE r.state = 'settled'), 0) AS spent_usd,
-              COALESCE(sum(r.hold_usd) FILTER (WHERE r.state = 'held'), 0) AS held_usd,
-              COALESCE(sum(r.tokens) FILTER (WHERE r.state = 'held'), 0) AS held
-         FROM campaigns c LEFT JOIN budget_reservations r ON r.campaign = c.id
-        GROUP BY c.id, c.usd_budget ORDER BY max(c.created_at) DESC, c.id LIMIT 20`),
-  ]);
-  const byScope = new Map(tokens.rows.map((r) => [r.scope, use(r.scope, Number(r.limit_tokens), Number(r.used_tokens), Number(r.reserved_tokens), Number(r.overshoot_tokens), dollarsOf(r.used_usd, r.reserved_usd, r.limit_usd))]));
-  const issueCounts = new Map(issues.rows.map((r) => [r.scope, r]));
+  const [tokens, issues, held, campaigns] = await Promise.all([scopeRows(pool, period), issueCountRows(pool, period), heldCount(pool, period), campaignSpendRows(pool)]);
+  const byScope = new Map(tokens.map((r) => [r.scope, use(r.scope, Number(r.limit_tokens), Number(r.used_tokens), Number(r.reserved_tokens), Number(r.overshoot_tokens), dollarsOf(r.used_usd, r.reserved_usd, r.limit_usd))]));
+  const issueCounts = new Map(issues.map((r) => [r.scope, r]));
   const languageScopes = new Set([...byScope.keys(), ...issueCounts.keys()].filter((s) => s.startsWith('language:')));
   const languages = [...languageScopes].sort().map((scope): LanguageUse => {
     const t = byScope.get(scope) ?? use(scope, config.languageTokens, 0, 0, 0, { ...NO_DOLLARS, limit: config.languageUsd ?? null });
@@ -86,7 +77,7 @@ export async function budgetReport(pool: pg.Pool, config: ResolvedBudgetConfig, 
     week: byScope.get(WEEK_SCOPE) ?? use(WEEK_SCOPE, config.weeklyTokens, 0, 0, 0, { ...NO_DOLLARS, limit: config.weeklyUsd ?? null }),
     repositories: [...byScope.values()].filter((s) => scopeKind(s.scope) === 'repo'),
     languages,
-    campaigns: campaigns.rows.map((c) => use(`campaign:${c.id}`, Number(c.token_budget), Number(c.spent), Number(c.held), 0, dollarsOf(c.spent_usd, c.held_usd, c.usd_budget))),
-    heldReservations: Number(held.rows[0]?.n ?? 0),
+    campaigns: campaigns.map((c) => use(`campaign:${c.id}`, Number(c.token_budget), Number(c.spent), Number(c.held), 0, dollarsOf(c.spent_usd, c.held_usd, c.usd_budget))),
+    heldReservations: held,
   };
 }

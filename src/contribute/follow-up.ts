@@ -2,7 +2,7 @@
  * Outcome tracking: what happened to a PR we opened (merged, closed by a maintainer, review
  * comments, ignored), recorded once each in `outcomes`. A PR closed by a maintainer bars its issue
  * for good (declined_issues); our open PR whose issue was closed meanwhile is withdrawn
- * (./withdraw.ts). The ranking's `outcomes` term reads them (prioritize/outcome-sql.ts).
+ * (./withdraw.ts). The ranking's `outcomes` term reads them (db/outcomes.ts).
  */
 import type { Pool } from 'pg';
 import { UsageError } from '../errors.js';

@@ -3,6 +3,8 @@ import { ServiceUnavailable } from '../errors.js';
 import { redactUrl } from '../config/load.js';
 
 export type Pool = pg.Pool;
+/** A pool or one checked-out connection (inside a transaction): anything that runs a query. */
+export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
 /**
  * A connection pool; the first connection is tried at once so a bad URL fails fast and clearly.

@@ -5,7 +5,7 @@
  * across a forge call.
  */
 import type { Pool, PoolClient } from 'pg';
-import { inTransaction } from '../budget/tx.js';
+import { inTransaction } from './tx.js';
 
 /** A slot older than this belongs to an attempt that died (open_pr's own timeout is 10 minutes). */
 export const SLOT_LAPSES_AFTER_MINUTES = 15;

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { PgWriteBudget } from '../writes/budget.js';
+import { PgWriteBudget } from '../budget/write-budget.js';
 import type { GitHubOctokit } from './github/client.js';
 import { GitHubWriter } from './github/writer.js';
 import { LocalForgeWriter } from './local/writer.js';

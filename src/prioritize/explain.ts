@@ -3,7 +3,7 @@ import { CATEGORY_MULTIPLIERS, CRITICAL_BOOST, IssueCategory, MAX_CATEGORY_MULTI
 import { OUTCOME_BLEND, smoothedRate } from '../scoring/outcomes.js';
 import { COMPLEXITY_MAX, HEALTH_BLEND } from '../scoring/priority.js';
 import { URGENCY_CONSTANTS, URGENCY_WEIGHTS } from '../scoring/urgency.js';
-import { COMPACT_FIELDS, COMPACT_VERSION } from './breakdown-sql.js';
+import { COMPACT_FIELDS, COMPACT_VERSION } from '../db/rank-select.js';
 
 /** One term as shown to people: input, value on 0–1, weight and what it adds. */
 export interface ExplainedTerm {

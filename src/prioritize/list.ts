@@ -4,8 +4,7 @@ import { UsageError } from '../errors.js';
 import { normaliseRepo } from '../budget/scopes.js';
 import { logger } from '../log.js';
 import { explainBreakdown, type ExplainedPriority } from './explain.js';
-import { rankingState, rankSource, rerankNeededMessage } from './ranking.js';
-import { SqlParams } from './sql-params.js';
+import { rankedIssueRows, rankingState, type RankingState } from '../db/rankings.js';
 
 const log = logger.child({ component: 'issues-list' });
 
@@ -36,11 +35,10 @@ export function parseListOptions(input: unknown): z.output<typeof ListIssuesOpti
   return r.data;
 }
 
-interface Row {
-  owner: string; name: string; number: number; title: string; category: string | null;
-  priority: number; ranked_at: Date | null; breakdown: unknown;
-  health: number | null; impact: number | null; solvability: number | null; complexity: number | null;
-  created_at: Date; comments: number; reactions: number;
+/** What a reader should say when it had to compute the ranking itself. */
+export function rerankNeededMessage(state: Exclude<RankingState, 'ready'>): string {
+  const why = state === 'missing' ? 'the ranking table is missing' : 'the ranking is empty (never built, or lost in a database crash)';
+  return `re-rank needed: ${why}; priorities were computed on the fly. Run \`globallm issues rerank\` to rebuild it.`;
 }
 
 export interface RankedList {
@@ -61,27 +59,8 @@ export interface RankedList {
 export async function listRankedIssues(pool: pg.Pool, input: unknown): Promise<RankedList> {
   const opts = parseListOptions(input);
   const state = await rankingState(pool);
-  const p = new SqlParams(1);
-  const limit = p.num(opts.limit);
-  let where = `i.state = 'open'`;
-  let liveFilter = 'TRUE';
-  if (opts.repo !== undefined) {
-    const [owner, name] = opts.repo.split('/') as [string, string];
-    const repoMatch = `lower(r.owner) = ${p.text(owner)} AND lower(r.name) = ${p.text(name)}`;
-    where += ` AND ${repoMatch}`;
-    liveFilter = `i.repository_id IN (SELECT r.id FROM repositories r WHERE ${repoMatch})`;
-  }
-  const source = rankSource(state, p, liveFilter);
-  const res = await pool.query<Row>(
-    `SELECT r.owner, r.name, i.number, i.title, i.category, k.priority, k.ranked_at, k.breakdown,
-            r.health, r.impact, i.solvability, i.complexity, i.created_at, i.comments, i.reactions
-     FROM ${source} k JOIN issues i ON i.id = k.issue_id JOIN repositories r ON r.id = i.repository_id
-     WHERE ${where}
-     ORDER BY k.priority DESC, k.issue_id
-     LIMIT ${limit}::bigint`,
-    p.values,
-  );
-  const issues = res.rows.map((row, i) => {
+  const rows = await rankedIssueRows(pool, state, { repo: opts.repo, limit: opts.limit });
+  const issues = rows.map((row, i) => {
     const issue: RankedIssue = {
       rank: i + 1,
       repo: `${row.owner}/${row.name}`,

@@ -18,7 +18,7 @@ import { computeUrgency } from './urgency.js';
  * - U: urgency, age and engagement (see urgency.ts).
  * - C: importance, the category's multiplier with the critical boost (see importance.ts).
  * - O: outcomes, how our PRs fared in this repository and category (see outcomes.ts).
- * prioritize/breakdown-sql.ts builds the same formula for PostgreSQL from these constants.
+ * db/rank-select.ts builds the same formula for PostgreSQL from these constants.
  */
 export const HEALTH_BLEND = { repository: 0.7, complexity: 0.3 } as const;
 export const COMPLEXITY_MAX = 10;

@@ -2,8 +2,8 @@ import type { Pool } from 'pg';
 import type { IssueAnalysis } from '../analysis/schema.js';
 import type { PriorityBreakdown } from '../scoring/priority.js';
 import { logger } from '../log.js';
-import { rankingState, rankSource } from '../prioritize/ranking.js';
-import { SqlParams } from '../prioritize/sql-params.js';
+import { rankingState, rankSource } from '../db/rankings.js';
+import { SqlParams } from '../db/sql-params.js';
 import type { ForgeKind } from '../forge/types.js';
 
 const log = logger.child({ component: 'store-issues' });

@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { checkConsent } from '../../src/contribute/check-consent.js';
 import { openPullRequest, type ContributeDeps } from '../../src/contribute/contribute.js';
 import { followUp } from '../../src/contribute/follow-up.js';
-import { outcomeHistory } from '../../src/prioritize/outcome-sql.js';
+import { outcomeHistory } from '../../src/db/outcomes.js';
 import { smoothedRate } from '../../src/scoring/outcomes.js';
 import type { ContributionRequest } from '../../src/contribute/schema.js';
 import { findPrRow } from '../../src/contribute/store.js';

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { createGitHubClient } from '../../src/forge/github/client.js';
 import { GitHubWriter } from '../../src/forge/github/writer.js';
 import type { GitHubStandIn } from '../../src/sim/github/server.js';
-import { unlimitedWrites, type WriteBudget } from '../../src/writes/budget.js';
+import { unlimitedWrites, type WriteBudget } from '../../src/budget/write-budget.js';
 
 const run = promisify(execFile);
 export const gitEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', HOME: tmpdir(), GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 't@example.org' };

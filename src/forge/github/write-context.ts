@@ -1,4 +1,4 @@
-import type { WriteBudget } from '../../writes/budget.js';
+import type { WriteBudget } from '../../budget/write-budget.js';
 import type { GitHubOctokit } from './client.js';
 
 /** What every GitHub write helper needs: the shared client, the write budget and who we are. */

@@ -1,5 +1,5 @@
 /** The GitHub ForgeWriter: forks, one-request commits, draft PRs, all behind the shared write budget. */
-import type { WriteBudget } from '../../writes/budget.js';
+import type { WriteBudget } from '../../budget/write-budget.js';
 import type { RepoRef } from '../types.js';
 import type { AutoMergeResult, CommitResult, IssueClosure, CommitTarget, ConsentSnapshot, ExistingWork, FileChange, ForgeWriter, ForkRef, OpenPullInput, OpenPullResult, PullState, PullSummary, PullUpdate, WaitOptions } from '../writer.js';
 import type { GitHubOctokit } from './client.js';

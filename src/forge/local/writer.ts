@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Pool } from 'pg';
 import { NotFound, UsageError } from '../../errors.js';
 import { normalizeRepoPath } from '../../fix/edits/repo-path.js';
-import { unlimitedWrites, type WriteBudget } from '../../writes/budget.js';
+import { unlimitedWrites, type WriteBudget } from '../../budget/write-budget.js';
 import type { RepoRef } from '../types.js';
 import { CONSENT_READ_PATHS, LOCAL_NO_AUTO_MERGE, type AutoMergeResult, type CommitResult, type CommitTarget, type ConsentSnapshot, type ExistingWork, type FileChange, type ForgeWriter, type ForkRef, type IssueClosure, type OpenPullInput, type OpenPullResult, type PullState, type PullSummary, type PullUpdate } from '../writer.js';
 import { runGit, tryGit } from '../../git/run.js';

@@ -7,7 +7,7 @@ import { createGitHubClient } from '../../../src/forge/github/client.js';
 import { GitHubWriter } from '../../../src/forge/github/writer.js';
 import { isGraphqlMutation, isWriteRequest } from '../../../src/forge/github/writes.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../../../src/sim/github/server.js';
-import { unlimitedWrites } from '../../../src/writes/budget.js';
+import { unlimitedWrites } from '../../../src/budget/write-budget.js';
 import { git } from '../../helpers/forge-write.js';
 import { UsageError } from '../../../src/errors.js';
 

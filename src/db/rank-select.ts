@@ -3,11 +3,11 @@ import { OUTCOME_BLEND, OUTCOME_PRIOR } from '../scoring/outcomes.js';
 import { COMPLEXITY_MAX, HEALTH_BLEND } from '../scoring/priority.js';
 import type { PriorityWeights } from '../scoring/schema.js';
 import { URGENCY_CONSTANTS, URGENCY_WEIGHTS } from '../scoring/urgency.js';
-import { CATEGORY_OUTCOMES_SQL, REPO_OUTCOMES_SQL } from './outcome-sql.js';
+import { CATEGORY_OUTCOMES_SQL, REPO_OUTCOMES_SQL } from './outcomes.js';
 import type { SqlParams } from './sql-params.js';
 
 /**
- * The priority of computePriority (priority.ts, urgency.ts) and its compact breakdown as one
+ * The priority of computePriority (scoring/priority.ts, scoring/urgency.ts) and its compact breakdown as one
  * PostgreSQL SELECT over open issues joined with their repositories. Every weight, multiplier
  * and constant is a parameter taken from the same TypeScript constants as computePriority; tests
  * compare each row with it.
@@ -45,7 +45,7 @@ export const RANK_COLUMNS = ['issue_id', 'priority', 'breakdown', 'ranked_at'] a
  * `double precision[]` in COMPACT_FIELDS order: every normalised term value (complexity NULL
  * when unknown, health then being the repository's alone; category the multiplier / the largest;
  * critical 0 or 1), the outcome counts and the six weights, so each
- * contribution is value × weight; explain.ts expands it with the row's raw inputs.
+ * contribution is value × weight; prioritize/explain.ts expands it with the row's raw inputs.
  */
 export function rankSelectSql(now: Date, weights: PriorityWeights, p: SqlParams, issueFilter = 'TRUE'): string {
   const nowTs = p.timestamp(now);

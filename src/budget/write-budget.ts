@@ -5,6 +5,7 @@
  * lock. No room → RateLimited carrying the wait, so Temporal retries the activity later.
  */
 import type { Pool } from 'pg';
+import { takeWrite } from '../db/write-budget.js';
 import { RateLimited, UsageError } from '../errors.js';
 
 export interface WriteBudget {
@@ -64,30 +65,12 @@ export class PgWriteBudget implements WriteBudget {
   }
 
   async acquire(purpose: string): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query("SELECT pg_advisory_xact_lock(hashtextextended('globallm-write-budget:' || $1, 0))", [this.opts.account]);
-      const given = this.opts.now?.() ?? null;
-      const nowRes = await client.query<{ now: Date }>('SELECT coalesce($1::timestamptz, clock_timestamp()) AS now', [given]);
-      const now = nowRes.rows[0]?.now ?? new Date();
-      await client.query("DELETE FROM write_budget_events WHERE account = $1 AND taken_at <= $2::timestamptz - interval '1 hour'", [this.opts.account, now]);
-      const rows = await client.query<{ taken_at: Date }>(
-        "SELECT taken_at FROM write_budget_events WHERE account = $1 AND taken_at > $2::timestamptz - interval '1 hour' AND taken_at <= $2 ORDER BY taken_at",
-        [this.opts.account, now],
-      );
-      const wait = waitForRoom(rows.rows.map((r) => r.taken_at.getTime()), now.getTime(), this.limits);
-      if (wait > 0) {
-        await client.query('ROLLBACK');
-        throw new RateLimited(`content-creation budget for ${this.opts.account} is full (${this.limits.perMinute}/min, ${this.limits.perHour}/h); ${purpose} must wait`, wait);
-      }
-      await client.query('INSERT INTO write_budget_events (account, purpose, taken_at) VALUES ($1, $2, $3)', [this.opts.account, purpose.slice(0, 200), now]);
-      await client.query('COMMIT');
-    } catch (err) {
-      if (!(err instanceof RateLimited)) await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
+    const wait = await takeWrite(this.pool, {
+      account: this.opts.account, purpose, at: () => this.opts.now?.() ?? null,
+      waitFor: (times, now) => waitForRoom(times, now, this.limits),
+    });
+    if (wait > 0) {
+      throw new RateLimited(`content-creation budget for ${this.opts.account} is full (${this.limits.perMinute}/min, ${this.limits.perHour}/h); ${purpose} must wait`, wait);
     }
   }
 }

@@ -4,7 +4,7 @@ import type { OutcomeHistory } from '../scoring/outcomes.js';
 /**
  * One row per pull request we opened: its repository, category and fate. `merged` when an
  * outcome says so; `rejected` when it was closed unmerged or ignored. The one definition read by
- * the ranking (breakdown-sql.ts), the analysis stage and the merge-rate report.
+ * the ranking (rank-select.ts), the analysis stage and the merge-rate report.
  */
 export const PR_FATES_SQL = `
   SELECT p.forge, lower(p.owner) AS owner, lower(p.name) AS name, coalesce(p.category, i.category) AS category,

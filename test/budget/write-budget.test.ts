@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RateLimited, UsageError } from '../../src/errors.js';
-import { PgWriteBudget, waitForRoom } from '../../src/writes/budget.js';
+import { PgWriteBudget, waitForRoom } from '../../src/budget/write-budget.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
 describe('waitForRoom (pure window arithmetic)', () => {

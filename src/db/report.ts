@@ -1,5 +1,8 @@
+/**
+ * The report's read model: counts over repositories, issues, fix results, pull requests and
+ * issue runs, and the settled model calls, optionally limited to one campaign's issues.
+ */
 import type pg from 'pg';
-import type { BurnPoint, CountRow, SpendRow } from './types.js';
 
 /** Which issues the report covers: every one, or those of one campaign (by `owner/name#number`). */
 export interface Scope { issues: string[] | null }
@@ -46,7 +49,7 @@ export async function finishedRuns(pool: pg.Pool, campaign: string | null): Prom
 }
 
 /** Pull requests by state (preview: a dry run's prepared body). */
-export async function prOutcomes(pool: pg.Pool, scope: Scope): Promise<CountRow[]> {
+export async function prOutcomes(pool: pg.Pool, scope: Scope): Promise<Array<{ name: string; count: number }>> {
   const { rows } = await pool.query<{ name: string; count: number }>(
     `SELECT state AS name, count(*)::int AS count FROM pull_requests
       WHERE $1::text[] IS NULL OR owner || '/' || name || '#' || issue_number = ANY($1::text[])
@@ -54,10 +57,10 @@ export async function prOutcomes(pool: pg.Pool, scope: Scope): Promise<CountRow[
   return rows;
 }
 
-interface ChargeRow { at: Date; tokens: string; usd: string | null; scopes: string[]; model: string | null }
+export interface ChargeRow { at: Date; tokens: string; usd: string | null; scopes: string[]; model: string | null }
 
 /** Settled model calls, oldest first: tokens and dollars with the scopes they were charged to. */
-async function charges(pool: pg.Pool, repos: string[] | null): Promise<ChargeRow[]> {
+export async function settledCharges(pool: pg.Pool, repos: string[] | null): Promise<ChargeRow[]> {
   const { rows } = await pool.query<ChargeRow>(
     `SELECT settled_at AS at,
             ((actual->>'inputTokens')::bigint + (actual->>'outputTokens')::bigint
@@ -68,35 +71,4 @@ async function charges(pool: pg.Pool, repos: string[] | null): Promise<ChargeRow
         AND ($1::text[] IS NULL OR scopes && $1::text[])
       ORDER BY settled_at`, [repos === null ? null : repos.map((r) => `repo:${r}`)]);
   return rows;
-}
-
-/** Tokens and dollars summed per name; a call counts once for each name it has. */
-function spendBy(rows: ChargeRow[], names: (row: ChargeRow) => string[]): SpendRow[] {
-  const by = new Map<string, SpendRow>();
-  for (const row of rows) {
-    for (const name of names(row)) {
-      const s = by.get(name) ?? { name, tokens: 0, usd: 0 };
-      s.tokens += Number(row.tokens);
-      s.usd += Number(row.usd ?? 0);
-      by.set(name, s);
-    }
-  }
-  return [...by.values()].sort((a, b) => b.tokens - a.tokens || a.name.localeCompare(b.name));
-}
-
-const scoped = (prefix: string) => (row: ChargeRow): string[] => row.scopes.filter((s) => s.startsWith(prefix)).map((s) => s.slice(prefix.length));
-/** Calls settled before prices were recorded have no model. */
-const modelOf = (row: ChargeRow): string[] => [row.model ?? 'not recorded'];
-
-/** Budget burn: cumulative tokens and dollars after each call, and totals per repository, language and model. */
-export async function spending(pool: pg.Pool, repos: string[] | null): Promise<{ burn: BurnPoint[]; byRepo: SpendRow[]; byLanguage: SpendRow[]; byModel: SpendRow[] }> {
-  const rows = await charges(pool, repos);
-  let tokens = 0;
-  let usd = 0;
-  const burn = rows.map((r) => {
-    tokens += Number(r.tokens);
-    usd += Number(r.usd ?? 0);
-    return { at: r.at.toISOString(), tokens, usd };
-  });
-  return { burn, byRepo: spendBy(rows, scoped('repo:')), byLanguage: spendBy(rows, scoped('language:')), byModel: spendBy(rows, modelOf) };
 }
