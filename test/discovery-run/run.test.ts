@@ -6,7 +6,7 @@ import { createCampaignActivities } from '../../src/activities/campaign.js';
 import type { CampaignOptionsData } from '../../src/activities/contracts.js';
 import { toApplicationFailure } from '../../src/activities/errors.js';
 import { discoverHandler } from '../../src/cli/commands/discover.js';
-import { analyzeTarget } from '../../src/cli/commands/analyze.js';
+import { analyzeTarget } from '../../src/cli/commands/score.js';
 import { listRepositories, showRepository } from '../../src/cli/commands/repos.js';
 import { parseDiscoveryQuery } from '../../src/discovery/domains.js';
 import { runDiscovery } from '../../src/discovery/run.js';

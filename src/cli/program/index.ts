@@ -7,7 +7,7 @@ import { registerMigrate } from './migrate.js';
 import { registerSetup } from './setup.js';
 import { registerSchedule } from './schedule.js';
 import { registerDiscover } from './discover.js';
-import { registerAnalyze } from './analyze.js';
+import { registerAnalyze } from './score.js';
 import { registerRepos } from './repos.js';
 import { registerTriage } from './triage.js';
 import { registerIssues } from './issues.js';

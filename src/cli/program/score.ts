@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { AnalyzeFlags } from '../commands/analyze.js';
+import type { AnalyzeFlags } from '../commands/score.js';
 
 export function registerAnalyze(program: Command): void {
   program
@@ -8,5 +8,5 @@ export function registerAnalyze(program: Command): void {
     .option('--forge <forge>', 'github or local', 'github')
     .option('--repo <path>', 'local forge: the git repository to analyze')
     .option('--json', 'one JSON document')
-    .action(async (target: string | undefined, flags: AnalyzeFlags) => (await import('../commands/analyze.js')).analyzeAction(target, flags));
+    .action(async (target: string | undefined, flags: AnalyzeFlags) => (await import('../commands/score.js')).analyzeAction(target, flags));
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { analyzeBatch, refreshImpact } from '../../discovery/analyze.js';
+import { analyzeBatch, refreshImpact } from '../../discovery/score-repositories.js';
 import { UsageError } from '../../errors.js';
 import { assertGitRepository } from '../../forge/local/git.js';
 import { LOCAL_OWNER } from '../../forge/local/reader.js';
