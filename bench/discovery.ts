@@ -1,4 +1,4 @@
-// `npm run bench -- discovery [n]`: discover and fully analyze n (default 1,000) repositories
+// `npm run bench -- discovery [n]`: discover and fully score n (default 1,000) repositories
 // from the GitHub stand-in into an embedded PostgreSQL, and report the GitHub cost per repository.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';

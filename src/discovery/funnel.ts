@@ -1,4 +1,4 @@
-import type { BatchSummary } from './analyze.js';
+import type { BatchSummary } from './score-repositories.js';
 
 /** The search qualifiers every keyword query of a discovery shares. */
 export interface SearchQualifiers {

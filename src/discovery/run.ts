@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { refKey, type ForgeReader, type RepoRef, type SignalsResult } from '../forge/types.js';
 import { logger } from '../log.js';
-import { addSummary, emptySummary, markFoundIn, refreshImpact, storeSignals } from './analyze.js';
+import { addSummary, emptySummary, markFoundIn, refreshImpact, storeSignals } from './score-repositories.js';
 import { DOMAINS, type DiscoveryQuery } from './domains.js';
 import { defaultFilters, type FilterOptions } from './filters/index.js';
 import type { DiscoveryFunnel } from './funnel.js';

@@ -6,7 +6,7 @@ import { createCampaignActivities } from '../../src/activities/campaign.js';
 import type { CampaignOptionsData } from '../../src/activities/contracts.js';
 import { toApplicationFailure } from '../../src/activities/errors.js';
 import { discoverHandler } from '../../src/cli/commands/discover.js';
-import { analyzeTarget } from '../../src/cli/commands/analyze.js';
+import { scoreTarget } from '../../src/cli/commands/score.js';
 import { listRepositories, showRepository } from '../../src/cli/commands/repos.js';
 import { parseDiscoveryQuery } from '../../src/discovery/domains.js';
 import { runDiscovery } from '../../src/discovery/run.js';
@@ -129,11 +129,11 @@ describe('CLI handlers', () => {
   test('malformed owner/repo and wrong flag combinations are usage errors', async () => {
     for (const bad of ['noslash', 'a/b/c', '/x', 'a/', 'a b/c', 'o/..', '-x/y']) assert.throws(() => parseRepoRef(bad), UsageError, bad);
     assert.deepEqual(parseRepoRef(' octo-org/my.repo_1 '), { owner: 'octo-org', name: 'my.repo_1' });
-    await assert.rejects(analyzeTarget(undefined, {}), UsageError);
-    await assert.rejects(analyzeTarget('a/b', { repo: '/tmp' }), UsageError);
-    await assert.rejects(analyzeTarget(undefined, { forge: 'local' }), UsageError);
-    await assert.rejects(analyzeTarget(undefined, { forge: 'local', repo: '/definitely/not/here' }), UsageError);
-    await assert.rejects(analyzeTarget('a/b', { forge: 'gitlab' }), (e: unknown) => e instanceof UsageError && /github, local/.test(e.message));
-    assert.deepEqual(await analyzeTarget('a/b', {}), { ref: { owner: 'a', name: 'b' } });
+    await assert.rejects(scoreTarget(undefined, {}), UsageError);
+    await assert.rejects(scoreTarget('a/b', { repo: '/tmp' }), UsageError);
+    await assert.rejects(scoreTarget(undefined, { forge: 'local' }), UsageError);
+    await assert.rejects(scoreTarget(undefined, { forge: 'local', repo: '/definitely/not/here' }), UsageError);
+    await assert.rejects(scoreTarget('a/b', { forge: 'gitlab' }), (e: unknown) => e instanceof UsageError && /github, local/.test(e.message));
+    assert.deepEqual(await scoreTarget('a/b', {}), { ref: { owner: 'a', name: 'b' } });
   });
 });

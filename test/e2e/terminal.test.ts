@@ -80,11 +80,11 @@ describe('progress', () => {
     assert.equal(readFileSync(out, 'utf8').trim().split('\n').length, n);
   });
 
-  test('analyze shows its steps on a terminal', async () => {
+  test('score shows its steps on a terminal', async () => {
     await createExampleRepos(join(dir, 'repos'));
-    const seen = onTerminal(`${quote(process.execPath)} ${quote(bin)} analyze --forge local --repo ${quote(join(dir, 'repos', 'slugkit'))} --json > /dev/null`, { DATABASE_URL: db.url });
-    assert.match(seen, /analyze local\/slugkit \[.*\] 0\/3 reading and scoring/);
-    assert.match(seen, /analyze local\/slugkit \[.*\] 3\/3 done/);
+    const seen = onTerminal(`${quote(process.execPath)} ${quote(bin)} score --forge local --repo ${quote(join(dir, 'repos', 'slugkit'))} --json > /dev/null`, { DATABASE_URL: db.url });
+    assert.match(seen, /score local\/slugkit \[.*\] 0\/3 reading and scoring/);
+    assert.match(seen, /score local\/slugkit \[.*\] 3\/3 done/);
   });
 
   test('a line logged under a bar (realtasks reports each task so) stands on its own line; the bar goes on below', () => {

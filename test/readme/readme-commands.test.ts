@@ -31,7 +31,7 @@ test('a Commands row without a walkthrough step is reported missing, a step with
 });
 
 test('command names stop at the first flag or placeholder; argv follows shell quoting', () => {
-  assert.equal(commandName('globallm analyze [owner/repo \\| --forge local --repo PATH] [--json]'), 'analyze');
+  assert.equal(commandName('globallm score [owner/repo \\| --forge local --repo PATH] [--json]'), 'score');
   assert.equal(commandName('globallm campaign status|cancel <id>'), 'campaign status|cancel');
   assert.throws(() => commandName('temporal schedule list'), /not a globallm command/);
   assert.deepEqual(argvOf(`globallm repo pause a/b --reason "release freeze"`), ['repo', 'pause', 'a/b', '--reason', 'release freeze']);

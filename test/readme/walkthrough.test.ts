@@ -125,10 +125,10 @@ const TABLE_STEPS: Record<string, () => Promise<void>> = {
     const d = await json('discover', 'globallm discover --forge github --domain overall --json');
     assert.ok(d.approved > 0, JSON.stringify(d));
   },
-  'analyze': async () => {
-    const a = await json('analyze', 'globallm analyze pyfoundry/quickparse --json');
+  'score': async () => {
+    const a = await json('score', 'globallm score pyfoundry/quickparse --json');
     assert.equal(a.repo, 'pyfoundry/quickparse');
-    const local = await json('analyze', `globallm analyze --forge local --repo ${join(dir, 'repos', 'slugkit')} --json`);
+    const local = await json('score', `globallm score --forge local --repo ${join(dir, 'repos', 'slugkit')} --json`);
     assert.equal(local.repo, 'local/slugkit');
   },
   'repos list|show': async () => {

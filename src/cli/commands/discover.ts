@@ -12,7 +12,7 @@ import { UsageError } from '../../errors.js';
 import { createForgeReader, parseForgeKind } from '../../forge/registry.js';
 import type { ForgeReader } from '../../forge/types.js';
 
-/** Shared by discover, analyze and repos: the database pool and the chosen forge reader. */
+/** Shared by discover, score and repos: the database pool and the chosen forge reader. */
 export interface ForgeCommandDeps {
   pool: Pool;
   forge: ForgeReader;

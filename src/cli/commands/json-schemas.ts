@@ -48,7 +48,7 @@ const RepositoryRow = z.object({
 
 export const ReposListJson = doc({ repositories: z.array(RepositoryRow) });
 
-/** `repos show` and `analyze`: one repository with its breakdowns and filter verdicts. */
+/** `repos show` and `score`: one repository with its breakdowns and filter verdicts. */
 export const RepositoryJson = Versioned.merge(RepositoryRow).extend({
   archived: z.boolean().nullable(),
   health_breakdown: z.unknown(), impact_breakdown: z.unknown(),
@@ -118,7 +118,7 @@ export const JSON_OUTPUTS = {
   'status': StatusJson,
   'doctor': DoctorJson,
   'discover': DiscoverJson,
-  'analyze': RepositoryJson,
+  'score': RepositoryJson,
   'repos list': ReposListJson,
   'repos show': RepositoryJson,
   'triage': TriageLineJson,

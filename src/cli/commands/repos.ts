@@ -58,7 +58,7 @@ export async function listRepositories(pool: Pool, opts: { forge?: ForgeKind; st
 export async function showRepository(pool: Pool, forge: ForgeKind, ref: RepoRef): Promise<RepositoryDetail> {
   const res = await pool.query<DbRow>('SELECT * FROM repositories WHERE forge = $1 AND lower(owner) = lower($2) AND lower(name) = lower($3)', [forge, ref.owner, ref.name]);
   const r = res.rows[0];
-  if (!r) throw new NotFound(`${ref.owner}/${ref.name} is not stored for the ${forge} forge (run discover or analyze first)`);
+  if (!r) throw new NotFound(`${ref.owner}/${ref.name} is not stored for the ${forge} forge (run discover or score first)`);
   const md = r.metadata;
   return {
     ...row(r), archived: r.archived, health_breakdown: r.health_breakdown, impact_breakdown: r.impact_breakdown,

@@ -7,7 +7,7 @@ import { registerMigrate } from './migrate.js';
 import { registerSetup } from './setup.js';
 import { registerSchedule } from './schedule.js';
 import { registerDiscover } from './discover.js';
-import { registerAnalyze } from './analyze.js';
+import { registerScore } from './score.js';
 import { registerRepos } from './repos.js';
 import { registerTriage } from './triage.js';
 import { registerIssues } from './issues.js';
@@ -32,7 +32,7 @@ export const commands: Array<(program: Command) => void> = [
   registerSetup,
   registerSchedule,
   registerDiscover,
-  registerAnalyze,
+  registerScore,
   registerRepos,
   registerTriage,
   registerIssues,

@@ -114,16 +114,16 @@ export const FLAG_PROBES: Record<string, Probe> = {
   },
   'discover --max': async (ctx) => assert.equal(approved(await discover(ctx, ['--max', '1'])), 1),
   'discover --json': (ctx) => jsonFlag(ctx, ['discover', '--forge', 'local', '--root', ctx.forge, '--domain', 'overall', '--min-stars', '0']),
-  'analyze --forge': async (ctx) => {
-    assert.equal((await ctx.cli(['analyze', '--forge', 'local', '--repo', join(ctx.forge, 'slugkit')])).code, 0);
-    assert.notEqual((await ctx.cli(['analyze', '--repo', join(ctx.forge, 'slugkit')])).code, 0);
+  'score --forge': async (ctx) => {
+    assert.equal((await ctx.cli(['score', '--forge', 'local', '--repo', join(ctx.forge, 'slugkit')])).code, 0);
+    assert.notEqual((await ctx.cli(['score', '--repo', join(ctx.forge, 'slugkit')])).code, 0);
   },
-  'analyze --repo': async (ctx) => {
-    const one = json((await ctx.cli(['analyze', '--forge', 'local', '--repo', join(ctx.forge, 'bytefmt'), '--json'])).stdout);
+  'score --repo': async (ctx) => {
+    const one = json((await ctx.cli(['score', '--forge', 'local', '--repo', join(ctx.forge, 'bytefmt'), '--json'])).stdout);
     assert.match(JSON.stringify(one), /bytefmt/);
     assert.doesNotMatch(JSON.stringify(one), /slugkit/);
   },
-  'analyze --json': (ctx) => jsonFlag(ctx, ['analyze', '--forge', 'local', '--repo', join(ctx.forge, 'slugkit')]),
+  'score --json': (ctx) => jsonFlag(ctx, ['score', '--forge', 'local', '--repo', join(ctx.forge, 'slugkit')]),
   'repos list|show --json': (ctx) => jsonFlag(ctx, ['repos', 'list']),
   'triage --input': async (ctx) => {
     const file = join(ctx.dir, 'issues.jsonl');

@@ -13,7 +13,7 @@ describe('CLI commands that call GitHub share the workers\' quota pacing', () =>
   before(async () => { db = await createTestDatabase(); });
   after(async () => { await db.drop(); });
 
-  test('a forge reader built with the database (as discover, analyze and repos build it) records and honours the quota', async () => {
+  test('a forge reader built with the database (as discover, score and repos build it) records and honours the quota', async () => {
     const gh = await startGitHubStandIn();
     try {
       const reader = createForgeReader({ kind: 'github', githubApiUrl: gh.url, githubToken: 'cli-token', pool: db.pool });

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { analyzeBatch, refreshImpact } from '../../discovery/analyze.js';
+import { scoreBatch, refreshImpact } from '../../discovery/score-repositories.js';
 import { UsageError } from '../../errors.js';
 import { assertGitRepository } from '../../forge/local/git.js';
 import { LOCAL_OWNER } from '../../forge/local/reader.js';
@@ -10,14 +10,14 @@ import { noProgress, progressBar, type Progress } from '../progress.js';
 import { openForgeDeps, type ForgeCommandDeps } from './discover.js';
 import { printDetail, showRepository, type RepositoryDetail } from './repos.js';
 
-export interface AnalyzeFlags {
+export interface ScoreFlags {
   forge?: string;
   repo?: string;
   json?: boolean;
 }
 
-/** Which repository to analyze and, for the local forge, the directory holding it. */
-export async function analyzeTarget(target: string | undefined, flags: AnalyzeFlags): Promise<{ ref: RepoRef; root?: string }> {
+/** Which repository to score and, for the local forge, the directory holding it. */
+export async function scoreTarget(target: string | undefined, flags: ScoreFlags): Promise<{ ref: RepoRef; root?: string }> {
   const kind = parseForgeKind(flags.forge ?? 'github');
   if (kind === 'local') {
     if (flags.repo === undefined) throw new UsageError('the local forge needs --repo PATH (a git repository)');
@@ -26,17 +26,17 @@ export async function analyzeTarget(target: string | undefined, flags: AnalyzeFl
     return { ref: { owner: LOCAL_OWNER, name: path.basename(real) }, root: path.dirname(real) };
   }
   if (flags.repo !== undefined) throw new UsageError('--repo PATH is for --forge local; for GitHub give owner/repo');
-  if (target === undefined) throw new UsageError('missing repository: globallm analyze owner/repo');
+  if (target === undefined) throw new UsageError('missing repository: globallm score owner/repo');
   return { ref: parseRepoRef(target) };
 }
 
-/** Analyzes one repository now (cache permitting) and returns what was stored; progress by step. */
-export async function analyzeHandler(deps: ForgeCommandDeps & { now?: Date; progress?: Progress }, ref: RepoRef): Promise<RepositoryDetail> {
+/** Scores one repository now (cache permitting) and returns what was stored; progress by step. */
+export async function scoreHandler(deps: ForgeCommandDeps & { now?: Date; progress?: Progress }, ref: RepoRef): Promise<RepositoryDetail> {
   const now = deps.now ?? new Date();
   const progress = deps.progress ?? noProgress;
   try {
     progress.update(0, 3, 'reading and scoring');
-    await analyzeBatch(deps, { refs: [ref], now });
+    await scoreBatch(deps, { refs: [ref], now });
     progress.update(1, 3, 'ecosystem impact');
     await refreshImpact(deps.pool, deps.forge.kind);
     progress.update(2, 3, 'loading the result');
@@ -48,11 +48,11 @@ export async function analyzeHandler(deps: ForgeCommandDeps & { now?: Date; prog
   }
 }
 
-export async function analyzeAction(target: string | undefined, flags: AnalyzeFlags): Promise<void> {
-  const { ref, root } = await analyzeTarget(target, flags);
+export async function scoreAction(target: string | undefined, flags: ScoreFlags): Promise<void> {
+  const { ref, root } = await scoreTarget(target, flags);
   const deps = await openForgeDeps({ ...(flags.forge !== undefined ? { forge: flags.forge } : {}), ...(root !== undefined ? { root } : {}) });
   try {
-    const detail = await analyzeHandler({ ...deps, progress: progressBar(`analyze ${ref.owner}/${ref.name}`) }, ref);
+    const detail = await scoreHandler({ ...deps, progress: progressBar(`score ${ref.owner}/${ref.name}`) }, ref);
     if (flags.json) printJson(detail);
     else printDetail(detail);
   } finally {

@@ -9,7 +9,7 @@ import { logger } from '../log.js';
 import { applyFilters, defaultFilters, explainFilters, type FilterOptions, type FilterResult, type RepositoryFilter } from './filters/index.js';
 import { classifyLibrary } from './filters/library.js';
 
-const log = logger.child({ component: 'analyze' });
+const log = logger.child({ component: 'score-repositories' });
 
 export interface FilterVerdict {
   filter: string;
@@ -18,7 +18,7 @@ export interface FilterVerdict {
 }
 
 /** One repository scored and judged; pure result of its signals and `now`. */
-export interface AnalyzedRepository {
+export interface ScoredRepository {
   signals: RepositorySignals;
   health: ScoreBreakdown;
   /** Impact without ecosystem centrality; refreshImpact adds the graph term afterwards. */
@@ -45,7 +45,7 @@ export function impactInput(kind: ForgeKind, s: RepositorySignals, centrality: n
   };
 }
 
-export function analyzeSignals(kind: ForgeKind, signals: RepositorySignals, now: Date, filters: readonly RepositoryFilter[]): AnalyzedRepository {
+export function scoreSignals(kind: ForgeKind, signals: RepositorySignals, now: Date, filters: readonly RepositoryFilter[]): ScoredRepository {
   const ctx = { now };
   return {
     signals,
@@ -57,8 +57,8 @@ export function analyzeSignals(kind: ForgeKind, signals: RepositorySignals, now:
   };
 }
 
-/** Inserts or updates analyzed repositories. Other metadata keys (the intake watermark) are kept. */
-export async function storeAnalyzed(pool: Pool, kind: ForgeKind, rows: readonly AnalyzedRepository[], now: Date): Promise<void> {
+/** Inserts or updates scored repositories. Other metadata keys (the intake watermark) are kept. */
+export async function storeScored(pool: Pool, kind: ForgeKind, rows: readonly ScoredRepository[], now: Date): Promise<void> {
   if (rows.length === 0) return;
   const cols = rows.map((r) => ({
     owner: r.signals.owner,
@@ -143,7 +143,7 @@ export function addSummary(a: BatchSummary, b: BatchSummary): BatchSummary {
 /** Scores, judges and stores the signals of one batch; gone repositories are recorded as such. */
 export async function storeSignals(pool: Pool, kind: ForgeKind, refs: readonly RepoRef[], results: ReadonlyMap<string, SignalsResult>, now: Date, filters: readonly RepositoryFilter[]): Promise<BatchSummary> {
   const summary = emptySummary();
-  const analyzed: AnalyzedRepository[] = [];
+  const scored: ScoredRepository[] = [];
   const seen = new Set<string>();
   for (const ref of refs) {
     const r = results.get(refKey(ref));
@@ -155,8 +155,8 @@ export async function storeSignals(pool: Pool, kind: ForgeKind, refs: readonly R
       summary.gone += 1;
       continue;
     }
-    const a = analyzeSignals(kind, r.signals, now, filters);
-    analyzed.push(a);
+    const a = scoreSignals(kind, r.signals, now, filters);
+    scored.push(a);
     summary.analyzed += 1;
     if (a.decision.keep) summary.approved += 1;
     else {
@@ -164,18 +164,18 @@ export async function storeSignals(pool: Pool, kind: ForgeKind, refs: readonly R
       summary.rejectedBy[a.decision.filter] = (summary.rejectedBy[a.decision.filter] ?? 0) + 1;
     }
   }
-  await storeAnalyzed(pool, kind, analyzed, now);
+  await storeScored(pool, kind, scored, now);
   return summary;
 }
 
-export interface AnalyzeBatchOptions {
+export interface ScoreBatchOptions {
   refs: readonly RepoRef[];
   now: Date;
   filters?: FilterOptions;
 }
 
-/** Fetches (batched) and analyzes the given repositories; the ecosystem term is refreshed after. */
-export async function analyzeBatch(deps: { pool: Pool; forge: ForgeReader }, opts: AnalyzeBatchOptions): Promise<BatchSummary> {
+/** Fetches (batched) and scores the given repositories; the ecosystem term is refreshed after. */
+export async function scoreBatch(deps: { pool: Pool; forge: ForgeReader }, opts: ScoreBatchOptions): Promise<BatchSummary> {
   const results = await deps.forge.repositorySignals(opts.refs, opts.now);
   return storeSignals(deps.pool, deps.forge.kind, opts.refs, results, opts.now, defaultFilters(opts.filters));
 }
