@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/stack/project-root.js';
 import { taskQueues } from '../../src/temporal/task-queues.js';
-import { architectureErrors, migrationTables, type ArchitectureFacts } from './architecture.js';
+import { architectureErrors, migrationTables, type ArchitectureFacts } from '../helpers/architecture-doc.js';
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/stack/project-root.js';
-import { folderCoverage, folderTable } from './folders.js';
+import { folderCoverage, folderTable } from '../helpers/readme-folders.js';
 
 const srcFolders = readdirSync(join(projectRoot, 'src'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
 const isFolder = (f: string): boolean => existsSync(join(projectRoot, f)) && statSync(join(projectRoot, f)).isDirectory();
