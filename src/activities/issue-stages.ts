@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { cancellationSignal } from '@temporalio/activity';
 import { beating } from './heartbeat.js';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
-import { parsePatch } from 'diff';
 import type { IssueStageActivities, ConsentResult, GenerateFixResult, ValidateFixResult, OpenPullRequestResult, FollowUpResult } from './contracts.js';
 import type { IssueRef } from '../workflows/shared.js';
 import type { FollowUpInput, FollowUpStarted } from '../workflows/follow-up-start.js';
@@ -22,9 +18,8 @@ import type { GateCaps } from '../contribute/consent/gate.js';
 import type { ForgeWriter } from '../forge/writer.js';
 import { FixResult } from '../fix/schema.js';
 import { validateCandidates, type ValidateCandidatesDeps, type ValidateCandidatesOptions } from '../fix/validate-candidates.js';
-import { mirrorPath } from '../fix/prepare/cache.js';
-import { runGit } from '../fix/prepare/git.js';
-import { resolveSource } from '../fix/prepare/source.js';
+import { chosenFiles, type StoredFile } from '../fix/chosen-files.js';
+import { remoteDefaultBranch } from '../fix/prepare/default-branch.js';
 import { findIssue } from '../store/issues.js';
 import { NotFound } from '../errors.js';
 import { costUsd, type CallPricing } from '../pricing/prices.js';
@@ -49,42 +44,6 @@ export interface IssueStageDeps {
   ignoredAfterDays?: number;
   /** Starts an opened PR's follow-up workflow (one already running is adopted). */
   startFollowUp(input: FollowUpInput): Promise<FollowUpStarted>;
-}
-
-interface StoredFile { path: string; before?: string; after: string | null }
-
-
-/** The chosen diff applied with real git to a scratch worktree of the mirror: each file before and after. */
-async function filesOfDiff(mirror: string, commit: string, diff: string): Promise<StoredFile[]> {
-  const scratch = await mkdtemp(join(tmpdir(), 'globallm-apply-'));
-  const tree = join(scratch, 'tree');
-  try {
-    await runGit(['worktree', 'add', '--quiet', '--detach', '--', tree, commit], { cwd: mirror });
-    const patchFile = join(scratch, 'change.patch');
-    await writeFile(patchFile, diff);
-    await runGit(['apply', '--whitespace=nowarn', '--', patchFile], { cwd: tree });
-    const files: StoredFile[] = [];
-    for (const p of parsePatch(diff)) {
-      const oldPath = p.oldFileName?.replace(/^a\//, '');
-      const newPath = p.newFileName?.replace(/^b\//, '');
-      const path = newPath && newPath !== '/dev/null' ? newPath : (oldPath);
-      const before = oldPath && oldPath !== '/dev/null' ? await runGit(['show', `${commit}:${oldPath}`], { cwd: mirror }) : undefined;
-      const after = newPath && newPath !== '/dev/null' ? await readFile(join(tree, newPath), 'utf8') : null;
-      files.push({ path, ...(before !== undefined ? { before } : {}), after });
-    }
-    return files;
-  } finally {
-    await runGit(['worktree', 'remove', '--force', '--', tree], { cwd: mirror }).catch(() => undefined);
-    await rm(scratch, { recursive: true, force: true });
-  }
-}
-
-/** The repository's default branch, asked of git itself (one cheap ls-remote). */
-async function defaultBranchOf(source: { cloneUrl: string } | { localPath: string }): Promise<string> {
-  const resolved = await resolveSource(source);
-  const out = await runGit(['ls-remote', '--symref', '--', resolved.location, 'HEAD'], { cwd: tmpdir(), allowProtocols: [...resolved.protocols, 'file'], timeoutMs: 60_000 });
-  const m = /^ref: refs\/heads\/(\S+)\s+HEAD$/m.exec(out);
-  return m?.[1] ?? 'main';
 }
 
 async function loadFix(pool: Pool, fixId: string): Promise<{ result: FixResult; files: StoredFile[]; forge: string; owner: string; name: string }> {
@@ -129,7 +88,7 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
       if (!issue) throw ApplicationFailure.nonRetryable(`issue ${ref.owner}/${ref.repo}#${ref.number} is not in the database`, 'NotFound');
       const repo = `${ref.owner}/${ref.repo}`;
       const source = deps.sourceFor(ref);
-      const baseBranch = issue.defaultBranch ?? await classified(() => defaultBranchOf(source));
+      const baseBranch = issue.defaultBranch ?? await classified(() => remoteDefaultBranch(source));
       const result = await fix.fixIssue({
         repo, issue: { number: ref.number, title: issue.title, body: issue.body },
         ...source, baseBranch, candidates: candidates > 0 ? candidates : deps.candidates ?? 1,
@@ -157,9 +116,9 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
         beat({ fixId });
         return validateCandidates(v, { result, source: deps.sourceFor(ref), ...(v.options ? { options: v.options } : {}) }, { signal: cancellationSignal(), onProgress: () => beat() });
       }, v.heartbeatMs);
-      const chosen = judged.chosen;
-      const files = chosen ? await filesOfDiff(mirrorPath(v.cacheDir, judged.repo), judged.commit, chosen.diff) : [];
+      const files = await chosenFiles(v.cacheDir, judged);
       await deps.pool.query('UPDATE fix_results SET status = $2, result = $3, files = $4 WHERE id = $1', [fixId, judged.status, JSON.stringify(judged), JSON.stringify(files)]);
+      const chosen = judged.chosen;
       if (!chosen) return { verdict: 'error', summary: 'no candidate could be validated' };
       const ev = chosen.evidence;
       if (chosen.verdict === 'pass') return { verdict: 'pass', open: true, summary: `fixed ${ev.fixed.length} test(s), ${ev.newTests.length} new, nothing broken` };
