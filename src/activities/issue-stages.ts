@@ -8,12 +8,12 @@ import type { IssueRef } from '../workflows/shared.js';
 import type { FollowUpInput, FollowUpStarted } from '../workflows/follow-up-start.js';
 import { createFixActivities, NO_MODEL_MESSAGE, type FixActivityDeps } from './fix.js';
 import { classified } from './errors.js';
-import { checkConsent, consentTerms } from '../contribute/check-consent.js';
+import { consentTerms } from '../contribute/check-consent.js';
+import { checkIssueConsent } from '../contribute/issue-consent.js';
 import { IssueCategory } from '../scoring/categories.js';
 import { openPullRequest } from '../contribute/contribute.js';
 import { followUp } from '../contribute/follow-up.js';
-import { findPrRow, recordConsent } from '../contribute/store.js';
-import { declinedReason, findDeclined } from '../db/declined-issues.js';
+import { findPrRow } from '../contribute/store.js';
 import type { GateCaps } from '../contribute/consent/gate.js';
 import type { ForgeWriter } from '../forge/writer.js';
 import { FixResult } from '../fix/schema.js';
@@ -67,19 +67,11 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
     }),
 
     checkConsent: (ref) => classified(() => beating(async (): Promise<ConsentResult> => {
-      // A maintainer closed our PR for this issue once: never again, however long ago.
-      const declined = await findDeclined(deps.pool, ref.forge, { owner: ref.owner, name: ref.repo }, ref.number);
-      if (declined) {
-        const detail = declinedReason(declined);
-        await recordConsent(deps.pool, { forge: ref.forge, repo: { owner: ref.owner, name: ref.repo }, issueNumber: ref.number, allowed: false, reason: 'maintainer_closed', detail, ...(declined.prUrl ? { source: declined.prUrl } : {}) });
-        return { allowed: false, reason: `maintainer_closed: ${detail}` };
-      }
-      // The consent file's category allow-list is checked against the issue's analyzed category.
-      const category = IssueCategory.safeParse((await findIssue(deps.pool, ref))?.category);
-      const outcome = await checkConsent({ pool: deps.pool, forge: deps.writerFor(ref.forge), caps: deps.caps }, { owner: ref.owner, name: ref.repo },
-        { number: ref.number, ...(category.success ? { category: category.data } : {}) });
-      if (outcome.decision.allowed) return { allowed: true };
-      return { allowed: false, reason: `${outcome.decision.reason}: ${outcome.decision.detail}`, ...(outcome.quote ? { quote: outcome.quote } : {}) };
+      const consent = await checkIssueConsent({ pool: deps.pool, forge: deps.writerFor(ref.forge), caps: deps.caps }, ref);
+      if ('declined' in consent) return { allowed: false, reason: `maintainer_closed: ${consent.declined}` };
+      const { decision, quote } = consent.outcome;
+      if (decision.allowed) return { allowed: true };
+      return { allowed: false, reason: `${decision.reason}: ${decision.detail}`, ...(quote ? { quote } : {}) };
     })),
 
     generateFix: async ({ ref, candidates }): Promise<GenerateFixResult> => {
