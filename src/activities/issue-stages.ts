@@ -1,30 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { cancellationSignal } from '@temporalio/activity';
 import { beating } from './heartbeat.js';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
-import { parsePatch } from 'diff';
 import type { IssueStageActivities, ConsentResult, GenerateFixResult, ValidateFixResult, OpenPullRequestResult, FollowUpResult } from './contracts.js';
 import type { IssueRef } from '../workflows/shared.js';
 import type { FollowUpInput, FollowUpStarted } from '../workflows/follow-up-start.js';
 import { createFixActivities, NO_MODEL_MESSAGE, type FixActivityDeps } from './fix.js';
 import { classified } from './errors.js';
-import { checkConsent, consentTerms } from '../contribute/check-consent.js';
+import { consentTerms } from '../contribute/check-consent.js';
+import { checkIssueConsent } from '../contribute/issue-consent.js';
 import { IssueCategory } from '../scoring/categories.js';
 import { openPullRequest } from '../contribute/contribute.js';
 import { followUp } from '../contribute/follow-up.js';
-import { findPrRow, recordConsent } from '../contribute/store.js';
-import { declinedReason, findDeclined } from '../db/declined-issues.js';
+import { findPrRow } from '../contribute/store.js';
 import type { GateCaps } from '../contribute/consent/gate.js';
 import type { ForgeWriter } from '../forge/writer.js';
 import { FixResult } from '../fix/schema.js';
 import { validateCandidates, type ValidateCandidatesDeps, type ValidateCandidatesOptions } from '../fix/validate-candidates.js';
-import { mirrorPath } from '../fix/prepare/cache.js';
-import { runGit } from '../git/run.js';
-import { resolveSource } from '../fix/prepare/source.js';
+import { chosenFiles, type StoredFile } from '../fix/chosen-files.js';
+import { remoteDefaultBranch } from '../fix/prepare/default-branch.js';
 import { findIssue } from '../store/issues.js';
 import { NotFound } from '../errors.js';
 import { costUsd, type CallPricing } from '../pricing/prices.js';
@@ -51,42 +46,6 @@ export interface IssueStageDeps {
   startFollowUp(input: FollowUpInput): Promise<FollowUpStarted>;
 }
 
-interface StoredFile { path: string; before?: string; after: string | null }
-
-
-/** The chosen diff applied with real git to a scratch worktree of the mirror: each file before and after. */
-async function filesOfDiff(mirror: string, commit: string, diff: string): Promise<StoredFile[]> {
-  const scratch = await mkdtemp(join(tmpdir(), 'globallm-apply-'));
-  const tree = join(scratch, 'tree');
-  try {
-    await runGit(['worktree', 'add', '--quiet', '--detach', '--', tree, commit], { cwd: mirror });
-    const patchFile = join(scratch, 'change.patch');
-    await writeFile(patchFile, diff);
-    await runGit(['apply', '--whitespace=nowarn', '--', patchFile], { cwd: tree });
-    const files: StoredFile[] = [];
-    for (const p of parsePatch(diff)) {
-      const oldPath = p.oldFileName?.replace(/^a\//, '');
-      const newPath = p.newFileName?.replace(/^b\//, '');
-      const path = newPath && newPath !== '/dev/null' ? newPath : (oldPath);
-      const before = oldPath && oldPath !== '/dev/null' ? await runGit(['show', `${commit}:${oldPath}`], { cwd: mirror }) : undefined;
-      const after = newPath && newPath !== '/dev/null' ? await readFile(join(tree, newPath), 'utf8') : null;
-      files.push({ path, ...(before !== undefined ? { before } : {}), after });
-    }
-    return files;
-  } finally {
-    await runGit(['worktree', 'remove', '--force', '--', tree], { cwd: mirror }).catch(() => undefined);
-    await rm(scratch, { recursive: true, force: true });
-  }
-}
-
-/** The repository's default branch, asked of git itself (one cheap ls-remote). */
-async function defaultBranchOf(source: { cloneUrl: string } | { localPath: string }): Promise<string> {
-  const resolved = await resolveSource(source);
-  const out = await runGit(['ls-remote', '--symref', '--', resolved.location, 'HEAD'], { cwd: tmpdir(), allowProtocols: [...resolved.protocols, 'file'], timeoutMs: 60_000 });
-  const m = /^ref: refs\/heads\/(\S+)\s+HEAD$/m.exec(out);
-  return m?.[1] ?? 'main';
-}
-
 async function loadFix(pool: Pool, fixId: string): Promise<{ result: FixResult; files: StoredFile[]; forge: string; owner: string; name: string }> {
   const res = await pool.query<{ result: unknown; files: StoredFile[]; forge: string; owner: string; name: string }>('SELECT result, files, forge, owner, name FROM fix_results WHERE id = $1', [fixId]);
   const row = res.rows[0];
@@ -108,19 +67,11 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
     }),
 
     checkConsent: (ref) => classified(() => beating(async (): Promise<ConsentResult> => {
-      // A maintainer closed our PR for this issue once: never again, however long ago.
-      const declined = await findDeclined(deps.pool, ref.forge, { owner: ref.owner, name: ref.repo }, ref.number);
-      if (declined) {
-        const detail = declinedReason(declined);
-        await recordConsent(deps.pool, { forge: ref.forge, repo: { owner: ref.owner, name: ref.repo }, issueNumber: ref.number, allowed: false, reason: 'maintainer_closed', detail, ...(declined.prUrl ? { source: declined.prUrl } : {}) });
-        return { allowed: false, reason: `maintainer_closed: ${detail}` };
-      }
-      // The consent file's category allow-list is checked against the issue's analyzed category.
-      const category = IssueCategory.safeParse((await findIssue(deps.pool, ref))?.category);
-      const outcome = await checkConsent({ pool: deps.pool, forge: deps.writerFor(ref.forge), caps: deps.caps }, { owner: ref.owner, name: ref.repo },
-        { number: ref.number, ...(category.success ? { category: category.data } : {}) });
-      if (outcome.decision.allowed) return { allowed: true };
-      return { allowed: false, reason: `${outcome.decision.reason}: ${outcome.decision.detail}`, ...(outcome.quote ? { quote: outcome.quote } : {}) };
+      const consent = await checkIssueConsent({ pool: deps.pool, forge: deps.writerFor(ref.forge), caps: deps.caps }, ref);
+      if ('declined' in consent) return { allowed: false, reason: `maintainer_closed: ${consent.declined}` };
+      const { decision, quote } = consent.outcome;
+      if (decision.allowed) return { allowed: true };
+      return { allowed: false, reason: `${decision.reason}: ${decision.detail}`, ...(quote ? { quote } : {}) };
     })),
 
     generateFix: async ({ ref, candidates }): Promise<GenerateFixResult> => {
@@ -129,7 +80,7 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
       if (!issue) throw ApplicationFailure.nonRetryable(`issue ${ref.owner}/${ref.repo}#${ref.number} is not in the database`, 'NotFound');
       const repo = `${ref.owner}/${ref.repo}`;
       const source = deps.sourceFor(ref);
-      const baseBranch = issue.defaultBranch ?? await classified(() => defaultBranchOf(source));
+      const baseBranch = issue.defaultBranch ?? await classified(() => remoteDefaultBranch(source));
       const result = await fix.fixIssue({
         repo, issue: { number: ref.number, title: issue.title, body: issue.body },
         ...source, baseBranch, candidates: candidates > 0 ? candidates : deps.candidates ?? 1,
@@ -157,9 +108,9 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
         beat({ fixId });
         return validateCandidates(v, { result, source: deps.sourceFor(ref), ...(v.options ? { options: v.options } : {}) }, { signal: cancellationSignal(), onProgress: () => beat() });
       }, v.heartbeatMs);
-      const chosen = judged.chosen;
-      const files = chosen ? await filesOfDiff(mirrorPath(v.cacheDir, judged.repo), judged.commit, chosen.diff) : [];
+      const files = await chosenFiles(v.cacheDir, judged);
       await deps.pool.query('UPDATE fix_results SET status = $2, result = $3, files = $4 WHERE id = $1', [fixId, judged.status, JSON.stringify(judged), JSON.stringify(files)]);
+      const chosen = judged.chosen;
       if (!chosen) return { verdict: 'error', summary: 'no candidate could be validated' };
       const ev = chosen.evidence;
       if (chosen.verdict === 'pass') return { verdict: 'pass', open: true, summary: `fixed ${ev.fixed.length} test(s), ${ev.newTests.length} new, nothing broken` };

@@ -1,0 +1,20 @@
+import type { TokenUsage } from '../../budget/types.js';
+import type { ModelCallContext } from '../generate/call.js';
+
+/** What a step needs to call the model: the provider, the budget it charges and the scopes charged. */
+export type ModelAccess = Omit<ModelCallContext, 'onUsage'>;
+
+export const NO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+
+export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
+  return {
+    inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens,
+    cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens, cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
+  };
+}
+
+/** A model-call context that totals the usage of every call made through it. */
+export function meteredContext(access: ModelAccess): { ctx: ModelCallContext; usage: () => TokenUsage } {
+  let total = NO_USAGE;
+  return { ctx: { ...access, onUsage: (u) => { total = addUsage(total, u); } }, usage: () => total };
+}
