@@ -7,7 +7,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { migrateUp } from '../src/db/migrate.js';
 import { DOMAINS, parseDiscoveryQuery, type DiscoveryQuery } from '../src/discovery/domains.js';
-import { baseSearchFor } from '../src/discovery/slicing.js';
+import { baseSearchFor } from '../src/discovery/base-search.js';
 import { refKey } from '../src/forge/types.js';
 import { searchRepositories } from '../src/forge/github/search.js';
 import { runDiscovery } from '../src/discovery/run.js';

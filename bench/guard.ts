@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { memoryBaseTree } from '../src/fix/policy/base-tree.js';
 import { checkPatchPolicy, describeRefusal, type BaseTree } from '../src/fix/policy/patch.js';
 import { caseBase, casePatch, GUARD_CORPUS } from './data/guard-corpus.js';
-import { projectRoot } from '../src/stack/project-root.js';
+import { projectRoot } from '../src/util/project-root.js';
 
 const execFileP = promisify(execFile);
 

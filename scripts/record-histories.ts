@@ -15,7 +15,7 @@ import { startEmbeddedPostgres } from '../src/stack/postgres.js';
 import { startDevServer } from '../src/stack/temporal-server.js';
 import { resolveTemporalBinary } from '../src/stack/temporal-binary.js';
 import { freePort } from '../src/stack/ports.js';
-import { projectRoot } from '../src/stack/project-root.js';
+import { projectRoot } from '../src/util/project-root.js';
 import { migrateUp } from '../src/db/migrate.js';
 import { loadConfig } from '../src/config/load.js';
 import { startWorkers } from '../src/workers/start.js';

@@ -9,7 +9,7 @@ import { startEmbeddedPostgres } from '../src/stack/postgres.js';
 import { startDevServer } from '../src/stack/temporal-server.js';
 import { resolveTemporalBinary } from '../src/stack/temporal-binary.js';
 import { freePort } from '../src/stack/ports.js';
-import { projectRoot } from '../src/stack/project-root.js';
+import { projectRoot } from '../src/util/project-root.js';
 import { workflowBundle } from '../src/workers/bundle.js';
 import { buildCli } from './build-cli.js';
 

@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from '../../src/stack/project-root.js';
+import { projectRoot } from '../../src/util/project-root.js';
 import { freePort } from '../../src/stack/ports.js';
 import { foldersAbove, userCanEnter } from '../../src/stack/postgres-reach.js';
 

@@ -1,7 +1,7 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, readFileSync } from 'node:fs';
-import { projectRoot } from '../../src/stack/project-root.js';
+import { projectRoot } from '../../src/util/project-root.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
