@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createExampleRepos } from '../src/examples/create.js';
 import { BubblewrapSandbox } from '../src/sandbox/bubblewrap.js';
 import type { Sandbox } from '../src/sandbox/sandbox.js';
-import { freePort } from '../src/stack/ports.js';
+import { freePort } from '../src/util/ports.js';
 import { projectRoot } from '../src/util/project-root.js';
 import { buildCli } from '../scripts/build-cli.js';
 

@@ -17,7 +17,7 @@ import { GitHubForgeReader } from '../src/forge/github/reader.js';
 import { buildBareRepo, type FixtureCommit } from '../src/sim/github/gitops.js';
 import { startGitHubStandIn, type Counters } from '../src/sim/github/server.js';
 import type { World } from '../src/sim/github/world.js';
-import { freePort } from '../src/stack/ports.js';
+import { freePort } from '../src/util/ports.js';
 import { startEmbeddedPostgres } from '../src/stack/postgres.js';
 
 const DAY = 86_400_000;

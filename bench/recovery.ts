@@ -8,7 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { startEmbeddedPostgres } from '../src/stack/postgres.js';
 import { startDevServer } from '../src/stack/temporal-server.js';
 import { resolveTemporalBinary } from '../src/stack/temporal-binary.js';
-import { freePort } from '../src/stack/ports.js';
+import { freePort } from '../src/util/ports.js';
 import { projectRoot } from '../src/util/project-root.js';
 import { buildCli } from '../scripts/build-cli.js';
 import { migrateUp } from '../src/db/migrate.js';

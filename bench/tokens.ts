@@ -20,7 +20,7 @@ import { OpenAiProvider } from '../src/llm/openai.js';
 import type { LlmProvider } from '../src/llm/types.js';
 import { startLlmStandIn } from '../src/sim/llm/server.js';
 import { triageRule } from './tokens/answer.js';
-import { freePort } from '../src/stack/ports.js';
+import { freePort } from '../src/util/ports.js';
 import { startEmbeddedPostgres } from '../src/stack/postgres.js';
 
 /** A current model the stand-in lists (token counts do not depend on it). */

@@ -14,7 +14,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { startEmbeddedPostgres } from '../src/stack/postgres.js';
 import { startDevServer } from '../src/stack/temporal-server.js';
 import { resolveTemporalBinary } from '../src/stack/temporal-binary.js';
-import { freePort } from '../src/stack/ports.js';
+import { freePort } from '../src/util/ports.js';
 import { projectRoot } from '../src/util/project-root.js';
 import { migrateUp } from '../src/db/migrate.js';
 import { loadConfig } from '../src/config/load.js';

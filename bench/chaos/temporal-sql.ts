@@ -8,7 +8,7 @@ import Long from 'long';
 import { Client, Connection } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
 import { projectRoot } from '../../src/util/project-root.js';
-import { isPortFree } from '../../src/stack/ports.js';
+import { isPortFree } from '../../src/util/ports.js';
 import { terminate } from '../../src/stack/processes.js';
 import { childServiceEnv, waitForFrontend, type RunningDevServer } from '../../src/stack/temporal-server.js';
 import { prepareNamespace } from '../../src/temporal/namespace-setup.js';

@@ -7,10 +7,10 @@ import { issueAfterRun } from '../campaign/retry-policy.js';
 import { enqueueSignal, issueWorkflowId, type IssueOutcome, type IssueRef, type QueuedIssue } from '../workflows/shared.js';
 import { findPrRow, openPrRowsSince } from '../contribute/store.js';
 import { slotHeld } from '../db/pr-slots.js';
-import { startFollowUpFromClient } from '../temporal/follow-up-client.js';
+import { startFollowUpFromClient } from './follow-up-client.js';
 import { FOLLOW_UP_DAYS } from '../workflows/follow-up-start.js';
 import { followUpWorkflowId } from '../workflows/shared.js';
-import { repoWorkflowStart } from '../temporal/repo-workflow-start.js';
+import { repoWorkflowStart } from '../workflows/repo-workflow-start.js';
 import { beating } from './heartbeat.js';
 import type { repoWorkflow } from '../workflows/repo.js';
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { Client, Connection } from '@temporalio/client';
-import { freePort } from '../../src/stack/ports.js';
+import { freePort } from '../../src/util/ports.js';
 import { pidAlive } from '../../src/util/pid-alive.js';
 import { runCli, startCliUntilReady } from '../helpers/cli.js';
 

@@ -1,7 +1,7 @@
-import type { RepoWorkflowInput } from '../workflows/repo.js';
-import { repoWorkflowId } from '../workflows/shared.js';
-import { repoDetails, repoSummary } from '../workflows/summaries.js';
-import { SA } from './search-attributes.js';
+import { SA } from '../temporal/search-attributes.js';
+import type { RepoWorkflowInput } from './repo.js';
+import { repoWorkflowId } from './shared.js';
+import { repoDetails, repoSummary } from './summaries.js';
 
 export interface RepoToStart {
   forge: 'github' | 'local';

@@ -3,7 +3,7 @@ import {
   type ScheduleOptionsStartWorkflowAction,
 } from '@temporalio/client';
 import type { discoveryWorkflow, reprioritizeWorkflow, ScheduledDiscoveryInput } from '../workflows/scheduled.js';
-import { parseScheduledDiscoveryOptions, scheduledDiscoveryData, ScheduledDiscoveryOptions } from '../campaign/schedule-options.js';
+import { parseScheduledDiscoveryOptions, scheduledDiscoveryData, ScheduledDiscoveryOptions } from './schedule-options.js';
 import { UsageError } from '../errors.js';
 
 export const DISCOVERY_SCHEDULE_ID = 'globallm-discovery';
