@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import pg from 'pg';
 import { createAnalysisActivities } from '../src/activities/analysis.js';
-import type { CampaignOptionsData, CampaignRepo } from '../src/activities/contracts.js';
+import type { CampaignOptionsData, CampaignRepo } from '../src/workflows/contracts.js';
 import { IssueInput } from '../src/analysis/schema.js';
 import { selectAnalyzer } from '../src/analysis/select.js';
 import { ActivityBudget } from '../src/budget/activity-budget.js';

@@ -1,7 +1,7 @@
 import { activityInfo } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { CampaignActivities, RecordedIssueRun, RecordIssueRunInput, RepoActivities, SelectedRepo } from './contracts.js';
+import type { CampaignActivities, RecordedIssueRun, RecordIssueRunInput, RepoActivities, SelectedRepo } from '../workflows/contracts.js';
 import { topIssues } from '../store/issues.js';
 import { issueAfterRun } from '../campaign/retry-policy.js';
 import { enqueueSignal, issueWorkflowId, type IssueOutcome, type IssueRef, type QueuedIssue } from '../workflows/shared.js';

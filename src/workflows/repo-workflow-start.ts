@@ -1,4 +1,5 @@
 import { SA } from '../temporal/search-attributes.js';
+import { taskQueue } from '../temporal/task-queues.js';
 import type { RepoWorkflowInput } from './repo.js';
 import { repoWorkflowId } from './shared.js';
 import { repoDetails, repoSummary } from './summaries.js';
@@ -19,7 +20,7 @@ export function repoWorkflowStart(repo: RepoToStart, taskQueuePrefix: string) {
   const args: [RepoWorkflowInput] = [{ forge: repo.forge, owner: repo.owner, repo: repo.repo, taskQueuePrefix }];
   return {
     workflowId: repoWorkflowId({ owner: repo.owner, repo: repo.repo }),
-    taskQueue: `${taskQueuePrefix}-core`,
+    taskQueue: taskQueue(taskQueuePrefix, 'core'),
     args,
     staticSummary: repoSummary(repo),
     staticDetails: repoDetails({ ...repo, language: repo.language ?? null }),

@@ -1,5 +1,6 @@
 // Per-stage activity options: timeouts, heartbeats, retries and task queues chosen per stage.
 import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@temporalio/workflow';
+import { taskQueue, type TaskQueueKind } from '../temporal/task-queues.js';
 
 /** Errors that another attempt cannot fix (named error classes from src/errors.ts). */
 /**
@@ -33,7 +34,7 @@ const retry = (maximumAttempts: number, maximumInterval: string): RetryPolicy =>
 export const localRecordOptions = { startToCloseTimeout: '30s', retry: retry(20, '30s') } satisfies LocalActivityOptions;
 
 export function stageOptions(prefix: string, forge: 'github' | 'local' = 'github') {
-  const queue = (kind: 'core' | 'github' | 'llm' | 'sandbox'): string => `${prefix}-${kind === 'github' && forge !== 'github' ? 'core' : kind}`;
+  const queue = (kind: TaskQueueKind): string => taskQueue(prefix, kind === 'github' && forge !== 'github' ? 'core' : kind);
   return {
     analyze: { taskQueue: queue('llm'), startToCloseTimeout: '5m', heartbeatTimeout: HEARTBEAT, retry: retry(5, '1m') },
     consent: { taskQueue: queue('github'), startToCloseTimeout: '2m', heartbeatTimeout: HEARTBEAT, retry: retry(10, '10m') },
