@@ -24,7 +24,10 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         paths: nodeBuiltins.flatMap((m) => [{ name: m, message: 'Workflows are deterministic: no Node built-ins.' }, { name: `node:${m}`, message: 'Workflows are deterministic: no Node built-ins.' }]),
-        patterns: [{ group: ioPackages, message: 'Workflows may not import I/O packages; call an activity instead.', allowTypeImports: true }],
+        patterns: [
+          { group: ioPackages, message: 'Workflows may not import I/O packages; call an activity instead.', allowTypeImports: true },
+          { group: ['**/activities/**'], message: 'Workflows import only types from activities; call them through proxyActivities.', allowTypeImports: true },
+        ],
       }],
     },
   },

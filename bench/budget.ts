@@ -9,7 +9,7 @@ import { PostgresTokenBudget } from '../src/budget/postgres-budget.js';
 import { migrateUp } from '../src/db/migrate.js';
 import { BudgetExhausted } from '../src/errors.js';
 import { startEmbeddedPostgres } from '../src/stack/postgres.js';
-import { freePort } from '../src/stack/ports.js';
+import { freePort } from '../src/util/ports.js';
 
 const WORKERS = 64;
 interface Round { limit: number; prefill: number; minTokens: number; maxTokens: number; scopes: { repo?: string; language?: string } }

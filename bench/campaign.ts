@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { buildCli } from '../scripts/build-cli.js';
 import { exampleScript } from '../src/examples/demo-script.js';
 import { startLlmStandIn, type LlmStandIn } from '../src/sim/llm/server.js';
-import { projectRoot } from '../src/stack/project-root.js';
+import { projectRoot } from '../src/util/project-root.js';
 import { createChaosRepos } from './chaos/repos.js';
 import { budgetDrift, duplicates, lostIssues } from './chaos/audit.js';
 import { startScaleStack, type ScaleStack } from './scale/stack.js';

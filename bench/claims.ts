@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { startDevServer } from '../src/stack/temporal-server.js';
 import { resolveTemporalBinary } from '../src/stack/temporal-binary.js';
-import { freePort } from '../src/stack/ports.js';
+import { freePort } from '../src/util/ports.js';
 import { claimIssue } from '../test/helpers/claims.js';
 
 export default async function claims(args: string[]): Promise<void> {

@@ -11,8 +11,8 @@ import { createExampleRepos } from '../src/examples/create.js';
 import { runGit } from '../src/git/run.js';
 import { BubblewrapSandbox } from '../src/sandbox/bubblewrap.js';
 import type { Sandbox } from '../src/sandbox/sandbox.js';
-import { freePort } from '../src/stack/ports.js';
-import { projectRoot } from '../src/stack/project-root.js';
+import { freePort } from '../src/util/ports.js';
+import { projectRoot } from '../src/util/project-root.js';
 import { buildCli } from '../scripts/build-cli.js';
 
 const bin = join(projectRoot, 'bin', 'globallm.js');

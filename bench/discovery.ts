@@ -7,7 +7,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { migrateUp } from '../src/db/migrate.js';
 import { DOMAINS, parseDiscoveryQuery, type DiscoveryQuery } from '../src/discovery/domains.js';
-import { baseSearchFor } from '../src/discovery/slicing.js';
+import { baseSearchFor } from '../src/discovery/base-search.js';
 import { refKey } from '../src/forge/types.js';
 import { searchRepositories } from '../src/forge/github/search.js';
 import { runDiscovery } from '../src/discovery/run.js';
@@ -17,7 +17,7 @@ import { GitHubForgeReader } from '../src/forge/github/reader.js';
 import { buildBareRepo, type FixtureCommit } from '../src/sim/github/gitops.js';
 import { startGitHubStandIn, type Counters } from '../src/sim/github/server.js';
 import type { World } from '../src/sim/github/world.js';
-import { freePort } from '../src/stack/ports.js';
+import { freePort } from '../src/util/ports.js';
 import { startEmbeddedPostgres } from '../src/stack/postgres.js';
 
 const DAY = 86_400_000;

@@ -12,7 +12,7 @@ import { runGit } from '../src/git/run.js';
 import { memoryBaseTree } from '../src/fix/policy/base-tree.js';
 import { checkPatchPolicy, describeRefusal, type BaseTree } from '../src/fix/policy/patch.js';
 import { caseBase, casePatch, GUARD_CORPUS } from './data/guard-corpus.js';
-import { projectRoot } from '../src/stack/project-root.js';
+import { projectRoot } from '../src/util/project-root.js';
 
 const TaskYaml = z.object({ instance_id: z.string(), source: z.string(), ref: z.string() });
 

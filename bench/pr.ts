@@ -13,7 +13,7 @@ import { migrateUp } from '../src/db/migrate.js';
 import { createGitHubClient } from '../src/forge/github/client.js';
 import { GitHubWriter } from '../src/forge/github/writer.js';
 import { startGitHubStandIn } from '../src/sim/github/server.js';
-import { freePort } from '../src/stack/ports.js';
+import { freePort } from '../src/util/ports.js';
 import { startEmbeddedPostgres } from '../src/stack/postgres.js';
 import { PgWriteBudget } from '../src/budget/write-budget.js';
 

@@ -20,7 +20,7 @@ import { rankFiles } from '../src/fix/repo-map/rank.js';
 import { codeSearch } from '../src/fix/repo-map/search.js';
 import { BubblewrapSandbox } from '../src/sandbox/bubblewrap.js';
 import { registryHosts, trustEnv } from '../src/sandbox/egress/registries.js';
-import { projectRoot } from '../src/stack/project-root.js';
+import { projectRoot } from '../src/util/project-root.js';
 import { loadTasks, median, patchFiles, type RealTask } from './realtasks/tasks.js';
 import { runOracle, stopOracleStack } from './realtasks/oracle.js';
 import { progressBar } from '../src/cli/progress.js';

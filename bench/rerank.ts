@@ -13,7 +13,7 @@ import { listRankedIssues } from '../src/prioritize/list.js';
 import { rerankOpenIssues } from '../src/prioritize/rerank.js';
 import { IssueCategory } from '../src/scoring/categories.js';
 import { startEmbeddedPostgres } from '../src/stack/postgres.js';
-import { freePort } from '../src/stack/ports.js';
+import { freePort } from '../src/util/ports.js';
 
 function positiveInt(arg: string | undefined, fallback: number): number {
   if (arg === undefined) return fallback;

@@ -4,8 +4,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../src/stack/ports.js';
-import { projectRoot } from '../src/stack/project-root.js';
+import { freePort } from '../src/util/ports.js';
+import { projectRoot } from '../src/util/project-root.js';
 import { buildCli } from '../scripts/build-cli.js';
 
 async function timeToReady(stateDir: string): Promise<number> {

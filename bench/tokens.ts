@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import pg from 'pg';
 import { createAnalysisActivities } from '../src/activities/analysis.js';
-import type { CampaignOptionsData, CampaignRepo } from '../src/activities/contracts.js';
+import type { CampaignOptionsData, CampaignRepo } from '../src/workflows/contracts.js';
 import { IssueInput } from '../src/analysis/schema.js';
 import { selectAnalyzer } from '../src/analysis/select.js';
 import { ActivityBudget } from '../src/budget/activity-budget.js';
@@ -20,7 +20,7 @@ import { OpenAiProvider } from '../src/llm/openai.js';
 import type { LlmProvider } from '../src/llm/types.js';
 import { startLlmStandIn } from '../src/sim/llm/server.js';
 import { triageRule } from './tokens/answer.js';
-import { freePort } from '../src/stack/ports.js';
+import { freePort } from '../src/util/ports.js';
 import { startEmbeddedPostgres } from '../src/stack/postgres.js';
 
 /** A current model the stand-in lists (token counts do not depend on it). */

@@ -1,7 +1,7 @@
 // Builds dist/ (what bin/globallm.js runs) from src/ when it is out of date; a no-op otherwise.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { projectRoot } from '../src/stack/project-root.js';
+import { projectRoot } from '../src/util/project-root.js';
 
 export function buildCli(): void {
   const tsc = join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc');

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { installTemporalBinary, resolveTemporalBinary } from '../src/stack/temporal-binary.js';
-import { projectRoot } from '../src/stack/project-root.js';
+import { projectRoot } from '../src/util/project-root.js';
 
 const say = (line: string): void => { process.stdout.write(`setup: ${line}\n`); };
 

@@ -8,8 +8,8 @@ import { join, relative } from 'node:path';
 import { startEmbeddedPostgres } from '../src/stack/postgres.js';
 import { startDevServer } from '../src/stack/temporal-server.js';
 import { resolveTemporalBinary } from '../src/stack/temporal-binary.js';
-import { freePort } from '../src/stack/ports.js';
-import { projectRoot } from '../src/stack/project-root.js';
+import { freePort } from '../src/util/ports.js';
+import { projectRoot } from '../src/util/project-root.js';
 import { workflowBundle } from '../src/workers/bundle.js';
 import { buildCli } from './build-cli.js';
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { LOG_FORMATS } from './cli/choices.js';
+
+/** Formats of the logs on stderr (`--log-format`, GLOBALLM_LOG_FORMAT). */
+export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
 
 /**
  * `auto`: formatted for people when stderr is a terminal, JSON lines otherwise. Apart from the

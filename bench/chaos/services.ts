@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../src/stack/postgres.js';
 import { startDevServer, type RunningDevServer } from '../../src/stack/temporal-server.js';
 import { resolveTemporalBinary } from '../../src/stack/temporal-binary.js';
-import { freePort } from '../../src/stack/ports.js';
+import { freePort } from '../../src/util/ports.js';
 import { TemporalSqlServer } from './temporal-sql.js';
 
 /** A part of the stand that could not start: the bench names it and exits non-zero. */

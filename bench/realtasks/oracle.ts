@@ -12,7 +12,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { migrateUp } from '../../src/db/migrate.js';
 import { openPool } from '../../src/db/pool.js';
 import { startLlmStandIn, type LlmStandIn, type ScriptRule } from '../../src/sim/llm/server.js';
-import { freePort } from '../../src/stack/ports.js';
+import { freePort } from '../../src/util/ports.js';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../src/stack/postgres.js';
 import { resolveTemporalBinary } from '../../src/stack/temporal-binary.js';
 import { startDevServer, type RunningDevServer } from '../../src/stack/temporal-server.js';

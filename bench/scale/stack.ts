@@ -7,8 +7,8 @@ import pg from 'pg';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../src/stack/postgres.js';
 import { startDevServer, type RunningDevServer } from '../../src/stack/temporal-server.js';
 import { resolveTemporalBinary } from '../../src/stack/temporal-binary.js';
-import { freePort } from '../../src/stack/ports.js';
-import { projectRoot } from '../../src/stack/project-root.js';
+import { freePort } from '../../src/util/ports.js';
+import { projectRoot } from '../../src/util/project-root.js';
 import { migrateUp } from '../../src/db/migrate.js';
 import { prepareNamespace } from '../../src/temporal/namespace-setup.js';
 

@@ -1,7 +1,7 @@
 import { heartbeat } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import type { IssueAnalyzer } from '../analysis/types.js';
-import type { AnalyzeIssueResult, CampaignActivities } from './contracts.js';
+import type { AnalyzeIssueResult, CampaignActivities } from '../workflows/contracts.js';
 import type { IssueRef } from '../workflows/shared.js';
 import { computePriority } from '../scoring/priority.js';
 import { outcomeHistory } from '../db/outcomes.js';

@@ -1,7 +1,7 @@
 import { activityInfo } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import type { CampaignActivities, CampaignDiscovery, CampaignOptionsData, CampaignRepo } from './contracts.js';
+import type { CampaignActivities, CampaignDiscovery, CampaignOptionsData, CampaignRepo } from '../workflows/contracts.js';
 import type { ForgeReader, ForgeKind } from '../forge/types.js';
 import { parseDiscoveryQuery } from '../discovery/domains.js';
 import { describeFunnel } from '../discovery/funnel.js';

@@ -20,7 +20,7 @@ import { createForgeWriters } from '../forge/writers.js';
 import { cacheDirOf, environmentCacheFrom, sandboxFrom } from '../environment/from-config.js';
 import { gitBaseUrl } from '../forge/github/git-url.js';
 import { pricingFor } from '../pricing/for-config.js';
-import { startFollowUpFromClient } from '../temporal/follow-up-client.js';
+import { startFollowUpFromClient } from './follow-up-client.js';
 
 export interface ActivityDeps {
   pool: Pool;

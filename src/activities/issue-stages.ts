@@ -3,7 +3,7 @@ import { cancellationSignal } from '@temporalio/activity';
 import { beating } from './heartbeat.js';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
-import type { IssueStageActivities, ConsentResult, GenerateFixResult, ValidateFixResult, OpenPullRequestResult, FollowUpResult } from './contracts.js';
+import type { IssueStageActivities, ConsentResult, GenerateFixResult, ValidateFixResult, OpenPullRequestResult, FollowUpResult } from '../workflows/contracts.js';
 import type { IssueRef } from '../workflows/shared.js';
 import type { FollowUpInput, FollowUpStarted } from '../workflows/follow-up-start.js';
 import { createFixActivities, NO_MODEL_MESSAGE, type FixActivityDeps } from './fix.js';

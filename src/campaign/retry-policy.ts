@@ -1,4 +1,4 @@
-import type { RecordIssueRunInput } from '../activities/contracts.js';
+import type { RecordIssueRunInput } from '../workflows/contracts.js';
 
 export interface IssueAfterRun {
   /** The issue's state in PostgreSQL (an issue skipped at intake stays skipped until intake sees it change). */

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { newCampaignId, parseCampaignOptions, type CampaignOptions, type ParsedCampaignOptions } from './options.js';
 import { campaignWorkflowId } from '../workflows/shared.js';
 import { SA } from '../temporal/search-attributes.js';
+import { taskQueue } from '../temporal/task-queues.js';
 import { campaignDetails, campaignSummary } from '../workflows/summaries.js';
 import { campaignProgressQuery, type campaignWorkflow, type CampaignInput, type CampaignProgress } from '../workflows/campaign.js';
 
@@ -33,7 +34,7 @@ export async function startCampaign(client: Client, options: CampaignOptions, ct
   };
   const handle = await client.workflow.start<typeof campaignWorkflow>('campaignWorkflow', {
     workflowId: campaignWorkflowId(id),
-    taskQueue: `${ctx.taskQueuePrefix}-core`,
+    taskQueue: taskQueue(ctx.taskQueuePrefix, 'core'),
     args: [input],
     workflowIdConflictPolicy: 'FAIL',
     workflowIdReusePolicy: 'REJECT_DUPLICATE',

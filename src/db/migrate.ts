@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Pool } from 'pg';
-import { projectRoot } from '../stack/project-root.js';
+import { projectRoot } from '../util/project-root.js';
 
 export const MIGRATIONS_DIR = join(projectRoot, 'migrations');
 const MIGRATIONS_TABLE = 'pgmigrations';

@@ -5,7 +5,7 @@ import { addSummary, emptySummary, markFoundIn, refreshImpact, storeSignals } fr
 import { DOMAINS, type DiscoveryQuery } from './domains.js';
 import { defaultFilters, type FilterOptions } from './filters/index.js';
 import type { DiscoveryFunnel } from './funnel.js';
-import { baseSearchFor } from './slicing.js';
+import { baseSearchFor } from './base-search.js';
 
 const log = logger.child({ component: 'discovery' });
 

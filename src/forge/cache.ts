@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { BaseSearch } from '../discovery/slicing.js';
-import { refKey, type ForgeIssue, type ForgeReader, type IssueRequest, type IssuesResult, type RepoRef, type SearchOptions, type SearchPage, type SearchResult, type SignalsResult } from './types.js';
+import { refKey, type BaseSearch, type ForgeIssue, type ForgeReader, type IssueRequest, type IssuesResult, type RepoRef, type SearchOptions, type SearchPage, type SearchResult, type SignalsResult } from './types.js';
 
 export const DEFAULT_CACHE_TTL_MS = 24 * 3_600_000;
 

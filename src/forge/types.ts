@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
-import type { BaseSearch } from '../discovery/slicing.js';
 import type { RepositorySignals } from '../scoring/signals.js';
 
 /**
@@ -103,6 +102,17 @@ export interface IssueRequest {
 }
 
 export type IssuesResult = { kind: 'ok'; issues: ForgeIssue[] } | { kind: 'gone'; reason: 'not_found' | 'forbidden'; message: string };
+
+/** A repository search before slicing: keywords plus the qualifiers every slice shares. */
+export interface BaseSearch {
+  /** Keyword text (may be empty). */
+  text: string;
+  language?: string;
+  topic?: string;
+  minStars: number;
+  /** `pushed:>=` this date (YYYY-MM-DD). */
+  pushedSince?: string;
+}
 
 export interface ForgeReader {
   readonly kind: ForgeKind;

@@ -2,7 +2,7 @@ import type { Config } from '../config/load.js';
 import { migrateUp } from '../db/migrate.js';
 import { clusterExtras, connectClient } from '../temporal/connect.js';
 import { prepareNamespace, type NamespaceSetup } from '../temporal/namespace-setup.js';
-import { ensureSchedules } from '../temporal/schedules.js';
+import { ensureSchedules } from '../campaign/schedules.js';
 
 export interface ClusterSetup extends NamespaceSetup {
   /** Migrations applied now (empty when the database was up to date). */

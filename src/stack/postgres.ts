@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { commandLine, terminate } from './processes.js';
 import { pidAlive } from '../util/pid-alive.js';
-import { assertPortFree } from './ports.js';
+import { assertPortFree } from '../util/ports.js';
 import { ServiceUnavailable } from '../errors.js';
 import { logger } from '../log.js';
 import { letPostgresThrough } from './postgres-reach.js';

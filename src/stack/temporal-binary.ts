@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { projectRoot } from './project-root.js';
+import { projectRoot } from '../util/project-root.js';
 import { ServiceUnavailable } from '../errors.js';
 
 /** The CLI version the project installs and tests with. */

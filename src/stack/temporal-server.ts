@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { assertPortFree } from './ports.js';
+import { assertPortFree } from '../util/ports.js';
 import { terminate } from './processes.js';
 import { SEARCH_ATTRIBUTE_TYPES } from '../temporal/search-attributes.js';
 import { ServiceUnavailable } from '../errors.js';

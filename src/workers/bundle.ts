@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { projectRoot } from '../stack/project-root.js';
+import { projectRoot } from '../util/project-root.js';
 
 const srcDir = join(projectRoot, 'src');
 const cacheDir = join(projectRoot, 'node_modules', '.cache', 'globallm');

@@ -15,7 +15,7 @@ import { workflowBundle } from './bundle.js';
 import { workerIdentity } from './identity.js';
 import { clusterExtras } from '../temporal/connect.js';
 import { logger } from '../log.js';
-import { freePort } from '../stack/ports.js';
+import { freePort } from '../util/ports.js';
 import { createWorkerMetrics } from '../metrics/registry.js';
 import { stageMetricsInterceptor } from '../metrics/interceptor.js';
 import { MeteredTokenBudget } from '../metrics/metered-budget.js';

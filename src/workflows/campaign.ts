@@ -3,7 +3,7 @@ import {
   upsertSearchAttributes, workflowInfo, type ActivityOptions,
 } from '@temporalio/workflow';
 import { rootMessage } from './failure.js';
-import type { CampaignActivities, CampaignOptionsData, SelectedRepo } from '../activities/contracts.js';
+import type { CampaignActivities, CampaignOptionsData, SelectedRepo } from './contracts.js';
 import { SA } from '../temporal/search-attributes.js';
 import { issueFinishedSignal, type IssueFinished, type IssueOutcome } from './shared.js';
 import { stageOptions } from './stage-options.js';

@@ -1,6 +1,7 @@
 // How a PR's follow-up workflow is started, whoever starts it: the issue workflow (a detached
 // child) or the activity that opened the PR (a client start). Pure, safe in workflow code.
 import { SA } from '../temporal/search-attributes.js';
+import { taskQueue } from '../temporal/task-queues.js';
 import { CLAIM_REUSE_POLICY, followUpWorkflowId, type IssueRef } from './shared.js';
 import { followUpSummary } from './summaries.js';
 
@@ -29,7 +30,7 @@ export function followUpStart(input: FollowUpInput) {
   return {
     workflowId: followUpWorkflowId(input),
     args,
-    taskQueue: `${input.taskQueuePrefix}-core`,
+    taskQueue: taskQueue(input.taskQueuePrefix, 'core'),
     workflowIdReusePolicy: CLAIM_REUSE_POLICY,
     staticSummary: followUpSummary(input),
     typedSearchAttributes: [

@@ -2,7 +2,7 @@ import {
   ParentClosePolicy, condition, log, proxyActivities, setHandler, sleep, startChild, upsertSearchAttributes,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { IssueStageActivities } from '../activities/contracts.js';
+import type { IssueStageActivities } from './contracts.js';
 import { SA } from '../temporal/search-attributes.js';
 import { issueStatusQuery, pauseSignal, resumeSignal, type IssueRef } from './shared.js';
 import { DEFAULT_FOLLOW_UP, followUpStart, type FollowUpInput, type FollowUpStarted } from './follow-up-start.js';

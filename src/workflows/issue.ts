@@ -2,7 +2,7 @@ import {
   ApplicationFailure, CancellationScope, condition, getExternalWorkflowHandle, log, patched, proxyActivities, proxyLocalActivities, setCurrentDetails, setHandler,
   workflowInfo, isCancellation, type ActivityOptions,
 } from '@temporalio/workflow';
-import type { IssueStageActivities } from '../activities/contracts.js';
+import type { IssueStageActivities } from './contracts.js';
 import { SA } from '../temporal/search-attributes.js';
 import { issueFinishedSignal, issueStatusQuery, pauseSignal, resumeSignal, type IssueFinished, type IssueRef } from './shared.js';
 import { localRecordOptions, stageOptions } from './stage-options.js';

@@ -2,10 +2,11 @@ import {
   ParentClosePolicy, allHandlersFinished, condition, continueAsNew,
   getExternalWorkflowHandle, log, patched, proxyActivities, setCurrentDetails, setHandler, sleep, startChild, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
-import type { RepoActivities } from '../activities/contracts.js';
+import type { RepoActivities } from './contracts.js';
 import { stageOptions } from './stage-options.js';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { SA } from '../temporal/search-attributes.js';
+import { taskQueue } from '../temporal/task-queues.js';
 import { RepoState, type RepoLimits, type RepoSnapshot } from './repo-state.js';
 import {
   CLAIM_REUSE_POLICY, enqueueSignal, issueFinishedSignal, issueWorkflowId, pauseSignal, repoStatusQuery, resumeSignal,
@@ -136,7 +137,7 @@ export async function repoWorkflow(input: RepoWorkflowInput): Promise<void> {
       await startChild(issueWorkflow, {
         workflowId: issueWorkflowId({ owner: input.owner, repo: input.repo, number: issue.number }),
         args: [childInput],
-        taskQueue: `${input.taskQueuePrefix}-core`,
+        taskQueue: taskQueue(input.taskQueuePrefix, 'core'),
         workflowIdReusePolicy: CLAIM_REUSE_POLICY,
         parentClosePolicy: ParentClosePolicy.ABANDON,
         staticSummary: issueSummary({ ...childInput, title: issue.title }),

@@ -1,5 +1,5 @@
 import { executeChild, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { CampaignActivities, CampaignOptionsData } from '../activities/contracts.js';
+import type { CampaignActivities, CampaignOptionsData } from './contracts.js';
 import { SA } from '../temporal/search-attributes.js';
 import { campaignWorkflow, type CampaignProgress } from './campaign.js';
 import { campaignWorkflowId } from './shared.js';

@@ -1,6 +1,7 @@
 // Per-stage activity options: timeouts, heartbeats, retries and task queues chosen per stage.
 import type { ActivityOptions, LocalActivityOptions, RetryPolicy } from '@temporalio/workflow';
 import type { ForgeKind } from '../forge/types.js';
+import { taskQueue, type TaskQueueKind } from '../temporal/task-queues.js';
 
 /** Errors that another attempt cannot fix (named error classes from src/errors.ts). */
 /**
@@ -34,7 +35,7 @@ const retry = (maximumAttempts: number, maximumInterval: string): RetryPolicy =>
 export const localRecordOptions = { startToCloseTimeout: '30s', retry: retry(20, '30s') } satisfies LocalActivityOptions;
 
 export function stageOptions(prefix: string, forge: ForgeKind = 'github') {
-  const queue = (kind: 'core' | 'github' | 'llm' | 'sandbox'): string => `${prefix}-${kind === 'github' && forge !== 'github' ? 'core' : kind}`;
+  const queue = (kind: TaskQueueKind): string => taskQueue(prefix, kind === 'github' && forge !== 'github' ? 'core' : kind);
   return {
     analyze: { taskQueue: queue('llm'), startToCloseTimeout: '5m', heartbeatTimeout: HEARTBEAT, retry: retry(5, '1m') },
     consent: { taskQueue: queue('github'), startToCloseTimeout: '2m', heartbeatTimeout: HEARTBEAT, retry: retry(10, '10m') },

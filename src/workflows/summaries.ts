@@ -1,6 +1,6 @@
 // What the Temporal Web UI shows for each run and activity: a one-line summary and markdown
 // details (Temporal's user metadata). Pure string functions, safe in workflow code.
-import type { CampaignOptionsData } from '../activities/contracts.js';
+import type { CampaignOptionsData } from './contracts.js';
 
 /** Longest summary line kept: the Web UI shows one line. */
 const SUMMARY_MAX = 120;

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createAnalysisActivities, failureNote } from '../../src/activities/analysis.js';
-import type { CampaignActivities, CampaignOptionsData, CampaignRepo } from '../../src/activities/contracts.js';
+import type { CampaignActivities, CampaignOptionsData, CampaignRepo } from '../../src/workflows/contracts.js';
 import { LlmIssueAnalyzer } from '../../src/analysis/llm/analyzer.js';
 import { MemoryTokenBudget } from '../../src/budget/memory-budget.js';
 import { createLlmProvider } from '../../src/llm/registry.js';

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createCampaignActivities } from '../../src/activities/campaign.js';
-import type { CampaignDiscovery, CampaignOptionsData } from '../../src/activities/contracts.js';
+import type { CampaignDiscovery, CampaignOptionsData } from '../../src/workflows/contracts.js';
 import { createForgeReader } from '../../src/forge/registry.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../../src/sim/github/server.js';
 import { runCli } from '../helpers/cli.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
 import { createCampaignActivities } from '../../src/activities/campaign.js';
-import type { CampaignOptionsData } from '../../src/activities/contracts.js';
+import type { CampaignOptionsData } from '../../src/workflows/contracts.js';
 import { toApplicationFailure } from '../../src/activities/errors.js';
 import { discoverHandler } from '../../src/cli/commands/discover.js';
 import { scoreTarget } from '../../src/cli/commands/score.js';

@@ -1,6 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { baseSearchFor, planSlices, sliceQuery, type BaseSearch, type Slice, type SliceSpec } from '../../src/discovery/slicing.js';
+import { baseSearchFor } from '../../src/discovery/base-search.js';
+import type { BaseSearch } from '../../src/forge/types.js';
+import { planSlices, sliceQuery, type Slice, type SliceSpec } from '../../src/forge/github/slicing.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
 

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from '../../src/stack/project-root.js';
+import { projectRoot } from '../../src/util/project-root.js';
 import { createExampleRepos } from '../../src/examples/create.js';
 import { startTestWorkers } from '../helpers/workers.js';
 import { testTemporalAddress } from '../helpers/temporal.js';

@@ -16,7 +16,7 @@ import { exampleScript } from '../../src/examples/demo-script.js';
 import { startLlmStandIn, type LlmStandIn } from '../../src/sim/llm/server.js';
 import { startCampaign } from '../../src/campaign/start.js';
 import { SEARCH_ATTRIBUTE_TYPES } from '../../src/temporal/search-attributes.js';
-import { DISCOVERY_SCHEDULE_ID, REPRIORITIZE_SCHEDULE_ID } from '../../src/temporal/schedules.js';
+import { DISCOVERY_SCHEDULE_ID, REPRIORITIZE_SCHEDULE_ID } from '../../src/campaign/schedules.js';
 import type { CampaignProgress } from '../../src/workflows/campaign.js';
 import { testServerUrl } from '../helpers/db.js';
 import { testTemporalAddress } from '../helpers/temporal.js';

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { projectRoot } from '../../src/stack/project-root.js';
+import { projectRoot } from '../../src/util/project-root.js';
 
 const require = createRequire(import.meta.url);
 interface Service { image?: string; build?: unknown; command?: string[]; ports?: unknown[]; container_name?: string; environment?: Record<string, string>; depends_on?: Record<string, { condition: string }> }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { createTestDatabase } from '../helpers/db.js';
 import { startDevServer, type RunningDevServer } from '../../src/stack/temporal-server.js';
-import { freePort } from '../../src/stack/ports.js';
+import { freePort } from '../../src/util/ports.js';
 import { prepareNamespace } from '../../src/temporal/namespace-setup.js';
 import { loadConfig } from '../../src/config/load.js';
 import { startWorkers } from '../../src/workers/start.js';

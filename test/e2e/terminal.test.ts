@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from '../../src/stack/project-root.js';
+import { projectRoot } from '../../src/util/project-root.js';
 import { LARGE_TRIAGE_INPUT } from '../../src/cli/commands/triage.js';
 import { createExampleRepos } from '../../src/examples/create.js';
 import { runCli } from '../helpers/cli.js';

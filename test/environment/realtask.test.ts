@@ -9,7 +9,7 @@ import { prepareEnvironment } from '../../src/environment/prepare.js';
 import { validatePatch } from '../../src/fix/validate/validate.js';
 import { BubblewrapSandbox } from '../../src/sandbox/bubblewrap.js';
 import { registryHosts, trustEnv } from '../../src/sandbox/egress/registries.js';
-import { projectRoot } from '../../src/stack/project-root.js';
+import { projectRoot } from '../../src/util/project-root.js';
 import { loadTasks } from '../../bench/realtasks/tasks.js';
 import { sharedEnvironmentCache } from '../helpers/fix-pipeline.js';
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { projectRoot } from '../../src/stack/project-root.js';
+import { projectRoot } from '../../src/util/project-root.js';
 
 export interface ComposeService {
   image?: string; build?: unknown; command?: string[]; ports?: unknown[]; container_name?: string;

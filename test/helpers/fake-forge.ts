@@ -1,6 +1,5 @@
-import type { BaseSearch } from '../../src/discovery/slicing.js';
 import type { RepositorySignals } from '../../src/scoring/signals.js';
-import { refKey, type ForgeIssue, type ForgeReader, type IssueRequest, type IssuesResult, type RepoRef, type SearchOptions, type SearchPage, type SearchResult, type SignalsResult } from '../../src/forge/types.js';
+import { refKey, type BaseSearch, type ForgeIssue, type ForgeReader, type IssueRequest, type IssuesResult, type RepoRef, type SearchOptions, type SearchPage, type SearchResult, type SignalsResult } from '../../src/forge/types.js';
 
 export function signals(owner: string, name: string, over: Partial<RepositorySignals> = {}): RepositorySignals {
   return {

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../../src/stack/project-root.js';
+import { projectRoot } from '../../src/util/project-root.js';
 import { taskQueues } from '../../src/temporal/task-queues.js';
 import { architectureErrors, migrationTables, type ArchitectureFacts } from '../helpers/architecture-doc.js';
 

@@ -15,7 +15,7 @@ import { JSON_OUTPUTS } from '../../src/cli/commands/json-schemas.js';
 import { createExampleRepos } from '../../src/examples/create.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../../src/sim/github/server.js';
 import { startLlmStandIn, type LlmStandIn } from '../../src/sim/llm/server.js';
-import { projectRoot } from '../../src/stack/project-root.js';
+import { projectRoot } from '../../src/util/project-root.js';
 import { runCli, startCliUntilReady, type CliResult, type RunningCli } from '../helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { testTemporalAddress } from '../helpers/temporal.js';

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../src/stack/ports.js';
+import { freePort } from '../../src/util/ports.js';
 import { acquireStateLock } from '../../src/stack/lock.js';
 import { loadConfig } from '../../src/config/load.js';
 import { UsageError } from '../../src/errors.js';

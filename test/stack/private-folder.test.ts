@@ -4,8 +4,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from '../../src/stack/project-root.js';
-import { freePort } from '../../src/stack/ports.js';
+import { projectRoot } from '../../src/util/project-root.js';
+import { freePort } from '../../src/util/ports.js';
 import { foldersAbove, userCanEnter } from '../../src/stack/postgres-reach.js';
 
 const asRoot = process.getuid?.() === 0;

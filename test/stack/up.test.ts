@@ -1,12 +1,12 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, readFileSync } from 'node:fs';
-import { projectRoot } from '../../src/stack/project-root.js';
+import { projectRoot } from '../../src/util/project-root.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { Client, Connection } from '@temporalio/client';
-import { freePort } from '../../src/stack/ports.js';
+import { freePort } from '../../src/util/ports.js';
 import { pidAlive } from '../../src/util/pid-alive.js';
 import { runCli, startCliUntilReady } from '../helpers/cli.js';
 

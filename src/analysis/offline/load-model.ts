@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../../errors.js';
-import { projectRoot } from '../../stack/project-root.js';
+import { projectRoot } from '../../util/project-root.js';
 import { LinearModel } from './model.js';
 
 /** Where the shipped weights live (written by train.ts): beside the sources, also when running from dist/. */

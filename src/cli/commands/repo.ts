@@ -5,7 +5,7 @@ import { cliContext } from '../context.js';
 import { parseRepoRef } from '../repo-ref.js';
 import { printJson } from '../output.js';
 import { openPool } from '../../db/pool.js';
-import { repoWorkflowStart } from '../../temporal/repo-workflow-start.js';
+import { repoWorkflowStart } from '../../workflows/repo-workflow-start.js';
 import type { repoWorkflow } from '../../workflows/repo.js';
 import { pauseSignal, repoStatusQuery, repoWorkflowId, resumeSignal, type PauseRequest, type RepoStatus } from '../../workflows/shared.js';
 import { ServiceUnavailable } from '../../errors.js';

@@ -1,6 +1,6 @@
 import { withTemporal } from '../temporal-client.js';
 import { flagsToOptions, type StartFlags } from './campaign.js';
-import { DISCOVERY_SCHEDULE_ID, updateDiscoveryOptions } from '../../temporal/schedules.js';
+import { DISCOVERY_SCHEDULE_ID, updateDiscoveryOptions } from '../../campaign/schedules.js';
 import { parseScheduledDiscoveryOptions } from '../../campaign/schedule-options.js';
 
 export type ScheduleFlags = Omit<StartFlags, 'id' | 'wait' | 'json'> & { fanOut?: boolean };

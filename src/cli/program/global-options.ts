@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { LOG_FORMATS } from '../choices.js';
+import { LOG_FORMATS } from '../../log-format.js';
 
 /**
  * Options every command takes, applied before the command runs. Like the command files, this

@@ -1,6 +1,5 @@
-import type { BaseSearch } from '../../discovery/slicing.js';
 import { NotFound } from '../../errors.js';
-import { refKey, type ForgeIssue, type ForgeReader, type IssueRequest, type IssuesResult, type RepoRef, type SearchOptions, type SearchResult, type SignalsResult } from '../types.js';
+import { refKey, type BaseSearch, type ForgeIssue, type ForgeReader, type IssueRequest, type IssuesResult, type RepoRef, type SearchOptions, type SearchResult, type SignalsResult } from '../types.js';
 import type { GitHubOctokit } from './client.js';
 import { fetchIssues } from './issues.js';
 import { searchRepositories } from './search.js';

@@ -1,9 +1,9 @@
-import { planSlices, sliceQuery, type BaseSearch } from '../../discovery/slicing.js';
 import { logger } from '../../log.js';
-import { refKey, type RepoRef, type SearchOptions, type SearchPage, type SearchResult, type SignalsResult } from '../types.js';
+import { refKey, type BaseSearch, type RepoRef, type SearchOptions, type SearchPage, type SearchResult, type SignalsResult } from '../types.js';
 import type { GitHubOctokit } from './client.js';
 import { graphqlRequest } from './graphql.js';
 import { nodeToSignals, SIGNALS_FRAGMENT, sinceFor } from './signals.js';
+import { planSlices, sliceQuery } from './slicing.js';
 
 const log = logger.child({ component: 'github-search' });
 

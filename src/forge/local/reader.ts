@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
 import { readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import type { BaseSearch } from '../../discovery/slicing.js';
 import { NotFound, UsageError } from '../../errors.js';
 import type { ParsedManifest } from '../../ecosystem/schema.js';
 import type { RepositorySignals } from '../../scoring/signals.js';
-import { refKey, type ForgeIssue, type ForgeReader, type IssueRequest, type IssuesResult, type RepoRef, type SearchOptions, type SearchPage, type SearchResult, type SignalsResult } from '../types.js';
+import { refKey, type BaseSearch, type ForgeIssue, type ForgeReader, type IssueRequest, type IssuesResult, type RepoRef, type SearchOptions, type SearchPage, type SearchResult, type SignalsResult } from '../types.js';
 import { tryGit } from '../../git/run.js';
 import { assertGitRepository, isGitRepository } from './git.js';
 import { readLocalIssues, toForgeIssue } from './issues-file.js';

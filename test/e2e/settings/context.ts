@@ -12,7 +12,7 @@ import { budgetConfig } from '../../../src/budget/from-config.js';
 import { exampleScript, fix, pick } from '../../../src/examples/demo-script.js';
 import { createExampleRepos } from '../../../src/examples/create.js';
 import { startLlmStandIn, type LlmStandIn } from '../../../src/sim/llm/server.js';
-import { freePort } from '../../../src/stack/ports.js';
+import { freePort } from '../../../src/util/ports.js';
 import type { RunningWorkers } from '../../../src/workers/start.js';
 import { Client } from '@temporalio/client';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db.js';

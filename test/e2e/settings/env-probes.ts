@@ -21,7 +21,7 @@ import { budgetConfig } from '../../../src/budget/from-config.js';
 import { BudgetExhausted } from '../../../src/errors.js';
 import { prepareNamespace } from '../../../src/temporal/namespace-setup.js';
 import { startReportServer } from '../../../src/report/server.js';
-import { freePort } from '../../../src/stack/ports.js';
+import { freePort } from '../../../src/util/ports.js';
 import type { ProbeContext } from './context.js';
 
 export type Probe = (ctx: ProbeContext) => Promise<void>;

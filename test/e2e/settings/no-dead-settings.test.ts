@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EnvConfig } from '../../../src/config/schema.js';
-import { projectRoot } from '../../../src/stack/project-root.js';
+import { projectRoot } from '../../../src/util/project-root.js';
 import { documentedFlags, documentedKeys } from './documented.js';
 import { ENV_PROBES } from './env-probes.js';
 import { SYSTEM_PROBES } from './system-probes.js';

@@ -1,7 +1,8 @@
-import type { RepoWorkflowInput } from '../workflows/repo.js';
-import { repoWorkflowId } from '../workflows/shared.js';
-import { repoDetails, repoSummary } from '../workflows/summaries.js';
-import { SA } from './search-attributes.js';
+import { SA } from '../temporal/search-attributes.js';
+import { taskQueue } from '../temporal/task-queues.js';
+import type { RepoWorkflowInput } from './repo.js';
+import { repoWorkflowId } from './shared.js';
+import { repoDetails, repoSummary } from './summaries.js';
 import type { ForgeKind } from '../forge/types.js';
 
 export interface RepoToStart {
@@ -20,7 +21,7 @@ export function repoWorkflowStart(repo: RepoToStart, taskQueuePrefix: string) {
   const args: [RepoWorkflowInput] = [{ forge: repo.forge, owner: repo.owner, repo: repo.repo, taskQueuePrefix }];
   return {
     workflowId: repoWorkflowId({ owner: repo.owner, repo: repo.repo }),
-    taskQueue: `${taskQueuePrefix}-core`,
+    taskQueue: taskQueue(taskQueuePrefix, 'core'),
     args,
     staticSummary: repoSummary(repo),
     staticDetails: repoDetails({ ...repo, language: repo.language ?? null }),

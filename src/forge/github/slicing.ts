@@ -1,4 +1,5 @@
-import type { DiscoveryQuery } from './domains.js';
+import type { BaseSearch } from '../types.js';
+import { DAY_MS, isoDay } from '../../util/days.js';
 
 /**
  * GitHub search returns at most 1,000 results per query, whatever the pagination. To list more,
@@ -10,16 +11,6 @@ import type { DiscoveryQuery } from './domains.js';
 export const GITHUB_SEARCH_CAP = 1000;
 /** GitHub opened in 2008; no repository was created earlier. */
 export const EARLIEST_CREATED = '2008-01-01';
-
-export interface BaseSearch {
-  /** Keyword text (may be empty). */
-  text: string;
-  language?: string;
-  topic?: string;
-  minStars: number;
-  /** `pushed:>=` this date (YYYY-MM-DD). */
-  pushedSince?: string;
-}
 
 export interface StarRange {
   min: number;
@@ -56,12 +47,6 @@ export interface SlicePlanOptions {
   maxCountRequests?: number;
 }
 
-const DAY_MS = 86_400_000;
-
-export function isoDay(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}
-
 function dayNumber(day: string): number {
   return Math.floor(Date.parse(`${day}T00:00:00Z`) / DAY_MS);
 }
@@ -92,18 +77,6 @@ export function sliceQuery(spec: SliceSpec): string {
   if (spec.base.topic !== undefined) parts.push(`topic:${qualifierValue(spec.base.topic)}`);
   parts.push('archived:false', 'fork:false', 'sort:stars-desc');
   return parts.filter((p) => p !== '').join(' ');
-}
-
-/** The base search for one of a domain's keyword queries. */
-export function baseSearchFor(query: DiscoveryQuery, keywords: string, now: Date): BaseSearch {
-  const base: BaseSearch = {
-    text: keywords,
-    minStars: query.minStars,
-    pushedSince: isoDay(new Date(now.getTime() - query.pushedWithinDays * DAY_MS)),
-  };
-  if (query.language !== undefined) base.language = query.language;
-  if (query.topic !== undefined) base.topic = query.topic;
-  return base;
 }
 
 /** Splits a star range in two, geometrically (star counts are heavy-tailed); null when it is one value. */

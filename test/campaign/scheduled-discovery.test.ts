@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ScheduleHandle } from '@temporalio/client';
-import { DISCOVERY_SCHEDULE_ID, REPRIORITIZE_SCHEDULE_ID, ensureSchedules, updateDiscoveryOptions } from '../../src/temporal/schedules.js';
+import { DISCOVERY_SCHEDULE_ID, REPRIORITIZE_SCHEDULE_ID, ensureSchedules, updateDiscoveryOptions } from '../../src/campaign/schedules.js';
 import { parseScheduledDiscoveryOptions } from '../../src/campaign/schedule-options.js';
 import { exampleScript } from '../../src/examples/demo-script.js';
 import type { CampaignProgress } from '../../src/workflows/campaign.js';

@@ -1,7 +1,8 @@
-// The stage contracts between workflows and activities: plain data in, plain data out.
-// Workflows import these types only; large artefacts (diffs, PR bodies) stay in PostgreSQL.
-import type { IssueOutcome, IssueRef, QueuedIssue } from '../workflows/shared.js';
-import type { FollowUpSettings, FollowUpStarted } from '../workflows/follow-up-start.js';
+// The stage contracts between workflows and activities: plain data in, plain data out. The
+// activities (src/activities) implement these interfaces; workflows call them through
+// proxyActivities. Types only; large artefacts (diffs, PR bodies) stay in PostgreSQL.
+import type { IssueOutcome, IssueRef, QueuedIssue } from './shared.js';
+import type { FollowUpSettings, FollowUpStarted } from './follow-up-start.js';
 import type { ForgeKind } from '../forge/types.js';
 
 export interface AnalyzeIssueResult {

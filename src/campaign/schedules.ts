@@ -3,8 +3,9 @@ import {
   type ScheduleOptionsStartWorkflowAction,
 } from '@temporalio/client';
 import type { discoveryWorkflow, reprioritizeWorkflow, ScheduledDiscoveryInput } from '../workflows/scheduled.js';
-import { parseScheduledDiscoveryOptions, scheduledDiscoveryData, ScheduledDiscoveryOptions } from '../campaign/schedule-options.js';
+import { parseScheduledDiscoveryOptions, scheduledDiscoveryData, ScheduledDiscoveryOptions } from './schedule-options.js';
 import { UsageError } from '../errors.js';
+import { taskQueue, taskQueuePrefixOf } from '../temporal/task-queues.js';
 
 export const DISCOVERY_SCHEDULE_ID = 'globallm-discovery';
 export const REPRIORITIZE_SCHEDULE_ID = 'globallm-reprioritize';
@@ -31,7 +32,7 @@ export function discoveryAction(taskQueuePrefix: string, options: unknown): Disc
   const o = parseScheduledDiscoveryOptions(options);
   const input: ScheduledDiscoveryInput = { taskQueuePrefix, options: scheduledDiscoveryData(o) };
   return {
-    type: 'startWorkflow', workflowType: 'discoveryWorkflow' satisfies (typeof discoveryWorkflow)['name'], taskQueue: `${taskQueuePrefix}-core`,
+    type: 'startWorkflow', workflowType: 'discoveryWorkflow' satisfies (typeof discoveryWorkflow)['name'], taskQueue: taskQueue(taskQueuePrefix, 'core'),
     workflowId: 'scheduled/discovery', args: [input], staticSummary: discoverySummary(o), staticDetails: discoveryDetails(o),
   };
 }
@@ -52,7 +53,7 @@ export function discoveryOptionsOf(desc: ScheduleDescription): ScheduledDiscover
  * starts paused without a GitHub token, with a note saying why.
  */
 export async function ensureSchedules(client: Client, opts: { taskQueuePrefix: string; githubToken: boolean; discovery?: ScheduledDiscoveryOptions | undefined }): Promise<string[]> {
-  const taskQueue = `${opts.taskQueuePrefix}-core`;
+  const coreQueue = taskQueue(opts.taskQueuePrefix, 'core');
   const current = await client.schedule.getHandle(DISCOVERY_SCHEDULE_ID).describe().then(discoveryOptionsOf, () => undefined);
   const options = opts.discovery ?? current ?? parseScheduledDiscoveryOptions({});
   const waitsForToken = options.forge === 'github' && !opts.githubToken;
@@ -67,7 +68,7 @@ export async function ensureSchedules(client: Client, opts: { taskQueuePrefix: s
     scheduleId: REPRIORITIZE_SCHEDULE_ID,
     spec: { intervals: [{ every: '6h' }] },
     action: {
-      type: 'startWorkflow', workflowType: 'reprioritizeWorkflow' satisfies (typeof reprioritizeWorkflow)['name'], taskQueue, workflowId: 'scheduled/reprioritize',
+      type: 'startWorkflow', workflowType: 'reprioritizeWorkflow' satisfies (typeof reprioritizeWorkflow)['name'], taskQueue: coreQueue, workflowId: 'scheduled/reprioritize',
       args: [{ taskQueuePrefix: opts.taskQueuePrefix }],
       staticSummary: 're-rank every open issue in PostgreSQL',
     },
@@ -97,7 +98,7 @@ export async function updateDiscoveryOptions(client: Client, changes: Record<str
   if (desc.action.type !== 'startWorkflow') throw new UsageError(`schedule ${DISCOVERY_SCHEDULE_ID} does not start a workflow`);
   const held = discoveryOptionsOf(desc);
   if (held && Object.keys(changes).length === 0) return held;
-  const prefix = (desc.action.args?.[0] as Partial<ScheduledDiscoveryInput> | undefined)?.taskQueuePrefix ?? desc.action.taskQueue.replace(/-core$/, '');
+  const prefix = (desc.action.args?.[0] as Partial<ScheduledDiscoveryInput> | undefined)?.taskQueuePrefix ?? taskQueuePrefixOf(desc.action.taskQueue, 'core');
   const options = parseScheduledDiscoveryOptions({ ...(held ?? {}), ...changes });
   const action = discoveryAction(prefix, options);
   await client.schedule.getHandle(DISCOVERY_SCHEDULE_ID).update((prev) => ({ ...prev, action }));

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, Connection } from '@temporalio/client';
-import { DISCOVERY_SCHEDULE_ID, REPRIORITIZE_SCHEDULE_ID, ensureSchedules } from '../../src/temporal/schedules.js';
+import { DISCOVERY_SCHEDULE_ID, REPRIORITIZE_SCHEDULE_ID, ensureSchedules } from '../../src/campaign/schedules.js';
 import { testTemporalAddress } from '../helpers/temporal.js';
 
 let connection: Connection;
