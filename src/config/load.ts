@@ -26,13 +26,3 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   return { ...parsed.data, stateDir: resolve(cwd, parsed.data.GLOBALLM_STATE_DIR), temporal };
 }
 
-/** The connection string with its password replaced, for logs and messages. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '<unparseable url>';
-  }
-}

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { ServiceUnavailable } from '../errors.js';
-import { redactUrl } from '../config/load.js';
+import { redactUrl } from '../util/redact-url.js';
 
 export type Pool = pg.Pool;
 /** A pool or one checked-out connection (inside a transaction): anything that runs a query. */

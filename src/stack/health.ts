@@ -1,7 +1,7 @@
 import { openPool, type Pool } from '../db/pool.js';
 import { appliedVersion } from '../db/migrate.js';
 import type { ConnectionExtras } from '../temporal/profile.js';
-import { redactUrl } from '../config/load.js';
+import { redactUrl } from '../util/redact-url.js';
 import { workerEndpoints } from '../db/worker-endpoints.js';
 import type { Endpoints } from './endpoints.js';
 

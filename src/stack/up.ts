@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Pool } from 'pg';
 import type { Config } from '../config/load.js';
-import { redactUrl } from '../config/load.js';
+import { redactUrl } from '../util/redact-url.js';
 import { acquireStateLock } from './lock.js';
 import { startEmbeddedPostgres, type RunningPostgres } from './postgres.js';
 import { startDevServer, type RunningDevServer } from './temporal-server.js';
