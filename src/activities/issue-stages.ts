@@ -16,7 +16,8 @@ import { checkConsent, consentTerms } from '../contribute/check-consent.js';
 import { IssueCategory } from '../scoring/categories.js';
 import { openPullRequest } from '../contribute/contribute.js';
 import { followUp } from '../contribute/follow-up.js';
-import { findPrRow, recordConsent } from '../contribute/store.js';
+import { findPrRow } from '../db/pull-requests.js';
+import { recordConsent } from '../db/consent-decisions.js';
 import { declinedReason, findDeclined } from '../db/declined-issues.js';
 import type { GateCaps } from '../contribute/consent/gate.js';
 import type { ForgeWriter } from '../forge/writer.js';
@@ -25,7 +26,8 @@ import { validateCandidates, type ValidateCandidatesDeps, type ValidateCandidate
 import { mirrorPath } from '../fix/prepare/cache.js';
 import { runGit } from '../fix/prepare/git.js';
 import { resolveSource } from '../fix/prepare/source.js';
-import { findIssue } from '../store/issues.js';
+import { findIssue } from '../db/issues.js';
+import { findFixResult, insertFixResult, updateFixResult } from '../db/fix-results.js';
 import { NotFound } from '../errors.js';
 import { costUsd, type CallPricing } from '../pricing/prices.js';
 
@@ -88,8 +90,7 @@ async function defaultBranchOf(source: { cloneUrl: string } | { localPath: strin
 }
 
 async function loadFix(pool: Pool, fixId: string): Promise<{ result: FixResult; files: StoredFile[]; forge: string; owner: string; name: string }> {
-  const res = await pool.query<{ result: unknown; files: StoredFile[]; forge: string; owner: string; name: string }>('SELECT result, files, forge, owner, name FROM fix_results WHERE id = $1', [fixId]);
-  const row = res.rows[0];
+  const row = await findFixResult<StoredFile>(pool, fixId);
   if (!row) throw new NotFound(`no fix result ${fixId}`);
   return { result: FixResult.parse(row.result), files: row.files, forge: row.forge, owner: row.owner, name: row.name };
 }
@@ -138,10 +139,7 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
       const applied = result.candidates.filter((c) => c.status === 'applied').length;
       if (applied === 0) return { fixId: null, candidates: result.candidates.length, reason: 'no candidate applied cleanly and passed the change guard' };
       const id = randomUUID();
-      await deps.pool.query(
-        'INSERT INTO fix_results (id, forge, owner, name, issue_number, status, result, files) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-        [id, ref.forge, ref.owner, ref.repo, ref.number, result.status, JSON.stringify(result), JSON.stringify([])],
-      );
+      await insertFixResult(deps.pool, { id, ref, status: result.status, result });
       return { fixId: id, candidates: applied };
     },
 
@@ -159,7 +157,7 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
       }, v.heartbeatMs);
       const chosen = judged.chosen;
       const files = chosen ? await filesOfDiff(mirrorPath(v.cacheDir, judged.repo), judged.commit, chosen.diff) : [];
-      await deps.pool.query('UPDATE fix_results SET status = $2, result = $3, files = $4 WHERE id = $1', [fixId, judged.status, JSON.stringify(judged), JSON.stringify(files)]);
+      await updateFixResult(deps.pool, fixId, judged.status, judged, files);
       if (!chosen) return { verdict: 'error', summary: 'no candidate could be validated' };
       const ev = chosen.evidence;
       if (chosen.verdict === 'pass') return { verdict: 'pass', open: true, summary: `fixed ${ev.fixed.length} test(s), ${ev.newTests.length} new, nothing broken` };

@@ -37,3 +37,6 @@ function describeTarget(url: string): string {
     return redactUrl(url);
   }
 }
+
+/** What a db module's statement runs on: the pool, or one connection holding a transaction. */
+export type Queryable = pg.Pool | pg.PoolClient;

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openPullRequest } from '../../src/contribute/contribute.js';
-import { findPrRow } from '../../src/contribute/store.js';
+import { findPrRow } from '../../src/db/pull-requests.js';
 import { UsageError } from '../../src/errors.js';
 import { LocalForgeWriter } from '../../src/forge/local/writer.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
+import { updateGithubQuota } from '../../db/github-quota.js';
 import { RateLimited } from '../../errors.js';
 import { logger } from '../../log.js';
 import type { QuotaReading, QuotaResource } from './quota-headers.js';
@@ -48,8 +49,6 @@ export function quotaAccount(token: string | undefined): string {
   return token ? `token:${createHash('sha256').update(token).digest('hex').slice(0, 16)}` : 'anonymous';
 }
 
-interface Row { remaining: number | null; reset_at: Date | null; not_before: Date }
-
 export class PgQuotaPacer {
   constructor(private readonly pool: Pool, private readonly opts: { account: string; maxInlineWaitMs?: number; now?: () => number }) {}
 
@@ -84,25 +83,7 @@ export class PgQuotaPacer {
   }
 
   /** Reads the row under a lock, applies `change` (null: leave it), writes it back. */
-  private async update(resource: QuotaResource, change: (s: QuotaState, now: number) => QuotaState | null): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('INSERT INTO github_quota (account, resource) VALUES ($1, $2) ON CONFLICT DO NOTHING', [this.opts.account, resource]);
-      const res = await client.query<Row>('SELECT remaining, reset_at, not_before FROM github_quota WHERE account = $1 AND resource = $2 FOR UPDATE', [this.opts.account, resource]);
-      const row = res.rows[0];
-      const state: QuotaState = { remaining: row?.remaining ?? null, resetAt: row?.reset_at?.getTime() ?? null, notBefore: Math.max(0, row?.not_before.getTime() ?? 0) };
-      const next = change(state, this.now());
-      if (next) {
-        await client.query('UPDATE github_quota SET remaining = $3, reset_at = $4, not_before = $5, updated_at = now() WHERE account = $1 AND resource = $2',
-          [this.opts.account, resource, next.remaining, next.resetAt === null ? null : new Date(next.resetAt), new Date(next.notBefore)]);
-      }
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+  private update(resource: QuotaResource, change: (s: QuotaState, now: number) => QuotaState | null): Promise<void> {
+    return updateGithubQuota(this.pool, this.opts.account, resource, (s) => change(s, this.now()));
   }
 }
