@@ -1,3 +1,7 @@
+/**
+ * The `issues` table: each issue intake took in, its state in the pipeline, and its analysis and
+ * priority; read joined with its repository.
+ */
 import type { Pool } from 'pg';
 import type { Queryable } from './pool.js';
 import type { IssueAnalysis } from '../analysis/schema.js';
