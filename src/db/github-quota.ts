@@ -1,7 +1,9 @@
 /** The `github_quota` table: what GitHub last said is left of each account's quota, per resource. */
 import type { Pool } from 'pg';
-import type { QuotaState } from '../forge/github/quota-pacer.js';
 import type { QuotaResource } from '../forge/github/quota-headers.js';
+
+/** What is known of a quota: units left (null: unknown), when its window resets, and no request before `notBefore` (epoch ms). */
+export interface QuotaState { remaining: number | null; resetAt: number | null; notBefore: number }
 
 interface Row { remaining: number | null; reset_at: Date | null; not_before: Date }
 

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import { updateGithubQuota } from '../../db/github-quota.js';
+import { updateGithubQuota, type QuotaState } from '../../db/github-quota.js';
 import { RateLimited } from '../../errors.js';
 import { logger } from '../../log.js';
 import type { QuotaReading, QuotaResource } from './quota-headers.js';
@@ -23,7 +23,7 @@ export const CONSERVATIVE_INTERVAL_MS = 1_000;
  */
 export const QUOTA_RESERVE: Record<QuotaResource, number> = { core: 0, search: 0, graphql: 50 };
 
-export interface QuotaState { remaining: number | null; resetAt: number | null; notBefore: number }
+export type { QuotaState };
 
 /** Pure: how long a request must wait now, or the state after it takes one unit. */
 export function takeUnit(s: QuotaState, resource: QuotaResource, now: number): { waitMs: number } | { next: QuotaState } {
