@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { inTransaction } from '../budget/tx.js';
 import { upsertIntakeIssue } from '../db/issues.js';
 import { approvedRepositoriesAfter, markRepositoryGone, setIssuesWatermark } from '../db/repositories.js';
 import { refKey, type ForgeIssue, type ForgeReader, type IssueRequest } from '../forge/types.js';
@@ -67,9 +68,8 @@ export async function runIntake(deps: { pool: Pool; forge: ForgeReader }, opts: 
     const batch = repos.slice(start, start + batchSize);
     const requests: IssueRequest[] = batch.map((r) => ({ ref: { owner: r.owner, name: r.name }, since: r.watermark ?? undefined }));
     const results = await deps.forge.openIssuesBatch(requests);
-    const db = await deps.pool.connect();
-    try {
-      await db.query('BEGIN');
+    // One transaction a batch, not retried (the summary counts as it goes).
+    await inTransaction(deps.pool, async (db) => {
       for (const repo of batch) {
         const result = results.get(refKey(repo));
         if (!result) continue;
@@ -89,13 +89,7 @@ export async function runIntake(deps: { pool: Pool; forge: ForgeReader }, opts: 
         await setIssuesWatermark(db, repo.id, mark, opts.now.toISOString());
         summary.repositories += 1;
       }
-      await db.query('COMMIT');
-    } catch (err) {
-      await db.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      db.release();
-    }
+    }, 1);
     done += batch.length;
     await opts.onProgress?.({ cursor: Number(batch.at(-1)?.id ?? 0), done, total });
   }
