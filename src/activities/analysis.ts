@@ -5,7 +5,7 @@ import type { AnalyzeIssueResult, CampaignActivities } from '../workflows/contra
 import type { IssueRef } from '../workflows/shared.js';
 import { computePriority } from '../scoring/priority.js';
 import { outcomeHistory } from '../db/outcomes.js';
-import { findIssue, saveAnalysis, unanalyzedIssues, type StoredIssue } from '../store/issues.js';
+import { findIssue, markAnalysisFailed, saveAnalysis, storedAnalysis, unanalyzedIssues, type StoredIssue } from '../db/issues.js';
 import { NotFound, Unavailable } from '../errors.js';
 import type { IssueAnalysis, IssueInput } from '../analysis/schema.js';
 import { ScopeExhausted } from '../budget/errors.js';
@@ -60,7 +60,7 @@ async function analyzeChunk(deps: AnalysisDeps, analyzer: IssueAnalyzer, batch: 
     } else {
       failed++;
       firstError ??= outcome?.error ?? 'no outcome';
-      await deps.pool.query(`UPDATE issues SET state = 'failed', skip_reason = $2 WHERE id = $1`, [issue.id, `analysis failed: ${outcome?.error ?? 'no outcome'}`.slice(0, 500)]);
+      await markAnalysisFailed(deps.pool, issue.id, `analysis failed: ${outcome?.error ?? 'no outcome'}`.slice(0, 500));
     }
   }
   if (passing !== undefined) throw new Unavailable(`analysis will be retried: ${passing}`);
@@ -94,9 +94,7 @@ async function onRecord(deps: AnalysisDeps, ref: IssueRef): Promise<{ issue: Sto
     if (capped) return { issue, result: { category: 'other', critical: false, priority: null, language: issue.language, analyzer: 'budget', skip: capped } };
   }
   // Analyzed already (by the campaign's batch): reuse it rather than pay for it twice.
-  const stored = await deps.pool.query<{ category: string; critical: boolean; priority: number | null; analyzer: string | null }>(
-    `SELECT category, critical, priority, analysis->>'analyzer' AS analyzer FROM issues WHERE id = $1 AND analyzed_at IS NOT NULL`, [issue.id]);
-  const row = stored.rows[0];
+  const row = await storedAnalysis(deps.pool, issue.id);
   return { issue, result: row ? { category: row.category, critical: row.critical, priority: row.priority, language: issue.language, analyzer: row.analyzer ?? 'stored' } : null };
 }
 

@@ -8,6 +8,8 @@ import { describeFunnel } from '../discovery/funnel.js';
 import { runDiscovery } from '../discovery/run.js';
 import { runIntake } from '../intake/run.js';
 import { rerankOpenIssues } from '../prioritize/rerank.js';
+import { upsertCampaignCaps } from '../db/campaigns.js';
+import { campaignRepositories } from '../db/repositories.js';
 import { classified } from './errors.js';
 import { beating, HEARTBEAT_EVERY_MS, type Beat } from './heartbeat.js';
 
@@ -41,10 +43,7 @@ export function createCampaignActivities(deps: CampaignDeps): Pick<CampaignActiv
     // repositories on a loaded machine) must not look like a dead worker.
     campaignDiscover: (opts: CampaignOptionsData) => classified(() => withCheckpoint(async (from, beat) => {
       // The campaign's own token and dollar caps, held in PostgreSQL for every model call made for it.
-      await deps.pool.query(
-        `INSERT INTO campaigns (id, token_budget, usd_budget) VALUES ($1, $2, $3)
-         ON CONFLICT (id) DO UPDATE SET token_budget = EXCLUDED.token_budget, usd_budget = EXCLUDED.usd_budget`,
-        [opts.id, opts.tokenBudget, opts.usdBudget ?? null]);
+      await upsertCampaignCaps(deps.pool, opts.id, opts.tokenBudget, opts.usdBudget ?? null);
       const query = parseDiscoveryQuery({ domain: opts.domain, minStars: opts.minStars, ...(opts.language ? { language: opts.language } : {}) });
       const summary = await runDiscovery({ pool: deps.pool, forge: deps.readerFor(opts.forge) }, {
         query, max: opts.maxRepos, now: now(), ...(from ? { from } : {}),
@@ -52,14 +51,10 @@ export function createCampaignActivities(deps: CampaignDeps): Pick<CampaignActiv
         onProgress: (p) => beat({ cursor: p.cursor, done: p.done }),
       });
       // The repositories this campaign's domain found, with its minimum stars (the local forge has no stars).
-      const res = await deps.pool.query<{ owner: string; name: string; language: string | null }>(
-        `SELECT owner, name, language FROM repositories
-          WHERE forge = $1 AND status = 'approved' AND ($2::text IS NULL OR lower(language) = lower($2))
-            AND ($4::float8 IS NULL OR health >= $4) AND $5 = ANY (domains) AND ($1 = 'local' OR coalesce(stars, 0) >= $6)
-          ORDER BY impact DESC NULLS LAST, health DESC NULLS LAST, id LIMIT $3`,
-        [opts.forge, opts.language ?? null, opts.maxRepos, opts.minHealth ?? null, opts.domain, opts.minStars],
-      );
-      const repos: CampaignRepo[] = res.rows.map((r) => ({ forge: opts.forge, owner: r.owner, repo: r.name, language: r.language }));
+      const approved = await campaignRepositories(deps.pool, {
+        forge: opts.forge, language: opts.language ?? null, limit: opts.maxRepos, minHealth: opts.minHealth ?? null, domain: opts.domain, minStars: opts.minStars,
+      });
+      const repos: CampaignRepo[] = approved.map((r) => ({ forge: opts.forge, owner: r.owner, repo: r.name, language: r.language }));
       const found: CampaignDiscovery = { repos, discovered: summary.analyzed, rejected: summary.rejected, rejectedBy: summary.rejectedBy };
       if (repos.length === 0) found.emptyNote = `discovery found no repository that passed the filters: ${describeFunnel(summary)}`;
       return found;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { activityInfo } from '@temporalio/activity';
 import type { Pool } from 'pg';
+import { doctorCheckToken, insertDoctorCheck } from '../db/doctor-checks.js';
 
 export interface DoctorHop {
   worker: string;
@@ -19,12 +20,12 @@ export function createDoctorActivities(deps: { pool: Pool; identity: string }) {
       const scheduleToStartMs = Math.max(0, Date.now() - info.currentAttemptScheduledTimestampMs);
       const marker = `${token}:${randomUUID()}`;
       const t0 = performance.now();
-      const ins = await deps.pool.query<{ id: string }>('INSERT INTO doctor_checks (token, worker) VALUES ($1, $2) RETURNING id', [marker, deps.identity]);
+      const rowId = await insertDoctorCheck(deps.pool, marker, deps.identity);
       const t1 = performance.now();
-      const read = await deps.pool.query<{ token: string }>('SELECT token FROM doctor_checks WHERE id = $1', [ins.rows[0]?.id]);
+      const readBack = await doctorCheckToken(deps.pool, rowId);
       const t2 = performance.now();
-      if (read.rows[0]?.token !== marker) throw new Error('doctor: the row read back differs from the row written');
-      return { worker: deps.identity, scheduleToStartMs, dbWriteMs: t1 - t0, dbReadMs: t2 - t1, rowId: String(ins.rows[0]?.id) };
+      if (readBack !== marker) throw new Error('doctor: the row read back differs from the row written');
+      return { worker: deps.identity, scheduleToStartMs, dbWriteMs: t1 - t0, dbReadMs: t2 - t1, rowId: String(rowId) };
     },
   };
 }

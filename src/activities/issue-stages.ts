@@ -13,14 +13,15 @@ import { checkIssueConsent } from '../contribute/issue-consent.js';
 import { IssueCategory } from '../scoring/categories.js';
 import { openPullRequest } from '../contribute/contribute.js';
 import { followUp } from '../contribute/follow-up.js';
-import { findPrRow } from '../contribute/store.js';
+import { findPrRow } from '../db/pull-requests.js';
 import type { GateCaps } from '../contribute/consent/gate.js';
 import type { ForgeWriter } from '../forge/writer.js';
 import { FixResult } from '../fix/schema.js';
 import { validateCandidates, type ValidateCandidatesDeps, type ValidateCandidatesOptions } from '../fix/validate-candidates.js';
 import { chosenFiles, type StoredFile } from '../fix/chosen-files.js';
 import { remoteDefaultBranch } from '../fix/prepare/default-branch.js';
-import { findIssue } from '../store/issues.js';
+import { findIssue } from '../db/issues.js';
+import { findFixResult, insertFixResult, updateFixResult } from '../db/fix-results.js';
 import { NotFound } from '../errors.js';
 import { costUsd, type CallPricing } from '../pricing/prices.js';
 
@@ -47,8 +48,7 @@ export interface IssueStageDeps {
 }
 
 async function loadFix(pool: Pool, fixId: string): Promise<{ result: FixResult; files: StoredFile[]; forge: string; owner: string; name: string }> {
-  const res = await pool.query<{ result: unknown; files: StoredFile[]; forge: string; owner: string; name: string }>('SELECT result, files, forge, owner, name FROM fix_results WHERE id = $1', [fixId]);
-  const row = res.rows[0];
+  const row = await findFixResult<StoredFile>(pool, fixId);
   if (!row) throw new NotFound(`no fix result ${fixId}`);
   return { result: FixResult.parse(row.result), files: row.files, forge: row.forge, owner: row.owner, name: row.name };
 }
@@ -89,10 +89,7 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
       const applied = result.candidates.filter((c) => c.status === 'applied').length;
       if (applied === 0) return { fixId: null, candidates: result.candidates.length, reason: 'no candidate applied cleanly and passed the change guard' };
       const id = randomUUID();
-      await deps.pool.query(
-        'INSERT INTO fix_results (id, forge, owner, name, issue_number, status, result, files) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-        [id, ref.forge, ref.owner, ref.repo, ref.number, result.status, JSON.stringify(result), JSON.stringify([])],
-      );
+      await insertFixResult(deps.pool, { id, ref, status: result.status, result });
       return { fixId: id, candidates: applied };
     },
 
@@ -109,7 +106,7 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
         return validateCandidates(v, { result, source: deps.sourceFor(ref), ...(v.options ? { options: v.options } : {}) }, { signal: cancellationSignal(), onProgress: () => beat() });
       }, v.heartbeatMs);
       const files = await chosenFiles(v.cacheDir, judged);
-      await deps.pool.query('UPDATE fix_results SET status = $2, result = $3, files = $4 WHERE id = $1', [fixId, judged.status, JSON.stringify(judged), JSON.stringify(files)]);
+      await updateFixResult(deps.pool, fixId, judged.status, judged, files);
       const chosen = judged.chosen;
       if (!chosen) return { verdict: 'error', summary: 'no candidate could be validated' };
       const ev = chosen.evidence;

@@ -2,10 +2,11 @@ import { activityInfo } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { CampaignActivities, RecordedIssueRun, RecordIssueRunInput, RepoActivities, SelectedRepo } from '../workflows/contracts.js';
-import { topIssues } from '../store/issues.js';
+import { setIssueAfterRun, setIssuesCampaign, topIssues } from '../db/issues.js';
+import { findIssueRun, upsertIssueRun } from '../db/issue-runs.js';
 import { issueAfterRun } from '../campaign/retry-policy.js';
 import { enqueueSignal, issueWorkflowId, type IssueOutcome, type IssueRef, type QueuedIssue } from '../workflows/shared.js';
-import { findPrRow, openPrRowsSince } from '../contribute/store.js';
+import { findPrRow, openPrRowsSince } from '../db/pull-requests.js';
 import { slotHeld } from '../db/pr-slots.js';
 import { startFollowUpFromClient } from './follow-up-client.js';
 import { FOLLOW_UP_DAYS } from '../workflows/follow-up-start.js';
@@ -25,22 +26,13 @@ export interface OrchestrationDeps {
 
 /** Finished work outlives Temporal's retention: one row per issue workflow, idempotent; the issue's state follows the retry policy. */
 async function recordRun(deps: OrchestrationDeps, input: RecordIssueRunInput): Promise<RecordedIssueRun> {
-  await deps.pool.query(
-    `INSERT INTO issue_runs (workflow_id, run_id, owner, name, issue_number, campaign, result, detail)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-     ON CONFLICT (workflow_id) DO UPDATE SET run_id = EXCLUDED.run_id, result = EXCLUDED.result, detail = EXCLUDED.detail, finished_at = now()`,
-    [input.workflowId, input.runId, input.ref.owner, input.ref.repo, input.ref.number, input.campaign ?? null, input.result, JSON.stringify(input.detail)],
-  );
+  await upsertIssueRun(deps.pool, {
+    workflowId: input.workflowId, runId: input.runId, owner: input.ref.owner, name: input.ref.repo, issueNumber: input.ref.number,
+    campaign: input.campaign ?? null, result: input.result, detail: input.detail,
+  });
   const after = issueAfterRun(input.result, input.detail);
   const reason = typeof input.detail['reason'] === 'string' ? input.detail['reason'].slice(0, 1000) : null;
-  await deps.pool.query(
-    `UPDATE issues i SET state = CASE WHEN i.state = 'skipped' AND $5 = 'open' THEN 'skipped' ELSE $5 END,
-        skip_reason = CASE WHEN $5 = 'failed' THEN coalesce($6, i.skip_reason) ELSE i.skip_reason END,
-        retry_after = CASE WHEN $7 THEN now() + $8::double precision * interval '1 hour' ELSE NULL END
-      FROM repositories r
-      WHERE r.id = i.repository_id AND r.forge = $1 AND r.owner = $2 AND r.name = $3 AND i.number = $4`,
-    [input.ref.forge, input.ref.owner, input.ref.repo, input.ref.number, after.state, reason, after.coolDown, deps.retryAfterHours],
-  );
+  await setIssueAfterRun(deps.pool, { ref: input.ref, state: after.state, reason, coolDown: after.coolDown, retryAfterHours: deps.retryAfterHours });
   return { runId: input.runId, result: input.result };
 }
 
@@ -69,11 +61,7 @@ async function decideUnreported(deps: OrchestrationDeps, run: { workflowId: stri
 async function markSelected(pool: Pool, workflowId: string, rows: ReadonlyArray<{ forge: string; owner: string; name: string; number: number }>): Promise<void> {
   const campaign = /^campaign\/(.+)$/.exec(workflowId)?.[1];
   if (!campaign || rows.length === 0) return;
-  await pool.query(
-    `UPDATE issues i SET campaign = $1 FROM repositories r, unnest($2::text[], $3::text[], $4::text[], $5::int[]) AS s(forge, owner, name, number)
-      WHERE r.id = i.repository_id AND r.forge = s.forge AND r.owner = s.owner AND r.name = s.name AND i.number = s.number`,
-    [campaign, rows.map((r) => r.forge), rows.map((r) => r.owner), rows.map((r) => r.name), rows.map((r) => r.number)],
-  );
+  await setIssuesCampaign(pool, campaign, rows);
 }
 
 /** Activities that keep PostgreSQL and the repository workflows in step with the campaign. */
@@ -119,9 +107,7 @@ export function createOrchestrationActivities(deps: OrchestrationDeps) {
           throw err;
         }
         if (run.status === 'RUNNING') continue;
-        const recorded = await deps.pool.query<{ result: IssueOutcome; reason: string | null }>(
-          `SELECT result, detail->>'reason' AS reason FROM issue_runs WHERE workflow_id = $1 AND run_id = $2`, [workflowId, run.runId]);
-        const row = recorded.rows[0];
+        const row = await findIssueRun<IssueOutcome>(deps.pool, workflowId, run.runId);
         if (row) { out.push({ number, outcome: row.result, detail: row.reason ?? '' }); continue; }
         const decided = await decideUnreported(deps, { workflowId, runId: run.runId, status: run.status, ref, ...(campaign ? { campaign } : {}) });
         if (decided) out.push({ number, ...decided });

@@ -9,7 +9,7 @@ import type { Pool } from 'pg';
 import type { RepoRef } from '../forge/types.js';
 import { LOCAL_NO_AUTO_MERGE, type ForgeWriter, type PullSummary } from '../forge/writer.js';
 import { logger } from '../log.js';
-import { outcomesFor, recordOutcome, updatePrRow, type PrRow } from './store.js';
+import { outcomesFor, recordOutcome, updatePrRow, type PrRow } from '../db/pull-requests.js';
 import { trivialChange, type ChangedFile } from './trivial.js';
 
 const log = logger.child({ component: 'auto-merge' });

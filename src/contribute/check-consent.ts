@@ -8,7 +8,7 @@ import { gateDecision, type GateCaps, type GateDecision } from './consent/gate.j
 import type { ConsentConfig } from './consent/schema.js';
 import { ConsentDenied } from '../errors.js';
 import type { IssueCategory } from '../scoring/categories.js';
-import { recordConsent } from './store.js';
+import { recordConsent } from '../db/consent-decisions.js';
 
 export const DEFAULT_CAPS: GateCaps = { maxOpenPrsPerRepo: 2, maxOpenPrsPerOwner: 5, requireOptIn: false };
 

@@ -19,7 +19,8 @@ import { savePreview } from './preview.js';
 import { ContributionRequest, type ParsedContributionRequest } from './schema.js';
 import { declinedReason, findDeclined } from '../db/declined-issues.js';
 import { offerAutoMerge, type AutoMergeOutcome } from './auto-merge.js';
-import { findPrRow, recordConsent, recordOutcome, updatePrRow, upsertPrRow, type PrRow } from './store.js';
+import { findPrRow, recordOutcome, updatePrRow, upsertPrRow, type PrRow } from '../db/pull-requests.js';
+import { recordConsent } from '../db/consent-decisions.js';
 import { releasePrSlot, takePrSlot, type SlotKey } from '../db/pr-slots.js';
 
 const log = logger.child({ component: 'contribute' });

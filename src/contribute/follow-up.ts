@@ -8,7 +8,7 @@ import type { Pool } from 'pg';
 import { UsageError } from '../errors.js';
 import type { ForgeWriter } from '../forge/writer.js';
 import { recordDeclined } from '../db/declined-issues.js';
-import { outcomesFor, recordOutcome, updatePrRow, type OutcomeKind, type PrRow } from './store.js';
+import { outcomesFor, recordOutcome, updatePrRow, type OutcomeKind, type PrRow } from '../db/pull-requests.js';
 import { supersededComment, withdrawPullRequest } from './withdraw.js';
 
 export interface FollowUpOptions {

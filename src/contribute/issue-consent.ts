@@ -1,9 +1,9 @@
 import { declinedReason, findDeclined } from '../db/declined-issues.js';
 import type { ForgeKind } from '../forge/types.js';
 import { IssueCategory } from '../scoring/categories.js';
-import { findIssue } from '../store/issues.js';
+import { findIssue } from '../db/issues.js';
 import { checkConsent, type ConsentDeps, type ConsentOutcome } from './check-consent.js';
-import { recordConsent } from './store.js';
+import { recordConsent } from '../db/consent-decisions.js';
 
 export interface IssueConsentRef {
   forge: ForgeKind;

@@ -85,3 +85,9 @@ export function renderPrBody(raw: PrBodyInput): string {
   ];
   return `${sections.join('\n\n')}\n`;
 }
+
+/** The model a PR's disclosure names (its `tokens` column), or null for a row written without one. */
+export function modelOfPr(row: { tokens: unknown }): string | null {
+  const parsed = PrBodyInput.shape.disclosure.safeParse(row.tokens);
+  return parsed.success ? parsed.data.model : null;
+}

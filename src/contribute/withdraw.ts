@@ -6,7 +6,7 @@
 import type { Pool } from 'pg';
 import type { ForgeWriter, IssueClosure } from '../forge/writer.js';
 import { logger } from '../log.js';
-import { outcomesFor, recordOutcome, updatePrRow, type PrRow } from './store.js';
+import { outcomesFor, recordOutcome, updatePrRow, type PrRow } from '../db/pull-requests.js';
 
 const log = logger.child({ component: 'withdraw' });
 

@@ -39,3 +39,4 @@ function describeTarget(url: string): string {
     return redactUrl(url);
   }
 }
+

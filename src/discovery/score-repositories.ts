@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { addDomain, repositorySignalsRows, updateImpacts, upsertAnalyzedRepositories, upsertGoneRepository, type AnalyzedRepositoryColumns } from '../db/repositories.js';
 import { buildDependencyGraph, repositoryCentrality } from '../ecosystem/graph.js';
 import type { ScoreBreakdown } from '../scoring/breakdown.js';
 import { computeHealth } from '../scoring/health.js';
@@ -60,7 +61,7 @@ export function scoreSignals(kind: ForgeKind, signals: RepositorySignals, now: D
 /** Inserts or updates scored repositories. Other metadata keys (the intake watermark) are kept. */
 export async function storeScored(pool: Pool, kind: ForgeKind, rows: readonly ScoredRepository[], now: Date): Promise<void> {
   if (rows.length === 0) return;
-  const cols = rows.map((r) => ({
+  const cols = rows.map((r): AnalyzedRepositoryColumns => ({
     owner: r.signals.owner,
     name: r.signals.name,
     language: r.signals.primaryLanguage,
@@ -75,43 +76,18 @@ export async function storeScored(pool: Pool, kind: ForgeKind, rows: readonly Sc
     impact: r.impact.total,
     impactBreakdown: JSON.stringify(r.impact),
   }));
-  const pick = <K extends keyof (typeof cols)[number]>(k: K): Array<(typeof cols)[number][K]> => cols.map((c) => c[k]);
-  await pool.query(
-    `INSERT INTO repositories (forge, owner, name, language, stars, forks, archived, status, reject_reason, metadata, health, health_breakdown, impact, impact_breakdown, analyzed_at)
-     SELECT $1, o, n, l, s, f, a, st, rr, md, h, hb, i, ib, $15
-     FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::bool[], $8::text[], $9::jsonb[], $10::jsonb[], $11::float8[], $12::jsonb[], $13::float8[], $14::jsonb[])
-       AS t(o, n, l, s, f, a, st, rr, md, h, hb, i, ib)
-     ON CONFLICT (forge, owner, name) DO UPDATE SET
-       language = EXCLUDED.language, stars = EXCLUDED.stars, forks = EXCLUDED.forks, archived = EXCLUDED.archived,
-       status = EXCLUDED.status, reject_reason = EXCLUDED.reject_reason,
-       metadata = repositories.metadata || EXCLUDED.metadata,
-       health = EXCLUDED.health, health_breakdown = EXCLUDED.health_breakdown,
-       impact = EXCLUDED.impact, impact_breakdown = EXCLUDED.impact_breakdown, analyzed_at = EXCLUDED.analyzed_at`,
-    [kind, pick('owner'), pick('name'), pick('language'), pick('stars'), pick('forks'), pick('archived'), pick('status'), pick('reject'),
-      pick('metadata'), pick('health'), pick('healthBreakdown'), pick('impact'), pick('impactBreakdown'), now],
-  );
+  await upsertAnalyzedRepositories(pool, kind, cols, now);
 }
 
 /** Records that `domain`'s search found these repositories (campaigns select by it). */
 export async function markFoundIn(pool: Pool, kind: ForgeKind, refs: readonly RepoRef[], domain: string): Promise<void> {
   if (refs.length === 0) return;
-  await pool.query(
-    `UPDATE repositories r SET domains = array_append(r.domains, $2)
-      FROM unnest($3::text[], $4::text[]) AS t(o, n)
-      WHERE r.forge = $1 AND r.owner = t.o AND r.name = t.n AND NOT ($2 = ANY (r.domains))`,
-    [kind, domain, refs.map((r) => r.owner), refs.map((r) => r.name)],
-  );
+  await addDomain(pool, kind, refs, domain);
 }
 
 /** A repository that vanished or became private: recorded as gone, with why. */
 export async function markGone(pool: Pool, kind: ForgeKind, ref: RepoRef, result: Extract<SignalsResult, { kind: 'gone' }>, now: Date): Promise<void> {
-  await pool.query(
-    `INSERT INTO repositories (forge, owner, name, status, reject_reason, metadata, analyzed_at)
-     VALUES ($1, $2, $3, 'gone', $4, $5, $6)
-     ON CONFLICT (forge, owner, name) DO UPDATE SET status = 'gone', reject_reason = EXCLUDED.reject_reason,
-       metadata = repositories.metadata || EXCLUDED.metadata, analyzed_at = EXCLUDED.analyzed_at`,
-    [kind, ref.owner, ref.name, JSON.stringify({ filter: 'gone', reason: `${result.reason}: ${result.message}` }), JSON.stringify({ gone: { reason: result.reason, message: result.message, at: now.toISOString() } }), now],
-  );
+  await upsertGoneRepository(pool, kind, ref, JSON.stringify({ filter: 'gone', reason: `${result.reason}: ${result.message}` }), JSON.stringify({ gone: { reason: result.reason, message: result.message, at: now.toISOString() } }), now);
 }
 
 export interface BatchSummary {
@@ -185,10 +161,9 @@ export async function scoreBatch(deps: { pool: Pool; forge: ForgeReader }, opts:
  * repository of this forge, and recomputes impact with each repository's PageRank centrality.
  */
 export async function refreshImpact(pool: Pool, kind: ForgeKind): Promise<{ repositories: number; graphNodes: number; graphEdges: number }> {
-  const res = await pool.query<{ id: string; owner: string; name: string; signals: unknown }>(
-    `SELECT id, owner, name, metadata->'signals' AS signals FROM repositories WHERE forge = $1 AND status <> 'gone' AND metadata ? 'signals'`, [kind]);
+  const stored = await repositorySignalsRows(pool, kind);
   const rows: Array<{ id: string; key: string; signals: RepositorySignals }> = [];
-  for (const r of res.rows) {
+  for (const r of stored) {
     const parsed = RepositorySignals.safeParse(r.signals);
     if (parsed.success) rows.push({ id: r.id, key: `${r.owner}/${r.name}`, signals: parsed.data });
   }
@@ -204,9 +179,6 @@ export async function refreshImpact(pool: Pool, kind: ForgeKind): Promise<{ repo
     totals.push(impact.total);
     breakdowns.push(JSON.stringify({ ...impact, notes: [...impact.notes, ...(c ? [`pagerank ${c.pagerank.toExponential(3)} in a graph of ${dg.graph.order} packages`] : [])] }));
   }
-  await pool.query(
-    `UPDATE repositories r SET impact = t.i, impact_breakdown = t.b FROM unnest($1::bigint[], $2::float8[], $3::jsonb[]) AS t(id, i, b) WHERE r.id = t.id`,
-    [ids, totals, breakdowns],
-  );
+  await updateImpacts(pool, ids, totals, breakdowns);
   return { repositories: rows.length, graphNodes: dg.graph.order, graphEdges: dg.graph.size };
 }

@@ -1,7 +1,8 @@
 import type { Pool } from 'pg';
 import type { Config } from '../config/load.js';
 import { PrBodyInput } from '../contribute/pr-body.js';
-import { listPrRows, modelOfPr, type PrRow } from '../contribute/store.js';
+import { listPrRows, type PrRow } from '../db/pull-requests.js';
+import { modelOfPr } from '../contribute/pr-body.js';
 import { UsageError } from '../errors.js';
 import { describeModel, SCRIPTED_DEMO_MODEL, scriptedModelNote } from '../llm/scripted.js';
 import { setProcessLogFields } from '../log.js';

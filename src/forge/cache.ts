@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
+import { deleteExpiredCacheEntries, freshCacheEntries, storeCacheEntries } from '../db/forge-cache.js';
 import { refKey, type BaseSearch, type ForgeIssue, type ForgeReader, type IssueRequest, type IssuesResult, type RepoRef, type SearchOptions, type SearchPage, type SearchResult, type SignalsResult } from './types.js';
 
 export const DEFAULT_CACHE_TTL_MS = 24 * 3_600_000;
 
 /**
- * Forge reads cached in PostgreSQL (`forge_cache`). An entry is served only while
+ * Forge reads cached in PostgreSQL (`forge_cache`, src/db/forge-cache.ts). An entry is served only while
  * `expires_at > now`, with `now` passed in, so expiry is real and testable.
  */
 export class ForgeCache {
@@ -20,8 +21,7 @@ export class ForgeCache {
   async getMany<T>(keys: readonly string[], now: Date): Promise<Map<string, T>> {
     const out = new Map<string, T>();
     if (keys.length === 0) return out;
-    const res = await this.pool.query<{ key: string; body: T }>('SELECT key, body FROM forge_cache WHERE key = ANY($1::text[]) AND expires_at > $2', [keys, now]);
-    for (const row of res.rows) out.set(row.key, row.body);
+    for (const row of await freshCacheEntries<T>(this.pool, keys, now)) out.set(row.key, row.body);
     return out;
   }
 
@@ -32,18 +32,12 @@ export class ForgeCache {
   async setMany(entries: ReadonlyArray<{ key: string; body: unknown; etag?: string | null }>, now: Date): Promise<void> {
     if (entries.length === 0) return;
     const expires = new Date(now.getTime() + this.ttlMs);
-    await this.pool.query(
-      `INSERT INTO forge_cache (key, etag, body, fetched_at, expires_at)
-       SELECT k, e, b, $4, $5 FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS t(k, e, b)
-       ON CONFLICT (key) DO UPDATE SET etag = EXCLUDED.etag, body = EXCLUDED.body, fetched_at = EXCLUDED.fetched_at, expires_at = EXCLUDED.expires_at`,
-      [entries.map((e) => e.key), entries.map((e) => e.etag ?? null), entries.map((e) => JSON.stringify(e.body)), now, expires],
-    );
+    await storeCacheEntries(this.pool, entries, now, expires);
   }
 
   /** Deletes expired entries; returns how many. */
   async purgeExpired(now: Date): Promise<number> {
-    const res = await this.pool.query('DELETE FROM forge_cache WHERE expires_at <= $1', [now]);
-    return res.rowCount ?? 0;
+    return deleteExpiredCacheEntries(this.pool, now);
   }
 }
 

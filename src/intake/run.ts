@@ -1,4 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
+import { inTransaction } from '../db/tx.js';
+import { upsertIntakeIssue } from '../db/issues.js';
+import { approvedRepositoriesAfter, markRepositoryGone, setIssuesWatermark } from '../db/repositories.js';
 import { refKey, type ForgeIssue, type ForgeReader, type IssueRequest } from '../forge/types.js';
 import { logger } from '../log.js';
 import { skipReason } from './skip.js';
@@ -32,29 +35,14 @@ export interface IntakeSummary {
   gone: number;
 }
 
-interface RepoRow {
-  id: string;
-  owner: string;
-  name: string;
-  watermark: string | null;
-}
-
 /** Inserts or refreshes one issue; work in progress (claimed, done, failed) keeps its state. */
 async function upsertIssue(db: PoolClient, repositoryId: string, issue: ForgeIssue, now: Date): Promise<'open' | 'skipped' | 'closed'> {
   const reason = issue.state === 'closed' ? null : skipReason(issue, now);
   const state = issue.state === 'closed' ? 'closed' : reason === null ? 'open' : 'skipped';
-  await db.query(
-    `INSERT INTO issues (repository_id, number, title, body, labels, author_association, comments, reactions, created_at, updated_at, state, skip_reason)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-     ON CONFLICT (repository_id, number) DO UPDATE SET
-       title = EXCLUDED.title, body = EXCLUDED.body, labels = EXCLUDED.labels, author_association = EXCLUDED.author_association,
-       comments = EXCLUDED.comments, reactions = EXCLUDED.reactions, updated_at = EXCLUDED.updated_at,
-       state = CASE WHEN issues.state IN ('claimed', 'done', 'failed') THEN issues.state ELSE EXCLUDED.state END,
-       skip_reason = CASE WHEN issues.state IN ('claimed', 'done', 'failed') THEN issues.skip_reason ELSE EXCLUDED.skip_reason END,
-       retry_after = CASE WHEN issues.updated_at IS DISTINCT FROM EXCLUDED.updated_at THEN NULL ELSE issues.retry_after END`,
-    [repositoryId, issue.number, issue.title.slice(0, 1000), issue.body.slice(0, 200_000), issue.labels, issue.authorAssociation,
-      issue.commentCount, issue.reactions, issue.createdAt, issue.updatedAt, state, reason],
-  );
+  await upsertIntakeIssue(db, repositoryId, {
+    number: issue.number, title: issue.title.slice(0, 1000), body: issue.body.slice(0, 200_000), labels: issue.labels, authorAssociation: issue.authorAssociation,
+    comments: issue.commentCount, reactions: issue.reactions, createdAt: issue.createdAt, updatedAt: issue.updatedAt, state, skipReason: reason,
+  });
   return state;
 }
 
@@ -70,13 +58,9 @@ function laterOf(a: string | null, b: string): string {
  */
 export async function runIntake(deps: { pool: Pool; forge: ForgeReader }, opts: IntakeOptions): Promise<IntakeSummary> {
   const batchSize = opts.batchSize ?? INTAKE_BATCH;
-  const res = await deps.pool.query<RepoRow>(
-    `SELECT id, owner, name, metadata->>'issuesWatermark' AS watermark FROM repositories
-     WHERE forge = $1 AND status = 'approved' AND id > $2 ORDER BY id`,
-    [deps.forge.kind, opts.from?.cursor ?? 0],
-  );
+  const approved = await approvedRepositoriesAfter(deps.pool, deps.forge.kind, opts.from?.cursor ?? 0);
   const only = opts.only ? new Set(opts.only.map((k) => k.toLowerCase())) : null;
-  const repos = res.rows.filter((r) => only === null || only.has(`${r.owner}/${r.name}`.toLowerCase()));
+  const repos = approved.filter((r) => only === null || only.has(`${r.owner}/${r.name}`.toLowerCase()));
   const summary: IntakeSummary = { repositories: 0, issues: 0, open: 0, skipped: 0, closed: 0, gone: 0 };
   let done = opts.from?.done ?? 0;
   const total = done + repos.length;
@@ -84,14 +68,13 @@ export async function runIntake(deps: { pool: Pool; forge: ForgeReader }, opts: 
     const batch = repos.slice(start, start + batchSize);
     const requests: IssueRequest[] = batch.map((r) => ({ ref: { owner: r.owner, name: r.name }, since: r.watermark ?? undefined }));
     const results = await deps.forge.openIssuesBatch(requests);
-    const db = await deps.pool.connect();
-    try {
-      await db.query('BEGIN');
+    // One transaction a batch, not retried (the summary counts as it goes).
+    await inTransaction(deps.pool, async (db) => {
       for (const repo of batch) {
         const result = results.get(refKey(repo));
         if (!result) continue;
         if (result.kind === 'gone') {
-          await db.query(`UPDATE repositories SET status = 'gone', reject_reason = $2 WHERE id = $1`, [repo.id, JSON.stringify({ filter: 'gone', reason: `${result.reason}: ${result.message}` })]);
+          await markRepositoryGone(db, repo.id, JSON.stringify({ filter: 'gone', reason: `${result.reason}: ${result.message}` }));
           summary.gone += 1;
           continue;
         }
@@ -103,16 +86,10 @@ export async function runIntake(deps: { pool: Pool; forge: ForgeReader }, opts: 
           watermark = laterOf(watermark, issue.updatedAt);
         }
         const mark = watermark ?? opts.now.toISOString();
-        await db.query(`UPDATE repositories SET metadata = metadata || jsonb_build_object('issuesWatermark', $2::text, 'issuesTakenAt', $3::text) WHERE id = $1`, [repo.id, mark, opts.now.toISOString()]);
+        await setIssuesWatermark(db, repo.id, mark, opts.now.toISOString());
         summary.repositories += 1;
       }
-      await db.query('COMMIT');
-    } catch (err) {
-      await db.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      db.release();
-    }
+    }, 1);
     done += batch.length;
     await opts.onProgress?.({ cursor: Number(batch.at(-1)?.id ?? 0), done, total });
   }

@@ -1,5 +1,6 @@
 import { openPool, type Pool } from '../db/pool.js';
 import { appliedVersion } from '../db/migrate.js';
+import { ping } from '../db/server.js';
 import type { ConnectionExtras } from '../temporal/profile.js';
 import { redactUrl } from '../util/redact-url.js';
 import { workerEndpoints } from '../db/worker-endpoints.js';
@@ -40,7 +41,7 @@ async function checkPostgres(databaseUrl: string, timeoutMs: number): Promise<{ 
   let migration: string | undefined;
   const check = await timed('postgres', async () => {
     pool = await openPool(databaseUrl, { max: 1, connectTimeoutMs: timeoutMs });
-    await pool.query('SELECT 1');
+    await ping(pool);
     migration = await appliedVersion(pool);
     return { ok: true, detail: redactUrl(databaseUrl) };
   });

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { ensureDatabase } from '../db/server.js';
 import { commandLine, terminate } from './processes.js';
 import { pidAlive } from '../util/pid-alive.js';
 import { assertPortFree } from '../util/ports.js';
@@ -86,19 +86,6 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       if (pid !== undefined) await terminate(pid, 15_000, 'SIGINT');
     },
   };
-}
-
-async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`);
-  } catch (err) {
-    if ((err as { code?: string }).code !== '42P04') throw err; // created concurrently
-  } finally {
-    await client.end();
-  }
 }
 
 function postmasterPid(dataDir: string): number | undefined {

@@ -10,7 +10,7 @@ import { followUp } from '../../src/contribute/follow-up.js';
 import { outcomeHistory } from '../../src/db/outcomes.js';
 import { smoothedRate } from '../../src/scoring/outcomes.js';
 import type { ContributionRequest } from '../../src/contribute/schema.js';
-import { findPrRow } from '../../src/contribute/store.js';
+import { findPrRow } from '../../src/db/pull-requests.js';
 import { registerPrs } from '../../src/cli/program/prs.js';
 import { Unavailable, UsageError } from '../../src/errors.js';
 import { releasePrSlot, SLOT_LAPSES_AFTER_MINUTES, takePrSlot } from '../../src/db/pr-slots.js';

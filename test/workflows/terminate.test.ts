@@ -72,6 +72,7 @@ test('an issue workflow terminated while its PR is being opened: its repository 
   const open = await world.db.pool.query<{ branch: string }>(`SELECT branch FROM pull_requests WHERE name = 'slugkit' AND issue_number = 1 AND state IN ('draft', 'open')`);
   if (open.rows[0]) {
     await world.db.pool.query(`UPDATE pull_requests SET state = 'closed' WHERE name = 'slugkit' AND issue_number = 1`);
+    await world.db.pool.query(`UPDATE local_pull_requests SET state = 'closed' WHERE name = 'slugkit' AND issue_number = 1`);
     await world.client.workflow.getHandle('followup/local/slugkit/1').terminate('the closed PR is no longer followed');
   }
   const issue = world.client.workflow.getHandle('issue/local/slugkit/1');

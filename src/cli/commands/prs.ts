@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { listPrRows, modelOfPr, type PrRow } from '../../contribute/store.js';
+import { listPrRows, type PrRow } from '../../db/pull-requests.js';
+import { modelOfPr } from '../../contribute/pr-body.js';
 import { withdrawPullRequest } from '../../contribute/withdraw.js';
 import { describeModel } from '../../llm/scripted.js';
 import { openPool } from '../../db/pool.js';

@@ -5,6 +5,7 @@ import { cliContext } from '../context.js';
 import { parseRepoRef } from '../repo-ref.js';
 import { printJson } from '../output.js';
 import { openPool } from '../../db/pool.js';
+import { findRepositoryAnyForge } from '../../db/repositories.js';
 import { repoWorkflowStart } from '../../workflows/repo-workflow-start.js';
 import type { repoWorkflow } from '../../workflows/repo.js';
 import { pauseSignal, repoStatusQuery, repoWorkflowId, resumeSignal, type PauseRequest, type RepoStatus } from '../../workflows/shared.js';
@@ -23,9 +24,7 @@ export interface RepoStarter {
 
 async function knownRepository(pool: Pool, ref: { owner: string; repo: string }): Promise<{ forge: ForgeKind; language: string | null } | undefined> {
   try {
-    const res = await pool.query<{ forge: ForgeKind; language: string | null }>(
-      `SELECT forge, language FROM repositories WHERE lower(owner) = lower($1) AND lower(name) = lower($2) ORDER BY forge LIMIT 1`, [ref.owner, ref.repo]);
-    return res.rows[0];
+    return await findRepositoryAnyForge<ForgeKind>(pool, { owner: ref.owner, name: ref.repo });
   } catch (err) {
     // A database not migrated yet has recorded nothing.
     if ((err as { code?: string }).code === '42P01') return undefined;

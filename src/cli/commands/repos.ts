@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { findRepositoryRecord, listRepositoryRecords, type RepositoryRecord } from '../../db/repositories.js';
 import { NotFound, UsageError } from '../../errors.js';
 import { parseForgeKind } from '../../forge/registry.js';
 import { parseRepoRef, type ForgeKind, type RepoRef } from '../../forge/types.js';
@@ -29,13 +30,7 @@ export interface RepositoryDetail extends RepositoryRow {
   issues_watermark: string | null;
 }
 
-interface DbRow {
-  forge: string; owner: string; name: string; status: string; language: string | null; stars: number; archived: boolean;
-  health: number | null; impact: number | null; reject_reason: { reason?: string } | null; analyzed_at: Date | null;
-  health_breakdown: unknown; impact_breakdown: unknown; metadata: Record<string, unknown>;
-}
-
-function row(r: DbRow): RepositoryRow {
+function row(r: RepositoryRecord): RepositoryRow {
   return {
     forge: r.forge, repo: `${r.owner}/${r.name}`, status: r.status, language: r.language, stars: r.stars,
     health: r.health === null ? null : Number(r.health.toFixed(3)), impact: r.impact === null ? null : Number(r.impact.toFixed(3)),
@@ -47,17 +42,12 @@ export async function listRepositories(pool: Pool, opts: { forge?: ForgeKind; st
   if (opts.status !== undefined && !(REPO_STATUSES as readonly string[]).includes(opts.status)) {
     throw new UsageError(`unknown status "${opts.status}"; valid statuses: ${REPO_STATUSES.join(', ')}`);
   }
-  const res = await pool.query<DbRow>(
-    `SELECT * FROM repositories WHERE ($1::text IS NULL OR forge = $1) AND ($2::text IS NULL OR status = $2)
-     ORDER BY impact DESC NULLS LAST, health DESC NULLS LAST, id LIMIT $3`,
-    [opts.forge ?? null, opts.status ?? null, opts.limit ?? 100],
-  );
-  return res.rows.map(row);
+  const records = await listRepositoryRecords(pool, { forge: opts.forge ?? null, status: opts.status ?? null, limit: opts.limit ?? 100 });
+  return records.map(row);
 }
 
 export async function showRepository(pool: Pool, forge: ForgeKind, ref: RepoRef): Promise<RepositoryDetail> {
-  const res = await pool.query<DbRow>('SELECT * FROM repositories WHERE forge = $1 AND lower(owner) = lower($2) AND lower(name) = lower($3)', [forge, ref.owner, ref.name]);
-  const r = res.rows[0];
+  const r = await findRepositoryRecord(pool, forge, ref);
   if (!r) throw new NotFound(`${ref.owner}/${ref.name} is not stored for the ${forge} forge (run discover or score first)`);
   const md = r.metadata;
   return {

@@ -1,12 +1,13 @@
 /**
  * The local forge's write side: a pull request is a branch in the local repository plus a stored
- * record in pull_requests. There are no forks (the repository is its own "fork"); commits are
+ * record of its own (local_pull_requests). There are no forks (the repository is its own "fork"); commits are
  * written with git plumbing into a private index, so the working tree is never touched.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Pool } from 'pg';
+import { countOpenLocalPulls, findLocalPull, findLocalPullByBranch, findLocalPullForIssue, markLocalPullOpen, openLocalPull, setLocalPullState, updateLocalPull, type LocalPullRow } from '../../db/local-pull-requests.js';
 import { NotFound, UsageError } from '../../errors.js';
 import { normalizeRepoPath } from '../../fix/edits/repo-path.js';
 import { unlimitedWrites, type WriteBudget } from '../../budget/write-budget.js';
@@ -18,16 +19,6 @@ import { readLocalIssues } from './issues-file.js';
 import { LocalForgeReader } from './reader.js';
 
 export const LOCAL_VIEWER = 'globallm';
-
-interface RecordRow {
-  id: string;
-  number: number | null;
-  state: string;
-  branch: string;
-  url: string | null;
-  updated_at: Date;
-  created_at: Date;
-}
 
 const SAFE_BRANCH = /^[A-Za-z0-9._/-]{1,200}$/;
 
@@ -86,18 +77,9 @@ export class LocalForgeWriter implements ForgeWriter {
     return { repo: upstream, viewer: LOCAL_VIEWER, archived: false, topics: [], autoMergeAllowed: false, defaultBranch: branch, baseOid: oid, files };
   }
 
-  private async record(upstream: RepoRef, issueNumber: number): Promise<RecordRow | null> {
-    const r = await this.opts.pool.query<RecordRow>(
-      "SELECT id, number, state, branch, url, created_at, updated_at FROM pull_requests WHERE forge = 'local' AND owner = $1 AND name = $2 AND issue_number = $3",
-      [upstream.owner, upstream.name, issueNumber],
-    );
-    return r.rows[0] ?? null;
-  }
-
-  private summary(upstream: RepoRef, row: RecordRow, headOid: string | null): PullSummary | null {
-    if (row.number === null || !['draft', 'open', 'merged', 'closed'].includes(row.state)) return null;
+  private summary(row: LocalPullRow, headOid: string | null): PullSummary {
     const state = row.state === 'merged' ? 'MERGED' : row.state === 'closed' ? 'CLOSED' : 'OPEN';
-    return { number: row.number, url: row.url ?? `local:${upstream.name}#${row.number}`, state, author: LOCAL_VIEWER, headRefName: row.branch, isDraft: row.state === 'draft', ...(headOid ? { headOid } : {}) };
+    return { number: row.number, url: row.url, state, author: LOCAL_VIEWER, headRefName: row.branch, isDraft: row.state === 'draft', ...(headOid ? { headOid } : {}) };
   }
 
   async findExisting(upstream: RepoRef, issueNumber: number, branch: string): Promise<ExistingWork> {
@@ -106,8 +88,8 @@ export class LocalForgeWriter implements ForgeWriter {
     const issue = (await readLocalIssues(dir)).find((i) => i.number === issueNumber);
     if (!issue) throw new NotFound(`issue ${upstream.name}#${issueNumber} not found in the local issues file`);
     const ownBranchOid = await this.branchOid(dir, branch);
-    const row = await this.record(upstream, issueNumber);
-    const own = row && row.branch === branch ? this.summary(upstream, row, ownBranchOid) : null;
+    const row = await findLocalPullForIssue(this.opts.pool, upstream, issueNumber);
+    const own = row && row.branch === branch ? this.summary(row, ownBranchOid) : null;
     const [inRepo, forOwner] = await Promise.all([
       this.countOpenPullRequestsByUs({ owner: upstream.owner, name: upstream.name }),
       this.countOpenPullRequestsByUs({ owner: upstream.owner }),
@@ -171,53 +153,37 @@ export class LocalForgeWriter implements ForgeWriter {
     if (headOid === baseOid || (await tryGit(['merge-base', '--is-ancestor', headOid, baseOid], { cwd: dir })) !== null) {
       return { ok: false, reason: 'no_commits', message: `No commits between ${input.baseBranch} and ${input.branch}` };
     }
-    const existing = await this.record(input.upstream, input.issueNumber);
-    if (existing?.number !== null && existing?.number !== undefined && ['draft', 'open'].includes(existing.state)) {
+    const existing = await findLocalPullForIssue(this.opts.pool, input.upstream, input.issueNumber);
+    if (existing && ['draft', 'open'].includes(existing.state)) {
       return { ok: false, reason: 'already_exists', message: `A pull request already exists for ${input.branch}` };
     }
     const state = input.draft ? 'draft' : 'open';
-    // The stored record: numbered per repository, upserted on the row the pipeline keeps for the issue.
-    const r = await this.opts.pool.query<RecordRow>(
-      `WITH n AS (SELECT coalesce(max(number), 0) + 1 AS next FROM pull_requests WHERE forge = 'local' AND owner = $1 AND name = $2)
-       INSERT INTO pull_requests (forge, owner, name, issue_number, number, branch, url, state, title, body, head_owner, head_oid)
-       SELECT 'local', $1, $2, $3, n.next, $4, 'local:' || $2 || '#' || n.next, $5, $6, $7, $1, $8 FROM n
-       ON CONFLICT (forge, owner, name, issue_number) DO UPDATE SET number = EXCLUDED.number, url = EXCLUDED.url, branch = EXCLUDED.branch,
-         state = EXCLUDED.state, title = EXCLUDED.title, body = EXCLUDED.body, head_owner = EXCLUDED.head_owner, head_oid = EXCLUDED.head_oid, updated_at = now()
-       RETURNING id, number, state, branch, url, created_at, updated_at`,
-      [input.upstream.owner, input.upstream.name, input.issueNumber, input.branch, state, input.title, input.body, headOid],
-    );
-    const row = r.rows[0];
-    const pull = row ? this.summary(input.upstream, row, headOid) : null;
+    // The stored record, numbered per repository.
+    const row = await openLocalPull(this.opts.pool, { repo: input.upstream, issueNumber: input.issueNumber, branch: input.branch, state, title: input.title, body: input.body, headOid });
+    const pull = row ? this.summary(row, headOid) : null;
     if (!pull) throw new Error('local pull request record was not stored');
     return { ok: true, pull };
   }
 
   async findOwnPullRequest(upstream: RepoRef, _headOwner: string, branch: string): Promise<PullSummary | null> {
-    const r = await this.opts.pool.query<RecordRow>("SELECT id, number, state, branch, url, created_at, updated_at FROM pull_requests WHERE forge = 'local' AND owner = $1 AND name = $2 AND branch = $3 AND number IS NOT NULL ORDER BY id DESC LIMIT 1", [upstream.owner, upstream.name, branch]);
-    const row = r.rows[0];
+    const row = await findLocalPullByBranch(this.opts.pool, upstream, branch);
     if (!row) return null;
-    return this.summary(upstream, row, await this.branchOid(await this.dir(upstream), branch));
+    return this.summary(row, await this.branchOid(await this.dir(upstream), branch));
   }
 
   async updatePullRequest(upstream: RepoRef, number: number, update: PullUpdate): Promise<void> {
-    const r = await this.opts.pool.query(
-      `UPDATE pull_requests SET title = coalesce($4, title), body = coalesce($5, body),
-         state = CASE WHEN $6::text = 'closed' THEN 'closed' WHEN $6::text = 'open' AND state = 'closed' THEN 'open' ELSE state END, updated_at = now()
-       WHERE forge = 'local' AND owner = $1 AND name = $2 AND number = $3`,
-      [upstream.owner, upstream.name, number, update.title ?? null, update.body ?? null, update.state ?? null],
-    );
-    if (r.rowCount === 0) throw new NotFound(`local pull request ${upstream.name}#${number} not found`);
+    const found = await updateLocalPull(this.opts.pool, upstream, number, { title: update.title ?? null, body: update.body ?? null, state: update.state ?? null });
+    if (!found) throw new NotFound(`local pull request ${upstream.name}#${number} not found`);
   }
 
-  /** The local forge's PR is the pull_requests row, whose `labels` the contribute pipeline sets. */
+  /** The local forge keeps no labels: the contribute pipeline's pull_requests row has them. */
   addLabels(): Promise<void> {
     return Promise.resolve();
   }
 
   /** The record becomes `open`: the branch is now offered for merging with git. */
   async markReadyForReview(upstream: RepoRef, pull: PullSummary): Promise<void> {
-    const r = await this.opts.pool.query("UPDATE pull_requests SET state = 'open', updated_at = now() WHERE forge = 'local' AND owner = $1 AND name = $2 AND number = $3 AND state IN ('draft', 'open')", [upstream.owner, upstream.name, pull.number]);
-    if (r.rowCount === 0) throw new NotFound(`no open local pull request ${upstream.name}#${pull.number}`);
+    if (!(await markLocalPullOpen(this.opts.pool, upstream, pull.number))) throw new NotFound(`no open local pull request ${upstream.name}#${pull.number}`);
   }
 
   /** Nothing here merges by itself: a person merges the branch with git, and the follow-up sees it. */
@@ -230,14 +196,12 @@ export class LocalForgeWriter implements ForgeWriter {
    * it with git); one whose branch was deleted unmerged counts as closed. Either is stored.
    */
   async pullRequestState(upstream: RepoRef, number: number): Promise<PullState> {
-    const r = await this.opts.pool.query<RecordRow & { head_oid: string | null }>("SELECT id, number, state, branch, url, head_oid, created_at, updated_at FROM pull_requests WHERE forge = 'local' AND owner = $1 AND name = $2 AND number = $3", [upstream.owner, upstream.name, number]);
-    let row = r.rows[0];
+    let row = await findLocalPull(this.opts.pool, upstream, number);
     if (!row) throw new NotFound(`local pull request ${upstream.name}#${number} not found`);
     if (row.state === 'draft' || row.state === 'open') {
       const seen = await this.observedState(upstream, row);
       if (seen) {
-        const u = await this.opts.pool.query<RecordRow & { head_oid: string | null }>("UPDATE pull_requests SET state = $2, updated_at = now() WHERE id = $1 RETURNING id, number, state, branch, url, head_oid, created_at, updated_at", [row.id, seen]);
-        row = u.rows[0] ?? row;
+        row = (await setLocalPullState(this.opts.pool, row.id, seen)) ?? row;
       }
     }
     const state = row.state === 'merged' ? 'MERGED' : row.state === 'closed' ? 'CLOSED' : 'OPEN';
@@ -246,7 +210,7 @@ export class LocalForgeWriter implements ForgeWriter {
   }
 
   /** What git says became of an open record: merged into the default branch, closed by deleting its branch, or nothing yet. */
-  private async observedState(upstream: RepoRef, row: RecordRow & { head_oid: string | null }): Promise<'merged' | 'closed' | null> {
+  private async observedState(upstream: RepoRef, row: LocalPullRow): Promise<'merged' | 'closed' | null> {
     const dir = await this.dir(upstream);
     const tip = (await this.branchOid(dir, row.branch)) ?? row.head_oid;
     const { oid: base } = await this.head(dir);
@@ -268,10 +232,6 @@ export class LocalForgeWriter implements ForgeWriter {
   }
 
   async countOpenPullRequestsByUs(scope: { owner: string; name?: string }): Promise<number> {
-    const r = await this.opts.pool.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM pull_requests WHERE forge = 'local' AND owner = $1 AND ($2::text IS NULL OR name = $2) AND state IN ('draft', 'open')",
-      [scope.owner, scope.name ?? null],
-    );
-    return r.rows[0]?.n ?? 0;
+    return countOpenLocalPulls(this.opts.pool, scope);
   }
 }

@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { issuesListHandler } from '../../../src/cli/commands/issues.js';
 import { registerIssues } from '../../../src/cli/program/issues.js';
 import { rerankOpenIssues } from '../../../src/prioritize/rerank.js';
-import { topIssues } from '../../../src/store/issues.js';
+import { topIssues } from '../../../src/db/issues.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db.js';
 
 let db: TestDatabase;

@@ -4,8 +4,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openPullRequest } from '../../../src/contribute/contribute.js';
-import { findPrRow } from '../../../src/contribute/store.js';
-import { UsageError } from '../../../src/errors.js';
+import { findPrRow } from '../../../src/db/pull-requests.js';
+import { NotFound, UsageError } from '../../../src/errors.js';
 import { LocalForgeWriter } from '../../../src/forge/local/writer.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import { git } from '../../helpers/forge-write.js';
@@ -122,8 +122,9 @@ describe('local forge writer: a PR is a branch plus a stored record', () => {
     assert.equal((await openPullRequest(deps, request)).status, 'opened');
     const branch = 'globallm/issue-4-retried-after-a-lost-record';
     const head = await git(repoDir, 'rev-parse', branch);
-    // What the first attempt left when it failed right after its commit: the branch, and a record without it.
+    // What the first attempt left when it failed right after its commit: the branch, no pull request, and a record without either.
     await db.pool.query(`UPDATE pull_requests SET state = 'pending', number = NULL, head_oid = NULL WHERE owner = 'local' AND name = 'demo' AND issue_number = 4`);
+    await db.pool.query(`DELETE FROM local_pull_requests WHERE owner = 'local' AND name = 'demo' AND issue_number = 4`);
     const retried = await openPullRequest(deps, request);
     assert.equal(retried.status, 'opened');
     assert.equal(await git(repoDir, 'rev-list', '--count', `main..${branch}`), '1');
@@ -139,5 +140,72 @@ describe('local forge writer: a PR is a branch plus a stored record', () => {
     await assert.rejects(w.commitFiles(ref, 'globallm/x', { baseOid: base }, [{ path: '../escape', contents: 'x' }], 'm'), UsageError);
     await assert.rejects(w.commitFiles(ref, '-evil', { baseOid: base }, [{ path: 'a', contents: 'x' }], 'm'), UsageError);
     await assert.rejects(w.commitFiles(ref, 'a/../b', { baseOid: base }, [{ path: 'a', contents: 'x' }], 'm'), UsageError);
+  });
+});
+
+describe('local forge writer: its pull requests are its own records, not the pipeline\'s', () => {
+  let db: TestDatabase;
+  let root: string;
+  let repoDir: string;
+  const ref = { owner: 'local', name: 'own' };
+
+  before(async () => {
+    db = await createTestDatabase();
+    root = await mkdtemp(path.join(tmpdir(), 'local-forge-own-'));
+    repoDir = path.join(root, 'own');
+    await mkdir(path.join(repoDir, '.globallm'), { recursive: true });
+    await git(root, 'init', '--quiet', '-b', 'main', repoDir);
+    await writeFile(path.join(repoDir, 'README.md'), '# own\n');
+    await writeFile(path.join(repoDir, '.globallm', 'issues.jsonl'), [1, 2].map((n) => JSON.stringify({ number: n, title: `Issue ${n}`, createdAt: '2025-01-01T00:00:00Z' })).join('\n') + '\n');
+    await git(repoDir, 'add', '-A');
+    await git(repoDir, 'commit', '--quiet', '-m', 'init');
+  });
+  after(async () => {
+    await db.drop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  async function branchWithCommit(w: LocalForgeWriter, branch: string): Promise<string> {
+    const base = (await w.findExisting(ref, 1, branch)).upstreamBaseOid ?? '';
+    return (await w.commitFiles(ref, branch, { baseOid: base }, [{ path: `${branch.replace(/\W/g, '-')}.md`, contents: 'x\n' }], 'change')).oid;
+  }
+
+  test('opening, numbering, closing and reopening touch no pull_requests row', async () => {
+    const w = new LocalForgeWriter({ pool: db.pool, root });
+    await branchWithCommit(w, 'globallm/one');
+    await branchWithCommit(w, 'globallm/two');
+    const base = { upstream: ref, baseBranch: 'main', headOwner: 'local', title: 't', body: 'b', draft: true };
+    const one = await w.openDraftPullRequest({ ...base, branch: 'globallm/one', issueNumber: 1 });
+    const two = await w.openDraftPullRequest({ ...base, branch: 'globallm/two', issueNumber: 2 });
+    assert.deepEqual([one.ok && one.pull.number, two.ok && two.pull.number], [1, 2], 'numbered per repository');
+    assert.equal(one.ok && one.pull.url, 'local:own#1');
+    const again = await w.openDraftPullRequest({ ...base, branch: 'globallm/one', issueNumber: 1 });
+    assert.equal(again.ok ? 'opened' : again.reason, 'already_exists');
+    assert.equal(await w.countOpenPullRequestsByUs({ owner: 'local' }), 2);
+    assert.equal((await w.findOwnPullRequest(ref, 'local', 'globallm/two'))?.number, 2);
+    assert.equal(await w.findOwnPullRequest(ref, 'local', 'globallm/none'), null);
+
+    await w.updatePullRequest(ref, 2, { state: 'closed' });
+    assert.equal((await w.pullRequestState(ref, 2)).state, 'CLOSED');
+    assert.equal(await w.countOpenPullRequestsByUs({ owner: 'local', name: 'own' }), 1);
+    await w.updatePullRequest(ref, 2, { state: 'open', title: 'new title' });
+    assert.equal((await w.pullRequestState(ref, 2)).state, 'OPEN');
+    if (one.ok) await w.markReadyForReview(ref, one.pull);
+    assert.equal((await w.pullRequestState(ref, 1)).isDraft, false);
+
+    await assert.rejects(w.updatePullRequest(ref, 9, { state: 'closed' }), NotFound);
+    await assert.rejects(w.pullRequestState(ref, 9), NotFound);
+    assert.equal((await db.pool.query('SELECT 1 FROM pull_requests')).rowCount, 0, 'the pipeline\'s table is not the forge\'s');
+  });
+
+  test('a branch merged into the default branch makes its pull request merged; a deleted branch makes it closed', async () => {
+    const w = new LocalForgeWriter({ pool: db.pool, root });
+    await git(repoDir, 'merge', '--quiet', '--ff-only', 'globallm/one');
+    const merged = await w.pullRequestState(ref, 1);
+    assert.equal(merged.state, 'MERGED');
+    assert.equal(merged.mergedAt, merged.updatedAt);
+    await git(repoDir, 'branch', '--quiet', '-D', 'globallm/two');
+    assert.equal((await w.pullRequestState(ref, 2)).state, 'CLOSED');
+    assert.equal(await w.countOpenPullRequestsByUs({ owner: 'local' }), 0);
   });
 });

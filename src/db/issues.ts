@@ -1,4 +1,9 @@
+/**
+ * The `issues` table: each issue intake took in, its state in the pipeline, and its analysis and
+ * priority; read joined with its repository.
+ */
 import type { Pool } from 'pg';
+import type { Queryable } from './pool.js';
 import type { IssueAnalysis } from '../analysis/schema.js';
 import type { PriorityBreakdown } from '../scoring/priority.js';
 import { logger } from '../log.js';
@@ -89,4 +94,76 @@ export async function topIssues(pool: Pool, repositoryKeys: Array<{ forge: strin
     p.values,
   );
   return res.rows;
+}
+
+/** An issue the analyzer could not analyze: failed, with why. */
+export async function markAnalysisFailed(pool: Pool, issueId: string, reason: string): Promise<void> {
+  await pool.query(`UPDATE issues SET state = 'failed', skip_reason = $2 WHERE id = $1`, [issueId, reason]);
+}
+
+/** The stored analysis of an issue, when it was analyzed already. */
+export async function storedAnalysis(pool: Pool, issueId: string): Promise<{ category: string; critical: boolean; priority: number | null; analyzer: string | null } | undefined> {
+  const stored = await pool.query<{ category: string; critical: boolean; priority: number | null; analyzer: string | null }>(
+    `SELECT category, critical, priority, analysis->>'analyzer' AS analyzer FROM issues WHERE id = $1 AND analyzed_at IS NOT NULL`, [issueId]);
+  return stored.rows[0];
+}
+
+/** One issue as intake read it from the forge, with the state and skip reason intake gave it. */
+export interface IntakeIssueColumns {
+  number: number;
+  title: string;
+  body: string;
+  labels: string[];
+  authorAssociation: string | null;
+  comments: number;
+  reactions: number;
+  createdAt: string;
+  updatedAt: string;
+  state: 'open' | 'skipped' | 'closed';
+  skipReason: string | null;
+}
+
+/** Inserts or refreshes one issue; work in progress (claimed, done, failed) keeps its state. */
+export async function upsertIntakeIssue(db: Queryable, repositoryId: string, i: IntakeIssueColumns): Promise<void> {
+  await db.query(
+    `INSERT INTO issues (repository_id, number, title, body, labels, author_association, comments, reactions, created_at, updated_at, state, skip_reason)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+     ON CONFLICT (repository_id, number) DO UPDATE SET
+       title = EXCLUDED.title, body = EXCLUDED.body, labels = EXCLUDED.labels, author_association = EXCLUDED.author_association,
+       comments = EXCLUDED.comments, reactions = EXCLUDED.reactions, updated_at = EXCLUDED.updated_at,
+       state = CASE WHEN issues.state IN ('claimed', 'done', 'failed') THEN issues.state ELSE EXCLUDED.state END,
+       skip_reason = CASE WHEN issues.state IN ('claimed', 'done', 'failed') THEN issues.skip_reason ELSE EXCLUDED.skip_reason END,
+       retry_after = CASE WHEN issues.updated_at IS DISTINCT FROM EXCLUDED.updated_at THEN NULL ELSE issues.retry_after END`,
+    [repositoryId, i.number, i.title, i.body, i.labels, i.authorAssociation, i.comments, i.reactions, i.createdAt, i.updatedAt, i.state, i.skipReason],
+  );
+}
+
+export interface IssueAfterRun {
+  ref: { forge: string; owner: string; repo: string; number: number };
+  state: string;
+  /** Set on a failed run (the reason kept otherwise). */
+  reason: string | null;
+  coolDown: boolean;
+  retryAfterHours: number;
+}
+
+/** The issue's state after a finished run: a skipped issue stays skipped; a cool-down sets `retry_after`. */
+export async function setIssueAfterRun(pool: Pool, a: IssueAfterRun): Promise<void> {
+  await pool.query(
+    `UPDATE issues i SET state = CASE WHEN i.state = 'skipped' AND $5 = 'open' THEN 'skipped' ELSE $5 END,
+        skip_reason = CASE WHEN $5 = 'failed' THEN coalesce($6, i.skip_reason) ELSE i.skip_reason END,
+        retry_after = CASE WHEN $7 THEN now() + $8::double precision * interval '1 hour' ELSE NULL END
+      FROM repositories r
+      WHERE r.id = i.repository_id AND r.forge = $1 AND r.owner = $2 AND r.name = $3 AND i.number = $4`,
+    [a.ref.forge, a.ref.owner, a.ref.repo, a.ref.number, a.state, a.reason, a.coolDown, a.retryAfterHours],
+  );
+}
+
+/** Charges these issues to a campaign. */
+export async function setIssuesCampaign(pool: Pool, campaign: string, rows: ReadonlyArray<{ forge: string; owner: string; name: string; number: number }>): Promise<void> {
+  await pool.query(
+    `UPDATE issues i SET campaign = $1 FROM repositories r, unnest($2::text[], $3::text[], $4::text[], $5::int[]) AS s(forge, owner, name, number)
+      WHERE r.id = i.repository_id AND r.forge = s.forge AND r.owner = s.owner AND r.name = s.name AND i.number = s.number`,
+    [campaign, rows.map((r) => r.forge), rows.map((r) => r.owner), rows.map((r) => r.name), rows.map((r) => r.number)],
+  );
 }

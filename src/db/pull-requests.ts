@@ -1,7 +1,6 @@
-/** PostgreSQL rows of the contribute pipeline: pull_requests, consent_decisions, outcomes. */
+/** The `pull_requests` table (our PR for an issue, one per issue and forge) and each PR's `outcomes`. */
 import type { Pool } from 'pg';
 import type { RepoRef } from '../forge/types.js';
-import { PrBodyInput } from './pr-body.js';
 
 export type PrState = 'preview' | 'pending' | 'draft' | 'open' | 'merged' | 'closed' | 'failed';
 
@@ -107,25 +106,6 @@ export async function updatePrRow(pool: Pool, id: string, patch: PrRowPatch): Pr
   return row;
 }
 
-export interface ConsentRecord {
-  forge: string;
-  repo: RepoRef;
-  issueNumber?: number | undefined;
-  allowed: boolean;
-  reason?: string | undefined;
-  detail?: string | undefined;
-  quote?: string | undefined;
-  source?: string | undefined;
-}
-
-export async function recordConsent(pool: Pool, c: ConsentRecord): Promise<string> {
-  const r = await pool.query<{ id: string }>(
-    'INSERT INTO consent_decisions (forge, owner, name, issue_number, allowed, reason, detail, quote, source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id',
-    [c.forge, c.repo.owner, c.repo.name, c.issueNumber ?? null, c.allowed, c.reason ?? null, c.detail ?? null, c.quote ?? null, c.source ?? null],
-  );
-  return r.rows[0]?.id ?? '';
-}
-
 /**
  * `closed`: closed by someone else (a maintainer); `withdrawn`: closed by us (superseded, or by
  * the operator's `prs close`); `auto_merge`: what became of our request for auto-merge.
@@ -152,10 +132,4 @@ export async function listPrRows(pool: Pool, filter: { state?: PrState; repo?: R
   if (filter.issueNumber !== undefined) where.push(`issue_number = $${args.push(filter.issueNumber)}`);
   const r = await pool.query<PrRow>(`SELECT * FROM pull_requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, id DESC`, args);
   return r.rows;
-}
-
-/** The model a PR's disclosure names (its `tokens` column), or null for a row written without one. */
-export function modelOfPr(row: Pick<PrRow, 'tokens'>): string | null {
-  const parsed = PrBodyInput.shape.disclosure.safeParse(row.tokens);
-  return parsed.success ? parsed.data.model : null;
 }
