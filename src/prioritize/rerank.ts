@@ -14,7 +14,7 @@ export interface RerankOptions {
   repositoryId?: number;
   /** Only these issues (after one was analysed): an in-place upsert. */
   issueIds?: ReadonlyArray<number | string>;
-  /** Parallel workers for the SELECT and the index builds of a full re-rank (0–8, default 2). */
+  /** Parallel workers for the query that reads the issues and for the index builds of a full re-rank (0–8, default 2). */
   parallelWorkers?: number;
   /** The swap waits at most this long per attempt for readers to let go (default 1000 ms)… */
   swapLockTimeoutMs?: number;
@@ -35,7 +35,7 @@ function weightsOf(options: RerankOptions): PriorityWeights {
   return options.weights === undefined ? DEFAULT_PRIORITY_WEIGHTS : parsePriorityWeights(options.weights);
 }
 
-/** The SELECT a re-rank stores, and its parameters (exported for tests and EXPLAIN). */
+/** The query a re-rank stores, and its parameters (exported for tests and EXPLAIN). */
 export function rerankStatement(options: RerankOptions = {}): RankStatement {
   const now = options.now ?? new Date();
   return rankStatement(now, weightsOf(options), { repositoryId: options.repositoryId, issueIds: options.issueIds });
