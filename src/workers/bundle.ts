@@ -32,16 +32,27 @@ function hashWorkflowSources(entry: string): string {
 
 /**
  * The workflow bundle, built once and cached by the hash of the source tree and SDK version,
- * so a warm `globallm up` and every test worker skip webpack.
+ * so a warm `globallm up` and every test worker skip webpack. A bundle that fails says why: the
+ * thrown message carries webpack's errors (a module not found, a syntax error).
  */
-export async function workflowBundle(): Promise<{ code: string }> {
+export async function workflowBundle(workflowsPath = WORKFLOWS_PATH): Promise<{ code: string }> {
   const sdk = (JSON.parse(readFileSync(join(projectRoot, 'node_modules', '@temporalio', 'workflow', 'package.json'), 'utf8')) as { version: string }).version;
-  const key = createHash('sha256').update(hashWorkflowSources(WORKFLOWS_PATH)).update(sdk).digest('hex').slice(0, 16);
+  const key = createHash('sha256').update(hashWorkflowSources(workflowsPath)).update(sdk).digest('hex').slice(0, 16);
   const file = join(cacheDir, `workflow-bundle-${key}.js`);
   if (existsSync(file)) return { code: readFileSync(file, 'utf8') };
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
-  keep(file, code);
-  return { code };
+  const errors: string[] = [];
+  const logger = { ...quietLogger, error: (message: string, meta?: unknown): void => { errors.push(meta === undefined ? message : `${message} ${JSON.stringify(meta)}`); } };
+  try {
+    const { code } = await bundleWorkflowCode({ workflowsPath, logger });
+    keep(file, code);
+    return { code };
+  } catch (err) {
+    // webpack's own errors (a module not found, a syntax error) go to the logger, not into the thrown message.
+    const text = errors.join('\n');
+    const from = text.indexOf('ERROR in');
+    if (from < 0) throw err;
+    throw new Error(`${(err as Error).message}\n${text.slice(from, from + 4000)}`, { cause: err });
+  }
 }
 
 /** Caches the bundle where the process may write; where it may not (an image's read-only install), the next start builds it again. */
