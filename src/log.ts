@@ -2,7 +2,7 @@ import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
 import type { prettyFactory as PrettyFactory } from 'pino-pretty';
-import { LogFormat } from './log-format.js';
+import { isLogFormat, type LogFormat } from './log-format.js';
 
 let prettyLine: ReturnType<typeof PrettyFactory> | null = null;
 
@@ -15,7 +15,8 @@ function pretty(line: string): string {
   return prettyLine(line);
 }
 
-let format: LogFormat = LogFormat.catch('auto').parse(process.env['GLOBALLM_LOG_FORMAT']);
+const fromEnv = process.env['GLOBALLM_LOG_FORMAT'];
+let format: LogFormat = isLogFormat(fromEnv) ? fromEnv : 'auto';
 
 /** Switches the format of every logger in the process (the `--log-format` flag). */
 export function setLogFormat(next: LogFormat): void {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LogFormat } from '../log-format.js';
+import { LOG_FORMATS } from '../log-format.js';
 import { ScheduledDiscoveryOptions } from '../campaign/schedule-options.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -93,6 +93,6 @@ export const EnvConfig = z.object({
   GLOBALLM_DISCOVERY_SCHEDULE: jsonOf(ScheduledDiscoveryOptions).optional(),
   GLOBALLM_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** Same as the `--log-format` flag. */
-  GLOBALLM_LOG_FORMAT: LogFormat.default('auto'),
+  GLOBALLM_LOG_FORMAT: z.enum(LOG_FORMATS).default('auto'),
 });
 export type EnvConfig = z.infer<typeof EnvConfig>;
