@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 
+/** Tokens of one model call (or a sum of them), as the provider counted them. */
+export const TokenUsage = z.object({
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  cacheReadTokens: z.number().int().nonnegative(),
+  cacheWriteTokens: z.number().int().nonnegative(),
+});
+export type TokenUsage = z.infer<typeof TokenUsage>;
+
 const Tokens = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 /** US dollars, to the micro-dollar PostgreSQL keeps (numeric(14, 6)). */
 export const Usd = z.number().nonnegative().finite().max(99_999_999).transform((v) => Math.round(v * 1e6) / 1e6);

@@ -3,16 +3,11 @@
  * atomically in PostgreSQL before each model call and settled with the API's own usage after
  * it (or released when the call fails), so concurrent workers can never overspend.
  */
-import { z } from 'zod';
+import type { TokenUsage } from './schema.js';
 
-/** Tokens of one model call (or a sum of them), as the provider counted them. */
-export const TokenUsage = z.object({
-  inputTokens: z.number().int().nonnegative(),
-  outputTokens: z.number().int().nonnegative(),
-  cacheReadTokens: z.number().int().nonnegative(),
-  cacheWriteTokens: z.number().int().nonnegative(),
-});
-export type TokenUsage = z.infer<typeof TokenUsage>;
+// The schema lives with the other budget schemas; this module stays free of zod, so light commands
+// that only need a budget's constants do not load it.
+export type { TokenUsage };
 
 /** What a call is charged against: the week always, plus the repository and language when known. */
 export interface BudgetScopes {

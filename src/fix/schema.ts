@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TokenUsage } from '../budget/types.js';
+import { TokenUsage } from '../budget/schema.js';
 import { Edit } from './edits/schema.js';
 import { ValidationReport, Verdict } from './validate/schema.js';
 
