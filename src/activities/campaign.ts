@@ -8,7 +8,7 @@ import { describeFunnel } from '../discovery/funnel.js';
 import { runDiscovery } from '../discovery/run.js';
 import { runIntake } from '../intake/run.js';
 import { rerankOpenIssues } from '../prioritize/rerank.js';
-import { upsertCampaignCaps } from '../db/campaigns.js';
+import { upsertCampaignCaps } from '../db/campaign-budgets.js';
 import { campaignRepositories } from '../db/repositories.js';
 import { classified } from './errors.js';
 import { beating, HEARTBEAT_EVERY_MS, type Beat } from './heartbeat.js';

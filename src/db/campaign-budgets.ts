@@ -6,6 +6,14 @@ import type { Queryable } from './pool.js';
 
 export interface CampaignCaps { token_budget: string; usd_budget: string | null }
 
+/** Records a campaign's caps (a restarted campaign takes the new ones). */
+export async function upsertCampaignCaps(db: Queryable, id: string, tokenBudget: number, usdBudget: number | null): Promise<void> {
+  await db.query(
+    `INSERT INTO campaigns (id, token_budget, usd_budget) VALUES ($1, $2, $3)
+     ON CONFLICT (id) DO UPDATE SET token_budget = EXCLUDED.token_budget, usd_budget = EXCLUDED.usd_budget`,
+    [id, tokenBudget, usdBudget]);
+}
+
 export interface CampaignSpendRow { id: string; token_budget: string; usd_budget: string | null; spent: string; held: string; spent_usd: string; held_usd: string }
 
 /** The campaign's caps, its row locked so that its concurrent calls are counted one after another; undefined when it has none. */
