@@ -1,10 +1,9 @@
 import type { TokenUsage } from '../../budget/types.js';
 import type { ModelCallContext } from '../generate/call.js';
+import { ZERO_USAGE } from '../../llm/types.js';
 
 /** What a step needs to call the model: the provider, the budget it charges and the scopes charged. */
 export type ModelAccess = Omit<ModelCallContext, 'onUsage'>;
-
-export const NO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
 
 export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
   return {
@@ -15,6 +14,6 @@ export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
 
 /** A model-call context that totals the usage of every call made through it. */
 export function meteredContext(access: ModelAccess): { ctx: ModelCallContext; usage: () => TokenUsage } {
-  let total = NO_USAGE;
+  let total = ZERO_USAGE;
   return { ctx: { ...access, onUsage: (u) => { total = addUsage(total, u); } }, usage: () => total };
 }

@@ -14,18 +14,15 @@ import { unlimitedWrites, type WriteBudget } from '../../budget/write-budget.js'
 import type { RepoRef } from '../types.js';
 import { CONSENT_READ_PATHS, LOCAL_NO_AUTO_MERGE, type AutoMergeResult, type CommitResult, type CommitTarget, type ConsentSnapshot, type ExistingWork, type FileChange, type ForgeWriter, type ForkRef, type IssueClosure, type OpenPullInput, type OpenPullResult, type PullState, type PullSummary, type PullUpdate } from '../writer.js';
 import { runGit, tryGit } from '../../git/run.js';
+import { isSafeBranch } from '../../git/refs.js';
 import { readBlobs } from './git.js';
 import { readLocalIssues } from './issues-file.js';
 import { LocalForgeReader } from './reader.js';
 
 export const LOCAL_VIEWER = 'globallm';
 
-const SAFE_BRANCH = /^[A-Za-z0-9._/-]{1,200}$/;
-
 function checkBranch(branch: string): void {
-  if (!SAFE_BRANCH.test(branch) || branch.includes('..') || branch.startsWith('/') || branch.startsWith('-') || branch.endsWith('/') || branch.endsWith('.lock')) {
-    throw new UsageError(`invalid branch name "${branch}"`);
-  }
+  if (!isSafeBranch(branch)) throw new UsageError(`invalid branch name "${branch}"`);
 }
 
 export class LocalForgeWriter implements ForgeWriter {
