@@ -13,6 +13,7 @@ import { firstWorkflowTask, historyEvents, resetWorkflow } from '../helpers/rese
 import { testTemporalAddress } from '../helpers/temporal.js';
 import { startExampleWorld, type ExampleWorld } from '../helpers/example-world.js';
 import { exampleScript } from '../../src/examples/demo-script.js';
+import { taskQueue } from '../../src/temporal/task-queues.js';
 
 const git = promisify(execFile);
 let world: ExampleWorld;
@@ -68,7 +69,7 @@ test('--wait returns at the decisions; an identical campaign returns; issues are
   // Local-forge work never waits on the GitHub queue's rate limit.
   const history = await world.client.workflow.getHandle('issue/local/slugkit/1').fetchHistory();
   const queues = new Set((history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes?.taskQueue?.name ? [e.activityTaskScheduledEventAttributes.taskQueue.name] : [])));
-  assert.ok(queues.has(`${world.workers.prefix}-core`), [...queues].join(', '));
+  assert.ok(queues.has(taskQueue(world.workers.prefix, 'core')), [...queues].join(', '));
   assert.ok(![...queues].some((q) => q.endsWith('-github')), `no activity on the GitHub queue: ${[...queues].join(', ')}`);
 
   // Opened PRs are done; the rest wait out the cool-down (default 24 hours).
@@ -130,7 +131,7 @@ test('an issue workflow reset to its first workflow task adopts its own PR: no s
 test('a local PR merged with git, or closed with `prs close`, ends its follow-up with that outcome', async () => {
   const pr = (name: string) => world.db.pool.query<{ branch: string; state: string }>(`SELECT branch, state FROM pull_requests WHERE name = $1 AND issue_number = 1`, [name]).then((r) => r.rows[0]);
   const follow = (name: string) => world.client.workflow.start<typeof followUpWorkflow>('followUpWorkflow', {
-    workflowId: `followup-fast/local/${name}/1`, taskQueue: `${world.workers.prefix}-core`,
+    workflowId: `followup-fast/local/${name}/1`, taskQueue: taskQueue(world.workers.prefix, 'core'),
     args: [{ forge: 'local', owner: 'local', repo: name, number: 1, taskQueuePrefix: world.workers.prefix, cadence: { every: '1s', checks: 120 } }],
   });
   const slug = await pr('slugkit');

@@ -2,6 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { SA } from '../../src/temporal/search-attributes.js';
 import { CLAIM_REUSE_POLICY, issueWorkflowId } from '../../src/workflows/shared.js';
 import type { issueWorkflow, IssueWorkInput } from '../../src/workflows/issue.js';
+import { taskQueue } from '../../src/temporal/task-queues.js';
 
 export type ClaimResult =
   | { claimed: true; workflowId: string; runId: string }
@@ -18,7 +19,7 @@ export async function claimIssue(client: Client, input: IssueWorkInput, opts: { 
   try {
     const handle = await client.workflow.start<typeof issueWorkflow>('issueWorkflow', {
       workflowId,
-      taskQueue: `${input.taskQueuePrefix}-core`,
+      taskQueue: taskQueue(input.taskQueuePrefix, 'core'),
       args: [input],
       workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: CLAIM_REUSE_POLICY,

@@ -6,6 +6,7 @@ import type { IssueFinished } from '../../src/workflows/shared.js';
 import { issueWorkflowId, followUpWorkflowId } from '../../src/workflows/shared.js';
 import { insertIssue, insertRepository } from './fixtures.js';
 import type { ForgeKind } from '../../src/forge/types.js';
+import { taskQueue } from '../../src/temporal/task-queues.js';
 
 export const DOC_TITLE = 'Typo in README example';
 
@@ -28,7 +29,7 @@ export async function seedIssue(pool: Pool, r: { forge: ForgeKind; owner: string
 /** Runs one issue through the real issue workflow (its follow-up checks every second) and waits for its decision. */
 export async function runIssue(client: Client, prefix: string, ref: { forge: ForgeKind; owner: string; repo: string; number: number }): Promise<IssueFinished> {
   const handle = await client.workflow.start('issueWorkflow', {
-    workflowId: issueWorkflowId(ref), taskQueue: `${prefix}-core`, workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    workflowId: issueWorkflowId(ref), taskQueue: taskQueue(prefix, 'core'), workflowIdReusePolicy: 'ALLOW_DUPLICATE',
     args: [{ ...ref, taskQueuePrefix: prefix, dryRun: false, followUp: { every: '1s', checks: 600 } }],
   });
   return await handle.result() as IssueFinished;

@@ -12,6 +12,7 @@ import type { discoveryWorkflow } from '../../src/workflows/scheduled.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { testTemporalAddress } from '../helpers/temporal.js';
 import { startTestWorkers } from '../helpers/workers.js';
+import { taskQueue } from '../../src/temporal/task-queues.js';
 
 const repo = { owner: 'pyfoundry', repo: 'quickparse' };
 
@@ -129,7 +130,7 @@ describe('GitHub request metrics on the workers\' endpoint', () => {
       const client = new Client({ connection });
       const options = { id: 'metrics', forge: 'github' as const, domain: 'overall', minStars: 100, maxRepos: 5, maxIssues: 1, tokenBudget: 0, analyzer: 'offline' as const, dryRun: true };
       const found = await client.workflow.execute<typeof discoveryWorkflow>('discoveryWorkflow', {
-        workflowId: `metrics-discovery-${Date.now()}`, taskQueue: `${workers.prefix}-core`, args: [{ taskQueuePrefix: workers.prefix, options }],
+        workflowId: `metrics-discovery-${Date.now()}`, taskQueue: taskQueue(workers.prefix, 'core'), args: [{ taskQueuePrefix: workers.prefix, options }],
       });
       assert.ok(found.repos > 0, JSON.stringify(found));
     } finally {

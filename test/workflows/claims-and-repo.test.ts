@@ -11,6 +11,7 @@ import { runCli } from '../helpers/cli.js';
 import { claimIssue } from '../helpers/claims.js';
 import { enqueueSignal, pauseSignal, repoStatusQuery, repoWorkflowId, resumeSignal, type RepoStatus } from '../../src/workflows/shared.js';
 import type { repoWorkflow } from '../../src/workflows/repo.js';
+import { taskQueue } from '../../src/temporal/task-queues.js';
 
 const run = promisify(execFile);
 let db: TestDatabase;
@@ -90,7 +91,7 @@ describe('the repository workflow', () => {
     const repoId = await insertRepository(db.pool, { owner: 'acme', name: 'widgets' });
     for (const n of [1, 2]) await insertIssue(db.pool, repoId, { number: n, title: `issue ${n}`, state: 'skipped', skipReason: 'has an open linked PR' });
     const handle = await client.workflow.start<typeof repoWorkflow>('repoWorkflow', {
-      workflowId: repoWorkflowId({ owner: 'acme', repo: 'widgets' }), taskQueue: `${workers.prefix}-core`,
+      workflowId: repoWorkflowId({ owner: 'acme', repo: 'widgets' }), taskQueue: taskQueue(workers.prefix, 'core'),
       args: [{ forge: 'local', owner: 'acme', repo: 'widgets', taskQueuePrefix: workers.prefix }],
     });
     await handle.signal(pauseSignal, { reason: 'maintainer asked for a break' });
@@ -111,7 +112,7 @@ describe('the repository workflow', () => {
 
   test('the temporal CLI and globallm both pause it; a repository without a workflow gets a clear message', async () => {
     const handle = await client.workflow.start<typeof repoWorkflow>('repoWorkflow', {
-      workflowId: repoWorkflowId({ owner: 'acme', repo: 'cli' }), taskQueue: `${workers.prefix}-core`,
+      workflowId: repoWorkflowId({ owner: 'acme', repo: 'cli' }), taskQueue: taskQueue(workers.prefix, 'core'),
       args: [{ forge: 'local', owner: 'acme', repo: 'cli', taskQueuePrefix: workers.prefix }],
     });
     const temporal = process.env['GLOBALLM_TEST_TEMPORAL_CLI'] as string;
@@ -143,7 +144,7 @@ describe('the repository workflow', () => {
 
   test('it continues as new before its history grows large and keeps its queue', async () => {
     const handle = await client.workflow.start<typeof repoWorkflow>('repoWorkflow', {
-      workflowId: repoWorkflowId({ owner: 'acme', repo: 'long-lived' }), taskQueue: `${workers.prefix}-core`,
+      workflowId: repoWorkflowId({ owner: 'acme', repo: 'long-lived' }), taskQueue: taskQueue(workers.prefix, 'core'),
       args: [{ forge: 'local', owner: 'acme', repo: 'long-lived', taskQueuePrefix: workers.prefix, historyLimit: 40 }],
     });
     await handle.signal(pauseSignal, { reason: 'hold the queue' });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { reprioritizeWorkflow } from '../../src/workflows/scheduled.js';
 import { startExampleWorld, type ExampleWorld } from '../helpers/example-world.js';
+import { taskQueue } from '../../src/temporal/task-queues.js';
 
 // The 6-hourly re-ranking also follows every open PR of ours that has no follow-up: an issue run
 // terminated while its open_pr ran, whose worker died before it could start the follow-up.
@@ -25,7 +26,7 @@ async function recordPr(name: string, issue: number, state: string, ageDays: num
 
 async function sweep(run: string): Promise<{ ranked: number; followUpsStarted?: number }> {
   return world.client.workflow.execute<typeof reprioritizeWorkflow>('reprioritizeWorkflow', {
-    workflowId: `test-reprioritize-${run}`, taskQueue: `${world.workers.prefix}-core`, args: [{ taskQueuePrefix: world.workers.prefix }],
+    workflowId: `test-reprioritize-${run}`, taskQueue: taskQueue(world.workers.prefix, 'core'), args: [{ taskQueuePrefix: world.workers.prefix }],
   });
 }
 

@@ -4,6 +4,7 @@ import { startCampaign } from '../../src/campaign/start.js';
 import { startExampleWorld, type ExampleWorld } from '../helpers/example-world.js';
 import { issueStatusQuery, pauseSignal, repoStatusQuery, resumeSignal } from '../../src/workflows/shared.js';
 import { exampleScript } from '../../src/examples/demo-script.js';
+import { taskQueue } from '../../src/temporal/task-queues.js';
 
 let world: ExampleWorld;
 let db: ExampleWorld['db'];
@@ -53,8 +54,12 @@ test('pausing a repository holds its running issue at the next stage boundary; r
 
   await repo.signal(resumeSignal, { reason: 'go ahead' });
   await until(async () => (await prRows('slugkit')) === 1, 'slugkit PR after resume');
-  const followUp = await client.workflow.getHandle('followup/local/slugkit/1').describe();
-  assert.deepEqual([followUp.status.name, followUp.taskQueue], ['RUNNING', `${workers.prefix}-core`], 'the PR is followed');
+  // The PR row is written before its follow-up starts, and the server is shared with other test
+  // files whose earlier follow-ups under this ID are over: wait for a running one.
+  const followUpHandle = client.workflow.getHandle('followup/local/slugkit/1');
+  await until(async () => (await followUpHandle.describe().catch(() => undefined))?.status.name === 'RUNNING', 'the PR to be followed');
+  const followUp = await followUpHandle.describe();
+  assert.deepEqual([followUp.status.name, followUp.taskQueue], ['RUNNING', taskQueue(workers.prefix, 'core')], 'the PR is followed');
   for (const id of ['followup/local/slugkit/1', 'followup/local/bytefmt/1', 'issue/local/slugkit/2', 'issue/local/bytefmt/2', 'repo/local/slugkit', 'repo/local/bytefmt', started.workflowId]) {
     await client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
   }

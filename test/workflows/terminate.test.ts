@@ -5,6 +5,7 @@ import type { repoWorkflow } from '../../src/workflows/repo.js';
 import { enqueueSignal, repoStatusQuery } from '../../src/workflows/shared.js';
 import { startExampleWorld, type ExampleWorld } from '../helpers/example-world.js';
 import { exampleScript } from '../../src/examples/demo-script.js';
+import { taskQueue } from '../../src/temporal/task-queues.js';
 
 let world: ExampleWorld;
 
@@ -31,7 +32,7 @@ async function until(fn: () => boolean | Promise<boolean>, what: string, timeout
 test('an issue workflow terminated by an operator frees its repository slot, the campaign still completes, and the issue may be tried again', async () => {
   // The repository checks its running issues every second (the default is every 5 minutes).
   await world.client.workflow.start<typeof repoWorkflow>('repoWorkflow', {
-    workflowId: 'repo/local/slugkit', taskQueue: `${world.workers.prefix}-core`,
+    workflowId: 'repo/local/slugkit', taskQueue: taskQueue(world.workers.prefix, 'core'),
     args: [{ forge: 'local', owner: 'local', repo: 'slugkit', taskQueuePrefix: world.workers.prefix, reconcileEvery: '1s' }],
   });
   const started = await startCampaign(world.client, { id: 'terminate', forge: 'local', minStars: 0, maxRepos: 10, maxIssues: 10, analyzer: 'offline', wait: true }, { taskQueuePrefix: world.workers.prefix });
@@ -41,7 +42,7 @@ test('an issue workflow terminated by an operator frees its repository slot, the
     for (const candidate of [1, 2]) {
       try {
         const d = await world.client.workflow.getHandle(`issue/local/slugkit/${candidate}`).describe();
-        if (d.taskQueue === `${world.workers.prefix}-core` && (d.raw.pendingActivities ?? []).some((a) => a.activityType?.name === 'generateFix')) { n = candidate; return true; }
+        if (d.taskQueue === taskQueue(world.workers.prefix, 'core') && (d.raw.pendingActivities ?? []).some((a) => a.activityType?.name === 'generateFix')) { n = candidate; return true; }
       } catch { /* not started yet */ }
     }
     return false;
