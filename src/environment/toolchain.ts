@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process';
 import { realpath } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
-import coerce from 'semver/functions/coerce.js';
-import satisfies from 'semver/functions/satisfies.js';
+import type SemverCoerce from 'semver/functions/coerce.js';
+import type SemverSatisfies from 'semver/functions/satisfies.js';
 import type { ToolchainNote } from './schema.js';
 
 const execFileP = promisify(execFile);
+const load = createRequire(import.meta.url);
 
 /** The system-wide toolchains the sandbox can see, each asked for its version by its own binary. */
 const PROBES = {
@@ -63,10 +65,11 @@ export function meets(requested: string, available: string): boolean {
     const have = available.split('.');
     return want.every((p, i) => p === have[i]);
   }
-  const coerced = coerce(available);
+  // semver (some twenty modules) loads only for a repository that asks for a range.
+  const coerced = (load('semver/functions/coerce.js') as typeof SemverCoerce)(available);
   if (!coerced) return false;
   try {
-    return satisfies(coerced, r.replace(/~=/g, '~'));
+    return (load('semver/functions/satisfies.js') as typeof SemverSatisfies)(coerced, r.replace(/~=/g, '~'));
   } catch {
     return true; // a request we cannot read is reported, never guessed a mismatch
   }

@@ -52,20 +52,17 @@ async function checkPostgres(databaseUrl: string, timeoutMs: number): Promise<{ 
 async function checkTemporal(address: string, opts: CheckOptions, timeoutMs: number): Promise<{ checks: Check[]; pollers: Record<string, string[]> }> {
   const pollers: Record<string, string[]> = {};
   const server = await timed('temporal', async () => {
-    // The Temporal connection loads here, while the PostgreSQL check already waits on the network.
-    const { openConnection, taskQueueTypes } = await import('../temporal/connection.js');
-    const connection = await openConnection(address, timeoutMs, opts.connection);
-    const { TASK_QUEUE_TYPE_WORKFLOW, TASK_QUEUE_TYPE_ACTIVITY } = taskQueueTypes();
+    // The client loads here, while the PostgreSQL check already waits on the network.
+    const { openHealthClient } = await import('../temporal/health-client.js');
+    const client = await openHealthClient(address, timeoutMs, opts.connection);
     try {
-      const info = await connection.workflowService.getSystemInfo({});
       await Promise.all(opts.queues.map(async (q) => {
-        const described = await Promise.all([TASK_QUEUE_TYPE_WORKFLOW, TASK_QUEUE_TYPE_ACTIVITY].map((taskQueueType) =>
-          connection.workflowService.describeTaskQueue({ namespace: opts.namespace, taskQueue: { name: q }, taskQueueType })));
-        pollers[q] = [...new Set(described.flatMap((d) => (d.pollers ?? []).flatMap((p) => (p.identity ? [p.identity] : []))))];
+        const described = await Promise.all((['workflow', 'activity'] as const).map((kind) => client.pollers(opts.namespace, q, kind)));
+        pollers[q] = [...new Set(described.flat())];
       }));
-      return { ok: true, detail: `${address} (server ${info.serverVersion || 'unknown'}${opts.profile ? `, profile ${opts.profile}` : ''})` };
+      return { ok: true, detail: `${address} (server ${client.serverVersion || 'unknown'}${opts.profile ? `, profile ${opts.profile}` : ''})` };
     } finally {
-      await connection.close();
+      client.close();
     }
   });
   const pollerChecks: Check[] = opts.queues.map((q) => ({

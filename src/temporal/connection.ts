@@ -19,8 +19,13 @@ export async function openConnection(address: string, timeoutMs = 10_000, extras
   try {
     return await Connection.connect({ address, connectTimeout: timeoutMs, ...extras });
   } catch (err) {
-    throw new ServiceUnavailable(`Temporal at ${address} is not reachable: ${(err as Error).message}; start it with \`globallm up\` or set TEMPORAL_ADDRESS`, { cause: err });
+    throw temporalUnreachable(address, err);
   }
+}
+
+/** The error for a Temporal frontend that does not answer, naming its address and what to do. */
+export function temporalUnreachable(address: string, err: unknown): ServiceUnavailable {
+  return new ServiceUnavailable(`Temporal at ${address} is not reachable: ${(err as Error).message}; start it with \`globallm up\` or set TEMPORAL_ADDRESS`, { cause: err });
 }
 
 /** The task-queue kinds of the Temporal API (the generated enum), for queries on a bare connection. */
