@@ -86,11 +86,13 @@ async function tinyRepoAndPatch(dir: string): Promise<{ repo: string; patch: str
   const patch = join(dir, 'fix.patch');
   writeFileSync(patch, await runGit(['diff', '--cached'], { cwd: repo }));
   await runGit(['reset', '-q', '--hard'], { cwd: repo });
-  const trees = ['before', 'after', 'tests-only'].map((name) => join(dir, name));
-  for (const t of trees) cpSync(repo, t, { recursive: true });
-  await runGit(['apply', patch], { cwd: trees[1] as string });
-  await runGit(['apply', '--include=test/*', patch], { cwd: trees[2] as string });
-  return { repo, patch, trees };
+  // validate's runs: before (the base with the patch's tests), after (the whole patch), and before
+  // again (a test it fixed is repeated on the before side to rule out flakiness).
+  const [before, after] = ['before', 'after'].map((name) => join(dir, name)) as [string, string];
+  for (const t of [before, after]) cpSync(repo, t, { recursive: true });
+  await runGit(['apply', '--include=test/*', patch], { cwd: before });
+  await runGit(['apply', patch], { cwd: after });
+  return { repo, patch, trees: [before, after, before] };
 }
 
 /** The three test runs validate makes, run directly one after another, with a clean environment as in the sandbox. */
