@@ -33,10 +33,11 @@ export function supersededByComment(issueNumber: number, newer: { number: number
 export async function withdrawPullRequest(pool: Pool, forge: ForgeWriter, row: PrRow, w: Withdrawal): Promise<PrRow> {
   if (row.number === null) throw new Error(`pull request row ${row.id} has no forge number`);
   const repo = { owner: row.owner, name: row.name };
+  // A retry after the close failed finds the outcome recorded: the comment is not posted twice.
   if (!(await outcomesFor(pool, row.id)).some((o) => o.kind === 'withdrawn')) {
+    if (w.comment) await forge.commentOnPullRequest(repo, row.number, w.comment);
     await recordOutcome(pool, row.id, 'withdrawn', { by: w.by, ...(w.comment ? { comment: w.comment } : {}), ...(w.supersededBy ? { supersededBy: w.supersededBy.number } : {}) });
   }
-  if (w.comment) await forge.commentOnPullRequest(repo, row.number, w.comment);
   await forge.updatePullRequest(repo, row.number, { state: 'closed' });
   log.info({ repo, number: row.number, by: w.by }, 'closed our pull request');
   return updatePrRow(pool, row.id, { state: 'closed' });
