@@ -13,7 +13,7 @@ import { checkIssueConsent } from '../contribute/issue-consent.js';
 import { IssueCategory } from '../scoring/categories.js';
 import { openPullRequest } from '../contribute/contribute.js';
 import { followUp } from '../contribute/follow-up.js';
-import { findFollowedPrRow, findPrRow } from '../db/pull-requests.js';
+import { findFollowedPrRow } from '../db/pull-requests.js';
 import type { GateCaps } from '../contribute/consent/gate.js';
 import type { ForgeWriter } from '../forge/writer.js';
 import { FixResult } from '../fix/schema.js';
@@ -61,7 +61,8 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
   const fix = createFixActivities(deps.fix);
   return {
     findOwnPullRequest: (ref) => beating(async () => {
-      const row = await findPrRow(deps.pool, ref.forge, { owner: ref.owner, name: ref.repo }, ref.number);
+      // The PR followed for the issue: ours, or the one a newer fix was to replace before its attempt died.
+      const row = await findFollowedPrRow(deps.pool, ref.forge, { owner: ref.owner, name: ref.repo }, ref.number);
       if (!row || row.number === null || (row.state !== 'draft' && row.state !== 'open')) return null;
       return { number: row.number, url: row.url, state: row.state };
     }),
