@@ -19,7 +19,7 @@ import { savePreview } from './preview.js';
 import { ContributionRequest, type ParsedContributionRequest } from './schema.js';
 import { declinedReason, findDeclined } from '../db/declined-issues.js';
 import { offerAutoMerge, type AutoMergeOutcome } from './auto-merge.js';
-import { findPrRow, insertSupersedingRow, isLivePr, openRowsSupersededBy, recordOutcome, updatePrRow, upsertPrRow, type PrRow, type PrRowInput } from '../db/pull-requests.js';
+import { findPrRow, insertSupersedingRow, isLivePr, openSupersededRows, recordOutcome, updatePrRow, upsertPrRow, type PrRow, type PrRowInput } from '../db/pull-requests.js';
 import { followUp } from './follow-up.js';
 import { closeSuperseded, describeClosing, supersedingBranch } from './supersede.js';
 import { recordConsent } from '../db/consent-decisions.js';
@@ -124,7 +124,7 @@ interface BranchPlan { branch: string; replaces: (PrRow & { number: number }) | 
 async function planBranch(pool: Pool, row: PrRow | null, patch: string, issueBranch: string): Promise<BranchPlan> {
   if (row && isLivePr(row) && row.patch !== null && row.patch !== patch) return { branch: supersedingBranch(issueBranch, patch), replaces: row };
   // A replacement recorded by an earlier attempt whose new PR is not open yet: carried on.
-  const owed = row && row.number === null ? (await openRowsSupersededBy(pool, row.id))[0] : undefined;
+  const owed = row && row.number === null ? (await openSupersededRows(pool, row.id))[0] : undefined;
   if (owed) return { branch: supersedingBranch(issueBranch, patch), replaces: owed };
   return { branch: row?.patch === patch ? row.branch : issueBranch, replaces: null };
 }

@@ -11,7 +11,7 @@ import type { Pool } from 'pg';
 import { isRetryable } from '../errors.js';
 import type { ForgeWriter } from '../forge/writer.js';
 import { logger } from '../log.js';
-import { openRowsSupersededBy, recordOutcome, updatePrRow, type PrRow } from '../db/pull-requests.js';
+import { openSupersededRows, recordOutcome, updatePrRow, type PrRow } from '../db/pull-requests.js';
 import { supersededByComment, withdrawPullRequest } from './withdraw.js';
 
 const log = logger.child({ component: 'supersede' });
@@ -45,12 +45,12 @@ async function closeOne(pool: Pool, forge: ForgeWriter, old: PrRow & { number: n
 }
 
 /**
- * Closes the PRs `newer` replaced that are still open. A failure is recorded on the old row and
+ * Closes the PRs of `newer`'s issue that a newer fix replaced and that are still open. A failure is recorded on the old row and
  * logged as an error, never thrown: the new PR stands, and the close is owed until it succeeds.
  */
 export async function closeSuperseded(pool: Pool, forge: ForgeWriter, newer: PrRow & { number: number }): Promise<SupersedeClosing> {
   const result: SupersedeClosing = { closed: [], failed: [] };
-  for (const old of await openRowsSupersededBy(pool, newer.id)) {
+  for (const old of await openSupersededRows(pool, newer.id)) {
     try {
       await closeOne(pool, forge, old, newer);
       result.closed.push(old.number);

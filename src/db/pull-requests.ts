@@ -63,15 +63,15 @@ export async function findFollowedPrRow(pool: Pool, forge: string, repo: RepoRef
   return r.rows[0] ?? null;
 }
 
-/** Rows replaced by `row` whose PR is still open as last recorded: their close is still owed. */
-export async function openRowsSupersededBy(pool: Pool, rowId: string): Promise<(PrRow & { number: number })[]> {
-  const r = await pool.query<PrRow & { number: number }>(`SELECT * FROM pull_requests WHERE superseded_by = $1 AND ${LIVE} ORDER BY id`, [rowId]);
-  return r.rows;
-}
-
-/** The rows `rowId` replaced, oldest first. */
-export async function rowsSupersededBy(pool: Pool, rowId: string): Promise<PrRow[]> {
-  const r = await pool.query<PrRow>('SELECT * FROM pull_requests WHERE superseded_by = $1 ORDER BY id', [rowId]);
+/**
+ * The PRs of `rowId`'s issue that a newer fix replaced and that are still open as last recorded:
+ * their close is still owed (also when a later fix replaced the one that replaced them).
+ */
+export async function openSupersededRows(pool: Pool, rowId: string): Promise<(PrRow & { number: number })[]> {
+  const r = await pool.query<PrRow & { number: number }>(
+    `SELECT o.* FROM pull_requests o JOIN pull_requests n ON n.id = $1
+      WHERE o.forge = n.forge AND o.owner = n.owner AND o.name = n.name AND o.issue_number = n.issue_number
+        AND o.id <> n.id AND o.superseded_by IS NOT NULL AND o.number IS NOT NULL AND o.state IN ('draft', 'open') ORDER BY o.id`, [rowId]);
   return r.rows;
 }
 

@@ -40,7 +40,7 @@ describe('a newer fix replaces our open PR (stand-in + PostgreSQL)', () => {
     const { writer, mutations } = writerFor(gh);
     deps = { pool: db.pool, forge: writer, caps: { maxOpenPrsPerRepo: 1, maxOpenPrsPerOwner: 10, requireOptIn: false } };
     const made = await gh.world.addRepo({ ...repo, commits: [{ author: { name: 'Alice', email: 'alice@example.org' }, date: '2025-01-01T00:00:00Z', message: 'init', files: { 'README.md': '# parser\n', 'quickparse/core.py': 'old\n' } }] });
-    for (let i = 1; i <= 5; i++) gh.world.addIssue(made, { title: `Parser drops the value ${i}`, user: 'dave' });
+    for (let i = 1; i <= 7; i++) gh.world.addIssue(made, { title: `Parser drops the value ${i}`, user: 'dave' });
     roomy = { ...deps, caps: { ...deps.caps, maxOpenPrsPerRepo: 10 } };
     writes = () => gh.counters.rest_write + mutations();
   });
@@ -48,6 +48,12 @@ describe('a newer fix replaces our open PR (stand-in + PostgreSQL)', () => {
 
   const pulls = (issue: number) => (gh.world.raw(repo.owner, repo.name)?.issues ?? []).filter((i) => i.pull && i.user === BOT && i.title.startsWith(`Fix #${issue}:`));
   const openPulls = (issue: number): number[] => pulls(issue).filter((i) => i.state === 'open').map((i) => i.number);
+  /** As if the attempt that opened the new PR died before it closed `number`: open, its row live, nothing recorded. */
+  const reopenAsOwed = async (number: number): Promise<void> => {
+    await deps.forge.updatePullRequest(repo, number, { state: 'open' });
+    await db.pool.query(`UPDATE pull_requests SET state = 'draft' WHERE name = $1 AND number = $2`, [repo.name, number]);
+    await db.pool.query(`DELETE FROM outcomes WHERE pull_request_id = (SELECT id FROM pull_requests WHERE name = $1 AND number = $2)`, [repo.name, number]);
+  };
   const rows = async (issue: number): Promise<PrRow[]> => (await listPrRows(db.pool, { repo, issueNumber: issue })).sort((a, b) => Number(a.id) - Number(b.id));
 
   test('the same fix again is the same PR; a different fix opens a PR of its own branch, and a close that fails is owed, said and done at the next attempt', async () => {
@@ -125,10 +131,7 @@ describe('a newer fix replaces our open PR (stand-in + PostgreSQL)', () => {
     const first = await openPullRequest(roomy, request(3, 'first'));
     const second = await openPullRequest(roomy, request(3, 'second'));
     if (first.status !== 'opened' || second.status !== 'opened') throw new Error(`${first.status} ${second.status}`);
-    // As if that close had failed: the old PR reopened and its row live again.
-    await deps.forge.updatePullRequest(repo, first.pull.number, { state: 'open' });
-    await db.pool.query(`UPDATE pull_requests SET state = 'draft' WHERE number = $1`, [first.pull.number]);
-    await db.pool.query(`DELETE FROM outcomes WHERE pull_request_id = (SELECT id FROM pull_requests WHERE number = $1)`, [first.pull.number]);
+    await reopenAsOwed(first.pull.number);
     assert.equal(openPulls(3).length, 2);
     const seen = await followUp(db.pool, deps.forge, second.row, { ignoredAfterDays: 14 });
     assert.equal(seen.state, 'draft');
@@ -136,6 +139,31 @@ describe('a newer fix replaces our open PR (stand-in + PostgreSQL)', () => {
     const [old] = await rows(3);
     assert.equal(old?.state, 'closed');
     assert.deepEqual((await outcomesFor(db.pool, old?.id ?? '')).map((o) => o.kind), ['withdrawn'], 'ours, not a maintainer\'s: the issue is not barred');
+  });
+
+  test('a retry after the new PR was opened but before the old one was closed closes it; a later replacement leaves no earlier PR open', async () => {
+    const first = await openPullRequest(roomy, request(6, 'first'));
+    const second = await openPullRequest(roomy, request(6, 'second'));
+    if (first.status !== 'opened' || second.status !== 'opened') throw new Error(`${first.status} ${second.status}`);
+    await reopenAsOwed(first.pull.number);
+    const retry = await openPullRequest(roomy, request(6, 'second'));
+    assert.equal(retry.status, 'unchanged');
+    assert.deepEqual(openPulls(6), [second.pull.number], 'one open PR, no duplicate');
+    assert.equal(pulls(6).length, 2);
+
+    // Owed again, then a third fix: the owed close is done first (as the second PR's follow-up
+    // would), then the second PR is replaced; each comment links the PR that replaced it.
+    await reopenAsOwed(first.pull.number);
+    const third = await openPullRequest(roomy, request(6, 'third'));
+    if (third.status !== 'opened') throw new Error(third.status);
+    assert.deepEqual(openPulls(6), [third.pull.number]);
+    assert.equal(third.detail, `opened #${third.pull.number} with a newer fix and closed #${second.pull.number} in its favour`);
+    const all = await rows(6);
+    assert.deepEqual(all.map((r) => r.state), ['closed', 'closed', 'draft']);
+    assert.deepEqual(all.map((r) => r.superseded_by), [all[1]?.id, all[2]?.id, null], 'each row names the one that replaced it');
+    const lastComment = (n: number): string => pulls(6).find((p) => p.number === n)?.comments.at(-1)?.body ?? '';
+    assert.match(lastComment(first.pull.number), new RegExp(`^Superseded by #${second.pull.number} `));
+    assert.match(lastComment(second.pull.number), new RegExp(`^Superseded by #${third.pull.number} `));
   });
 
   test('an old PR a maintainer closed meanwhile is recorded as theirs and the issue is never opened again', async () => {
