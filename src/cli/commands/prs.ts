@@ -62,7 +62,8 @@ export function renderPreview(r: PrRow): string {
  */
 async function closePr(pool: Pool, target: { repo: { owner: string; name: string }; issueNumber: number; forge?: ForgeKind }): Promise<{ forge: string; numbers: number[] }> {
   const rows = (await listPrRows(pool, { repo: target.repo, issueNumber: target.issueNumber }))
-    .filter((r) => (target.forge === undefined || r.forge === target.forge) && r.number !== null && (r.state === 'draft' || r.state === 'open'));
+    .filter((r) => (target.forge === undefined || r.forge === target.forge) && r.number !== null && (r.state === 'draft' || r.state === 'open'))
+    .sort((a, b) => (a.number ?? 0) - (b.number ?? 0));
   const row = rows[0];
   if (!row || row.number === null) throw new NotFound(`no open pull request recorded for ${target.repo.owner}/${target.repo.name}#${target.issueNumber}`);
   if (rows.some((r) => r.forge !== row.forge)) throw new UsageError(`open pull requests on several forges for ${target.repo.owner}/${target.repo.name}#${target.issueNumber}: choose one with --forge`);
