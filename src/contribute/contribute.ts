@@ -224,22 +224,24 @@ async function openParsed(deps: ContributeDeps, req: ParsedContributionRequest, 
 
   let plan = await planBranch(deps.pool, row, patch, issueBranch);
   let existing = await deps.forge.findExisting(repo, req.issue.number, plan.branch);
-  if (plan.replaces) {
+  let replacing = false;
+  while (plan.replaces) {
     const gate = await gateReplacement(deps, row, plan.replaces, existing, inputFor(plan.branch));
     if ('result' in gate) return gate.result;
-    if ('gone' in gate) {
-      // Merged or closed meanwhile: recorded as such, so this run is a first PR's (gated as one) again.
-      row = await findPrRow(deps.pool, req.forge, repo, req.issue.number);
-      plan = await planBranch(deps.pool, row, patch, issueBranch);
-      existing = await deps.forge.findExisting(repo, req.issue.number, plan.branch);
-    } else {
+    if ('row' in gate) {
       row = gate.row;
+      replacing = true;
+      break;
     }
+    // Merged or closed meanwhile, and recorded as such (so it is never live again): planned anew.
+    row = await findPrRow(deps.pool, req.forge, repo, req.issue.number);
+    plan = await planBranch(deps.pool, row, patch, issueBranch);
+    existing = await deps.forge.findExisting(repo, req.issue.number, plan.branch);
   }
   const base = inputFor(plan.branch);
   const branch = plan.branch;
   const own: PullSummary | null = existing.ownPull?.state === 'OPEN' ? existing.ownPull : null;
-  if (!own && !plan.replaces) {
+  if (!own && !replacing) {
     const refused = await gateNewPull(deps, req, row, existing);
     if (refused) return refused;
   }
