@@ -13,7 +13,7 @@ import { checkIssueConsent } from '../contribute/issue-consent.js';
 import { IssueCategory } from '../scoring/categories.js';
 import { openPullRequest } from '../contribute/contribute.js';
 import { followUp } from '../contribute/follow-up.js';
-import { findPrRow } from '../db/pull-requests.js';
+import { findFollowedPrRow } from '../db/pull-requests.js';
 import type { GateCaps } from '../contribute/consent/gate.js';
 import type { ForgeWriter } from '../forge/writer.js';
 import { FixResult } from '../fix/schema.js';
@@ -61,7 +61,8 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
   const fix = createFixActivities(deps.fix);
   return {
     findOwnPullRequest: (ref) => beating(async () => {
-      const row = await findPrRow(deps.pool, ref.forge, { owner: ref.owner, name: ref.repo }, ref.number);
+      // The PR followed for the issue: ours, or the one a newer fix was to replace before its attempt died.
+      const row = await findFollowedPrRow(deps.pool, ref.forge, { owner: ref.owner, name: ref.repo }, ref.number);
       if (!row || row.number === null || (row.state !== 'draft' && row.state !== 'open')) return null;
       return { number: row.number, url: row.url, state: row.state };
     }),
@@ -148,15 +149,16 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
       if (opened.status === 'kept') return { state: 'kept', number: opened.pull.number, detail: opened.detail, ...url, ...followed };
       const auto = opened.autoMerge;
       return {
-        state: opened.status === 'opened' ? 'draft' : 'updated', ...url, number: opened.pull.number, ...followed,
+        state: opened.status === 'opened' ? 'draft' : 'updated', ...url, number: opened.pull.number, ...followed, ...(opened.detail ? { detail: opened.detail } : {}),
         ...(auto ? { autoMerge: 'reason' in auto ? `${auto.state}: ${auto.reason}` : auto.state } : {}),
       };
     })),
 
     followUpPullRequest: ({ ref }) => classified(async (): Promise<FollowUpResult> => {
       const forge = deps.writerFor(ref.forge);
-      const row = await findPrRow(deps.pool, ref.forge, { owner: ref.owner, name: ref.repo }, ref.number);
-      if (!row) return { state: 'gone', done: true };
+      // The issue's PR: after a newer fix replaced ours, the newer one (keyed by issue, one follow-up follows both in turn).
+      const row = await findFollowedPrRow(deps.pool, ref.forge, { owner: ref.owner, name: ref.repo }, ref.number);
+      if (!row || row.number === null) return { state: 'gone', done: true };
       const r = await followUp(deps.pool, forge, row, { ignoredAfterDays: deps.ignoredAfterDays ?? 14 });
       const state = r.state === 'merged' ? 'merged' : r.state === 'closed' ? 'closed' : 'open';
       return { state, done: state !== 'open' };

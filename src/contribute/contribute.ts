@@ -1,8 +1,8 @@
 /**
  * The contribute pipeline: dedupe just before opening, fork, one commit, a draft PR with evidence
  * and disclosure, and a pull_requests row keyed so that a retried activity finds its own branch
- * and PR instead of opening another: the same change is never committed twice, and another fix for
- * an issue whose PR is open is not pushed (the PR is kept). `dryRun` does everything except forge writes.
+ * and PR instead of opening another: the same change is never committed twice. Another fix for an
+ * issue whose PR is open replaces that PR (./supersede.ts). `dryRun` does everything except forge writes.
  */
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
@@ -19,7 +19,9 @@ import { savePreview } from './preview.js';
 import { ContributionRequest, type ParsedContributionRequest } from './schema.js';
 import { declinedReason, findDeclined } from '../db/declined-issues.js';
 import { offerAutoMerge, type AutoMergeOutcome } from './auto-merge.js';
-import { findPrRow, recordOutcome, updatePrRow, upsertPrRow, type PrRow } from '../db/pull-requests.js';
+import { findPrRow, insertSupersedingRow, isLivePr, openSupersededRows, recordOutcome, updatePrRow, upsertPrRow, type PrRow, type PrRowInput } from '../db/pull-requests.js';
+import { followUp } from './follow-up.js';
+import { closeSuperseded, describeClosing, supersedingBranch } from './supersede.js';
 import { recordConsent } from '../db/consent-decisions.js';
 import { releasePrSlot, takePrSlot, type SlotKey } from '../db/pr-slots.js';
 
@@ -44,7 +46,7 @@ export type SkipReason = 'maintainer_closed' | 'issue_closed' | 'linked_pr' | 'a
 
 export type OpenResult =
   | { status: 'preview'; row: PrRow; files?: { body: string; patch: string } }
-  | { status: 'opened' | 'updated' | 'unchanged'; row: PrRow; pull: PullSummary; autoMerge: AutoMergeOutcome | null }
+  | { status: 'opened' | 'updated' | 'unchanged'; row: PrRow; pull: PullSummary; autoMerge: AutoMergeOutcome | null; detail?: string }
   | { status: 'kept'; row: PrRow; pull: PullSummary; detail: string }
   | { status: 'skipped'; reason: SkipReason; detail: string }
   | { status: 'failed'; reason: 'no_commits' | 'invalid' | 'empty_repository'; message: string; row: PrRow };
@@ -106,13 +108,25 @@ async function labelPull(deps: ContributeDeps, row: PrRow, repo: RepoRef, number
   return updatePrRow(deps.pool, row.id, { labels: [...labels] });
 }
 
-/** What a run whose fix differs from our open PR's gets: the PR as it is, and how to replace it. */
-function keepOpenPull(row: PrRow, pull: PullSummary, req: ParsedContributionRequest): OpenResult {
-  const target = `${req.repo.owner}/${req.repo.name}#${req.issue.number}`;
-  const detail = `our PR #${pull.number} is already open with an earlier fix; this run's fix was not pushed. `
-    + `To replace it, close the PR (globallm prs close ${target}) and start the issue again.`;
-  log.info({ repo: req.repo, number: pull.number }, 'kept our open PR: its fix differs from this run\'s');
+/** What a run whose fix would replace our open PR gets when the issue no longer wants a new PR: the PR as it is. */
+function keepOpenPull(row: PrRow, pull: PullSummary, why: string): OpenResult {
+  const detail = `our PR #${pull.number} stays open with its earlier fix; this run's fix was not opened: ${why}`;
+  log.info({ repo: { owner: row.owner, name: row.name }, number: pull.number, why }, 'kept our open PR');
   return { status: 'kept', row, pull, detail };
+}
+
+/** What this run records of its PR, but its state. */
+type RowFields = Omit<PrRowInput, 'state'>;
+
+/** Where this run's fix goes: the issue's branch, or a branch of its own when it replaces our open PR (`replaces`). */
+interface BranchPlan { branch: string; replaces: (PrRow & { number: number }) | null }
+
+async function planBranch(pool: Pool, row: PrRow | null, patch: string, issueBranch: string): Promise<BranchPlan> {
+  if (row && isLivePr(row) && row.patch !== null && row.patch !== patch) return { branch: supersedingBranch(issueBranch, patch), replaces: row };
+  // A replacement recorded by an earlier attempt whose new PR is not open yet: carried on.
+  const owed = row && row.number === null ? (await openSupersededRows(pool, row.id))[0] : undefined;
+  if (owed) return { branch: supersedingBranch(issueBranch, patch), replaces: owed };
+  return { branch: row?.patch === patch ? row.branch : issueBranch, replaces: null };
 }
 
 export interface OpenHooks {
@@ -125,7 +139,8 @@ const slotKey = (req: ParsedContributionRequest): SlotKey => ({ forge: req.forge
 /**
  * Opens (or, when ours already exists, updates) the draft PR for one fixed issue. Idempotent. A
  * new PR first takes a slot under the PR caps; it is freed when the attempt ends, by which time an
- * opened PR is on record and counts as open itself.
+ * opened PR is on record and counts as open itself. A fix that replaces our open PR takes no slot:
+ * the old PR is closed once the new one is open.
  */
 export async function openPullRequest(deps: ContributeDeps, raw: ContributionRequest, hooks: OpenHooks = {}): Promise<OpenResult> {
   const req = parseRequest(raw);
@@ -137,54 +152,121 @@ export async function openPullRequest(deps: ContributeDeps, raw: ContributionReq
   }
 }
 
+/** A new PR's gate: never for an issue a maintainer declined, nor one someone else has; a slot under the caps. */
+async function gateNewPull(deps: ContributeDeps, req: ParsedContributionRequest, row: PrRow | null, existing: ExistingWork): Promise<OpenResult | null> {
+  const repo = req.repo;
+  const declined = await findDeclined(deps.pool, req.forge, repo, req.issue.number);
+  const dup = declined ? { reason: 'maintainer_closed' as const, detail: declinedReason(declined) } : dedupe(existing);
+  if (dup) {
+    await recordConsent(deps.pool, { forge: req.forge, repo, issueNumber: req.issue.number, allowed: false, reason: `duplicate:${dup.reason}`, detail: dup.detail });
+    if (row?.state === 'preview' || row?.state === 'pending') await updatePrRow(deps.pool, row.id, { state: 'failed', last_error: { stage: 'dedupe', message: dup.detail, retryable: false } });
+    return { status: 'skipped', ...dup };
+  }
+  // The caps, checked and a slot taken atomically: parallel workers cannot both pass one cap.
+  const slot = await takePrSlot(deps.pool, {
+    ...slotKey(req), caps: { repo: req.maxOpenPrsInRepo ?? deps.caps.maxOpenPrsPerRepo, owner: deps.caps.maxOpenPrsPerOwner },
+    forgeCounts: { inRepo: existing.openPrsInRepo, forOwner: existing.openPrsForOwner },
+  });
+  if (!slot.taken) {
+    await recordConsent(deps.pool, { forge: req.forge, repo, issueNumber: req.issue.number, allowed: false, reason: slot.reason, detail: `${slot.reason}: ${slot.detail}` });
+    return { status: 'skipped', reason: slot.reason, detail: slot.detail };
+  }
+  return null;
+}
+
+/**
+ * The gate of a fix that replaces our open PR `old`: the old PR must still be open on its forge
+ * (looked at as its follow-up would, so a merge or a maintainer's close is recorded first) and the
+ * issue must still want a PR from us. It takes no slot under the caps: it replaces a PR. Returns
+ * the row the new PR is recorded on (new, linked from the old row), or what the run gets instead.
+ */
+async function gateReplacement(deps: ContributeDeps, row: PrRow | null, old: PrRow & { number: number }, existing: ExistingWork, input: RowFields): Promise<{ row: PrRow } | { result: OpenResult } | { gone: true }> {
+  const seen = await followUp(deps.pool, deps.forge, old, { ignoredAfterDays: Number.POSITIVE_INFINITY });
+  if (seen.state !== 'open' && seen.state !== 'draft') return { gone: true };
+  const dup = dedupe(existing);
+  const pull: PullSummary = { number: old.number, url: old.url ?? '', state: 'OPEN', author: old.head_owner, headRefName: old.branch, isDraft: old.state === 'draft' };
+  if (dup) {
+    if (row && row.id !== old.id && row.number === null) await updatePrRow(deps.pool, row.id, { state: 'failed', last_error: { stage: 'dedupe', message: dup.detail, retryable: false } });
+    return { result: keepOpenPull(old, pull, `${dup.reason}: ${dup.detail}`) };
+  }
+  if (row && row.id !== old.id) return { row };
+  // Another attempt may have recorded the same replacement first: its row is the one to carry on.
+  const fresh = await insertSupersedingRow(deps.pool, old.id, { ...input, state: 'pending' }) ?? await findPrRow(deps.pool, input.forge, input.repo, input.issueNumber);
+  if (!fresh) throw new Error(`the replacement of PR #${old.number} left no current row`);
+  log.info({ repo: input.repo, number: old.number, branch: input.branch }, 'a newer fix replaces our open PR');
+  return { row: fresh };
+}
+
 async function openParsed(deps: ContributeDeps, req: ParsedContributionRequest, hooks: OpenHooks): Promise<OpenResult> {
   if (req.forge !== deps.forge.kind) throw new UsageError(`request for forge ${req.forge} given to the ${deps.forge.kind} writer`);
   const repo: RepoRef = req.repo;
-  const key = req.idempotencyKey ?? `${req.forge}:${repo.owner}/${repo.name}#${req.issue.number}`.toLowerCase();
+  const issueKey = req.idempotencyKey ?? `${req.forge}:${repo.owner}/${repo.name}#${req.issue.number}`.toLowerCase();
   const title = prTitle(req.issue);
   const body = bodyOf(req);
   const patch = patchOf(req);
-  const branch = branchName(req.issue.number, req.issue.title);
-  const base = { forge: req.forge, repo, issueNumber: req.issue.number, issueId: req.issue.id, branch, title, body, patch, category: req.issue.category, idempotencyKey: key, evidence: req.evidence, tokens: req.disclosure };
+  const issueBranch = branchName(req.issue.number, req.issue.title);
   // Checked on the raw texts as well: the rendered body escapes Markdown, which would hide a value.
   if (leakedSecret([title, body, patch, req.summary, ...req.files.map((f) => f.after ?? '')], deps.secrets ?? [])) {
     throw new SandboxViolation('the pull request would publish a credential of this deployment (in its title, body or patch); refused');
   }
   let row = await findPrRow(deps.pool, req.forge, repo, req.issue.number);
+  const inputFor = (branch: string): RowFields => ({
+    forge: req.forge, repo, issueNumber: req.issue.number, issueId: req.issue.id, branch, title, body, patch, category: req.issue.category,
+    idempotencyKey: branch === issueBranch ? issueKey : `${issueKey}@${branch}`, evidence: req.evidence, tokens: req.disclosure,
+  });
 
   if (req.dryRun) {
     // A real PR row is never downgraded to a preview; the preview is still saved as files.
-    if (!row || row.number === null) row = await upsertPrRow(deps.pool, { ...base, state: 'preview' });
+    if (!row || row.number === null) row = await upsertPrRow(deps.pool, { ...inputFor(issueBranch), state: 'preview' });
     const files = deps.stateDir ? await savePreview(deps.stateDir, req.forge, repo, req.issue.number, body, patch) : undefined;
     return { status: 'preview', row, ...(files ? { files } : {}) };
   }
 
-  const existing = await deps.forge.findExisting(repo, req.issue.number, branch);
-  let own: PullSummary | null = existing.ownPull?.state === 'OPEN' ? existing.ownPull : null;
-  if (!own) {
-    const declined = await findDeclined(deps.pool, req.forge, repo, req.issue.number);
-    const dup = declined ? { reason: 'maintainer_closed' as const, detail: declinedReason(declined) } : dedupe(existing);
-    if (dup) {
-      await recordConsent(deps.pool, { forge: req.forge, repo, issueNumber: req.issue.number, allowed: false, reason: `duplicate:${dup.reason}`, detail: dup.detail });
-      if (row?.state === 'preview' || row?.state === 'pending') await updatePrRow(deps.pool, row.id, { state: 'failed', last_error: { stage: 'dedupe', message: dup.detail, retryable: false } });
-      return { status: 'skipped', ...dup };
+  let plan = await planBranch(deps.pool, row, patch, issueBranch);
+  let existing = await deps.forge.findExisting(repo, req.issue.number, plan.branch);
+  let replacing = false;
+  while (plan.replaces) {
+    const gate = await gateReplacement(deps, row, plan.replaces, existing, inputFor(plan.branch));
+    if ('result' in gate) return gate.result;
+    if ('row' in gate) {
+      row = gate.row;
+      replacing = true;
+      break;
     }
-    // A run gone meanwhile (terminated, reset) opens nothing new from here: it could not decide on it.
-    hooks.wait?.signal?.throwIfAborted();
-    // The caps, checked and a slot taken atomically: parallel workers cannot both pass one cap.
-    const slot = await takePrSlot(deps.pool, {
-      ...slotKey(req), caps: { repo: req.maxOpenPrsInRepo ?? deps.caps.maxOpenPrsPerRepo, owner: deps.caps.maxOpenPrsPerOwner },
-      forgeCounts: { inRepo: existing.openPrsInRepo, forOwner: existing.openPrsForOwner },
-    });
-    if (!slot.taken) {
-      await recordConsent(deps.pool, { forge: req.forge, repo, issueNumber: req.issue.number, allowed: false, reason: slot.reason, detail: `${slot.reason}: ${slot.detail}` });
-      return { status: 'skipped', reason: slot.reason, detail: slot.detail };
-    }
+    // Merged or closed meanwhile, and recorded as such (so it is never live again): planned anew.
+    row = await findPrRow(deps.pool, req.forge, repo, req.issue.number);
+    plan = await planBranch(deps.pool, row, patch, issueBranch);
+    existing = await deps.forge.findExisting(repo, req.issue.number, plan.branch);
   }
+  const base = inputFor(plan.branch);
+  const branch = plan.branch;
+  const own: PullSummary | null = existing.ownPull?.state === 'OPEN' ? existing.ownPull : null;
+  if (!own && !replacing) {
+    const refused = await gateNewPull(deps, req, row, existing);
+    if (refused) return refused;
+  }
+  // A run gone meanwhile (terminated, reset) opens nothing new from here: it could not decide on it.
+  if (!own) hooks.wait?.signal?.throwIfAborted();
+  return finishReplacement(deps, await writePull(deps, req, hooks, { row, base, branch, own, existing, patch }));
+}
 
-  // Our PR is open with another fix (a run reset to before its fix was made): one PR, one commit.
-  if (own && row && row.number !== null && row.patch !== null && row.patch !== patch) return keepOpenPull(row, own, req);
+/** Once our PR for the issue is open, the PRs it replaced are closed (each close that fails is owed, and said). */
+async function finishReplacement(deps: ContributeDeps, result: OpenResult): Promise<OpenResult> {
+  if (result.status !== 'opened' && result.status !== 'updated' && result.status !== 'unchanged') return result;
+  const row = result.row;
+  if (!isLivePr(row)) return result;
+  const detail = describeClosing(await closeSuperseded(deps.pool, deps.forge, row), row.number);
+  return detail ? { ...result, detail } : result;
+}
 
+interface WriteState { row: PrRow | null; base: RowFields; branch: string; own: PullSummary | null; existing: ExistingWork; patch: string }
+
+/** Fork, one commit on the branch, and the draft PR opened (or ours updated): each step idempotent. */
+async function writePull(deps: ContributeDeps, req: ParsedContributionRequest, hooks: OpenHooks, s: WriteState): Promise<OpenResult> {
+  const { base, branch, existing, patch } = s;
+  const { title, body } = base;
+  const repo = req.repo;
+  let { row, own } = s;
   const keepHead = row?.head_oid ?? null;
   const samePatch = row?.patch === patch;
   const sameBody = row?.body === body && row.state !== 'preview';

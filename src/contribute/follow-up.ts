@@ -2,7 +2,8 @@
  * Outcome tracking: what happened to a PR we opened (merged, closed by a maintainer, review
  * comments, ignored), recorded once each in `outcomes`. A PR closed by a maintainer bars its issue
  * for good (declined_issues); our open PR whose issue was closed meanwhile is withdrawn
- * (./withdraw.ts). The ranking's `outcomes` term reads them (db/outcomes.ts).
+ * (./withdraw.ts), and an earlier PR of ours that it replaced and that is still open (its close
+ * failed) is closed (./supersede.ts). The ranking's `outcomes` term reads them (db/outcomes.ts).
  */
 import type { Pool } from 'pg';
 import { UsageError } from '../errors.js';
@@ -10,6 +11,7 @@ import type { ForgeWriter } from '../forge/writer.js';
 import { recordDeclined } from '../db/declined-issues.js';
 import { outcomesFor, recordOutcome, updatePrRow, type OutcomeKind, type PrRow } from '../db/pull-requests.js';
 import { supersededComment, withdrawPullRequest } from './withdraw.js';
+import { closeSuperseded } from './supersede.js';
 
 export interface FollowUpOptions {
   /** An open PR with no word from anyone else after this many days counts as ignored. */
@@ -50,6 +52,7 @@ export async function followUp(pool: Pool, forge: ForgeWriter, row: PrRow, opts:
   }
   const ageDays = (now.getTime() - row.created_at.getTime()) / 86_400_000;
   if (pr.state === 'OPEN' && others.length === 0 && ageDays >= opts.ignoredAfterDays && !has('ignored')) await add('ignored', { days: Math.floor(ageDays) });
+  if (pr.state === 'OPEN') await closeSuperseded(pool, forge, { ...row, number: row.number });
   if (pr.state === 'OPEN' && await supersede(pool, forge, row)) return { state: 'closed', recorded: [...recorded, { kind: 'withdrawn', detail: { by: 'superseded' } }] };
   const state: PrRow['state'] = pr.state === 'MERGED' ? 'merged' : pr.state === 'CLOSED' ? 'closed' : pr.isDraft ? 'draft' : 'open';
   await updatePrRow(pool, row.id, { state, followed_up_at: now });

@@ -22,11 +22,6 @@ export interface LocalRepo { owner: string; name: string }
 
 const COLUMNS = 'id, number, state, branch, url, head_oid, created_at, updated_at';
 
-export async function findLocalPullForIssue(pool: Pool, repo: LocalRepo, issueNumber: number): Promise<LocalPullRow | null> {
-  const r = await pool.query<LocalPullRow>(`SELECT ${COLUMNS} FROM local_pull_requests WHERE owner = $1 AND name = $2 AND issue_number = $3`, [repo.owner, repo.name, issueNumber]);
-  return r.rows[0] ?? null;
-}
-
 /** The latest pull request of a branch. */
 export async function findLocalPullByBranch(pool: Pool, repo: LocalRepo, branch: string): Promise<LocalPullRow | null> {
   const r = await pool.query<LocalPullRow>(`SELECT ${COLUMNS} FROM local_pull_requests WHERE owner = $1 AND name = $2 AND branch = $3 ORDER BY id DESC LIMIT 1`, [repo.owner, repo.name, branch]);
@@ -48,14 +43,16 @@ export interface NewLocalPull {
   headOid: string;
 }
 
-/** Opens the issue's pull request under the repository's next number (replacing an earlier one of the issue). */
+/**
+ * Opens a pull request of the issue under the repository's next number. An issue may have several
+ * (a branch each; an earlier one closed keeps its record). Two opened at once in one repository
+ * cannot take the same number: the second fails on the unique number and is tried again.
+ */
 export async function openLocalPull(pool: Pool, p: NewLocalPull): Promise<LocalPullRow | null> {
   const r = await pool.query<LocalPullRow>(
     `WITH n AS (SELECT coalesce(max(number), 0) + 1 AS next FROM local_pull_requests WHERE owner = $1 AND name = $2)
      INSERT INTO local_pull_requests (owner, name, issue_number, number, branch, url, state, title, body, head_oid)
      SELECT $1, $2, $3, n.next, $4, 'local:' || $2 || '#' || n.next, $5, $6, $7, $8 FROM n
-     ON CONFLICT (owner, name, issue_number) DO UPDATE SET number = EXCLUDED.number, url = EXCLUDED.url, branch = EXCLUDED.branch,
-       state = EXCLUDED.state, title = EXCLUDED.title, body = EXCLUDED.body, head_oid = EXCLUDED.head_oid, updated_at = now()
      RETURNING ${COLUMNS}`,
     [p.repo.owner, p.repo.name, p.issueNumber, p.branch, p.state, p.title, p.body, p.headOid],
   );

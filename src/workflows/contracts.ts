@@ -34,9 +34,10 @@ export interface ConsentResult { allowed: boolean; reason?: string; quote?: stri
 
 export interface OpenPullRequestResult {
   /**
-   * `kept`: our PR was already open with another fix and is left as it is (`detail` says how to
-   * replace it). `deduped`: none opened: someone else is on the issue, or a PR cap is reached
-   * (`detail` says which).
+   * `kept`: our PR was already open with another fix, and the issue no longer wants a new PR
+   * (closed, or someone else is on it): ours is left as it is (`detail` says why). `deduped`: none
+   * opened: someone else is on the issue, or a PR cap is reached (`detail` says which). A `draft`
+   * that replaced our earlier PR says so in `detail` (and whether closing the earlier one failed).
    */
   state: 'preview' | 'draft' | 'updated' | 'deduped' | 'kept';
   url?: string;

@@ -36,10 +36,6 @@ function request(repo: { owner: string; name: string }, issue: number, over: Par
   };
 }
 
-function ownPulls(gh: GitHubStandIn, repo: { owner: string; name: string }): number {
-  return gh.world.raw(repo.owner, repo.name)?.issues.filter((i) => i.pull && i.user === 'globallm-bot').length ?? 0;
-}
-
 describe('contribute pipeline (stand-in + PostgreSQL)', () => {
   let gh: GitHubStandIn;
   let db: TestDatabase;
@@ -146,12 +142,13 @@ describe('contribute pipeline (stand-in + PostgreSQL)', () => {
     assert.ok(recommitted.status === 'unchanged' || recommitted.status === 'updated', recommitted.status);
     assert.equal((await writer.findExisting(quickparse, 2, branch)).ownBranchOid, tip, 'no second commit');
     assert.equal((await findPrRow(db.pool, 'github', quickparse, 2))?.head_oid, tip, 'the commit is recorded now');
-    // A new fix for the same issue (a run reset to before its fix was made) keeps the open PR as it is.
+    // A new fix for the same issue (a run reset to before its fix was made) replaces the open PR
+    // (test/contribute/supersede.test.ts has the details); the old branch is left as it was.
     const changed = await openPullRequest(deps, request(quickparse, 2, { summary: 'A better fix.', files: [{ path: 'quickparse/core.py', after: 'better\n' }] }));
-    assert.equal(changed.status, 'kept');
-    assert.match(changed.status === 'kept' ? changed.detail : '', new RegExp(`our PR #${pr.number} is already open with an earlier fix; .*globallm prs close pyfoundry/quickparse#2`));
-    assert.equal(ownPulls(gh, quickparse), 1);
-    assert.equal((await writer.findExisting(quickparse, 2, branch)).ownBranchOid, tip, 'no second commit');
+    assert.equal(changed.status, 'opened');
+    assert.equal(changed.status === 'opened' ? changed.detail : '', `opened #${changed.status === 'opened' ? changed.pull.number : 0} with a newer fix and closed #${pr.number} in its favour`);
+    assert.equal(gh.world.raw('pyfoundry', 'quickparse')?.issues.filter((i) => i.pull && i.user === 'globallm-bot' && i.state === 'open' && /Fix #2:/.test(i.title)).length, 1);
+    assert.equal((await writer.findExisting(quickparse, 2, branch)).ownBranchOid, tip, 'no second commit on the old branch');
     assert.doesNotMatch(gh.world.raw('pyfoundry', 'quickparse')?.issues.find((i) => i.number === pr.number)?.body ?? '', /A better fix/);
   });
 

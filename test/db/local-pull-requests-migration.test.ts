@@ -8,12 +8,13 @@ let db: TestDatabase;
 before(async () => { db = await createTestDatabase(); });
 after(async () => { await db.drop(); });
 
-async function migrateDownOne(): Promise<void> {
-  await runner({ databaseUrl: db.url, dir: MIGRATIONS_DIR, direction: 'down', count: 1, migrationsTable: 'pgmigrations', checkOrder: true, singleTransaction: true, log: () => undefined });
+/** Down to just before 0017 (past 0018, which came after it). */
+async function migrateDownTo0016(): Promise<void> {
+  await runner({ databaseUrl: db.url, dir: MIGRATIONS_DIR, direction: 'down', count: 2, migrationsTable: 'pgmigrations', checkOrder: true, singleTransaction: true, log: () => undefined });
 }
 
 test('migration 0017 takes the local forge\'s pull requests out of pull_requests, and only those', async () => {
-  await migrateDownOne();
+  await migrateDownTo0016();
   assert.equal((await db.pool.query<{ t: string | null }>(`SELECT to_regclass('local_pull_requests') AS t`)).rows[0]?.t, null, 'the step down drops the table');
   await db.pool.query(
     `INSERT INTO pull_requests (forge, owner, name, issue_number, number, branch, url, state, title, body, head_oid) VALUES
@@ -32,9 +33,10 @@ test('migration 0017 takes the local forge\'s pull requests out of pull_requests
   assert.equal((await db.pool.query('SELECT 1 FROM pull_requests')).rowCount, 4, 'the pipeline\'s records stay');
 });
 
-test('the local forge\'s table refuses a second pull request for an issue and an unknown state', async () => {
-  const insert = (issue: number, state: string) => db.pool.query(
-    `INSERT INTO local_pull_requests (owner, name, issue_number, number, branch, url, state, title, body) VALUES ('local', 'demo', $1, 9, 'b', 'u', $2, 't', 'b')`, [issue, state]);
-  await assert.rejects(insert(1, 'open'), /duplicate key/);
-  await assert.rejects(insert(5, 'pending'), /check constraint/);
+test('the local forge\'s table refuses a number taken in the repository and an unknown state, not a second pull request of an issue', async () => {
+  const insert = (issue: number, number: number, state: string) => db.pool.query(
+    `INSERT INTO local_pull_requests (owner, name, issue_number, number, branch, url, state, title, body) VALUES ('local', 'demo', $1, $2, 'b', 'u', $3, 't', 'b')`, [issue, number, state]);
+  await assert.rejects(insert(5, 1, 'open'), /duplicate key/);
+  await assert.rejects(insert(5, 9, 'pending'), /check constraint/);
+  await insert(1, 9, 'open');
 });

@@ -11,6 +11,7 @@ import { testTemporalAddress } from '../helpers/temporal.js';
 import { afterLastCompletedActivity, beforeActivity, historyEvents, localActivityMarker, resetWorkflow } from '../helpers/reset.js';
 import { startExampleWorld, type ExampleWorld } from '../helpers/example-world.js';
 import { exampleScript, fix } from '../../src/examples/demo-script.js';
+import { findFollowedPrRow } from '../../src/db/pull-requests.js';
 
 // An operator's actions on real issue workflows, through the Temporal client calls the Web UI
 // and the `temporal` CLI make. After each: one PR with one commit, still followed; every paid
@@ -46,11 +47,16 @@ async function until(fn: () => boolean | Promise<boolean>, what: string, timeout
 
 interface PrRow { number: number; state: string; branch: string; head_oid: string; patch: string }
 
-/** One PR for the issue, open, with one commit on its branch, followed by its follow-up workflow. */
+/**
+ * One current PR for the issue (any it replaced are closed), open, with one commit on its branch,
+ * followed by its follow-up workflow.
+ */
 async function oneFollowedPr(name: string, issue: number): Promise<PrRow & { followRun: string }> {
   const rows = (await world.db.pool.query<PrRow>(
-    `SELECT number, state, branch, head_oid, patch FROM pull_requests WHERE name = $1 AND issue_number = $2`, [name, issue])).rows;
+    `SELECT number, state, branch, head_oid, patch FROM pull_requests WHERE name = $1 AND issue_number = $2 AND superseded_by IS NULL`, [name, issue])).rows;
   assert.equal(rows.length, 1, `one PR for ${name}#${issue}`);
+  const live = (await world.db.pool.query(`SELECT 1 FROM pull_requests WHERE name = $1 AND issue_number = $2 AND state IN ('draft', 'open')`, [name, issue])).rowCount;
+  assert.equal(live, 1, `one open PR for ${name}#${issue}`);
   const [pr] = rows as [PrRow];
   assert.ok(['draft', 'open'].includes(pr.state), pr.state);
   const dir = join(world.dir, 'repos', name);
@@ -160,7 +166,7 @@ test('reset to the last completed activity, then to just before open_pr: the sam
   await chargedOncePerCall();
 });
 
-test('reset to before generate, the model now answering with another fix: the open PR is kept as it is and the run says why', async () => {
+test('reset to before generate, the model now answering with another fix: a new PR replaces the open one, which is closed with a link to it; the one follow-up follows the new PR', async () => {
   const id = 'issue/local/slugkit/1';
   const before = await oneFollowedPr('slugkit', 1);
   const calls = world.sim.calls.length;
@@ -168,15 +174,36 @@ test('reset to before generate, the model now answering with another fix: the op
   const result = await world.client.workflow.getHandle(id, runId).result() as IssueFinished;
   assert.equal(result.outcome, 'pr_opened');
   assert.ok(world.sim.calls.slice(calls).some((c) => c.ruleId === 'slug-fix-again'), 'the fix was generated again');
-  assert.deepEqual(await oneFollowedPr('slugkit', 1), before, 'no second commit: the PR keeps its fix');
+  const now = await oneFollowedPr('slugkit', 1);
+  assert.notEqual(now.number, before.number, 'a new PR');
+  assert.notEqual(now.branch, before.branch, 'on a branch of its own');
+  assert.notEqual(now.patch, before.patch);
+  assert.equal(now.followRun, before.followRun, 'the issue\'s follow-up goes on: one follow-up, now for the new PR');
+  const followed = await findFollowedPrRow(world.db.pool, 'local', { owner: 'local', name: 'slugkit' }, 1);
+  assert.equal(followed?.number, now.number);
+
+  // The old PR: closed by us, with the comment that links the new one, its branch left as it was.
+  const old = (await world.db.pool.query<{ state: string; replaced: boolean; outcomes: { kind: string; comment: string | null }[] }>(
+    `SELECT p.state, p.superseded_by = (SELECT id FROM pull_requests WHERE name = 'slugkit' AND issue_number = 1 AND superseded_by IS NULL) AS replaced,
+            array(SELECT json_build_object('kind', o.kind, 'comment', o.detail->>'comment') FROM outcomes o WHERE o.pull_request_id = p.id AND o.kind <> 'auto_merge' ORDER BY o.id) AS outcomes
+       FROM pull_requests p WHERE name = 'slugkit' AND issue_number = 1 AND number = $1`, [before.number])).rows[0];
+  assert.equal(old?.state, 'closed');
+  assert.equal(old?.replaced, true, 'the old row names the new one');
+  assert.deepEqual(old?.outcomes.map((o) => o.kind), ['withdrawn'], 'ours: the issue is not barred');
+  assert.match(old?.outcomes[0]?.comment ?? '', new RegExp(`^Superseded by #${now.number}: a newer fix for issue #1\\.`));
+  const local = (await world.db.pool.query<{ number: number; state: string }>(`SELECT number, state FROM local_pull_requests WHERE name = 'slugkit' AND issue_number = 1 ORDER BY number`)).rows;
+  assert.deepEqual(local, [{ number: before.number, state: 'closed' }, { number: now.number, state: 'draft' }]);
+  const { stdout: tip } = await git('git', ['-C', join(world.dir, 'repos', 'slugkit'), 'rev-parse', before.branch]);
+  assert.equal(tip.trim(), before.head_oid);
+
   const detail = (await world.db.pool.query<{ detail: string }>(`SELECT detail->'pr'->>'detail' AS detail FROM issue_runs WHERE workflow_id = $1`, [id])).rows[0]?.detail;
-  assert.match(detail ?? '', new RegExp(`our PR #${before.number} is already open with an earlier fix.*prs close local/slugkit#1`));
+  assert.equal(detail, `opened #${now.number} with a newer fix and closed #${before.number} in its favour`);
   await pgMatchesTemporal('slugkit', 1, { status: 'COMPLETED', outcome: 'pr_opened', state: 'done' });
   await chargedOncePerCall();
 });
 
 test('cancelled while its PR is being opened: the cancel waits, the PR is opened and followed, and the run completes pr_opened', async () => {
-  // Replaced as the kept run's reason says: the PR closed, then the issue started again.
+  // The PR closed by the operator (prs close), then the issue started again.
   const env = { TEMPORAL_ADDRESS: testTemporalAddress(), DATABASE_URL: world.db.url, GLOBALLM_LOCAL_ROOT: join(world.dir, 'repos') };
   const closed = await runCli(['prs', 'close', 'local/bytefmt#1'], env);
   assert.equal(closed.code, 0, closed.stderr);

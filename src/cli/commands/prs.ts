@@ -56,20 +56,24 @@ export function renderPreview(r: PrRow): string {
   ].join('\n');
 }
 
-/** Closes our open PR for an issue on its forge; the follow-up workflow sees it closed at its next check. */
-async function closePr(pool: Pool, target: { repo: { owner: string; name: string }; issueNumber: number; forge?: ForgeKind }): Promise<{ forge: string; number: number }> {
+/**
+ * Closes our open PRs for an issue on its forge (one, or also an earlier one that a newer fix
+ * replaced and whose close failed); the follow-up workflow sees them closed at its next check.
+ */
+async function closePr(pool: Pool, target: { repo: { owner: string; name: string }; issueNumber: number; forge?: ForgeKind }): Promise<{ forge: string; numbers: number[] }> {
   const rows = (await listPrRows(pool, { repo: target.repo, issueNumber: target.issueNumber }))
-    .filter((r) => (target.forge === undefined || r.forge === target.forge) && r.number !== null && (r.state === 'draft' || r.state === 'open'));
+    .filter((r) => (target.forge === undefined || r.forge === target.forge) && r.number !== null && (r.state === 'draft' || r.state === 'open'))
+    .sort((a, b) => (a.number ?? 0) - (b.number ?? 0));
   const row = rows[0];
   if (!row || row.number === null) throw new NotFound(`no open pull request recorded for ${target.repo.owner}/${target.repo.name}#${target.issueNumber}`);
-  if (rows.length > 1) throw new UsageError(`open pull requests on several forges for ${target.repo.owner}/${target.repo.name}#${target.issueNumber}: choose one with --forge`);
+  if (rows.some((r) => r.forge !== row.forge)) throw new UsageError(`open pull requests on several forges for ${target.repo.owner}/${target.repo.name}#${target.issueNumber}: choose one with --forge`);
   const { config } = cliContext();
   const octokit = pacedGitHubClient(pool, { baseUrl: config.GITHUB_API_URL, token: config.GITHUB_TOKEN });
   const writers = createForgeWriters({ pool, octokit, githubLogin: config.GITHUB_LOGIN, localRoot: localRoot(config) });
   const forge = parseForgeKind(row.forge);
   // Recorded as ours (withdrawn), so the issue is not barred as if a maintainer had closed it.
-  await withdrawPullRequest(pool, writers[forge], row, { by: 'operator' });
-  return { forge, number: row.number };
+  for (const r of rows) await withdrawPullRequest(pool, writers[forge], r, { by: 'operator' });
+  return { forge, numbers: rows.flatMap((r) => (r.number === null ? [] : [r.number])) };
 }
 
 async function withPool<T>(fn: (pool: Pool) => Promise<T>): Promise<T> {
@@ -102,5 +106,5 @@ export async function prsCloseAction(target: string, opts: { forge?: string }): 
   if (t.issueNumber === undefined) throw new UsageError(`malformed target "${target}": expected owner/repo#number`);
   const forge = opts.forge === undefined ? undefined : parseForgeKind(opts.forge);
   const closed = await withPool((pool) => closePr(pool, { repo: t.repo, issueNumber: t.issueNumber ?? 0, ...(forge ? { forge } : {}) }));
-  process.stdout.write(`closed ${closed.forge} PR #${closed.number} for ${t.repo.owner}/${t.repo.name}#${t.issueNumber}\n`);
+  process.stdout.write(`closed ${closed.forge} PR ${closed.numbers.map((n) => `#${n}`).join(', ')} for ${t.repo.owner}/${t.repo.name}#${t.issueNumber}\n`);
 }

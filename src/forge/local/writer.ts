@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Pool } from 'pg';
-import { countOpenLocalPulls, findLocalPull, findLocalPullByBranch, findLocalPullForIssue, markLocalPullOpen, openLocalPull, setLocalPullState, updateLocalPull, type LocalPullRow } from '../../db/local-pull-requests.js';
+import { countOpenLocalPulls, findLocalPull, findLocalPullByBranch, markLocalPullOpen, openLocalPull, setLocalPullState, updateLocalPull, type LocalPullRow } from '../../db/local-pull-requests.js';
 import { NotFound, UsageError } from '../../errors.js';
 import { normalizeRepoPath } from '../../fix/edits/repo-path.js';
 import { unlimitedWrites, type WriteBudget } from '../../budget/write-budget.js';
@@ -85,8 +85,8 @@ export class LocalForgeWriter implements ForgeWriter {
     const issue = (await readLocalIssues(dir)).find((i) => i.number === issueNumber);
     if (!issue) throw new NotFound(`issue ${upstream.name}#${issueNumber} not found in the local issues file`);
     const ownBranchOid = await this.branchOid(dir, branch);
-    const row = await findLocalPullForIssue(this.opts.pool, upstream, issueNumber);
-    const own = row && row.branch === branch ? this.summary(row, ownBranchOid) : null;
+    const row = await findLocalPullByBranch(this.opts.pool, upstream, branch);
+    const own = row ? this.summary(row, ownBranchOid) : null;
     const [inRepo, forOwner] = await Promise.all([
       this.countOpenPullRequestsByUs({ owner: upstream.owner, name: upstream.name }),
       this.countOpenPullRequestsByUs({ owner: upstream.owner }),
@@ -150,7 +150,7 @@ export class LocalForgeWriter implements ForgeWriter {
     if (headOid === baseOid || (await tryGit(['merge-base', '--is-ancestor', headOid, baseOid], { cwd: dir })) !== null) {
       return { ok: false, reason: 'no_commits', message: `No commits between ${input.baseBranch} and ${input.branch}` };
     }
-    const existing = await findLocalPullForIssue(this.opts.pool, input.upstream, input.issueNumber);
+    const existing = await findLocalPullByBranch(this.opts.pool, input.upstream, input.branch);
     if (existing && ['draft', 'open'].includes(existing.state)) {
       return { ok: false, reason: 'already_exists', message: `A pull request already exists for ${input.branch}` };
     }

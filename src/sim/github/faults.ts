@@ -10,6 +10,7 @@ export class FaultInjector {
   /** Commits refused and slow forks handed out so far. */
   commitsRefused = 0;
   slowForks = 0;
+  pullClosesFailed = 0;
 
   constructor(readonly plan: FaultPlan | undefined) {
     this.rand = seededRandom(plan?.seed ?? 0);
@@ -29,6 +30,13 @@ export class FaultInjector {
   refuseCommit(): boolean {
     if (this.commitsRefused >= (this.plan?.refuseCommits ?? 0)) return false;
     this.commitsRefused += 1;
+    return true;
+  }
+
+  /** Whether this request to close a pull request is one of the first `failPullCloses` (answered 502). */
+  failPullClose(): boolean {
+    if (this.pullClosesFailed >= (this.plan?.failPullCloses ?? 0)) return false;
+    this.pullClosesFailed += 1;
     return true;
   }
 

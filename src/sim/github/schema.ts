@@ -43,6 +43,8 @@ export const FaultPlanSchema = z.object({
   timeoutMs: z.number().int().positive().optional(),
   /** The first N `createCommitOnBranch` mutations are refused with an HTTP 422 (nothing is committed). */
   refuseCommits: z.number().int().nonnegative().optional(),
+  /** The first N requests to close a pull request (`PATCH …/pulls/{n}` with state `closed`) are answered 502 (nothing is closed). */
+  failPullCloses: z.number().int().nonnegative().optional(),
   /** The first `count` forks created stay unusable for `delayMs` (instead of `limits.forkDelayMs`). */
   slowForks: z.object({ count: z.number().int().nonnegative(), delayMs: z.number().int().nonnegative() }).optional(),
 });

@@ -54,8 +54,8 @@ export interface GitHubStandIn {
   limiters: TokenLimiters;
   /** Fault decisions so far, in request order (null = clean). */
   faultLog: readonly (FaultKind | null)[];
-  /** The one-off faults handed out so far: commits refused with a 422, forks that were slow to appear. */
-  readonly injected: { commitsRefused: number; slowForks: number };
+  /** The one-off faults handed out so far: commits refused with a 422, forks that were slow to appear, PR closes answered 502. */
+  readonly injected: { commitsRefused: number; slowForks: number; pullClosesFailed: number };
   close(): Promise<void>;
 }
 
@@ -245,6 +245,9 @@ export async function startGitHubStandIn(options: StandInOptions & { clock?: Clo
       }
       limiter.take(resource);
     }
+    if (op.operationId === 'pulls/update' && (body as { state?: unknown } | undefined)?.state === 'closed' && faults.failPullClose()) {
+      return send(res, 502, { message: 'Server Error' }, resource ? limiter.headers(resource) : {});
+    }
     const forkDelayMs = op.operationId === 'repos/create-fork' ? faults.forkDelayMs(limits.forkDelayMs) : limits.forkDelayMs;
     const ctx: RestContext = { world, api: base, web: base, limiter, viewer, forkDelayMs };
     let status: number;
@@ -328,7 +331,7 @@ export async function startGitHubStandIn(options: StandInOptions & { clock?: Clo
     limiters,
     faultLog: faults.log,
     get injected() {
-      return { commitsRefused: faults.commitsRefused, slowForks: faults.slowForks };
+      return { commitsRefused: faults.commitsRefused, slowForks: faults.slowForks, pullClosesFailed: faults.pullClosesFailed };
     },
     close: async () => {
       for (const t of timers) clearTimeout(t);

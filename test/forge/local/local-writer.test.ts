@@ -77,7 +77,7 @@ describe('local forge writer: a PR is a branch plus a stored record', () => {
     assert.equal(state.state, 'OPEN');
   });
 
-  test('a rerun never makes a second commit: not when its commit landed unrecorded, nor when its fix differs from the open PR', async () => {
+  test('a rerun never makes a second commit: not when its commit landed unrecorded; a different fix replaces the open PR with its own branch and PR', async () => {
     const w = new LocalForgeWriter({ pool: db.pool, root });
     const deps = { pool: db.pool, forge: w, caps: { maxOpenPrsPerRepo: 3, maxOpenPrsPerOwner: 5, requireOptIn: false } };
     const request = (after: string) => ({
@@ -99,13 +99,24 @@ describe('local forge writer: a PR is a branch plus a stored record', () => {
     assert.equal(await git(repoDir, 'rev-parse', branch), tip);
     assert.equal((await findPrRow(db.pool, 'local', ref, 3))?.head_oid, tip, 'the commit is recorded now');
 
-    // A run reset to before its fix was made brings another fix: the open PR is kept as it is, and the run is told why.
-    const patch = (await findPrRow(db.pool, 'local', ref, 3))?.patch;
+    // A run reset to before its fix was made brings another fix: a new PR on a branch of its own
+    // replaces the open one, which is closed (its branch left as it was).
     const other = await openPullRequest(deps, request('Disclosed AI-assisted contributions are welcome.\n'));
-    assert.equal(other.status, 'kept');
-    assert.match(other.status === 'kept' ? other.detail : '', /our PR #\d+ is already open with an earlier fix; this run's fix was not pushed\. To replace it, close the PR \(globallm prs close local\/demo#3\) and start the issue again\./);
-    assert.equal(await git(repoDir, 'rev-parse', branch), tip, 'no second commit');
-    assert.equal((await findPrRow(db.pool, 'local', ref, 3))?.patch, patch, 'the PR keeps its fix');
+    assert.equal(other.status, 'opened');
+    if (other.status !== 'opened' || first.status !== 'opened') return;
+    assert.match(other.pull.headRefName, /^globallm\/issue-3-second-typo-[0-9a-f]{10}$/);
+    assert.equal(await git(repoDir, 'rev-list', '--count', `main..${other.pull.headRefName}`), '1', 'one commit on the new branch');
+    assert.equal(await git(repoDir, 'rev-parse', branch), tip, 'the old branch is left as it was');
+    const local = (await db.pool.query<{ number: number; state: string; branch: string }>(
+      `SELECT number, state, branch FROM local_pull_requests WHERE name = 'demo' AND issue_number = 3 ORDER BY number`)).rows;
+    assert.deepEqual(local, [{ number: first.pull.number, state: 'closed', branch }, { number: other.pull.number, state: 'draft', branch: other.pull.headRefName }]);
+    assert.equal(other.detail, `opened #${other.pull.number} with a newer fix and closed #${first.pull.number} in its favour`);
+    const outcome = (await db.pool.query<{ detail: { comment: string } }>(`SELECT o.detail FROM outcomes o JOIN pull_requests p ON p.id = o.pull_request_id WHERE p.name = 'demo' AND p.number = $1`, [first.pull.number])).rows;
+    assert.match(outcome[0]?.detail.comment ?? '', new RegExp(`^Superseded by #${other.pull.number}: a newer fix for issue #3\\.`), 'the local forge keeps the comment in the outcome');
+    // The same again: the same PR, nothing committed.
+    const same = await openPullRequest(deps, request('Disclosed AI-assisted contributions are welcome.\n'));
+    assert.equal(same.status, 'unchanged');
+    assert.equal(await git(repoDir, 'rev-list', '--count', `main..${other.pull.headRefName}`), '1');
   });
 
   // The chaos benchmark restarted PostgreSQL between an open_pr attempt's commit and its record of
