@@ -75,7 +75,7 @@ async function ledger(stack: ScaleStack): Promise<{ analysis: number; fix: numbe
 
 /**
  * The worker process's own CPU ticks and its children's: those reaped, and those still living with
- * everything below them (its git helper, which lives as long as the worker).
+ * everything below them (its command helper, which lives as long as the worker).
  */
 function workerTicks(pid: number): { own: number; children: number } {
   const own = stat(pid)?.self ?? 0;
@@ -100,8 +100,8 @@ async function run(args: Args, dir: string, llm: LlmStandIn): Promise<Record<str
   try {
     const pid = stack.worker.pid ?? 0;
     // Orchestration CPU: the worker's CPU over the campaign from /proc — its own (every thread: the
-    // SDK, the workflows, the activities' code) plus its children's outside sandbox runs (its git
-    // helper with every git it ran, any other command), by child (see ChildrenCpuSampler). Model
+    // SDK, the workflows, the activities' code) plus its children's outside sandbox runs (its command
+    // helper with every command it ran: git, cp, du, chown; any other command), by child (see ChildrenCpuSampler). Model
     // waits cost the worker no CPU: the stand-in runs in this process.
     const idle = await idleCpuMsPerS(pid);
     const before = workerTicks(pid);
@@ -129,7 +129,7 @@ async function run(args: Args, dir: string, llm: LlmStandIn): Promise<Record<str
       budget_drift_tokens: drift.drift,
       orchestration_cpu_ms_per_issue: ms(ownS + helperS + children.seconds.other),
       worker_own_cpu_ms_per_issue: ms(ownS),
-      git_helper_cpu_ms_per_issue: ms(helperS),
+      helper_cpu_ms_per_issue: ms(helperS),
       other_children_cpu_ms_per_issue: ms(children.seconds.other),
       sandbox_cpu_ms_per_issue: ms(children.seconds.sandbox),
       worker_children_cpu_ms_per_issue: ms(childrenS),

@@ -1,8 +1,8 @@
 // Where a worker's children's CPU went, by kind: sandbox runs (started as `bwrap`, or `prlimit` in
-// front of it, or a `sh` that execs them), its git helper (a `node` child that lives as long as the worker and starts git),
-// and any other command it ran itself (`cp`, `du`, `chown`). Sampling the worker's children from
+// front of it, or a `sh` that execs them), its command helper (a `node` child that lives as long
+// as the worker and starts git, `cp`, `du`, `chown`), and any other command it ran itself. Sampling the worker's children from
 // /proc keeps, per child, the largest CPU its process tree was seen to use. The helper's is exact
-// (it is still alive at the last sample, its git runs reaped into it); a sandbox run's or another
+// (it is still alive at the last sample, its commands reaped into it); a sandbox run's or another
 // command's last ticks after its final sample are missed, and a command that lives less than one
 // sampling period is missed whole, so those are lower bounds. The kernel's own count for the
 // worker's reaped children cannot tell these apart, and misses sandbox processes that the sandbox

@@ -4,8 +4,7 @@
  */
 import { tmpdir } from 'node:os';
 import { Unavailable } from '../errors.js';
-import { HelperClient } from './helper-client.js';
-import { spawnDirect, type SpawnOutcome, type SpawnRequest } from './spawn.js';
+import { spawnCommand } from '../util/spawn/commands.js';
 
 export interface GitOptions {
   /** The directory git runs in (the process's own when unset). */
@@ -52,24 +51,9 @@ function environment(options: GitOptions): NodeJS.ProcessEnv {
   };
 }
 
-let helper: HelperClient | undefined;
-
-/**
- * From now on this process starts git from a small helper process (./helper-client.ts), not
- * itself: for a process of a few hundred MB that runs git often (the worker), each start costs
- * a tenth of the CPU. The commands and their outcomes are the same either way.
- */
-export function startGitFromHelper(): void {
-  helper ??= new HelperClient();
-}
-
-function spawn(req: SpawnRequest, signal: AbortSignal | undefined): Promise<SpawnOutcome> {
-  return helper ? helper.run(req, signal) : spawnDirect(req, signal);
-}
-
 async function exec(args: readonly string[], options: GitOptions): Promise<Buffer> {
   const argv = [...[...SAFETY, ...(options.config ?? [])].flatMap((c) => ['-c', c]), ...args];
-  const { error, stdout, stderr } = await spawn({
+  const { error, stdout, stderr } = await spawnCommand({
     file: 'git', args: argv, cwd: options.cwd, env: environment(options), input: options.input ?? '',
     timeoutMs: options.timeoutMs ?? 600_000, maxBuffer: options.maxBuffer ?? 64 * 1024 * 1024,
   }, options.signal);

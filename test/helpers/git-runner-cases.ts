@@ -1,4 +1,4 @@
-// The git runner's behaviour, run by test/git/run.test.ts and test/git/helper-client.test.ts.
+// The git runner's behaviour, run by test/git/run.test.ts and test/util/spawn/helper-client.test.ts.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmod, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-/** One git command as data, and how it ended: what both ways of starting git (./run.ts) share. */
+/** One command as data, and how it ended: what both ways of starting commands (./commands.ts) share. */
 import { execFile, type ExecFileException } from 'node:child_process';
 
 /** One command to run: what execFile takes, with its output as bytes. */

@@ -1,8 +1,7 @@
 /**
- * Starts git from a small helper process. A fork copies the parent's page tables, so its cost grows
- * with the parent's memory: from a worker of a few hundred MB each git start costs over ten ms of
- * CPU, from the helper about one. The helper is started on the first command and again after it
- * died; the commands running when it died fail with a GitError, which is retryable.
+ * Starts commands from a small helper process (see ./commands.ts). The helper is started on the
+ * first command and again after it died; the commands it held when it died fail with no exit
+ * code (for git, a GitError, which is retryable).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { dirname, extname, join } from 'node:path';
@@ -54,7 +53,7 @@ export class HelperClient {
     return new Promise<SpawnOutcome>((resolve) => {
       this.pending.set(id, { child, settle: (outcome) => { signal?.removeEventListener('abort', cancel); resolve(outcome); } });
       child.channel?.ref();
-      child.send({ id, run: req } satisfies HelperMessage, (err) => { if (err) this.settle(child, id, unanswered(`the git helper process took no command: ${err.message}`)); });
+      child.send({ id, run: req } satisfies HelperMessage, (err) => { if (err) this.settle(child, id, unanswered(`the command helper process took no command: ${err.message}`)); });
       if (signal?.aborted) cancel();
       else signal?.addEventListener('abort', cancel, { once: true });
     });
@@ -64,9 +63,9 @@ export class HelperClient {
     const child = fork(HELPER, [], { execArgv: loaderArgs(process.execArgv), serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child.on('message', ({ id, outcome }: HelperAnswer) => this.settle(child, id, { ...outcome, stdout: asBuffer(outcome.stdout), stderr: asBuffer(outcome.stderr) }));
     // Its channel closes as it dies: that, not its exit (which no longer keeps this process alive), is what fails the commands it held.
-    child.once('disconnect', () => this.lost(child, 'the git helper process exited'));
-    child.once('exit', (code, signal) => this.lost(child, `the git helper process exited (${String(code ?? signal)})`));
-    child.once('error', (err) => this.lost(child, `the git helper process failed: ${err.message}`));
+    child.once('disconnect', () => this.lost(child, 'the command helper process exited'));
+    child.once('exit', (code, signal) => this.lost(child, `the command helper process exited (${String(code ?? signal)})`));
+    child.once('error', (err) => this.lost(child, `the command helper process failed: ${err.message}`));
     // The helper keeps this process alive only while a command runs.
     child.unref();
     child.channel?.unref();

@@ -1,5 +1,5 @@
 /**
- * The git helper process (see ./helper-client.ts): runs each command its parent sends, as a child
+ * The command helper process (see ./helper-client.ts): runs each command its parent sends, as a child
  * of this small process, and answers with how it ended. It lives as long as its parent.
  */
 import { spawnDirect } from './spawn.js';
@@ -22,6 +22,6 @@ process.on('message', (message: HelperMessage) => {
   else running.get(message.id)?.abort();
 });
 // Its parent's end is its own: a terminal's Ctrl-C goes to the whole group, and the parent may
-// still need git while it shuts down.
+// still need a command while it shuts down.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => undefined);
 process.on('disconnect', () => process.exit(0));

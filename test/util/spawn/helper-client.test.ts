@@ -1,9 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { GitError, runGit, startGitFromHelper } from '../../src/git/run.js';
-import { loaderArgs } from '../../src/git/helper-client.js';
-import { describeGitRunner } from '../helpers/git-runner-cases.js';
+import { GitError, runGit } from '../../../src/git/run.js';
+import { loaderArgs } from '../../../src/util/spawn/helper-client.js';
+import { CommandError, execCommand, startCommandsFromHelper } from '../../../src/util/spawn/commands.js';
+import { describeGitRunner } from '../../helpers/git-runner-cases.js';
 
 /** This process's children that run the git helper. */
 function helpers(): number[] {
@@ -21,10 +22,10 @@ function helpers(): number[] {
 /** A git command that runs until it is stopped (for a few seconds at most). */
 const WAIT = 'alias.wait=!sleep 3';
 
-startGitFromHelper();
+startCommandsFromHelper();
 describeGitRunner('the git runner, starting git from its helper process');
 
-describe('the git helper process', () => {
+describe('the command helper process', () => {
   test('runs the commands: one helper, started on the first command', async () => {
     assert.match(await runGit(['--version']), /^git version /);
     assert.equal(helpers().length, 1);
@@ -49,6 +50,14 @@ describe('the git helper process', () => {
     const running = runGit(['wait'], { config: [WAIT], signal: ac.signal });
     setTimeout(() => ac.abort(), 200);
     await assert.rejects(running, (e: unknown) => e instanceof Error && e.name === 'AbortError');
+  });
+
+  test('runs any command as execFile would: its output, or a CommandError with its exit code and stderr', async () => {
+    assert.deepEqual(await execCommand('sh', ['-c', 'printf out; printf err >&2'], { timeoutMs: 10_000 }), { stdout: 'out', stderr: 'err' });
+    assert.equal((await execCommand('sh', ['-c', 'echo "$X"'], { timeoutMs: 10_000, env: { X: 'only this' } })).stdout, 'only this\n');
+    await assert.rejects(execCommand('sh', ['-c', 'echo no >&2; exit 3'], { timeoutMs: 10_000 }), (e: unknown) => e instanceof CommandError && e.code === 3 && e.stderr === 'no\n');
+    await assert.rejects(execCommand('/no/such/command', [], { timeoutMs: 10_000 }), (e: unknown) => e instanceof CommandError && e.code === 'ENOENT');
+    await assert.rejects(execCommand('sleep', ['5'], { timeoutMs: 100 }), (e: unknown) => e instanceof CommandError && e.code === null);
   });
 
   test('keeps only the node options that load modules', () => {
