@@ -18,7 +18,7 @@ import { projectRoot } from '../src/util/project-root.js';
 import { createChaosRepos } from './chaos/repos.js';
 import { budgetDrift, duplicates, lostIssues } from './chaos/audit.js';
 import { startScaleStack, type ScaleStack } from './scale/stack.js';
-import { childrenByParent, stat, TICKS_PER_S, treeTicks } from './scale/cpu.js';
+import { childrenByParent, stat, threadTicksByName, TICKS_PER_S, treeTicks } from './scale/cpu.js';
 import { ChildrenCpuSampler } from './campaign/children-cpu.js';
 import { triageRule } from './tokens/answer.js';
 
@@ -82,6 +82,17 @@ function workerTicks(pid: number): { own: number; children: number } {
   return { own, children: treeTicks(pid, childrenByParent()) - own };
 }
 
+/**
+ * The worker's own CPU ticks over the campaign by thread name, most first (`main`: the event loop,
+ * where activities run; `node`: the workflow threads; `libuv-worker`: file system and DNS; `V8 …`: compilation and GC;
+ * `tokio-…`: the Temporal SDK's core); `exited` is what threads gone by the end used.
+ */
+function threadCpu(before: Map<string, number>, after: Map<string, number>, ownTicks: number): Record<string, number> {
+  const used = [...after].map(([name, t]) => [name, t - (before.get(name) ?? 0)] as const).filter(([, t]) => t > 0);
+  const exited = ownTicks - used.reduce((a, [, t]) => a + t, 0);
+  return Object.fromEntries([...used, ...(exited > 0 ? [['exited', exited] as const] : [])].sort((a, b) => b[1] - a[1]));
+}
+
 /** The idle worker's own CPU (polling, timers) in ms per second, over a few seconds before the campaign. */
 async function idleCpuMsPerS(pid: number, seconds = 5): Promise<number> {
   const a = workerTicks(pid).own;
@@ -105,11 +116,13 @@ async function run(args: Args, dir: string, llm: LlmStandIn): Promise<Record<str
     // waits cost the worker no CPU: the stand-in runs in this process.
     const idle = await idleCpuMsPerS(pid);
     const before = workerTicks(pid);
+    const threadsBefore = threadTicksByName(pid);
     const sampler = new ChildrenCpuSampler(pid);
     sampler.start();
     const final = await startAndWait(stack.env, args.issues, args.timeoutS);
     const children = sampler.stop();
     const after = workerTicks(pid);
+    const threads = threadCpu(threadsBefore, threadTicksByName(pid), after.own - before.own);
     const ownS = (after.own - before.own) / TICKS_PER_S;
     const childrenS = (after.children - before.children) / TICKS_PER_S;
     const helperS = children.seconds.helper;
@@ -134,6 +147,7 @@ async function run(args: Args, dir: string, llm: LlmStandIn): Promise<Record<str
       sandbox_cpu_ms_per_issue: ms(children.seconds.sandbox),
       worker_children_cpu_ms_per_issue: ms(childrenS),
       children_runs: Object.entries(children.runs).map(([c, n]) => `${c}:${n}`).sort().join(','),
+      worker_own_cpu_ms_per_issue_by_thread: Object.entries(threads).map(([t, ticks]) => `${t}:${ms(ticks / TICKS_PER_S)}`).join(','),
       worker_idle_cpu_ms_per_s: idle.toFixed(1),
     };
   } finally {
