@@ -143,6 +143,7 @@ async function run(args: Args, dir: string, llm: LlmStandIn): Promise<Record<str
       orchestration_cpu_ms_per_issue: ms(ownS + helperS + children.seconds.other),
       worker_own_cpu_ms_per_issue: ms(ownS),
       helper_cpu_ms_per_issue: ms(helperS),
+      helper_own_cpu_ms_per_issue: ms(children.helperSelfSeconds),
       other_children_cpu_ms_per_issue: ms(children.seconds.other),
       sandbox_cpu_ms_per_issue: ms(children.seconds.sandbox),
       worker_children_cpu_ms_per_issue: ms(childrenS),

@@ -27,12 +27,14 @@ function kindOf(pid: number, comm: string): ChildKind {
 export interface ChildrenCpu {
   /** CPU seconds by kind. */
   seconds: Record<ChildKind, number>;
+  /** Of the helper's, what its own process used (the rest is the commands it ran). */
+  helperSelfSeconds: number;
   /** How many children of each command were seen. */
   runs: Record<string, number>;
 }
 
 export class ChildrenCpuSampler {
-  private readonly seen = new Map<string, { kind: ChildKind; comm: string; base: number; ticks: number }>();
+  private readonly seen = new Map<string, { kind: ChildKind; comm: string; base: number; ticks: number; baseSelf: number; self: number }>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly workerPid: number, private readonly everyMs = 100) {}
@@ -49,11 +51,13 @@ export class ChildrenCpuSampler {
     clearInterval(this.timer);
     const seconds: Record<ChildKind, number> = { sandbox: 0, helper: 0, other: 0 };
     const runs: Record<string, number> = {};
-    for (const { kind, comm, base, ticks } of this.seen.values()) {
+    let helperSelfSeconds = 0;
+    for (const { kind, comm, base, ticks, baseSelf, self } of this.seen.values()) {
       seconds[kind] += (ticks - base) / TICKS_PER_S;
+      if (kind === 'helper') helperSelfSeconds += (self - baseSelf) / TICKS_PER_S;
       if (base === 0) runs[comm] = (runs[comm] ?? 0) + 1;
     }
-    return { seconds, runs };
+    return { seconds, helperSelfSeconds, runs };
   }
 
   private sample(baseline: boolean): void {
@@ -66,8 +70,8 @@ export class ChildrenCpuSampler {
       const known = this.seen.get(key);
       const ticks = treeTicks(pid, children);
       // A sandbox run in a cgroup starts as `sh`, which writes its pid into the cgroup and execs bwrap.
-      if (known) Object.assign(known, { ticks: Math.max(known.ticks, ticks), ...(known.kind === 'other' && SANDBOX_COMMANDS.has(s.comm) ? { kind: 'sandbox', comm: s.comm } : {}) });
-      else this.seen.set(key, { kind: kindOf(pid, s.comm), comm: s.comm, base: baseline ? ticks : 0, ticks });
+      if (known) Object.assign(known, { ticks: Math.max(known.ticks, ticks), self: Math.max(known.self, s.self), ...(known.kind === 'other' && SANDBOX_COMMANDS.has(s.comm) ? { kind: 'sandbox', comm: s.comm } : {}) });
+      else this.seen.set(key, { kind: kindOf(pid, s.comm), comm: s.comm, base: baseline ? ticks : 0, ticks, baseSelf: baseline ? s.self : 0, self: s.self });
     }
   }
 }
