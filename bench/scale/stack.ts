@@ -53,7 +53,12 @@ export async function startScaleStack(dir: string, localRoot: string, extraEnv: 
     GLOBALLM_TASK_QUEUE_PREFIX: PREFIX, GLOBALLM_STATE_DIR: join(dir, 'state'), GLOBALLM_LOCAL_ROOT: localRoot,
     GLOBALLM_CACHE_DIR: join(dir, 'cache'), GLOBALLM_LOG_LEVEL: 'warn', ...extraEnv,
   };
-  const worker = await startWorker(env, workerNodeArgs);
+  // A worker that fails to start leaves no server behind.
+  const worker = await startWorker(env, workerNodeArgs).catch(async (err: unknown) => {
+    await connection.close();
+    await Promise.allSettled([temporal.stop(), db.stop()]);
+    throw err;
+  });
   const pool = new pg.Pool({ connectionString: db.url, max: 2 });
   // Stopping PostgreSQL at the end ends idle connections: expected, not a crash of the bench.
   pool.on('error', () => undefined);
