@@ -1,4 +1,4 @@
-// `npm run bench -- campaign [--issues N] [--timeout-s N]`: one campaign on the stand-ins through
+// `npm run bench -- campaign [--issues N] [--timeout-s N] [--cpu-prof DIR]`: one campaign on the stand-ins through
 // the real workflows, started as people start it (`globallm campaign start --wait`, the compiled
 // CLI) against a fresh stack run by the production worker process (`globallm worker`). The world
 // is `--issues` (default 12) seeded local-forge copies of the example libraries, one fixable bug
@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { buildCli } from '../scripts/build-cli.js';
 import { exampleScript } from '../src/examples/demo-script.js';
@@ -18,23 +18,28 @@ import { projectRoot } from '../src/util/project-root.js';
 import { createChaosRepos } from './chaos/repos.js';
 import { budgetDrift, duplicates, lostIssues } from './chaos/audit.js';
 import { startScaleStack, type ScaleStack } from './scale/stack.js';
-import { stat, TICKS_PER_S } from './scale/cpu.js';
-import { SandboxCpuSampler } from './campaign/sandbox-cpu.js';
+import { childrenByParent, stat, threadTicksByName, TICKS_PER_S, treeTicks } from './scale/cpu.js';
+import { ChildrenCpuSampler } from './campaign/children-cpu.js';
 import { triageRule } from './tokens/answer.js';
 
 const ID = 'bench-campaign';
 /** A current model the stand-in lists and the price table knows. */
 const MODEL = 'claude-haiku-4-5';
 
-const Args = z.object({ issues: z.coerce.number().int().min(1).max(200).default(12), timeoutS: z.coerce.number().int().min(10).default(1200) });
+const Args = z.object({
+  issues: z.coerce.number().int().min(1).max(200).default(12),
+  timeoutS: z.coerce.number().int().min(10).default(1200),
+  /** Where the worker writes V8 CPU profiles (`node --cpu-prof`), one per thread, when it stops. */
+  cpuProf: z.string().min(1).optional(),
+});
 type Args = z.infer<typeof Args>;
 
 function parseArgs(argv: string[]): Args {
   const raw: Record<string, string> = {};
   for (let i = 0; i < argv.length; i += 2) {
-    const m = /^--(issues|timeout-s)$/.exec(argv[i] ?? '');
-    if (!m?.[1] || argv[i + 1] === undefined) throw new Error('usage: npm run bench -- campaign [--issues N] [--timeout-s N]');
-    raw[m[1] === 'timeout-s' ? 'timeoutS' : m[1]] = argv[i + 1] as string;
+    const m = /^--(issues|timeout-s|cpu-prof)$/.exec(argv[i] ?? '');
+    if (!m?.[1] || argv[i + 1] === undefined) throw new Error('usage: npm run bench -- campaign [--issues N] [--timeout-s N] [--cpu-prof DIR]');
+    raw[m[1].replace(/-(\w)/g, (_, c: string) => c.toUpperCase())] = argv[i + 1] as string;
   }
   return Args.parse(raw);
 }
@@ -68,10 +73,24 @@ async function ledger(stack: ScaleStack): Promise<{ analysis: number; fix: numbe
   return { analysis: Number(r.rows[0]?.analysis ?? 0), fix: Number(r.rows[0]?.fix ?? 0) };
 }
 
-/** The worker process's own CPU ticks and its children's (reaped and living). */
+/**
+ * The worker process's own CPU ticks and its children's: those reaped, and those still living with
+ * everything below them (its command helper, which lives as long as the worker).
+ */
 function workerTicks(pid: number): { own: number; children: number } {
-  const s = stat(pid);
-  return { own: s?.self ?? 0, children: s?.reaped ?? 0 };
+  const own = stat(pid)?.self ?? 0;
+  return { own, children: treeTicks(pid, childrenByParent()) - own };
+}
+
+/**
+ * The worker's own CPU ticks over the campaign by thread name, most first (`main`: the event loop,
+ * where activities run; `node`: the workflow threads; `libuv-worker`: file system and DNS; `V8 …`: compilation and GC;
+ * `tokio-…`: the Temporal SDK's core); `exited` is what threads gone by the end used.
+ */
+function threadCpu(before: Map<string, number>, after: Map<string, number>, ownTicks: number): Record<string, number> {
+  const used = [...after].map(([name, t]) => [name, t - (before.get(name) ?? 0)] as const).filter(([, t]) => t > 0);
+  const exited = ownTicks - used.reduce((a, [, t]) => a + t, 0);
+  return Object.fromEntries([...used, ...(exited > 0 ? [['exited', exited] as const] : [])].sort((a, b) => b[1] - a[1]));
 }
 
 /** The idle worker's own CPU (polling, timers) in ms per second, over a few seconds before the campaign. */
@@ -88,22 +107,26 @@ async function run(args: Args, dir: string, llm: LlmStandIn): Promise<Record<str
     ANTHROPIC_API_KEY: 'bench', ANTHROPIC_BASE_URL: llm.url, GLOBALLM_ANTHROPIC_MODEL: MODEL,
     // Every local-forge repository has the same owner: its cap would keep most fixes from opening.
     GLOBALLM_MAX_OPEN_PRS_PER_OWNER: String(args.issues), GLOBALLM_BUDGET_LANGUAGE_ISSUES: String(args.issues * 2),
-  });
+  }, args.cpuProf === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(args.cpuProf)}`]);
   try {
     const pid = stack.worker.pid ?? 0;
     // Orchestration CPU: the worker's CPU over the campaign from /proc — its own (every thread: the
-    // SDK, the workflows, the activities' code) plus its children's (git, sandbox runs) — minus what
-    // the sandbox runs' process trees used (sampled, see SandboxCpuSampler; the children's part is
-    // never taken below zero). Model waits cost the worker no CPU: the stand-in runs in this process.
+    // SDK, the workflows, the activities' code) plus its children's outside sandbox runs (its command
+    // helper with every command it ran: git, cp, du, chown; any other command), by child (see ChildrenCpuSampler). Model
+    // waits cost the worker no CPU: the stand-in runs in this process.
     const idle = await idleCpuMsPerS(pid);
     const before = workerTicks(pid);
-    const sampler = new SandboxCpuSampler(pid);
+    const threadsBefore = threadTicksByName(pid);
+    const sampler = new ChildrenCpuSampler(pid);
     sampler.start();
     const final = await startAndWait(stack.env, args.issues, args.timeoutS);
-    const sandboxS = sampler.stop();
+    const children = sampler.stop();
     const after = workerTicks(pid);
+    const threads = threadCpu(threadsBefore, threadTicksByName(pid), after.own - before.own);
     const ownS = (after.own - before.own) / TICKS_PER_S;
     const childrenS = (after.children - before.children) / TICKS_PER_S;
+    const helperS = children.seconds.helper;
+    const ms = (seconds: number): number => Math.round((seconds * 1000) / Math.max(1, final?.enqueued ?? 0));
     const enqueued = final?.enqueued ?? 0;
     const perIssue = Math.max(1, enqueued);
     const tokens = await ledger(stack);
@@ -117,10 +140,15 @@ async function run(args: Args, dir: string, llm: LlmStandIn): Promise<Record<str
       tokens_per_issue: (tokens.analysis / perIssue).toFixed(1),
       fix_tokens_per_issue: (tokens.fix / perIssue).toFixed(1),
       budget_drift_tokens: drift.drift,
-      orchestration_cpu_ms_per_issue: Math.round(((ownS + Math.max(0, childrenS - sandboxS)) * 1000) / perIssue),
-      worker_own_cpu_ms_per_issue: Math.round((ownS * 1000) / perIssue),
-      worker_children_cpu_ms_per_issue: Math.round((childrenS * 1000) / perIssue),
-      sandbox_cpu_ms_per_issue: Math.round((sandboxS * 1000) / perIssue),
+      orchestration_cpu_ms_per_issue: ms(ownS + helperS + children.seconds.other),
+      worker_own_cpu_ms_per_issue: ms(ownS),
+      helper_cpu_ms_per_issue: ms(helperS),
+      helper_own_cpu_ms_per_issue: ms(children.helperSelfSeconds),
+      other_children_cpu_ms_per_issue: ms(children.seconds.other),
+      sandbox_cpu_ms_per_issue: ms(children.seconds.sandbox),
+      worker_children_cpu_ms_per_issue: ms(childrenS),
+      children_runs: Object.entries(children.runs).map(([c, n]) => `${c}:${n}`).sort().join(','),
+      worker_own_cpu_ms_per_issue_by_thread: Object.entries(threads).map(([t, ticks]) => `${t}:${ms(ticks / TICKS_PER_S)}`).join(','),
       worker_idle_cpu_ms_per_s: idle.toFixed(1),
     };
   } finally {

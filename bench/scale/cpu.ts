@@ -5,10 +5,10 @@ export const TICKS_PER_S = 100;
 
 export interface Stat { ppid: number; self: number; reaped: number; comm: string; /** Start time in ticks since boot. */ start: number }
 
-/** One process's parent and CPU ticks (its own, and its reaped children's), or undefined once it is gone. */
-export function stat(pid: number): Stat | undefined {
+/** One process's (or, from its task folder, one thread's) parent and CPU ticks (its own, and its reaped children's), or undefined once it is gone. */
+export function stat(pid: number, file = `/proc/${pid}/stat`): Stat | undefined {
   try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const text = readFileSync(file, 'utf8');
     // Fields after the command name, which sits in parentheses and may hold spaces.
     const f = text.slice(text.lastIndexOf(')') + 2).split(' ').map(Number);
     const at = (i: number): number => f[i] ?? 0;
@@ -42,3 +42,20 @@ export function treeCpuSeconds(pid: number | undefined): number {
   return pid === undefined ? 0 : treeTicks(pid, childrenByParent()) / TICKS_PER_S;
 }
 
+
+/** CPU ticks of a process's threads, summed by thread name (`libuv-worker`, …); its first thread is `main`. */
+export function threadTicksByName(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return byName;
+  }
+  for (const tid of tids) {
+    const s = stat(Number(tid), `/proc/${pid}/task/${tid}/stat`);
+    const name = Number(tid) === pid ? 'main' : s?.comm ?? '';
+    if (s) byName.set(name, (byName.get(name) ?? 0) + s.self);
+  }
+  return byName;
+}

@@ -25,16 +25,19 @@ export interface ScaleStack {
   close(): Promise<void>;
 }
 
-function startWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+function startWorker(env: NodeJS.ProcessEnv, nodeArgs: string[]): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(projectRoot, 'bin', 'globallm.js'), 'worker'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...nodeArgs, join(projectRoot, 'bin', 'globallm.js'), 'worker'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     child.stdout.on('data', (c: Buffer) => { if (c.toString().includes('polling')) resolve(child); });
     child.once('exit', (code) => reject(new Error(`worker exited with ${String(code)}`)));
   });
 }
 
-/** `extraEnv` is the worker's configuration beyond the stack's addresses (no model unless it says so). */
-export async function startScaleStack(dir: string, localRoot: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<ScaleStack> {
+/**
+ * `extraEnv` is the worker's configuration beyond the stack's addresses (no model unless it says
+ * so); `workerNodeArgs` are options for the worker's `node` (a profiler's, say).
+ */
+export async function startScaleStack(dir: string, localRoot: string, extraEnv: NodeJS.ProcessEnv = {}, workerNodeArgs: string[] = []): Promise<ScaleStack> {
   const [db, temporal] = await Promise.all([
     freePort().then((port) => startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port, database: 'globallm_bench' })),
     freePort().then((port) => startDevServer({
@@ -50,7 +53,12 @@ export async function startScaleStack(dir: string, localRoot: string, extraEnv: 
     GLOBALLM_TASK_QUEUE_PREFIX: PREFIX, GLOBALLM_STATE_DIR: join(dir, 'state'), GLOBALLM_LOCAL_ROOT: localRoot,
     GLOBALLM_CACHE_DIR: join(dir, 'cache'), GLOBALLM_LOG_LEVEL: 'warn', ...extraEnv,
   };
-  const worker = await startWorker(env);
+  // A worker that fails to start leaves no server behind.
+  const worker = await startWorker(env, workerNodeArgs).catch(async (err: unknown) => {
+    await connection.close();
+    await Promise.allSettled([temporal.stop(), db.stop()]);
+    throw err;
+  });
   const pool = new pg.Pool({ connectionString: db.url, max: 2 });
   // Stopping PostgreSQL at the end ends idle connections: expected, not a crash of the bench.
   pool.on('error', () => undefined);

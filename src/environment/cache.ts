@@ -1,13 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { logger } from '../log.js';
 import { pidAlive } from '../util/pid-alive.js';
+import { execCommand } from '../util/spawn/commands.js';
 
-const execFileP = promisify(execFile);
 const log = logger.child({ component: 'env-cache' });
 
 const Meta = z.object({ key: z.string(), repo: z.string(), createdAt: z.string(), lastUsedAt: z.string(), sizeMb: z.number() });
@@ -18,7 +16,7 @@ const IN_USE_MS = 60 * 60 * 1000;
 
 async function sizeMb(dir: string): Promise<number> {
   try {
-    const { stdout } = await execFileP('du', ['-sxm', '--', dir], { timeout: 120_000 });
+    const { stdout } = await execCommand('du', ['-sxm', '--', dir], { timeoutMs: 120_000 });
     return Number(stdout.split(/\s/)[0] ?? 0);
   } catch {
     return 0;

@@ -1,19 +1,16 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { lstat, mkdir, mkdtemp, readFile, rename, rm, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { promisify } from 'node:util';
 import { logger } from '../log.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 import { copyTree } from '../util/copy-tree.js';
+import { execCommand } from '../util/spawn/commands.js';
 import type { Mount } from '../sandbox/schema.js';
 import type { EnvironmentCache } from './cache.js';
 import { ENV_ROOT, planEnvironment } from './plan.js';
 import { PreparedEnvironment, type EnvironmentPlan } from './schema.js';
-
-const execFileP = promisify(execFile);
 
 const log = logger.child({ component: 'environment' });
 
@@ -88,7 +85,7 @@ export async function runMounts(env: PreparedEnvironment, dir: string): Promise<
     await mkdir(source, { recursive: true });
     const from = path.join(env.dir, seed.from);
     // Copy-on-write where the filesystem allows.
-    if (await lstat(from).then((s) => s.isDirectory(), () => false)) await execFileP('cp', ['-a', '--reflink=auto', '--', `${from}/.`, source], { timeout: 300_000 });
+    if (await lstat(from).then((s) => s.isDirectory(), () => false)) await execCommand('cp', ['-a', '--reflink=auto', '--', `${from}/.`, source], { timeoutMs: 300_000 });
     mounts.push({ source, target: seed.to, writable: true });
   }
   return mounts;

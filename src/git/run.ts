@@ -2,9 +2,9 @@
  * The one way the project runs git: an argv (never a shell) and a clean environment, so nothing
  * in a repository's own config, hooks or the user's config makes git run a command of its choosing.
  */
-import { execFile, type ExecFileException } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { Unavailable } from '../errors.js';
+import { spawnCommand } from '../util/spawn/commands.js';
 
 export interface GitOptions {
   /** The directory git runs in (the process's own when unset). */
@@ -51,22 +51,16 @@ function environment(options: GitOptions): NodeJS.ProcessEnv {
   };
 }
 
-function exec<T extends string | Buffer>(args: readonly string[], options: GitOptions, encoding: 'utf8' | 'buffer'): Promise<T> {
+async function exec(args: readonly string[], options: GitOptions): Promise<Buffer> {
   const argv = [...[...SAFETY, ...(options.config ?? [])].flatMap((c) => ['-c', c]), ...args];
-  return new Promise((resolve, reject) => {
-    const child = execFile('git', argv, {
-      cwd: options.cwd, env: environment(options), encoding, timeout: options.timeoutMs ?? 600_000,
-      maxBuffer: options.maxBuffer ?? 64 * 1024 * 1024, ...(options.signal ? { signal: options.signal } : {}),
-    }, (err: ExecFileException | null, stdout: string | Buffer, stderr: string | Buffer) => {
-      const code = typeof err?.code === 'number' ? err.code : null;
-      if (!err || (code !== null && options.allowExit?.includes(code))) resolve(stdout as T);
-      else if (err.name === 'AbortError') reject(new DOMException('git was cancelled', 'AbortError'));
-      else reject(failure(args, code, stderr.toString(), err));
-    });
-    // git may exit before reading stdin (commands that take none): that EPIPE is not an error of ours.
-    child.stdin?.on('error', () => undefined);
-    child.stdin?.end(options.input ?? '');
-  });
+  const { error, stdout, stderr } = await spawnCommand({
+    file: 'git', args: argv, cwd: options.cwd, env: environment(options), input: options.input ?? '',
+    timeoutMs: options.timeoutMs ?? 600_000, maxBuffer: options.maxBuffer ?? 64 * 1024 * 1024,
+  }, options.signal);
+  const code = typeof error?.code === 'number' ? error.code : null;
+  if (!error || (code !== null && options.allowExit?.includes(code))) return stdout;
+  if (error.name === 'AbortError') throw new DOMException('git was cancelled', 'AbortError');
+  throw failure(args, code, stderr.toString(), new Error(error.message));
 }
 
 function failure(args: readonly string[], code: number | null, stderr: string, cause: Error): GitError {
@@ -75,13 +69,13 @@ function failure(args: readonly string[], code: number | null, stderr: string, c
 }
 
 /** git's standard output as text; a GitError when it fails. */
-export function runGit(args: readonly string[], options: GitOptions = {}): Promise<string> {
-  return exec<string>(args, options, 'utf8');
+export async function runGit(args: readonly string[], options: GitOptions = {}): Promise<string> {
+  return (await exec(args, options)).toString('utf8');
 }
 
 /** git's standard output as bytes (blobs, `cat-file --batch`). */
 export function runGitBytes(args: readonly string[], options: GitOptions = {}): Promise<Buffer> {
-  return exec<Buffer>(args, options, 'buffer');
+  return exec(args, options);
 }
 
 /** Like runGit, but a failure (no HEAD, a missing path) gives null. */

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { SandboxViolation, ServiceUnavailable, UsageError } from '../errors.js';
 import { logger } from '../log.js';
+import { execCommand } from '../util/spawn/commands.js';
 import { buildBwrapArgs, groupFile, hostsFile, passwdFile, sandboxEnv, type LimitOptions } from './bwrap-args.js';
 import { createRunCgroup, type RunCgroup } from './cgroup.js';
 import { FORWARDER_SOURCE } from './egress/forwarder.js';
@@ -48,7 +49,7 @@ export interface BubblewrapOptions {
 /** The worktree's size in MiB (du, staying on one filesystem and never following links). */
 async function workspaceMb(dir: string): Promise<number> {
   try {
-    const { stdout } = await execFileP('du', ['-sxm', '--', dir], { timeout: 30_000 });
+    const { stdout } = await execCommand('du', ['-sxm', '--', dir], { timeoutMs: 30_000 });
     return Number(stdout.split(/\s/)[0] ?? 0);
   } catch {
     return 0;
@@ -126,7 +127,7 @@ export class BubblewrapSandbox implements Sandbox {
   async prepareWorktree(...dirs: string[]): Promise<void> {
     if (process.getuid?.() !== 0 || dirs.length === 0) return;
     try {
-      await execFileP('chown', ['-R', '-h', '-P', `${this.uid}:${this.gid}`, '--', ...dirs], { timeout: 600_000 });
+      await execCommand('chown', ['-R', '-h', '-P', `${this.uid}:${this.gid}`, '--', ...dirs], { timeoutMs: 600_000 });
     } catch (err) {
       const detail = err instanceof Error && 'stderr' in err ? String((err as { stderr: unknown }).stderr).trim() : String(err);
       throw new Error(`could not hand ${dirs.join(', ')} to the sandbox user: ${detail}`, { cause: err });

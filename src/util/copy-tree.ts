@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
 import { chmod, lstat, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
-
-const execFileP = promisify(execFile);
+import { execCommand } from './spawn/commands.js';
 
 /**
  * Copies a checkout into `dest` (which must not exist): files with their modes, symbolic links
@@ -21,7 +18,7 @@ export async function copyTree(src: string, dest: string): Promise<void> {
   const entries = (await readdir(root)).filter((name) => name !== 'node_modules').map((name) => path.join(root, name));
   if (entries.length === 0) return;
   try {
-    await execFileP('cp', ['-R', '-P', '--preserve=mode', '--reflink=auto', '-t', dest, '--', ...entries], { timeout: 600_000, maxBuffer: 4 * 1024 * 1024 });
+    await execCommand('cp', ['-R', '-P', '--preserve=mode', '--reflink=auto', '-t', dest, '--', ...entries], { timeoutMs: 600_000, maxBuffer: 4 * 1024 * 1024 });
   } catch (err) {
     const stderr = err instanceof Error && 'stderr' in err ? String((err as { stderr: unknown }).stderr).trim() : '';
     throw new Error(`copying ${src} failed: ${stderr || (err instanceof Error ? err.message : String(err))}`, { cause: err });

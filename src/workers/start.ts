@@ -22,6 +22,7 @@ import { MeteredTokenBudget } from '../metrics/metered-budget.js';
 import { startMetricsServer } from '../metrics/server.js';
 import { githubRequestMetrics } from '../metrics/github.js';
 import { registerWorkerEndpoint, removeWorkerEndpoint } from '../db/worker-endpoints.js';
+import { startCommandsFromHelper } from '../util/spawn/commands.js';
 
 const log = logger.child({ component: 'worker' });
 
@@ -90,6 +91,8 @@ function pricingOption(config: Config): { pricing?: CallPricing } {
  * calls, `sandbox` runs few at a time.
  */
 export async function startWorkers(opts: WorkerOptions): Promise<RunningWorkers> {
+  // Activities run git and other commands often, and a worker is large: each start from it would copy its page tables.
+  startCommandsFromHelper();
   const pricing = pricingOption(opts.config);
   const metrics = createWorkerMetrics();
   const budget = new PostgresTokenBudget(opts.pool, { config: budgetConfig(opts.config), ...pricing, lookup: storedUsageLookup(opts.config) });

@@ -41,8 +41,9 @@ export class LocalForgeReader implements ForgeReader {
   async directoryOnBranch(ref: RepoRef): Promise<{ dir: string; branch: string; oid: string } | null> {
     const real = await realpath(this.named(ref)).catch(() => null);
     if (real === null) return null;
-    const out = await tryGit(['rev-parse', '--show-toplevel', '--symbolic-full-name', 'HEAD', 'HEAD^{commit}'], { cwd: real });
-    const [top, full, oid] = out?.trim().split('\n') ?? [];
+    // `--symbolic-full-name` holds for every name after it (a commit has none), so it comes last.
+    const out = await tryGit(['rev-parse', '--show-toplevel', 'HEAD^{commit}', '--symbolic-full-name', 'HEAD'], { cwd: real });
+    const [top, oid, full] = out?.trim().split('\n') ?? [];
     if (top === undefined || path.resolve(top) !== real || !full?.startsWith('refs/heads/') || !oid || !/^[0-9a-f]{40,64}$/.test(oid)) return null;
     return { dir: real, branch: full.slice('refs/heads/'.length), oid };
   }

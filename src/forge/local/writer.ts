@@ -80,8 +80,7 @@ export class LocalForgeWriter implements ForgeWriter {
   }
 
   async findExisting(upstream: RepoRef, issueNumber: number, branch: string): Promise<ExistingWork> {
-    const dir = await this.dir(upstream);
-    const { branch: def, oid } = await this.head(dir);
+    const { dir, branch: def, oid } = await this.dirAndHead(upstream);
     const issue = (await readLocalIssues(dir)).find((i) => i.number === issueNumber);
     if (!issue) throw new NotFound(`issue ${upstream.name}#${issueNumber} not found in the local issues file`);
     const ownBranchOid = await this.branchOid(dir, branch);

@@ -1,10 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { NotFound, UsageError } from '../../../src/errors.js';
 import { LocalForgeWriter } from '../../../src/forge/local/writer.js';
+import { LocalForgeReader } from '../../../src/forge/local/reader.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import { git } from '../../helpers/forge-write.js';
 
@@ -40,6 +41,19 @@ describe('local forge: the consent read and the HEAD it is read at', () => {
     assert.equal(snap.defaultBranch, 'feature/x');
     assert.equal(snap.baseOid, await git(dir, 'rev-parse', 'HEAD'));
     assert.deepEqual(snap.files, [{ path: 'CONTRIBUTING.md', text: 'contributions to onbranch welcome\n' }]);
+  });
+
+  test('one git process tells the directory, branch and commit of a repository on a branch; anything less plain is left to the careful way', async () => {
+    const reader = new LocalForgeReader(root);
+    const dir = await repo(root, 'quick', 'release/2');
+    assert.deepEqual(await reader.directoryOnBranch({ owner: 'local', name: 'quick' }), { dir: await realpath(dir), branch: 'release/2', oid: await git(dir, 'rev-parse', 'HEAD') });
+    await repo(root, 'quick-unborn', 'dev', false);
+    assert.equal(await reader.directoryOnBranch({ owner: 'local', name: 'quick-unborn' }), null);
+    const detached = await repo(root, 'quick-detached', 'main');
+    await git(detached, 'checkout', '--quiet', '--detach');
+    assert.equal(await reader.directoryOnBranch({ owner: 'local', name: 'quick-detached' }), null);
+    await mkdir(path.join(root, 'quick-plain'));
+    assert.equal(await reader.directoryOnBranch({ owner: 'local', name: 'quick-plain' }), null);
   });
 
   test('a detached HEAD reads its commit under the default name, as before', async () => {
