@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/config/load.js';
 import { allGitHubTokens } from '../../src/config/github-tokens.js';
 import { UsageError } from '../../src/errors.js';
+import { secretValues } from '../../src/activities/index.js';
 import { runCli } from '../helpers/cli.js';
 
 const refused = (why: RegExp, secrets: string[]) => (err: unknown): boolean => {
@@ -21,6 +22,11 @@ test('GITHUB_TOKEN is the identity and GITHUB_TOKENS adds tokens; without GITHUB
   assert.deepEqual(listed, { identity: 'tok-b', extra: ['tok-c'] });
   assert.deepEqual(allGitHubTokens(listed), ['tok-b', 'tok-c']);
   assert.deepEqual(loadConfig({ GITHUB_TOKENS: 'tok-b' }).githubTokens, { identity: 'tok-b', extra: [] });
+});
+
+test('every token is a secret kept out of what the deployment publishes', () => {
+  const secrets = secretValues(loadConfig({ GITHUB_TOKEN: 'tok-a', GITHUB_TOKENS: 'tok-b,tok-c' }));
+  for (const t of ['tok-a', 'tok-b', 'tok-c']) assert.ok(secrets.includes(t), t);
 });
 
 test('a malformed GITHUB_TOKENS is refused, naming the entry and never the token', () => {
