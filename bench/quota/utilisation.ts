@@ -15,12 +15,16 @@ export function utilisation(windows: readonly ClosedWindow[], resource: Resource
   return { resource, windows: ws.length, used, allowed: Math.round(allowed), share: allowed > 0 ? used / allowed : 0 };
 }
 
-/** Every token's closed windows, once every window whose reset has passed is closed. */
-export function closedWindows(limiters: Iterable<RateLimiter>): ClosedWindow[] {
-  const out: ClosedWindow[] = [];
-  for (const l of limiters) {
-    for (const r of ['core', 'search', 'graphql'] as const) l.view(r);
-    out.push(...l.closed);
-  }
-  return out.sort((a, b) => a.start - b.start);
+/** A token's closed windows, once every window whose reset has passed is closed. */
+export function closedWindows(limiter: RateLimiter): ClosedWindow[] {
+  for (const r of ['core', 'search', 'graphql'] as const) limiter.view(r);
+  return [...limiter.closed].sort((a, b) => a.start - b.start);
+}
+
+/** Several tokens together: the units they used over the quota they were allowed, summed. */
+export function totalUtilisation(perToken: readonly Utilisation[], resource: Resource): Utilisation {
+  const mine = perToken.filter((u) => u.resource === resource);
+  const used = mine.reduce((n, u) => n + u.used, 0);
+  const allowed = mine.reduce((n, u) => n + u.allowed, 0);
+  return { resource, windows: mine.reduce((n, u) => n + u.windows, 0), used, allowed, share: allowed > 0 ? used / allowed : 0 };
 }

@@ -13,6 +13,8 @@ import type { PostgresTokenBudget } from '../budget/postgres-budget.js';
 import { ActivityBudget } from '../budget/activity-budget.js';
 import type { TokenBudget } from '../budget/types.js';
 import { pacedGitHubClient } from '../forge/github/client.js';
+import { githubClientOptions } from '../forge/github/from-config.js';
+import { allGitHubTokens } from '../config/github-tokens.js';
 import type { GitHubObserver } from '../forge/github/observe.js';
 import { createForgeReader } from '../forge/registry.js';
 import type { ForgeKind, ForgeReader } from '../forge/types.js';
@@ -38,7 +40,7 @@ export interface ActivityDeps {
 
 /** The credential values this deployment holds: never to appear in anything it publishes. */
 export function secretValues(config: Config): string[] {
-  const values = [config.GITHUB_TOKEN, config.ANTHROPIC_API_KEY, config.OPENAI_API_KEY];
+  const values = [...allGitHubTokens(config.githubTokens), config.ANTHROPIC_API_KEY, config.OPENAI_API_KEY];
   try {
     if (config.DATABASE_URL) values.push(decodeURIComponent(new URL(config.DATABASE_URL).password));
   } catch {
@@ -58,13 +60,13 @@ export function createActivities(deps: ActivityDeps) {
   const keyed = new ActivityBudget(deps.budget, pool);
   const budget = deps.meter ? deps.meter(keyed) : keyed;
   const llm = createLlmProvider(config);
-  const octokit = pacedGitHubClient(pool, { baseUrl: config.GITHUB_API_URL, token: config.GITHUB_TOKEN, observe: deps.observeGitHub });
+  const octokit = pacedGitHubClient(pool, { ...githubClientOptions(config), observe: deps.observeGitHub });
   const root = localRoot(config);
   const readers = new Map<ForgeKind, ForgeReader>();
   const readerFor = (kind: ForgeKind): ForgeReader => {
     const existing = readers.get(kind);
     if (existing) return existing;
-    const reader = createForgeReader({ kind, githubApiUrl: config.GITHUB_API_URL, githubToken: config.GITHUB_TOKEN, octokit, localRoot: root, pool });
+    const reader = createForgeReader({ kind, githubApiUrl: config.GITHUB_API_URL, githubToken: config.githubTokens.identity, octokit, localRoot: root, pool });
     readers.set(kind, reader);
     return reader;
   };

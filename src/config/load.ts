@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { EnvConfig } from './schema.js';
 import { UsageError } from '../errors.js';
+import { githubTokensOf, type GitHubTokens } from './github-tokens.js';
 import { loadTemporalProfile, type TemporalProfile } from '../temporal/profile.js';
 
 export interface Config extends EnvConfig {
@@ -8,6 +9,8 @@ export interface Config extends EnvConfig {
   stateDir: string;
   /** The Temporal profile (temporal.toml and TEMPORAL_* variables); its address and namespace fill TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE. */
   temporal: TemporalProfile;
+  /** GITHUB_TOKEN and GITHUB_TOKENS combined: the identity token and the ones that share its reads. */
+  githubTokens: GitHubTokens;
 }
 
 /** Reads configuration from an environment (defaults → environment); a bad value names its key. */
@@ -23,6 +26,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     const why = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new UsageError(`invalid configuration: ${why}`);
   }
-  return { ...parsed.data, stateDir: resolve(cwd, parsed.data.GLOBALLM_STATE_DIR), temporal };
+  return { ...parsed.data, stateDir: resolve(cwd, parsed.data.GLOBALLM_STATE_DIR), temporal, githubTokens: githubTokensOf(parsed.data) };
 }
 

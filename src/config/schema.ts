@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LOG_FORMATS } from '../log-format.js';
 import { ScheduledDiscoveryOptions } from '../campaign/schedule-options.js';
+import { GitHubTokenList } from './github-tokens.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const optionalUrl = z.string().url().optional();
@@ -32,6 +33,8 @@ export const EnvConfig = z.object({
   GLOBALLM_TASK_QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]+$/).default('globallm'),
   GLOBALLM_RETENTION_HOURS: z.coerce.number().int().min(24).default(720),
   GITHUB_TOKEN: z.string().min(1).optional(),
+  /** More GitHub tokens, comma-separated: reads are spread over them and GITHUB_TOKEN (src/config/github-tokens.ts). */
+  GITHUB_TOKENS: GitHubTokenList.optional(),
   GITHUB_API_URL: z.string().url().default('https://api.github.com'),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_BASE_URL: optionalUrl,

@@ -17,6 +17,8 @@ export interface ForgeSettings {
   /** github: API base URL and token (missing token → unauthenticated, with a warning). */
   githubApiUrl?: string;
   githubToken?: string | undefined;
+  /** github: further tokens the shared reads are spread over (used only with `pool`). */
+  githubExtraTokens?: readonly string[];
   /** Reuse an already built client (one per process). */
   octokit?: GitHubOctokit;
   /** local: the directory holding the organisation's git repositories. */
@@ -30,7 +32,7 @@ export interface ForgeSettings {
 export function createForgeReader(s: ForgeSettings): ForgeReader {
   let reader: ForgeReader;
   if (s.kind === 'github') {
-    const client = { baseUrl: s.githubApiUrl ?? 'https://api.github.com', token: s.githubToken };
+    const client = { baseUrl: s.githubApiUrl ?? 'https://api.github.com', token: s.githubToken, ...(s.githubExtraTokens ? { extraTokens: s.githubExtraTokens } : {}) };
     const octokit = s.octokit ?? (s.pool ? pacedGitHubClient(s.pool, client) : createGitHubClient(client));
     reader = new GitHubForgeReader(octokit);
   } else {

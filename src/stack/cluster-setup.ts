@@ -23,7 +23,7 @@ export async function setupCluster(config: Config, where: { databaseUrl: string;
       prepareNamespace(connection, config.TEMPORAL_NAMESPACE, config.GLOBALLM_RETENTION_HOURS),
     ]);
     const schedules = await ensureSchedules(client, {
-      taskQueuePrefix: config.GLOBALLM_TASK_QUEUE_PREFIX, githubToken: config.GITHUB_TOKEN !== undefined, discovery: config.GLOBALLM_DISCOVERY_SCHEDULE,
+      taskQueuePrefix: config.GLOBALLM_TASK_QUEUE_PREFIX, githubToken: config.githubTokens.identity !== undefined, discovery: config.GLOBALLM_DISCOVERY_SCHEDULE,
     });
     return { migrations, ...namespace, schedules };
   } finally {

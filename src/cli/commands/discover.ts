@@ -23,7 +23,7 @@ export async function openForgeDeps(opts: { forge?: string; root?: string }): Pr
   const { config, endpoints } = cliContext();
   const pool = await openPool(endpoints.databaseUrl);
   const forge = createForgeReader({
-    kind, githubApiUrl: config.GITHUB_API_URL, githubToken: config.GITHUB_TOKEN, pool,
+    kind, githubApiUrl: config.GITHUB_API_URL, githubToken: config.githubTokens.identity, githubExtraTokens: config.githubTokens.extra, pool,
     ...(opts.root !== undefined ? { localRoot: path.resolve(opts.root) } : {}),
   });
   return { pool, forge, close: () => pool.end() };

@@ -8,6 +8,7 @@ import { openPool } from '../../db/pool.js';
 import { NotFound, UsageError } from '../../errors.js';
 import { localRoot } from '../../activities/index.js';
 import { pacedGitHubClient } from '../../forge/github/client.js';
+import { githubClientOptions } from '../../forge/github/from-config.js';
 import { parseForgeKind } from '../../forge/registry.js';
 import type { ForgeKind } from '../../forge/types.js';
 import { createForgeWriters } from '../../forge/writers.js';
@@ -68,7 +69,7 @@ async function closePr(pool: Pool, target: { repo: { owner: string; name: string
   if (!row || row.number === null) throw new NotFound(`no open pull request recorded for ${target.repo.owner}/${target.repo.name}#${target.issueNumber}`);
   if (rows.some((r) => r.forge !== row.forge)) throw new UsageError(`open pull requests on several forges for ${target.repo.owner}/${target.repo.name}#${target.issueNumber}: choose one with --forge`);
   const { config } = cliContext();
-  const octokit = pacedGitHubClient(pool, { baseUrl: config.GITHUB_API_URL, token: config.GITHUB_TOKEN });
+  const octokit = pacedGitHubClient(pool, githubClientOptions(config));
   const writers = createForgeWriters({ pool, octokit, githubLogin: config.GITHUB_LOGIN, localRoot: localRoot(config) });
   const forge = parseForgeKind(row.forge);
   // Recorded as ours (withdrawn), so the issue is not barred as if a maintainer had closed it.

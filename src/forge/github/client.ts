@@ -3,7 +3,7 @@ import { throttling } from '@octokit/plugin-throttling';
 import { retry } from '@octokit/plugin-retry';
 import Bottleneck from 'bottleneck';
 import { logger } from '../../log.js';
-import { isWriteRequest, type RequestShape } from './writes.js';
+import { isWriteRequest, mayUseAnyToken, type RequestShape } from './writes.js';
 import { holdOff, readQuota, resourceOf } from './quota-headers.js';
 import type { Pool } from 'pg';
 import { PgQuotaPacer, quotaAccount } from './quota-pacer.js';
@@ -26,7 +26,13 @@ const unspacedPluginWrites = new Bottleneck.Group({});
 
 export interface GitHubClientOptions {
   baseUrl: string;
+  /** The identity token: every write, and every read that asks who the token is, is sent with it. */
   token?: string | undefined;
+  /**
+   * Further tokens (distinct from `token`) that the pacer spreads the other reads over, each
+   * paced by its own quotas. Without a pacer they are not used.
+   */
+  extraTokens?: readonly string[];
   /** Short waits are absorbed here; longer ones surface as RateLimited so Temporal waits instead. */
   maxInlineWaitSeconds?: number;
   userAgent?: string;
@@ -38,14 +44,25 @@ export interface GitHubClientOptions {
 
 interface RequestOutcome { status?: number; headers?: Record<string, string | number | undefined>; message?: string }
 
-/** Each request takes a unit of its quota first; each answer, success or error, says what is left. */
-function paceRequests(octokit: GitHubOctokit, pacer: PgQuotaPacer): void {
+/** A token and the quota account it counts against. */
+interface PacedToken { token: string | undefined; account: string }
+
+/**
+ * Each request takes a unit of a quota first: the identity token's, or, for a request any token
+ * may send (see mayUseAnyToken), the best of every token's; it is sent with that token, and its
+ * answer, success or error, says what is left of that token's quota.
+ */
+function paceRequests(octokit: GitHubOctokit, pacer: PgQuotaPacer, tokens: readonly PacedToken[]): void {
+  const identity = tokens.slice(0, 1);
   octokit.hook.wrap('request', async (request, options) => {
     const resource = resourceOf(options.url);
-    await pacer.acquire(resource);
+    const candidates = mayUseAnyToken(options) ? tokens : identity;
+    const account = await pacer.acquire(resource, candidates.map((t) => t.account));
+    const token = candidates.find((t) => t.account === account)?.token;
+    if (token) options.headers = { ...options.headers, authorization: `token ${token}` };
     const tell = async (o: RequestOutcome): Promise<void> => {
       const headers = o.headers ?? {};
-      await pacer.record(resource, readQuota(headers, Date.now()), holdOff(o.status ?? 0, headers, o.message ?? '', Date.now()));
+      await pacer.record(account, resource, readQuota(headers, Date.now()), holdOff(o.status ?? 0, headers, o.message ?? '', Date.now()));
     };
     try {
       const response = await request(options);
@@ -67,7 +84,8 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubOctokit {
   const maxWait = opts.maxInlineWaitSeconds ?? 60;
   const octokit = new GitHubOctokit({
     baseUrl: opts.baseUrl.replace(/\/$/, ''),
-    ...(opts.token ? { auth: opts.token } : {}),
+    // A paced client sets each request's token itself (Octokit's token auth would overwrite it).
+    ...(opts.token && !opts.pacer ? { auth: opts.token } : {}),
     userAgent: opts.userAgent ?? 'globallm',
     ...(opts.observe ? { observe: opts.observe } : {}),
     retry: { retries: 2 },
@@ -91,14 +109,15 @@ export function createGitHubClient(opts: GitHubClientOptions): GitHubOctokit {
     options.request = { ...options.request, retries: 0 };
     await writeSpacing.schedule(() => Promise.resolve());
   });
-  if (opts.pacer) paceRequests(octokit, opts.pacer);
+  if (opts.pacer) paceRequests(octokit, opts.pacer, [opts.token, ...(opts.token ? opts.extraTokens ?? [] : [])].map((token) => ({ token, account: quotaAccount(token) })));
   return octokit;
 }
 
 /**
  * The client of a process that has the database (workers and CLI commands alike): every request
- * is paced by its token's quotas, shared with every other such process through PostgreSQL.
+ * is paced by its token's quotas, shared with every other such process through PostgreSQL, and
+ * reads any token may send are spread over the identity and the extra tokens.
  */
 export function pacedGitHubClient(pool: Pool, opts: Omit<GitHubClientOptions, 'pacer'>): GitHubOctokit {
-  return createGitHubClient({ ...opts, pacer: new PgQuotaPacer(pool, { account: quotaAccount(opts.token) }) });
+  return createGitHubClient({ ...opts, pacer: new PgQuotaPacer(pool) });
 }

@@ -7,9 +7,13 @@ import { graphqlRequest, gqlString } from './graphql.js';
 /** Larger files are truncated: a policy that matters is near the top. */
 const MAX_FILE_CHARS = 100_000;
 
-export function consentQuery(repo: RepoRef, paths: readonly string[] = CONSENT_READ_PATHS): string {
+/**
+ * The consent query; it asks who the token is (`viewer`) only while that is not known, since a
+ * query without `viewer` may go with any of several tokens (see mayUseAnyToken).
+ */
+export function consentQuery(repo: RepoRef, paths: readonly string[] = CONSENT_READ_PATHS, askViewer = true): string {
   const files = paths.map((p, i) => `f${i}: object(expression: ${gqlString(`HEAD:${p}`)}) { ... on Blob { text isBinary } }`).join('\n    ');
-  return `query { viewer { login }
+  return `query { ${askViewer ? 'viewer { login }' : ''}
   repository(owner: ${gqlString(repo.owner)}, name: ${gqlString(repo.name)}) {
     isArchived autoMergeAllowed
     repositoryTopics(first: 20) { nodes { topic { name } } }
@@ -30,8 +34,9 @@ type RepoNode = {
   defaultBranchRef: { name: string; target: { oid: string } | null } | null;
 } & Record<string, unknown>;
 
-export async function readConsentSnapshot(octokit: Parameters<typeof graphqlRequest>[0], repo: RepoRef): Promise<ConsentSnapshot> {
-  const res = await graphqlRequest<{ viewer: { login: string }; repository: RepoNode | null }>(octokit, consentQuery(repo), {}, `reading consent files of ${repo.owner}/${repo.name}`);
+/** The consent gate's inputs; `viewer`, the token's login, when already known, is not asked again. */
+export async function readConsentSnapshot(octokit: Parameters<typeof graphqlRequest>[0], repo: RepoRef, viewer?: string): Promise<ConsentSnapshot> {
+  const res = await graphqlRequest<{ viewer?: { login: string }; repository: RepoNode | null }>(octokit, consentQuery(repo, CONSENT_READ_PATHS, viewer === undefined), {}, `reading consent files of ${repo.owner}/${repo.name}`);
   const r = res.data?.repository;
   if (!r) throw new NotFound(`repository ${repo.owner}/${repo.name} not found: ${res.errors.map((e) => e.message).join('; ')}`);
   const files: ConsentSnapshot['files'] = [];
@@ -41,7 +46,7 @@ export async function readConsentSnapshot(octokit: Parameters<typeof graphqlRequ
   });
   return {
     repo,
-    viewer: res.data?.viewer.login ?? '',
+    viewer: viewer ?? res.data?.viewer?.login ?? '',
     archived: r.isArchived,
     topics: r.repositoryTopics.nodes.map((n) => n.topic.name),
     autoMergeAllowed: r.autoMergeAllowed,

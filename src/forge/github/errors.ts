@@ -43,7 +43,7 @@ export function toForgeError(err: unknown, what: string, nowMs = Date.now()): Er
     return new RateLimited(`GitHub rate limit while ${what}: ${message}`, wait, { cause: err });
   }
   if (status === 404 || status === 410 || status === 451) return new NotFound(`${what}: ${message}`, { cause: err });
-  if (status === 401) return new UsageError(`GitHub rejected the token while ${what} (check GITHUB_TOKEN)`, { cause: err });
+  if (status === 401) return new UsageError(`GitHub rejected a token while ${what} (check GITHUB_TOKEN and GITHUB_TOKENS)`, { cause: err });
   if (status === 400 || status === 422) return new UsageError(`GitHub rejected the request while ${what}: ${message}`, { cause: err });
   return new Unavailable(`GitHub unavailable while ${what}: ${message}`, { cause: err });
 }

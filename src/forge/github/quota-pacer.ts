@@ -1,6 +1,7 @@
 /**
  * Paces GitHub requests by the quotas GitHub reports, across every worker: each request takes one
- * unit of its account's quota in PostgreSQL before it is sent (so workers never together spend
+ * unit of an account's quota in PostgreSQL before it is sent (from the account the request must
+ * use, or the best of several it may use: see pickAccount) (so workers never together spend
  * more than is left), and each response writes back what GitHub says is left, when it resets, and
  * any `retry-after`. A response whose quota headers are missing or unbelievable leaves the quota
  * unknown: requests then go at the conservative pace, one per CONSERVATIVE_INTERVAL_MS, with a
@@ -8,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import { updateQuota, type QuotaRow } from '../../db/github-quota.js';
+import { updateQuota, updateQuotas, type QuotaRow } from '../../db/github-quota.js';
 import { RateLimited } from '../../errors.js';
 import { logger } from '../../log.js';
 import type { QuotaReading, QuotaResource } from './quota-headers.js';
@@ -49,41 +50,68 @@ export function quotaAccount(token: string | undefined): string {
   return token ? `token:${createHash('sha256').update(token).digest('hex').slice(0, 16)}` : 'anonymous';
 }
 
+/** Pure: of the accounts a request may use, the one to take a unit from now (and its state after), or how long until one can. */
+export function pickAccount(states: readonly QuotaState[], resource: QuotaResource, now: number): { waitMs: number } | { index: number; next: QuotaState } {
+  let best: { index: number; next: QuotaState; rank: [number, number] } | undefined;
+  let waitMs = Infinity;
+  states.forEach((s, index) => {
+    const r = takeUnit(s, resource, now);
+    if ('waitMs' in r) { waitMs = Math.min(waitMs, r.waitMs); return; }
+    const rank = accountRank(s, now);
+    if (!best || rank[0] < best.rank[0] || (rank[0] === best.rank[0] && rank[1] <= best.rank[1])) best = { index, next: r.next, rank };
+  });
+  return best ? { index: best.index, next: best.next } : { waitMs: Number.isFinite(waitMs) ? waitMs : CONSERVATIVE_INTERVAL_MS };
+}
+
+/**
+ * Lower goes first: an account whose quota is unknown (so one request learns it), then the one
+ * whose window resets soonest (its units are lost at the reset), then the one with most left; a
+ * tie goes to the later account, sparing the first (the identity writes need).
+ */
+function accountRank(s: QuotaState, now: number): [number, number] {
+  if (s.resetAt === null || s.resetAt <= now || s.remaining === null) return [-Infinity, 0];
+  return [s.resetAt, -s.remaining];
+}
+
+export interface PacerOptions { maxInlineWaitMs?: number; now?: () => number }
+
 export class PgQuotaPacer {
-  constructor(private readonly pool: Pool, private readonly opts: { account: string; maxInlineWaitMs?: number; now?: () => number }) {}
+  constructor(private readonly pool: Pool, private readonly opts: PacerOptions = {}) {}
 
   private now(): number { return this.opts.now?.() ?? Date.now(); }
 
-  /** Takes one unit of `resource`, waiting inline for a short wait; a long one is thrown as RateLimited. */
-  async acquire(resource: QuotaResource): Promise<void> {
+  /**
+   * Takes one unit of `resource` from one of `accounts` (the first it may use now, see
+   * pickAccount) and returns that account; a short wait is waited inline, a long one is thrown as
+   * RateLimited.
+   */
+  async acquire(resource: QuotaResource, accounts: readonly string[]): Promise<string> {
     for (;;) {
-      const waitMs = await this.tryTake(resource);
-      if (waitMs === 0) return;
-      if (waitMs > (this.opts.maxInlineWaitMs ?? 5_000)) {
-        throw new RateLimited(`GitHub ${resource} quota of ${this.opts.account} is spent or paused; next request in ${Math.ceil(waitMs / 1000)} s`, waitMs);
+      const taken = await this.tryTake(resource, accounts);
+      if (typeof taken === 'string') return taken;
+      if (taken > (this.opts.maxInlineWaitMs ?? 5_000)) {
+        const who = accounts.length === 1 ? `of ${accounts[0] ?? ''}` : `of all ${accounts.length} tokens`;
+        throw new RateLimited(`GitHub ${resource} quota ${who} is spent or paused; next request in ${Math.ceil(taken / 1000)} s`, taken);
       }
-      await new Promise((r) => setTimeout(r, waitMs));
+      await new Promise((r) => setTimeout(r, taken));
     }
   }
 
-  /** Writes back what a response said; an unusable reading is warned of and paces conservatively. */
-  async record(resource: QuotaResource, reading: QuotaReading, holdMs: number): Promise<void> {
-    if (reading.kind === 'unusable') log.warn({ account: this.opts.account, resource, why: reading.why, paceMs: CONSERVATIVE_INTERVAL_MS }, 'GitHub quota headers unusable: pacing conservatively');
-    await this.update(resource, (s, now) => observe(s, reading, holdMs, now));
+  /** Writes back what a response to `account` said; an unusable reading is warned of and paces conservatively. */
+  async record(account: string, resource: QuotaResource, reading: QuotaReading, holdMs: number): Promise<void> {
+    if (reading.kind === 'unusable') log.warn({ account, resource, why: reading.why, paceMs: CONSERVATIVE_INTERVAL_MS }, 'GitHub quota headers unusable: pacing conservatively');
+    await updateQuota(this.pool, account, resource, (s) => observe(s, reading, holdMs, this.now()));
   }
 
-  private async tryTake(resource: QuotaResource): Promise<number> {
-    let waitMs = 0;
-    await this.update(resource, (s, now) => {
-      const r = takeUnit(s, resource, now);
-      if ('waitMs' in r) { waitMs = r.waitMs; return null; }
-      return r.next;
+  /** The account a unit was taken from, or how long until one can be. */
+  private async tryTake(resource: QuotaResource, accounts: readonly string[]): Promise<string | number> {
+    let taken: string | number = CONSERVATIVE_INTERVAL_MS;
+    await updateQuotas(this.pool, accounts, resource, (rows) => {
+      const r = pickAccount(rows, resource, this.now());
+      if ('waitMs' in r) { taken = r.waitMs; return new Map(); }
+      taken = accounts[r.index] ?? '';
+      return new Map([[r.index, r.next]]);
     });
-    return waitMs;
-  }
-
-  /** Reads the row under a lock, applies `change` (null: leave it), writes it back. */
-  private async update(resource: QuotaResource, change: (s: QuotaState, now: number) => QuotaState | null): Promise<void> {
-    await updateQuota(this.pool, this.opts.account, resource, (state) => change(state, this.now()));
+    return taken;
   }
 }

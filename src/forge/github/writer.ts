@@ -45,7 +45,7 @@ export class GitHubWriter implements ForgeWriter {
   }
 
   async readConsentFiles(upstream: RepoRef): Promise<ConsentSnapshot> {
-    const snap = await readConsentSnapshot(this.ctx.octokit, upstream);
+    const snap = await readConsentSnapshot(this.ctx.octokit, upstream, this.login);
     if (snap.viewer) this.login ??= snap.viewer;
     return snap;
   }

@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig, type Config } from '../../../src/config/load.js';
 import { resolveEndpoints, writeStackFile } from '../../../src/stack/endpoints.js';
 import { resolveTemporalBinary } from '../../../src/stack/temporal-binary.js';
-import { createGitHubClient } from '../../../src/forge/github/client.js';
+import { createGitHubClient, pacedGitHubClient } from '../../../src/forge/github/client.js';
+import { githubClientOptions } from '../../../src/forge/github/from-config.js';
 import { createLlmProvider } from '../../../src/llm/registry.js';
 import { localRoot } from '../../../src/activities/index.js';
 import { cacheDirOf, environmentCacheFrom } from '../../../src/environment/from-config.js';
@@ -50,6 +51,24 @@ async function githubRequest(c: Config, urlFor: (port: number) => string): Promi
     if (base.startsWith('https://')) return 'public GitHub';
     await createGitHubClient({ baseUrl: base, token: c.GITHUB_TOKEN }).request('GET /rate_limit');
     return seen.join(';');
+  } finally {
+    server.close();
+  }
+}
+
+/** The tokens a paced client of the configuration sent four reads with, from a recording server that reports a quota. */
+async function githubTokensUsed(ctx: ProbeContext, c: Config): Promise<string[]> {
+  const seen = new Set<string>();
+  const server = createServer((req, res) => {
+    seen.add(req.headers.authorization ?? 'anonymous');
+    const reset = String(Math.ceil(Date.now() / 1000) + 600);
+    res.writeHead(200, { 'content-type': 'application/json', 'x-ratelimit-remaining': '100', 'x-ratelimit-limit': '5000', 'x-ratelimit-reset': reset }).end('{}');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const octokit = pacedGitHubClient(ctx.pool, { ...githubClientOptions(c), baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    for (let i = 0; i < 4; i++) await octokit.request('GET /repos/{owner}/{repo}', { owner: 'probe', repo: 'tokens' });
+    return [...seen].sort();
   } finally {
     server.close();
   }
@@ -151,6 +170,8 @@ export const ENV_PROBES: Record<string, Probe> = {
     for (const q of ['core', 'github', 'llm', 'sandbox']) assert.ok((await ctx.pollers(`${ctx.worker.prefix}-${q}`)).length > 0, `no poller on ${ctx.worker.prefix}-${q}`);
   },
   GITHUB_TOKEN: (ctx) => changes(ctx, 'GITHUB_TOKEN', 'ghp_probe', (c) => githubRequest(c, (p) => `http://127.0.0.1:${p}`), '/rate_limit token ghp_probe', { GITHUB_API_URL: 'http://127.0.0.1:1' }),
+  // Reads are spread over GITHUB_TOKEN and the tokens listed here.
+  GITHUB_TOKENS: (ctx) => changes(ctx, 'GITHUB_TOKENS', 'ghp_probe_b', (c) => githubTokensUsed(ctx, c), ['token ghp_probe_a', 'token ghp_probe_b'], { GITHUB_TOKEN: 'ghp_probe_a' }),
   GITHUB_API_URL: (ctx) => changes(ctx, 'GITHUB_API_URL', 'http://127.0.0.1:1/api/v3', (c) => githubRequest(c, (p) => `http://127.0.0.1:${p}/api/v3`), '/api/v3/rate_limit anonymous'),
   ANTHROPIC_API_KEY: (ctx) => changes(ctx, 'ANTHROPIC_API_KEY', 'sk-probe', (c) => createLlmProvider(c)?.model ?? 'none', 'claude-haiku-4-5'),
   ANTHROPIC_BASE_URL: (ctx) => changes(ctx, 'ANTHROPIC_BASE_URL', ctx.llm.url, (c) => modelCall(ctx, c), 'anthropic:claude-haiku-4-5'),

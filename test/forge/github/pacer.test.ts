@@ -17,10 +17,9 @@ describe('GitHub requests paced by the quotas GitHub reports, shared through Pos
   test('two workers on one token together spend the quota the stand-in grants and never exceed it', async () => {
     const gh = await startGitHubStandIn({ limits: { core: 12 } });
     try {
-      const account = quotaAccount('token-a');
       const statuses: number[] = [];
       const workers = [0, 1].map(() => {
-        const octokit = createGitHubClient({ baseUrl: gh.url, token: 'token-a', pacer: new PgQuotaPacer(db.pool, { account, maxInlineWaitMs: 2_000 }) });
+        const octokit = createGitHubClient({ baseUrl: gh.url, token: 'token-a', pacer: new PgQuotaPacer(db.pool, { maxInlineWaitMs: 2_000 }) });
         octokit.hook.after('request', (r) => { statuses.push(r.status); });
         // What GitHub answered; the pacer's own refusals (RateLimited) never reached it.
         octokit.hook.error('request', (e) => { if (!(e instanceof RateLimited)) statuses.push((e as { status: number }).status); throw e; });
@@ -51,8 +50,7 @@ describe('GitHub requests paced by the quotas GitHub reports, shared through Pos
   test('a secondary limit pauses every worker for its retry-after', async () => {
     const gh = await startGitHubStandIn({ limits: { secondaryRetryAfterSec: 45 }, faults: { rate: 1, kinds: ['abuse403'], seed: 1 } });
     try {
-      const account = quotaAccount('token-b');
-      const [a, b] = [0, 1].map(() => createGitHubClient({ baseUrl: gh.url, token: 'token-b', maxInlineWaitSeconds: 0, pacer: new PgQuotaPacer(db.pool, { account, maxInlineWaitMs: 2_000 }) }));
+      const [a, b] = [0, 1].map(() => createGitHubClient({ baseUrl: gh.url, token: 'token-b', maxInlineWaitSeconds: 0, pacer: new PgQuotaPacer(db.pool, { maxInlineWaitMs: 2_000 }) }));
       await assert.rejects(a!.rest.repos.get(repo), (e: unknown) => (e as { status?: number }).status === 403);
       await assert.rejects(b!.rest.repos.get(repo), isRateLimited(45_000, 40_000));
       assert.equal(gh.faultLog.length, 1, 'the second worker sent nothing');
@@ -62,15 +60,16 @@ describe('GitHub requests paced by the quotas GitHub reports, shared through Pos
   });
 
   test('a response without usable quota headers makes the next request wait the conservative pace, with a warning', async () => {
-    const pacer = new PgQuotaPacer(db.pool, { account: 'no-headers', maxInlineWaitMs: 0 });
-    await pacer.acquire('core');
-    await pacer.record('core', { kind: 'quota', remaining: 100, resetAt: Date.now() + 600_000 }, 0);
+    const pacer = new PgQuotaPacer(db.pool, { maxInlineWaitMs: 0 });
+    const account = ['no-headers'];
+    await pacer.acquire('core', account);
+    await pacer.record('no-headers', 'core', { kind: 'quota', remaining: 100, resetAt: Date.now() + 600_000 }, 0);
     await new Promise((r) => setTimeout(r, CONSERVATIVE_INTERVAL_MS + 50));
-    await pacer.acquire('core');
-    await pacer.record('core', { kind: 'unusable', why: 'no x-ratelimit-remaining/reset headers' }, 0);
-    await assert.rejects(pacer.acquire('core'), isRateLimited(CONSERVATIVE_INTERVAL_MS));
+    await pacer.acquire('core', account);
+    await pacer.record('no-headers', 'core', { kind: 'unusable', why: 'no x-ratelimit-remaining/reset headers' }, 0);
+    await assert.rejects(pacer.acquire('core', account), isRateLimited(CONSERVATIVE_INTERVAL_MS));
     await new Promise((r) => setTimeout(r, CONSERVATIVE_INTERVAL_MS + 50));
-    await pacer.acquire('core');
+    await pacer.acquire('core', account);
   });
 
   test('accounts are kept apart, and named without the token', () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import { startGitHubStandIn } from '../../../src/sim/github/server.js';
 import { createGitHubClient } from '../../../src/forge/github/client.js';
-import { PgQuotaPacer, quotaAccount } from '../../../src/forge/github/quota-pacer.js';
+import { PgQuotaPacer } from '../../../src/forge/github/quota-pacer.js';
 
 const repo = { owner: 'pyfoundry', repo: 'quickparse' };
 
@@ -15,10 +15,9 @@ describe('the pacer on a stand-in whose quota hour is scaled down', () => {
   test('two workers wait for each reported reset and spend three windows of quota without a refusal', async () => {
     const gh = await startGitHubStandIn({ limits: { core: 5 }, hourMs: 6_000 });
     try {
-      const account = quotaAccount('scaled-token');
       const statuses: number[] = [];
       const workers = [0, 1].map(() => {
-        const octokit = createGitHubClient({ baseUrl: gh.url, token: 'scaled-token', pacer: new PgQuotaPacer(db.pool, { account, maxInlineWaitMs: 10_000 }) });
+        const octokit = createGitHubClient({ baseUrl: gh.url, token: 'scaled-token', pacer: new PgQuotaPacer(db.pool, { maxInlineWaitMs: 10_000 }) });
         octokit.hook.after('request', (r) => { statuses.push(r.status); });
         octokit.hook.error('request', (e) => { statuses.push((e as { status?: number }).status ?? -1); throw e; });
         return octokit;
