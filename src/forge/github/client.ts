@@ -79,7 +79,7 @@ function paceRequests(octokit: GitHubOctokit, pacer: PgQuotaPacer, tokens: reado
 
 export function createGitHubClient(opts: GitHubClientOptions): GitHubOctokit {
   if (!opts.token) {
-    log.warn({ baseUrl: opts.baseUrl }, 'GITHUB_TOKEN is not set: unauthenticated requests are limited to 60 per hour');
+    log.warn({ baseUrl: opts.baseUrl }, 'neither GITHUB_TOKEN nor GITHUB_TOKENS is set: unauthenticated requests are limited to 60 per hour');
   }
   const maxWait = opts.maxInlineWaitSeconds ?? 60;
   const octokit = new GitHubOctokit({
