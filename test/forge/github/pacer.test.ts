@@ -5,6 +5,7 @@ import { startGitHubStandIn } from '../../../src/sim/github/server.js';
 import { createGitHubClient } from '../../../src/forge/github/client.js';
 import { CONSERVATIVE_INTERVAL_MS, PgQuotaPacer, quotaAccount } from '../../../src/forge/github/quota-pacer.js';
 import { RateLimited } from '../../../src/errors.js';
+import { twoPacedWorkersRead } from '../../helpers/paced-workers.js';
 
 const repo = { owner: 'pyfoundry', repo: 'quickparse' };
 const isRateLimited = (max: number, min = 1) => (e: unknown): boolean => e instanceof RateLimited && e.retryAfterMs >= min && e.retryAfterMs <= max;
@@ -17,27 +18,7 @@ describe('GitHub requests paced by the quotas GitHub reports, shared through Pos
   test('two workers on one token together spend the quota the stand-in grants and never exceed it', async () => {
     const gh = await startGitHubStandIn({ limits: { core: 12 } });
     try {
-      const statuses: number[] = [];
-      const workers = [0, 1].map(() => {
-        const octokit = createGitHubClient({ baseUrl: gh.url, token: 'token-a', pacer: new PgQuotaPacer(db.pool, { maxInlineWaitMs: 2_000 }) });
-        octokit.hook.after('request', (r) => { statuses.push(r.status); });
-        // What GitHub answered; the pacer's own refusals (RateLimited) never reached it.
-        octokit.hook.error('request', (e) => { if (!(e instanceof RateLimited)) statuses.push((e as { status: number }).status); throw e; });
-        return octokit;
-      });
-      let ok = 0;
-      let paced = 0;
-      await Promise.all(workers.map(async (octokit) => {
-        for (let i = 0; i < 10; i++) {
-          try {
-            await octokit.rest.repos.get(repo);
-            ok++;
-          } catch (err) {
-            assert.ok(isRateLimited(3_600_000)(err), String(err));
-            paced++;
-          }
-        }
-      }));
+      const { ok, paced, statuses } = await twoPacedWorkersRead(db.pool, gh.url, { token: 'token-a' }, 10, isRateLimited(3_600_000));
       assert.equal(ok, 12, 'every unit of the quota was used');
       assert.equal(paced, 8, 'the rest waited for the reset instead of being sent');
       assert.ok(statuses.every((s) => s === 200), `GitHub never answered a limit: ${statuses.join(',')}`);

@@ -6,6 +6,7 @@ import { createGitHubClient } from '../../../src/forge/github/client.js';
 import { PgQuotaPacer, pickAccount, type QuotaState } from '../../../src/forge/github/quota-pacer.js';
 import { mayUseAnyToken } from '../../../src/forge/github/writes.js';
 import { RateLimited } from '../../../src/errors.js';
+import { twoPacedWorkersRead } from '../../helpers/paced-workers.js';
 
 const repo = { owner: 'pyfoundry', repo: 'quickparse' };
 const NOW = 1_000_000;
@@ -18,26 +19,7 @@ describe('several tokens: reads spread over every token, writes and identity rea
   test('two workers with two tokens spend both quotas, and GitHub never answers a limit', async () => {
     const gh = await startGitHubStandIn({ limits: { core: 10 } });
     try {
-      const statuses: number[] = [];
-      const workers = [0, 1].map(() => {
-        const octokit = createGitHubClient({ baseUrl: gh.url, token: 'tok-a', extraTokens: ['tok-b'], pacer: new PgQuotaPacer(db.pool, { maxInlineWaitMs: 2_000 }) });
-        octokit.hook.after('request', (r) => { statuses.push(r.status); });
-        octokit.hook.error('request', (e) => { if (!(e instanceof RateLimited)) statuses.push((e as { status: number }).status); throw e; });
-        return octokit;
-      });
-      let ok = 0;
-      let paced = 0;
-      await Promise.all(workers.map(async (octokit) => {
-        for (let i = 0; i < 12; i++) {
-          try {
-            await octokit.rest.repos.get(repo);
-            ok++;
-          } catch (err) {
-            assert.ok(err instanceof RateLimited, String(err));
-            paced++;
-          }
-        }
-      }));
+      const { ok, paced, statuses } = await twoPacedWorkersRead(db.pool, gh.url, { token: 'tok-a', extraTokens: ['tok-b'] }, 12, (err) => err instanceof RateLimited);
       assert.equal(ok, 20, 'both tokens\' quotas were used to the last unit');
       assert.equal(paced, 4, 'the rest waited for a reset instead of being sent');
       assert.ok(statuses.every((s) => s === 200), `GitHub never answered a limit: ${statuses.join(',')}`);
