@@ -4,6 +4,7 @@ import { retry } from '@octokit/plugin-retry';
 import Bottleneck from 'bottleneck';
 import { logger } from '../../log.js';
 import { isWriteRequest, mayUseAnyToken, type RequestShape } from './writes.js';
+import { graphqlCost } from './graphql-cost.js';
 import { holdOff, readQuota, resourceOf } from './quota-headers.js';
 import type { Pool } from 'pg';
 import { PgQuotaPacer, quotaAccount } from './quota-pacer.js';
@@ -57,7 +58,8 @@ function paceRequests(octokit: GitHubOctokit, pacer: PgQuotaPacer, tokens: reado
   octokit.hook.wrap('request', async (request, options) => {
     const resource = resourceOf(options.url);
     const candidates = mayUseAnyToken(options) ? tokens : identity;
-    const account = await pacer.acquire(resource, candidates.map((t) => t.account));
+    const cost = resource === 'graphql' ? graphqlCost(options['query'], options['variables']) : 1;
+    const account = await pacer.acquire(resource, candidates.map((t) => t.account), cost);
     const token = candidates.find((t) => t.account === account)?.token;
     if (token) options.headers = { ...options.headers, authorization: `token ${token}` };
     const tell = async (o: RequestOutcome): Promise<void> => {

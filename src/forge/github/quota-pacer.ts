@@ -1,8 +1,8 @@
 /**
- * Paces GitHub requests by the quotas GitHub reports, across every worker: each request takes one
- * unit of an account's quota in PostgreSQL before it is sent (from the account the request must
- * use, or the best of several it may use: see pickAccount) (so workers never together spend
- * more than is left), and each response writes back what GitHub says is left, when it resets, and
+ * Paces GitHub requests by the quotas GitHub reports, across every worker: each request takes its
+ * cost (one unit; a GraphQL query's points, estimated in graphql-cost.ts) of an account's quota in
+ * PostgreSQL before it is sent (from the account the request must use, or the best of several it
+ * may use: see pickAccount), so workers never together spend more than is left; and each response writes back what GitHub says is left, when it resets, and
  * any `retry-after`. A response whose quota headers are missing or unbelievable leaves the quota
  * unknown: requests then go at the conservative pace, one per CONSERVATIVE_INTERVAL_MS, with a
  * warning. A wait longer than `maxInlineWaitMs` is thrown as RateLimited, so Temporal waits.
@@ -19,19 +19,22 @@ const log = logger.child({ component: 'github-quota' });
 /** The pace while a quota is unknown (no usable headers yet): one request a second per account and resource. */
 export const CONSERVATIVE_INTERVAL_MS = 1_000;
 /**
- * Units kept back per resource: a GraphQL query costs more than one point, and a point is only
- * known to be spent once its response says so.
+ * Units kept back per resource: a GraphQL query's cost is estimated before it is sent (see
+ * graphql-cost.ts), and GitHub's own count may round differently.
  */
-export const QUOTA_RESERVE: Record<QuotaResource, number> = { core: 0, search: 0, graphql: 50 };
+export const QUOTA_RESERVE: Record<QuotaResource, number> = { core: 0, search: 0, graphql: 5 };
 
 export type QuotaState = QuotaRow;
 
-/** Pure: how long a request must wait now, or the state after it takes one unit. */
-export function takeUnit(s: QuotaState, resource: QuotaResource, now: number): { waitMs: number } | { next: QuotaState } {
+/**
+ * Pure: how long a request costing `cost` units must wait now, or the state after it takes them.
+ * What is left never falls below the reserve; a request that would take it there waits for the reset.
+ */
+export function takeUnit(s: QuotaState, resource: QuotaResource, now: number, cost = 1): { waitMs: number } | { next: QuotaState } {
   if (s.notBefore > now) return { waitMs: s.notBefore - now };
   const current = s.resetAt !== null && s.resetAt > now;
-  if (current && s.remaining !== null && s.remaining <= QUOTA_RESERVE[resource]) return { waitMs: (s.resetAt as number) - now };
-  if (current && s.remaining !== null) return { next: { ...s, remaining: s.remaining - 1 } };
+  if (current && s.remaining !== null && s.remaining - cost < QUOTA_RESERVE[resource]) return { waitMs: (s.resetAt as number) - now };
+  if (current && s.remaining !== null) return { next: { ...s, remaining: s.remaining - cost } };
   // Unknown, or its window has passed: one request at the conservative pace until a response says more.
   return { next: { remaining: null, resetAt: null, notBefore: now + CONSERVATIVE_INTERVAL_MS } };
 }
@@ -50,12 +53,12 @@ export function quotaAccount(token: string | undefined): string {
   return token ? `token:${createHash('sha256').update(token).digest('hex').slice(0, 16)}` : 'anonymous';
 }
 
-/** Pure: of the accounts a request may use, the one to take a unit from now (and its state after), or how long until one can. */
-export function pickAccount(states: readonly QuotaState[], resource: QuotaResource, now: number): { waitMs: number } | { index: number; next: QuotaState } {
+/** Pure: of the accounts a request may use, the one to take `cost` units from now (and its state after), or how long until one can. */
+export function pickAccount(states: readonly QuotaState[], resource: QuotaResource, now: number, cost = 1): { waitMs: number } | { index: number; next: QuotaState } {
   let best: { index: number; next: QuotaState; rank: [number, number] } | undefined;
   let waitMs = Infinity;
   states.forEach((s, index) => {
-    const r = takeUnit(s, resource, now);
+    const r = takeUnit(s, resource, now, cost);
     if ('waitMs' in r) { waitMs = Math.min(waitMs, r.waitMs); return; }
     const rank = accountRank(s, now);
     if (!best || rank[0] < best.rank[0] || (rank[0] === best.rank[0] && rank[1] <= best.rank[1])) best = { index, next: r.next, rank };
@@ -81,13 +84,13 @@ export class PgQuotaPacer {
   private now(): number { return this.opts.now?.() ?? Date.now(); }
 
   /**
-   * Takes one unit of `resource` from one of `accounts` (the first it may use now, see
-   * pickAccount) and returns that account; a short wait is waited inline, a long one is thrown as
-   * RateLimited.
+   * Takes `cost` units of `resource` (a GraphQL query's points; one for anything else) from one
+   * of `accounts` (the first it may use now, see pickAccount) and returns that account; a short
+   * wait is waited inline, a long one is thrown as RateLimited.
    */
-  async acquire(resource: QuotaResource, accounts: readonly string[]): Promise<string> {
+  async acquire(resource: QuotaResource, accounts: readonly string[], cost = 1): Promise<string> {
     for (;;) {
-      const taken = await this.tryTake(resource, accounts);
+      const taken = await this.tryTake(resource, accounts, cost);
       if (typeof taken === 'string') return taken;
       if (taken > (this.opts.maxInlineWaitMs ?? 5_000)) {
         const who = accounts.length === 1 ? `of ${accounts[0] ?? ''}` : `of all ${accounts.length} tokens`;
@@ -104,10 +107,10 @@ export class PgQuotaPacer {
   }
 
   /** The account a unit was taken from, or how long until one can be. */
-  private async tryTake(resource: QuotaResource, accounts: readonly string[]): Promise<string | number> {
+  private async tryTake(resource: QuotaResource, accounts: readonly string[], cost: number): Promise<string | number> {
     let taken: string | number = CONSERVATIVE_INTERVAL_MS;
     await updateQuotas(this.pool, accounts, resource, (rows) => {
-      const r = pickAccount(rows, resource, this.now());
+      const r = pickAccount(rows, resource, this.now(), cost);
       if ('waitMs' in r) { taken = r.waitMs; return new Map(); }
       taken = accounts[r.index] ?? '';
       return new Map([[r.index, r.next]]);

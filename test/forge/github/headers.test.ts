@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SECONDARY_DEFAULT_WAIT_MS, holdOff, readQuota, resourceOf } from '../../../src/forge/github/quota-headers.js';
-import { CONSERVATIVE_INTERVAL_MS, observe, takeUnit, type QuotaState } from '../../../src/forge/github/quota-pacer.js';
+import { CONSERVATIVE_INTERVAL_MS, QUOTA_RESERVE, observe, pickAccount, takeUnit, type QuotaState } from '../../../src/forge/github/quota-pacer.js';
 
 const now = Date.parse('2026-01-01T00:00:00Z');
 const reset = String(Math.floor(now / 1000) + 1800);
@@ -63,8 +63,14 @@ describe('quota arithmetic', () => {
     assert.deepEqual(c, { waitMs: 60_000 });
   });
 
-  test('GraphQL keeps points back for a query whose cost is not known yet', () => {
-    assert.deepEqual(takeUnit({ remaining: 50, resetAt: now + 1000, notBefore: 0 }, 'graphql', now), { waitMs: 1000 });
+  test('a GraphQL query takes its cost in points, and waits for the reset when that would go below the reserve', () => {
+    const left = { remaining: 50, resetAt: now + 1000, notBefore: 0 };
+    assert.deepEqual(takeUnit(left, 'graphql', now, 30), { next: { ...left, remaining: 20 } });
+    assert.deepEqual(takeUnit(left, 'graphql', now, 50 - QUOTA_RESERVE.graphql), { next: { ...left, remaining: QUOTA_RESERVE.graphql } });
+    assert.deepEqual(takeUnit(left, 'graphql', now, 51 - QUOTA_RESERVE.graphql), { waitMs: 1000 });
+    // Of two tokens, the one whose points cover the query is taken.
+    const pick = pickAccount([{ remaining: 10, resetAt: now + 500, notBefore: 0 }, left], 'graphql', now, 20);
+    assert.deepEqual(pick, { index: 1, next: { ...left, remaining: 30 } });
   });
 
   test('an unknown quota, or a passed window, goes at the conservative pace', () => {
