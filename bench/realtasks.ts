@@ -1,14 +1,14 @@
 // Real bug-fix tasks (SWE-bench layout) through the project's own validation path: prepared
 // environments, per-test reports, verdicts, sandbox overhead and model-free localization.
 import { execFile, spawn } from 'node:child_process';
-import { chmod, mkdtemp, rm, symlink, unlink } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { runGit } from '../src/git/run.js';
 import { EnvironmentCache } from '../src/environment/cache.js';
-import { environmentMounts, prepareEnvironment } from '../src/environment/prepare.js';
+import { environmentMounts, prepareEnvironment, runMounts } from '../src/environment/prepare.js';
 import type { PreparedEnvironment } from '../src/environment/schema.js';
 import { splitTestCommand } from '../src/cli/commands/validate.js';
 import { validatePatch } from '../src/fix/validate/validate.js';
@@ -23,6 +23,7 @@ import { registryHosts, trustEnv } from '../src/sandbox/egress/registries.js';
 import { projectRoot } from '../src/util/project-root.js';
 import { loadTasks, median, patchFiles, type RealTask } from './realtasks/tasks.js';
 import { runOracle, stopOracleStack } from './realtasks/oracle.js';
+import { bareLayout } from './realtasks/bare-layout.js';
 import { progressBar } from '../src/cli/progress.js';
 
 const execFileP = promisify(execFile);
@@ -52,12 +53,11 @@ function judge(task: RealTask, r: ModeResult): { verdictOk: number; f2p: number;
 }
 
 /**
- * The same command in the same prepared tree, outside the sandbox and inside it. Only for
- * environments that live in the tree (node_modules): a virtualenv or module cache is laid out for
- * its path inside the sandbox and cannot run outside it.
+ * The same command in the same prepared tree, outside the sandbox and inside it, the sandboxed
+ * run set up as validation sets it up (the environment's mounts and fresh copies of its seeds);
+ * outside, the environment is reached where it lies (see bareLayout).
  */
 async function overhead(repo: string, task: RealTask, env: PreparedEnvironment, sandbox: BubblewrapSandbox): Promise<number | null> {
-  if (env.plan.layout !== 'node_modules') return null;
   const scratch = await mkdtemp(path.join(tmpdir(), 'globallm-overhead-'));
   await chmod(scratch, 0o711);
   try {
@@ -66,29 +66,32 @@ async function overhead(repo: string, task: RealTask, env: PreparedEnvironment, 
     await gitApply(tree, path.join(task.dir, 'test.patch'));
     await gitApply(tree, path.join(task.dir, 'gold.patch'));
     const argv = splitTestCommand(task.meta.test_cmd);
-    const mounts = environmentMounts(env);
+    const layOut = await bareLayout(env, tree, scratch);
     const runBare = async (): Promise<{ ms: number; code: number | null; error?: string }> => {
-      // The sandbox leaves an empty mount point where the environment goes; the link replaces it.
-      await rm(path.join(tree, 'node_modules'), { recursive: true, force: true });
-      const linked = await symlink(mounts[0]?.source ?? scratch, path.join(tree, 'node_modules')).then(() => null, (e: unknown) => String(e));
-      if (linked) process.stderr.write(`${task.id} [overhead]: cannot link the environment: ${linked}\n`);
+      const bare = await layOut();
+      const PATH = [...bare.pathPrepend, process.env['PATH'] ?? '/usr/bin:/bin'].join(':');
       const t0 = performance.now();
       let error: string | undefined;
       const code = await new Promise<number | null>((resolve) => {
         const file = argv[0]!.includes('/') ? path.resolve(tree, argv[0]!) : argv[0]!;
-        const child = spawn(file, argv.slice(1), { cwd: tree, stdio: 'ignore', env: { ...env.plan.testEnv, PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: scratch } });
+        const child = spawn(file, argv.slice(1), { cwd: tree, stdio: 'ignore', env: { ...bare.env, PATH, HOME: scratch } });
         child.on('close', (c) => resolve(c));
         child.on('error', (e) => { error = e.message; resolve(null); });
       });
       const ms = performance.now() - t0;
-      await unlink(path.join(tree, 'node_modules')).catch(() => undefined);
+      await bare.finish();
       return { ms, code, ...(error ? { error } : {}) };
     };
+    let boxedRuns = 0;
     const runBoxed = async (): Promise<{ ms: number; code: number | null; stderr: string }> => {
-      await sandbox.prepareWorktree(tree);
+      const own = path.join(scratch, `boxed-${++boxedRuns}`);
+      const seeds = await runMounts(env, own);
+      await sandbox.prepareWorktree(tree, ...seeds.map((m) => m.source));
       const t1 = performance.now();
-      const r = await sandbox.run({ cwd: tree, argv, network: false, mounts, env: env.plan.testEnv, pathPrepend: env.plan.pathPrepend, timeoutMs: 600_000, memoryMb: 4096, cpuSeconds: 1200 });
-      return { ms: performance.now() - t1, code: r.exitCode, stderr: r.stderr };
+      const r = await sandbox.run({ cwd: tree, argv, network: false, mounts: [...environmentMounts(env), ...seeds], env: env.plan.testEnv, pathPrepend: env.plan.pathPrepend, timeoutMs: 600_000, memoryMb: 4096, cpuSeconds: 1200 });
+      const ms = performance.now() - t1;
+      await rm(own, { recursive: true, force: true });
+      return { ms, code: r.exitCode, stderr: r.stderr };
     };
     // Alternate, twice each, and keep the best of each: the machine's other load touches both alike.
     const bare: number[] = [];

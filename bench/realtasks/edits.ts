@@ -61,13 +61,50 @@ function hunkEdit(path: string, h: Hunk, converted: LineEndings | null): Edit {
   return { path, search: text(oldLines) + end(oldNoEol, newNoEol), replace: text(newLines) + end(newNoEol, oldNoEol) };
 }
 
+/** A file's lines, each with its own break. */
+function linesOf(text: string): string[] {
+  return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+}
+
+function occurrences(text: string, part: string): number {
+  let n = 0;
+  for (let at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) n++;
+  return n;
+}
+
+/**
+ * A search block that matches more than one place in the file is widened, as a careful model
+ * would, with the file's lines around the hunk (added to both sides), one at a time before then
+ * after, until it matches once; never into the lines another hunk of the file changes.
+ */
+function unique(edit: Edit & { search: string; replace: string }, base: string, lines: readonly string[], span: { start: number; end: number; lo: number; hi: number }): Edit {
+  let { search, replace } = edit;
+  let { start, end } = span;
+  for (let before = true; occurrences(base, search) > 1 && (start > span.lo || end < span.hi); before = !before) {
+    if (before && start > span.lo) {
+      start -= 1;
+      search = lines[start] + search;
+      replace = lines[start] + replace;
+    } else if (end < span.hi) {
+      search += lines[end] ?? '';
+      replace += lines[end] ?? '';
+      end += 1;
+    }
+  }
+  return { ...edit, search, replace };
+}
+
+/** Where a hunk's old side starts, 0-based (a hunk that only adds names the line it follows). */
+const hunkStart = (h: Hunk): number => (h.oldLines === 0 ? h.oldStart : h.oldStart - 1);
+
 /**
  * A unified diff as the edits a model answers with: each hunk's old side (context and removed
  * lines) becomes `search`, its new side `replace`; an added file becomes a new-file edit; a file
  * whose line breaks the change converts gets a line-endings edit first. What a perfect model
- * would answer for the task.
+ * would answer for the task. Given the files as they are before the change (`base`), a search
+ * block that would match more than once is widened until it matches once (see `unique`).
  */
-export function patchAsEdits(patch: string): Edit[] {
+export function patchAsEdits(patch: string, base: Readonly<Record<string, string | null>> = {}): Edit[] {
   const edits: Edit[] = [];
   for (const file of parsePatch(patch)) {
     const oldPath = strip(file.oldFileName);
@@ -81,7 +118,20 @@ export function patchAsEdits(patch: string): Edit[] {
     }
     const converted = conversion(file.hunks);
     if (converted) edits.push({ path: newPath, lineEndings: converted });
-    for (const h of file.hunks) edits.push(hunkEdit(newPath, h, converted));
+    const text = base[oldPath];
+    const lines = text ? linesOf(text) : [];
+    file.hunks.forEach((h, i) => {
+      const edit = hunkEdit(newPath, h, converted);
+      const plain = !converted && text && 'search' in edit && !h.lines.some((l) => l.startsWith('\\'));
+      if (!plain) {
+        edits.push(edit);
+        return;
+      }
+      const prev = file.hunks[i - 1];
+      const next = file.hunks[i + 1];
+      const start = hunkStart(h);
+      edits.push(unique(edit, text, lines, { start, end: start + h.oldLines, lo: prev ? hunkStart(prev) + prev.oldLines : 0, hi: next ? hunkStart(next) : lines.length }));
+    });
   }
   return edits;
 }

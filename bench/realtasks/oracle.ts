@@ -78,11 +78,12 @@ export async function stopOracleStack(): Promise<void> {
   await rm(s.dir, { recursive: true, force: true });
 }
 
-function script(task: RealTask, title: string): ScriptRule[] {
+/** What the LLM stand-in answers for the task: the gold files to read, then the gold and test change as edits (widened against `base`, the files before the change). */
+function script(task: RealTask, title: string, base: Record<string, string | null>): ScriptRule[] {
   const files = patchFiles(task.gold).filter((f) => !/\.min\.js$/.test(f));
   return [
     { id: `${task.id}-files`, match: { tool: 'select_files', contains: title }, respond: { toolUse: { name: 'select_files', input: { files: files.map((p) => ({ path: p, reason: 'the oracle' })) } } } },
-    { id: `${task.id}-fix`, match: { tool: 'propose_fix', contains: title }, respond: { toolUse: { name: 'propose_fix', input: { explanation: `The maintainers' fix for ${task.id}, with its tests.`, edits: [...patchAsEdits(task.gold), ...patchAsEdits(task.test)] } } } },
+    { id: `${task.id}-fix`, match: { tool: 'propose_fix', contains: title }, respond: { toolUse: { name: 'propose_fix', input: { explanation: `The maintainers' fix for ${task.id}, with its tests.`, edits: [...patchAsEdits(task.gold, base), ...patchAsEdits(task.test, base)] } } } },
   ];
 }
 
@@ -116,7 +117,8 @@ export async function runOracle(task: RealTask, baseCheckout: string): Promise<b
   const now = new Date().toISOString();
   await mkdir(path.join(repo, '.globallm'), { recursive: true });
   await writeFile(path.join(repo, '.globallm', 'issues.jsonl'), `${JSON.stringify({ number: 1, title, body: task.problem, labels: ['bug'], createdAt: now, author: 'reporter' })}\n`);
-  for (const rule of script(task, title)) s.llm.addRule(rule);
+  const base = await filesAt(repo, 'HEAD', [...new Set([...patchFiles(task.gold), ...patchFiles(task.test)])]);
+  for (const rule of script(task, title, base)) s.llm.addRule(rule);
 
   const started = await startCampaign(s.client, { id: `oracle-${name}`, forge: 'local', minStars: 0, maxRepos: 100, maxIssues: 100, analyzer: 'offline' }, { taskQueuePrefix: s.prefix });
   let pr: { branch: string } | undefined;

@@ -16,7 +16,7 @@ import { followUp } from '../contribute/follow-up.js';
 import { findFollowedPrRow } from '../db/pull-requests.js';
 import type { GateCaps } from '../contribute/consent/gate.js';
 import type { ForgeWriter } from '../forge/writer.js';
-import { FixResult } from '../fix/schema.js';
+import { FixResult, type CandidateOutcome } from '../fix/schema.js';
 import { validateCandidates, type ValidateCandidatesDeps, type ValidateCandidatesOptions } from '../fix/validate-candidates.js';
 import { chosenFiles, type StoredFile } from '../fix/chosen-files.js';
 import { remoteDefaultBranch } from '../fix/prepare/default-branch.js';
@@ -51,6 +51,12 @@ async function loadFix(pool: Pool, fixId: string): Promise<{ result: FixResult; 
   const row = await findFixResult<StoredFile>(pool, fixId);
   if (!row) throw new NotFound(`no fix result ${fixId}`);
   return { result: FixResult.parse(row.result), files: row.files, forge: row.forge, owner: row.owner, name: row.name };
+}
+
+/** Why a candidate never reached validation, in a few words: its status and the first failure or refusal. */
+export function whyNotApplied(c: CandidateOutcome): string {
+  const first = c.applyFailures[0] ?? c.refused.map((r) => `${r.path}: ${r.reason}`)[0] ?? c.error ?? '';
+  return `candidate ${c.index + 1} ${c.status}${first ? ` (${first.slice(0, 200)})` : ''}`;
 }
 
 /**
@@ -88,7 +94,7 @@ export function createIssueStageActivities(deps: IssueStageDeps): Omit<IssueStag
         ...(issue.language ? { language: issue.language } : {}),
       });
       const applied = result.candidates.filter((c) => c.status === 'applied').length;
-      if (applied === 0) return { fixId: null, candidates: result.candidates.length, reason: 'no candidate applied cleanly and passed the change guard' };
+      if (applied === 0) return { fixId: null, candidates: result.candidates.length, reason: `no candidate applied cleanly and passed the change guard: ${result.candidates.map(whyNotApplied).join('; ')}` };
       const id = randomUUID();
       await insertFixResult(deps.pool, { id, ref, status: result.status, result });
       return { fixId: id, candidates: applied };
