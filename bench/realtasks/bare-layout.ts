@@ -14,7 +14,7 @@ const execFileP = promisify(execFile);
 export interface BareRun {
   env: Record<string, string>;
   pathPrepend: string[];
-  /** Undoes what `start` did for one run (a link, a copied cache). */
+  /** Undoes what laying the run out did (a link, a copied cache). */
   finish: () => Promise<void>;
 }
 

@@ -32,7 +32,7 @@ function fieldsOf(set: SelectionSetNode, fragments: ReadonlyMap<string, Fragment
 }
 
 /** Pure: the points a parsed document costs with these variables. */
-export function documentCost(doc: DocumentNode, variables: Readonly<Record<string, unknown>> = {}): number {
+function documentCost(doc: DocumentNode, variables: Readonly<Record<string, unknown>> = {}): number {
   const operation = doc.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
   if (!operation) return UNREADABLE_COST;
   if (operation.operation === OperationTypeNode.MUTATION) return 1;
