@@ -32,7 +32,7 @@ type Mode = 'offline' | 'llm';
  * One campaign over a fresh world and stack. `llm`: the worker has a model (the LLM stand-in),
  * and `fixable` copies of the example libraries join the world, one fixable issue each.
  */
-async function runSize(issues: number, repos: number, mode: Mode, fixable: number): Promise<Figures> {
+async function runSize(issues: number, repos: number, mode: Mode, fixable: number, inFlight: number | undefined): Promise<Figures> {
   const dir = mkdtempSync(join(tmpdir(), 'globallm-bench-scale-'));
   const root = join(dir, 'repos');
   const llm = mode === 'llm' ? await startScaleLlm() : undefined;
@@ -55,7 +55,7 @@ async function runSize(issues: number, repos: number, mode: Mode, fixable: numbe
       });
       const before = cpu();
       const t0 = Date.now();
-      const campaign = await startCampaign(stack.client, { id: 'scale', forge: 'local', minStars: 0, maxRepos: repos, maxIssues: issues, analyzer: 'offline' }, { taskQueuePrefix: PREFIX });
+      const campaign = await startCampaign(stack.client, { id: 'scale', forge: 'local', minStars: 0, maxRepos: repos, maxIssues: issues, analyzer: 'offline', ...(inFlight !== undefined ? { inFlight } : {}) }, { taskQueuePrefix: PREFIX });
       const result = await campaign.result();
       const wallS = (Date.now() - t0) / 1000;
       const after = cpu();
@@ -149,12 +149,12 @@ function eventFigures(issueTypes: Map<string, number>, sampled: number, campaign
 /** Figures whose growth says whether a cost per issue stays flat as the campaign grows. */
 const GROWTH = ['p50_issue_wall_s', 'p95_issue_wall_s', 'prepare_s', 'worker_cpu_ms_per_issue', 'temporal_cpu_ms_per_issue', 'postgres_cpu_ms_per_issue', 'pg_rows_per_issue', 'pg_bytes_per_issue', 'largest_history_events', 'events_per_issue', 'issues_per_min'];
 
-const USAGE = 'usage: npm run bench -- scale [issues] [repos] [--sizes=0.01,0.1,1] [--modes=offline,llm] [--fix-sample=0.01]';
+const USAGE = 'usage: npm run bench -- scale [issues] [repos] [--sizes=0.01,0.1,1] [--modes=offline,llm] [--fix-sample=0.01] [--in-flight=N]';
 
-function parseArgs(args: string[]): { issues: number; repos: number; sizes: number[]; modes: Mode[]; fixSample: number } {
+function parseArgs(args: string[]): { issues: number; repos: number; sizes: number[]; modes: Mode[]; fixSample: number; inFlight: number | undefined } {
   const flags = args.filter((a) => a.startsWith('--'));
   const flag = (name: string, fallback: string): string => flags.find((f) => f.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
-  const known = ['sizes', 'modes', 'fix-sample'];
+  const known = ['sizes', 'modes', 'fix-sample', 'in-flight'];
   const unknown = flags.find((f) => !known.some((k) => f.startsWith(`--${k}=`)));
   if (unknown) throw new Error(`unknown flag ${unknown}; ${USAGE}`);
   const [issues = 10_000, repos = 100] = args.filter((a) => !a.startsWith('--')).map(Number);
@@ -164,11 +164,14 @@ function parseArgs(args: string[]): { issues: number; repos: number; sizes: numb
   if (![issues, repos, ...sizes].every((n) => Number.isFinite(n) && n > 0)) throw new Error(USAGE);
   if (!(fixSample > 0 && fixSample <= 1)) throw new Error(`--fix-sample must be within (0, 1]; ${USAGE}`);
   if (modes.length === 0 || !modes.every((m): m is Mode => m === 'offline' || m === 'llm')) throw new Error(`--modes takes offline and llm; ${USAGE}`);
-  return { issues, repos, sizes, modes, fixSample };
+  const inFlightText = flag('in-flight', '');
+  const inFlight = inFlightText === '' ? undefined : Number(inFlightText);
+  if (inFlight !== undefined && !(Number.isInteger(inFlight) && inFlight >= 1)) throw new Error(`--in-flight takes a whole number of at least 1; ${USAGE}`);
+  return { issues, repos, sizes, modes, fixSample, inFlight };
 }
 
 export default async function scale(args: string[]): Promise<void> {
-  const { issues, repos, sizes, modes, fixSample } = parseArgs(args);
+  const { issues, repos, sizes, modes, fixSample, inFlight } = parseArgs(args);
   buildCli(); // the worker runs the compiled CLI, as in production
   const results = new Map<Mode, Array<{ issues: number; figures: Figures }>>(modes.map((m) => [m, []]));
   for (const f of sizes) {
@@ -176,7 +179,7 @@ export default async function scale(args: string[]): Promise<void> {
     const r = Math.max(1, Math.round(repos * f));
     for (const mode of modes) {
       const fixable = Math.max(1, Math.round(n * fixSample));
-      const figures = await runSize(n, r, mode, fixable);
+      const figures = await runSize(n, r, mode, fixable, inFlight);
       results.get(mode)?.push({ issues: n, figures });
       const suffix = mode === 'llm' ? `llm_${n}` : String(n);
       process.stdout.write(`size=${n}_issues_${r}_repos${mode === 'llm' ? `_plus_${fixable}_fixable_with_model` : ''}\n${Object.entries(figures).map(([k, v]) => `${k}_${suffix}=${v}`).join('\n')}\n`);

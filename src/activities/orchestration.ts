@@ -1,7 +1,7 @@
 import { activityInfo } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { CampaignActivities, RecordedIssueRun, RecordIssueRunInput, RepoActivities, SelectedRepo } from '../workflows/contracts.js';
+import type { CampaignActivities, CampaignRepo, RecordedIssueRun, RecordIssueRunInput, RepoActivities, SelectedRepo } from '../workflows/contracts.js';
 import { setIssueAfterRun, setIssuesCampaign, topIssues } from '../db/issues.js';
 import { findIssueRun, upsertIssueRun } from '../db/issue-runs.js';
 import { issueAfterRun } from '../campaign/retry-policy.js';
@@ -88,6 +88,14 @@ async function ensureFollowUps(deps: OrchestrationDeps, now: Date): Promise<{ op
 }
 
 export function createOrchestrationActivities(deps: OrchestrationDeps) {
+  /** Signal-with-start is atomic: the repository workflow is created on first use, then fed. */
+  const enqueue = async ({ repo, issues }: { repo: CampaignRepo; issues: QueuedIssue[] }): Promise<void> => {
+    await deps.client.workflow.signalWithStart<typeof repoWorkflow, [{ issues: QueuedIssue[]; forge: ForgeKind }]>('repoWorkflow', {
+      ...repoWorkflowStart(repo, deps.taskQueuePrefix),
+      signal: enqueueSignal,
+      signalArgs: [{ issues, forge: repo.forge }],
+    });
+  };
   return {
     ensureFollowUps: (): Promise<{ open: number; started: number }> => beating(() => ensureFollowUps(deps, new Date())),
 
@@ -130,14 +138,13 @@ export function createOrchestrationActivities(deps: OrchestrationDeps) {
       return [...byRepo.values()];
     },
 
-    /** Signal-with-start is atomic: the repository workflow is created on first use, then fed. */
     async enqueueRepoIssues(input: Parameters<CampaignActivities['enqueueRepoIssues']>[0]): Promise<void> {
-      const { repo, issues } = input;
-      await deps.client.workflow.signalWithStart<typeof repoWorkflow, [{ issues: QueuedIssue[]; forge: ForgeKind }]>('repoWorkflow', {
-        ...repoWorkflowStart(repo, deps.taskQueuePrefix),
-        signal: enqueueSignal,
-        signalArgs: [{ issues, forge: repo.forge }],
-      });
+      await enqueue(input);
+    },
+
+    /** Each repository is told at once; a retry tells them again, which a repository takes as the same claim. */
+    async enqueueWave(input: Parameters<CampaignActivities['enqueueWave']>[0]): Promise<void> {
+      await Promise.all(input.batches.map(enqueue));
     },
   };
 }

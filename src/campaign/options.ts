@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { DOMAIN_NAMES, LANGUAGES, canonicalLanguage } from '../discovery/domains.js';
 import { ForgeKind } from '../forge/types.js';
+import { DEFAULT_IN_FLIGHT } from '../workflows/fan-out-window.js';
 
 const count = (max: number) => z.coerce.number().int().min(1).max(max);
 
@@ -29,6 +30,8 @@ export const CampaignOptions = z.object({
   usdBudget: z.coerce.number().min(0).max(99_999_999).optional(),
   analyzer: z.enum(['offline', 'llm', 'auto']).default('auto'),
   dryRun: z.boolean().default(false),
+  /** Issues out at their repositories at once, one per repository; the rest wait in the campaign, best first. */
+  inFlight: count(10_000).default(DEFAULT_IN_FLIGHT),
   wait: z.boolean().default(false),
 }).strict();
 export type CampaignOptions = z.input<typeof CampaignOptions>;

@@ -26,7 +26,7 @@ export async function startCampaign(client: Client, options: CampaignOptions, ct
   const id = o.id ?? newCampaignId();
   const input: CampaignInput = {
     id, forge: o.forge, domain: o.domain, minStars: o.minStars, maxRepos: o.maxRepos, maxIssues: o.maxIssues,
-    tokenBudget: o.tokenBudget, analyzer: o.analyzer, dryRun: o.dryRun,
+    tokenBudget: o.tokenBudget, analyzer: o.analyzer, dryRun: o.dryRun, inFlight: o.inFlight,
     ...(o.language ? { language: o.language } : {}),
     ...(o.minHealth !== undefined ? { minHealth: o.minHealth } : {}),
     ...(o.usdBudget !== undefined ? { usdBudget: o.usdBudget } : {}),

@@ -111,6 +111,8 @@ export interface CampaignOptionsData {
   usdBudget?: number;
   analyzer: 'offline' | 'llm' | 'auto';
   dryRun: boolean;
+  /** Issues out at repositories at once (absent: the default window). */
+  inFlight?: number;
 }
 
 export interface CampaignRepo { forge: ForgeKind; owner: string; repo: string; language: string | null }
@@ -136,5 +138,8 @@ export interface CampaignActivities {
   /** Starts the follow-up of each PR recorded open whose follow-up Temporal has never seen (its opener died with its run terminated). */
   ensureFollowUps(): Promise<{ open: number; started: number }>;
   campaignSelect(input: { repos: CampaignRepo[]; maxIssues: number }): Promise<SelectedRepo[]>;
+  /** Runs recorded before the fan-out window only; a campaign now sends waves. */
   enqueueRepoIssues(input: { repo: CampaignRepo; issues: QueuedIssue[] }): Promise<void>;
+  /** One wave of the campaign's window: each repository workflow is sent its issues (created on first use). */
+  enqueueWave(input: { batches: Array<{ repo: CampaignRepo; issues: QueuedIssue[] }> }): Promise<void>;
 }

@@ -15,7 +15,7 @@ import { ServiceUnavailable } from '../../errors.js';
 
 export interface StartFlags {
   id?: string; forge?: string; domain?: string; language?: string; minStars?: string; minHealth?: string;
-  maxRepos?: string; maxIssues?: string; tokenBudget?: string; usdBudget?: string; analyzer?: string; dryRun?: boolean; wait?: boolean; json?: boolean;
+  maxRepos?: string; maxIssues?: string; tokenBudget?: string; usdBudget?: string; analyzer?: string; dryRun?: boolean; inFlight?: string; wait?: boolean; json?: boolean;
 }
 
 /** CLI flags → campaign options (validated by the same zod schema as `startCampaign`). */
@@ -24,7 +24,7 @@ export function flagsToOptions(f: StartFlags): Record<string, unknown> {
   const set = (k: string, v: unknown): void => { if (v !== undefined) o[k] = v; };
   set('id', f.id); set('forge', f.forge); set('domain', f.domain); set('language', f.language);
   set('minStars', f.minStars); set('minHealth', f.minHealth); set('maxRepos', f.maxRepos); set('maxIssues', f.maxIssues); set('tokenBudget', f.tokenBudget); set('usdBudget', f.usdBudget);
-  set('analyzer', f.analyzer); set('dryRun', f.dryRun); set('wait', f.wait);
+  set('analyzer', f.analyzer); set('dryRun', f.dryRun); set('inFlight', f.inFlight); set('wait', f.wait);
   return o;
 }
 
@@ -33,7 +33,7 @@ function describe(p: CampaignProgress, followUps?: number): string {
   return [
     `campaign ${p.id}: ${p.phase}`,
     `repositories: ${p.repos} approved, ${p.rejected} rejected${p.rejected > 0 ? ` (by ${rejectedByText(p.rejectedBy)})` : ''}`,
-    `issues: ${p.issues} taken in, ${p.analyzed} analyzed${p.analyzer ? ` (${p.analyzer})` : ''}, ${p.enqueued} enqueued, ${p.finished} decided`,
+    `issues: ${p.issues} taken in, ${p.analyzed} analyzed${p.analyzer ? ` (${p.analyzer})` : ''}, ${p.enqueued} enqueued${p.waiting ? ` (${p.waiting} not yet sent to their repositories)` : ''}, ${p.finished} decided`,
     `decisions: ${outcomes}`,
     ...(p.pending.length > 0 ? [`waiting for: ${p.pending.slice(0, 20).join(', ')}${p.pending.length > 20 ? ` and ${p.pending.length - 20} more` : ''}`] : []),
     ...(followUps !== undefined ? [`follow-ups running: ${followUps} (opened PRs watched until merged, closed or 14 days)`] : []),

@@ -94,6 +94,10 @@ export const CampaignProgressJson = doc({
   phase: z.enum(['discover', 'intake', 'analyze', 'rerank', 'fan_out', 'working', 'done']),
   repos: count, rejected: count, rejectedBy: z.record(z.string(), count).optional(),
   issues: count, analyzed: count, analyzer: z.string().optional(), enqueued: count, finished: count,
+  /** Enqueued issues not yet sent to their repository (the campaign's window is full). */
+  waiting: count.optional(),
+  /** The most issues out at repositories at once. */
+  peakInFlight: count.optional(),
   outcomes: z.partialRecord(z.enum(OUTCOMES), count),
   notes: z.array(z.string()),
 });

@@ -22,6 +22,7 @@ export function registerCampaign(program: Command): void {
     .option('--usd-budget <dollars>', 'US dollars this campaign may spend on model calls (priced by the price table)')
     .option('--analyzer <kind>', 'offline, llm or auto')
     .option('--dry-run', 'everything except forge writes; PR bodies and patches saved for review')
+    .option('--in-flight <n>', 'issues worked at once, one per repository (default 16); the rest wait in the campaign, best first')
     .option('--wait', 'wait until every selected issue reached a decision (PR opened, skipped, no fix, failed, already claimed); follow-ups go on')
     .option('--json', 'one JSON document')
     .action(async (flags: StartFlags) => (await import('../commands/campaign.js')).campaignStartAction(flags));

@@ -234,6 +234,14 @@ export const FLAG_PROBES: Record<string, Probe> = {
   'campaign start --min-health': async (ctx) => assert.equal((await campaign(ctx, ['--min-health', '0.99']))['repos'], 0),
   'campaign start --max-repos': async (ctx) => assert.equal((await campaign(ctx, ['--max-repos', '1']))['repos'], 1),
   'campaign start --max-issues': async (ctx) => assert.equal((await campaign(ctx, ['--max-issues', '1']))['enqueued'], 1),
+  // Both example libraries have issues: by default the campaign works on both at once; with a window of one, never.
+  'campaign start --in-flight': async (ctx) => {
+    const one = await campaign(ctx, ['--in-flight', '1']);
+    assert.ok(Number(one['enqueued']) >= 2, `${String(one['enqueued'])} issues selected`);
+    assert.equal(one['finished'], one['enqueued']);
+    assert.equal(one['peakInFlight'], 1);
+    assert.equal((await campaign(ctx, []))['peakInFlight'], 2);
+  },
   'campaign start --token-budget': async (ctx) => {
     const { id } = await campaign(ctx, ['--token-budget', '4321', '--max-issues', '1']);
     assert.match((await ctx.cli(['budget', 'show'])).stdout, new RegExp(`${String(id)}.*4,?321`));
