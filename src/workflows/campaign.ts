@@ -163,7 +163,9 @@ class Window {
     for (const d of wave) this.sent(issueKey(repoName(d), d.issues[0] as number));
     const opts = stageOptions(this.input.taskQueuePrefix, this.input.forge);
     const self = workflowInfo().workflowId;
-    await proxyActivities<CampaignActivities>(withSummary(opts.campaign, `send ${count(wave.length, 'issue')} to their repositories`))
+    const only = wave.length === 1 ? wave[0] : undefined;
+    const summary = only ? `send ${issueKey(repoName(only), only.issues[0] as number)} to its repository` : `send ${count(wave.length, 'issue')} to their repositories`;
+    await proxyActivities<CampaignActivities>(withSummary(opts.campaign, summary))
       .enqueueWave({ batches: wave.map((d) => ({ repo: repoOf(d), issues: queued(this.input, d, self) })) });
   }
 }

@@ -46,9 +46,9 @@ test('campaign, repository and issue runs carry summaries and details the Web UI
   assert.match(details, /\*\*Caps\*\* 10 repositories, 1 issue, 1000000 tokens/);
   assert.match(await currentDetails(campaign), /\*\*Phase\*\* done[\s\S]*1 enqueued → 1 decided/);
   const campaignActivities = await activitySummaries(campaign);
-  assert.deepEqual(campaignActivities.map((a) => a.type), ['campaignDiscover', 'campaignIntake', 'campaignAnalyze', 'campaignRerank', 'campaignSelect', 'enqueueRepoIssues']);
+  assert.deepEqual(campaignActivities.map((a) => a.type), ['campaignDiscover', 'campaignIntake', 'campaignAnalyze', 'campaignRerank', 'campaignSelect', 'enqueueWave']);
   assert.match(campaignActivities[0]?.summary ?? '', /^discover overall repositories \(at least 0 stars, up to 10\)$/);
-  assert.match(campaignActivities[5]?.summary ?? '', /^enqueue 1 issue of local\/\w+$/);
+  assert.match(campaignActivities[5]?.summary ?? '', /^send local\/\w+#\d+ to its repository$/);
 
   const run = (await db.pool.query<{ workflow_id: string; owner: string; name: string; issue_number: number; title: string }>(
     `SELECT u.workflow_id, u.owner, u.name, u.issue_number, i.title FROM issue_runs u
