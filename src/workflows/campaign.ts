@@ -8,7 +8,7 @@ import { SA } from '../temporal/search-attributes.js';
 import { issueFinishedSignal, type IssueFinished, type IssueOutcome, type QueuedIssue } from './shared.js';
 import { stageOptions } from './stage-options.js';
 import { campaignProgressDetails, count } from './summaries.js';
-import { DEFAULT_IN_FLIGHT, FanOutBacklog, issueKey, repoName, waveSize, type Dispatch } from './fan-out-window.js';
+import { DEFAULT_IN_FLIGHT, FanOutBacklog, issueKey, repoName, waveSize } from './fan-out-window.js';
 
 export interface CampaignProgress {
   id: string;
@@ -95,9 +95,8 @@ class Window {
   backlog: FanOutBacklog;
   private readonly inFlight: number;
   private readonly wave: number;
-  /** Issues out at their repositories (`owner/repo#n`), and how many per repository. */
-  private readonly outKeys = new Set<string>();
-  private readonly out = new Map<string, number>();
+  /** Issues out at their repositories, as `owner/repo#n`. */
+  private readonly out = new Set<string>();
   private decisionsSinceWave = 1;
 
   constructor(private readonly input: CampaignInput, private readonly pending: Set<string>, private readonly progress: CampaignProgress) {
@@ -117,21 +116,15 @@ class Window {
   }
 
   decided(repo: string, number: number): void {
-    if (!this.outKeys.delete(issueKey(repo, number))) return;
-    const n = this.out.get(repo) ?? 1;
-    if (n <= 1) this.out.delete(repo);
-    else this.out.set(repo, n - 1);
-    this.decisionsSinceWave += 1;
+    if (this.out.delete(issueKey(repo, number))) this.decisionsSinceWave += 1;
   }
 
   private get outTotal(): number {
-    return this.outKeys.size;
+    return this.out.size;
   }
 
   private sent(key: string): void {
-    this.outKeys.add(key);
-    const repo = key.slice(0, key.lastIndexOf('#'));
-    this.out.set(repo, (this.out.get(repo) ?? 0) + 1);
+    this.out.add(key);
     this.progress.peakInFlight = Math.max(this.progress.peakInFlight ?? 0, this.outTotal);
   }
 
@@ -150,7 +143,8 @@ class Window {
   }
 
   private async sendWave(): Promise<void> {
-    const taken = this.backlog.take(this.inFlight - this.outTotal, new Set(this.out.keys()));
+    const busy = new Set([...this.out].map((key) => key.slice(0, key.lastIndexOf('#'))));
+    const taken = this.backlog.take(this.inFlight - this.outTotal, busy);
     this.progress.waiting = (this.progress.waiting ?? 0) - taken.length;
     this.decisionsSinceWave = 0;
     // An issue decided while it waited (a report from elsewhere) is not sent again.
@@ -170,7 +164,7 @@ class Window {
   }
 }
 
-const repoOf = ({ forge, owner, repo, language }: Dispatch): CampaignRepo => ({ forge, owner, repo, language });
+const repoOf = ({ forge, owner, repo, language }: SelectedRepo): CampaignRepo => ({ forge, owner, repo, language });
 
 /** The queue entries a repository workflow is sent for a selected repository's issues. */
 function queued(input: CampaignInput, repo: SelectedRepo, campaignWorkflowId: string): QueuedIssue[] {

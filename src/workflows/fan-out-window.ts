@@ -4,9 +4,6 @@ import type { SelectedRepo } from './contracts.js';
 export const repoName = (r: { owner: string; repo: string }): string => `${r.owner}/${r.repo}`;
 export const issueKey = (repo: string, number: number): string => `${repo}#${number}`;
 
-/** One issue's worth of a repository: what a wave sends to one repository workflow. */
-export type Dispatch = SelectedRepo;
-
 /**
  * A campaign's selected issues not yet sent to their repositories, one queue per repository in
  * rank order. The campaign keeps at most its `inFlight` issues out at once, one per repository
@@ -35,7 +32,7 @@ export class FanOutBacklog {
    * The next issue of up to `room` repositories that have none out (`busy`), the best head first
    * (ties by name, so a replay takes the same); each is removed from the backlog.
    */
-  take(room: number, busy: ReadonlySet<string>): Dispatch[] {
+  take(room: number, busy: ReadonlySet<string>): SelectedRepo[] {
     if (room <= 0) return [];
     const idle = this.repos.filter((r) => r.issues.length > 0 && !busy.has(repoName(r)));
     idle.sort((a, b) => (b.priorities[0] ?? 0) - (a.priorities[0] ?? 0) || repoName(a).localeCompare(repoName(b)));
