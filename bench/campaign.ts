@@ -5,7 +5,8 @@
 // each; the LLM stand-in analyzes (a triage answer per quoted issue) and answers each bug with
 // the example fix, whose new test fails before and passes after. Prints what was selected,
 // decided, lost or duplicated, whether `--wait` returned, the analysis tokens per issue from the
-// budget ledger, and the worker's orchestration CPU per issue.
+// budget ledger, the worker's orchestration CPU per issue, and the Temporal tasks per issue
+// (workflow tasks, activities, local activities) that CPU pays for.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,7 @@ import { budgetDrift, duplicates, lostIssues } from './chaos/audit.js';
 import { startScaleStack, type ScaleStack } from './scale/stack.js';
 import { childrenByParent, stat, threadTicksByName, TICKS_PER_S, treeTicks } from './scale/cpu.js';
 import { ChildrenCpuSampler } from './campaign/children-cpu.js';
+import { sdkTasks } from './campaign/sdk-tasks.js';
 import { triageRule } from './tokens/answer.js';
 
 const ID = 'bench-campaign';
@@ -132,6 +134,7 @@ async function run(args: Args, dir: string, llm: LlmStandIn): Promise<Record<str
     const tokens = await ledger(stack);
     const dup = await duplicates(stack.pool, root, repos);
     const drift = await budgetDrift(stack.pool, llm.usageTotals);
+    const tasks = await sdkTasks(stack.client);
     return {
       issues: enqueued, finished: final?.finished ?? 0,
       outcomes: Object.entries(final?.outcomes ?? {}).map(([o, n]) => `${o}:${n}`).sort().join(','),
@@ -150,6 +153,10 @@ async function run(args: Args, dir: string, llm: LlmStandIn): Promise<Record<str
       children_runs: Object.entries(children.runs).map(([c, n]) => `${c}:${n}`).sort().join(','),
       worker_own_cpu_ms_per_issue_by_thread: Object.entries(threads).map(([t, ticks]) => `${t}:${ms(ticks / TICKS_PER_S)}`).join(','),
       worker_idle_cpu_ms_per_s: idle.toFixed(1),
+      workflows_per_issue: (tasks.workflows / perIssue).toFixed(2),
+      workflow_tasks_per_issue: (tasks.workflowTasks / perIssue).toFixed(1),
+      activities_per_issue: (tasks.activities / perIssue).toFixed(1),
+      local_activities_per_issue: (tasks.localActivities / perIssue).toFixed(1),
     };
   } finally {
     await stack.close();
