@@ -16,10 +16,10 @@ export interface WorkerMetrics {
   /** GitHub HTTP requests (every attempt), by kind (`read`, `write`), method, route template and status (`error`: no answer). */
   githubRequests: Counter<'kind' | 'method' | 'route' | 'status'>;
   /** GitHub's rate limit as its last answer gave it, by resource (`core`, `search`, `graphql`, …). */
-  githubRateRemaining: Gauge<'resource'>;
-  githubRateLimit: Gauge<'resource'>;
+  githubRateRemaining: Gauge<'resource' | 'account'>;
+  githubRateLimit: Gauge<'resource' | 'account'>;
   /** When the resource's rate-limit window resets, in Unix seconds. */
-  githubRateReset: Gauge<'resource'>;
+  githubRateReset: Gauge<'resource' | 'account'>;
 }
 
 export function createWorkerMetrics(): WorkerMetrics {
@@ -34,8 +34,8 @@ export function createWorkerMetrics(): WorkerMetrics {
     budgetHolds: new Counter({ name: 'globallm_budget_holds_total', help: 'Token budget reservations asked for', labelNames: ['result'], registers }),
     budgetHeld: new Gauge({ name: 'globallm_budget_held', help: 'Token budget reservations held by this process now', registers }),
     githubRequests: new Counter({ name: 'globallm_github_requests_total', help: 'GitHub HTTP requests sent (every attempt), by kind (read, write), method, route and status', labelNames: ['kind', 'method', 'route', 'status'], registers }),
-    githubRateRemaining: new Gauge({ name: 'globallm_github_rate_limit_remaining', help: 'Requests left in the rate-limit window (x-ratelimit-remaining of the last answer)', labelNames: ['resource'], registers }),
-    githubRateLimit: new Gauge({ name: 'globallm_github_rate_limit_limit', help: 'Requests allowed per rate-limit window (x-ratelimit-limit)', labelNames: ['resource'], registers }),
-    githubRateReset: new Gauge({ name: 'globallm_github_rate_limit_reset_seconds', help: 'When the rate-limit window resets, Unix seconds (x-ratelimit-reset)', labelNames: ['resource'], registers }),
+    githubRateRemaining: new Gauge({ name: 'globallm_github_rate_limit_remaining', help: 'Requests left in the rate-limit window (x-ratelimit-remaining of the last answer), per quota account', labelNames: ['resource', 'account'], registers }),
+    githubRateLimit: new Gauge({ name: 'globallm_github_rate_limit_limit', help: 'Requests allowed per rate-limit window (x-ratelimit-limit)', labelNames: ['resource', 'account'], registers }),
+    githubRateReset: new Gauge({ name: 'globallm_github_rate_limit_reset_seconds', help: 'When the rate-limit window resets, Unix seconds (x-ratelimit-reset)', labelNames: ['resource', 'account'], registers }),
   };
 }

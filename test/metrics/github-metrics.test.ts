@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, Connection } from '@temporalio/client';
 import { createGitHubClient } from '../../src/forge/github/client.js';
+import { PgQuotaPacer, quotaAccount } from '../../src/forge/github/quota-pacer.js';
 import { graphqlRequest } from '../../src/forge/github/graphql.js';
 import { routeLabel } from '../../src/forge/github/observe.js';
 import { githubRequestMetrics } from '../../src/metrics/github.js';
@@ -71,6 +72,8 @@ describe('GitHub request metrics, from the real client against the GitHub stand-
       assert.equal(total, gh.faultLog.length, 'one count per request the stand-in answered');
 
       assert.equal(value(text, 'globallm_github_rate_limit_remaining', { resource: 'core' }), Number(last.headers['x-ratelimit-remaining']));
+      assert.deepEqual([...new Set(samples(text, 'globallm_github_rate_limit_remaining').map((s) => s.labels['account']))], [quotaAccount('stand-in')], 'one account: the client\'s token, named by its hash');
+      assert.ok(!text.includes('stand-in'), 'the token itself is never a label');
       assert.equal(value(text, 'globallm_github_rate_limit_limit', { resource: 'core' }), 50);
       assert.equal(value(text, 'globallm_github_rate_limit_reset_seconds', { resource: 'core' }), Number(last.headers['x-ratelimit-reset']));
       assert.equal(value(text, 'globallm_github_rate_limit_remaining', { resource: 'search' }), 29);
@@ -78,6 +81,30 @@ describe('GitHub request metrics, from the real client against the GitHub stand-
       assert.ok(value(text, 'globallm_github_rate_limit_remaining', { resource: 'graphql' }) !== undefined);
     } finally {
       await server.close();
+    }
+  });
+
+  test('with several tokens, each token\'s quota is its own gauge, as GitHub last reported it for that token', async () => {
+    const db = await createTestDatabase();
+    const two = await startGitHubStandIn({ limits: { core: 40 } });
+    const metrics = createWorkerMetrics();
+    try {
+      const octokit = createGitHubClient({ baseUrl: two.url, token: 'tok-a', extraTokens: ['tok-b'], pacer: new PgQuotaPacer(db.pool), observe: githubRequestMetrics(metrics) });
+      for (let i = 0; i < 8; i++) await octokit.rest.repos.get(repo);
+      await octokit.rest.issues.createComment({ ...repo, issue_number: 2, body: 'a write goes with the identity token' });
+      const text = await metrics.registry.metrics();
+      const remaining = samples(text, 'globallm_github_rate_limit_remaining').filter((s) => s.labels['resource'] === 'core');
+      const byAccount: Record<string, number> = Object.fromEntries(remaining.map((s) => [s.labels['account'] ?? '', s.value]));
+      assert.deepEqual(byAccount, {
+        [quotaAccount('tok-a')]: two.limiterFor('tok-a').view('core').remaining,
+        [quotaAccount('tok-b')]: two.limiterFor('tok-b').view('core').remaining,
+      }, JSON.stringify(remaining));
+      assert.ok(two.limiterFor('tok-b').view('core').used > 0 && two.limiterFor('tok-a').view('core').used > 0, 'both tokens were used');
+      for (const account of [quotaAccount('tok-a'), quotaAccount('tok-b')]) assert.equal(value(text, 'globallm_github_rate_limit_limit', { resource: 'core', account }), 40);
+      assert.ok(!/tok-[ab]/.test(text), 'the tokens themselves are never labels');
+    } finally {
+      await two.close();
+      await db.drop();
     }
   });
 
@@ -92,9 +119,9 @@ describe('GitHub request metrics, from the real client against the GitHub stand-
   test('answers without rate-limit headers, or with nonsense in them, leave the gauges alone', () => {
     const metrics = createWorkerMetrics();
     const observe = githubRequestMetrics(metrics);
-    observe({ method: 'GET', route: '/x', write: false, status: 'error', headers: {} });
-    observe({ method: 'GET', route: '/x', write: false, status: 200, headers: { 'x-ratelimit-remaining': 'lots', 'x-ratelimit-resource': 'core' } });
-    observe({ method: 'GET', route: '/x', write: false, status: 200, headers: { 'x-ratelimit-remaining': '7', 'x-ratelimit-resource': 'Weird Resource"}' } });
+    observe({ method: 'GET', route: '/x', write: false, status: 'error', headers: {}, account: 'anonymous' });
+    observe({ method: 'GET', route: '/x', write: false, status: 200, headers: { 'x-ratelimit-remaining': 'lots', 'x-ratelimit-resource': 'core' }, account: 'anonymous' });
+    observe({ method: 'GET', route: '/x', write: false, status: 200, headers: { 'x-ratelimit-remaining': '7', 'x-ratelimit-resource': 'Weird Resource"}' }, account: 'anonymous' });
     return metrics.registry.metrics().then((text) => {
       assert.equal(value(text, 'globallm_github_requests_total', { status: 'error' }), 1, 'no answer at all is counted as an error');
       assert.deepEqual(samples(text, 'globallm_github_rate_limit_remaining').map((s) => [s.labels['resource'], s.value]), [['core', 7]], 'an unknown resource name is not used as a label');

@@ -1,4 +1,5 @@
 import type { Octokit } from '@octokit/rest';
+import { quotaAccount } from './quota-pacer.js';
 import { isWriteRequest } from './writes.js';
 
 /** One HTTP attempt at GitHub and how it was answered. */
@@ -10,6 +11,8 @@ export interface GitHubRequestEvent {
   /** The HTTP status, or `error` when no answer came (a reset connection, a timeout). */
   status: number | 'error';
   headers: Readonly<Record<string, string | number | undefined>>;
+  /** The quota account the request counted against (`token:<hash prefix>`, never the token; `anonymous` without one). */
+  account: string;
 }
 
 /** Told of every request the client sends, retries and pagination included. */
@@ -34,6 +37,17 @@ export function routeLabel(url: string | undefined): string {
 interface FailureShape { status?: unknown; response?: { headers?: Record<string, string | number | undefined> } }
 
 /**
+ * The token a request went with: the one a pacer set on it (it picks among several), else the
+ * client's own (Octokit's token auth sets it on a request after this hook has seen it).
+ */
+function tokenOfRequest(headers: unknown, clientAuth: unknown): string | undefined {
+  const auth = (headers as Record<string, unknown> | undefined)?.['authorization'];
+  const m = typeof auth === 'string' ? /^(?:token|bearer)\s+(\S+)$/i.exec(auth) : null;
+  if (m?.[1]) return m[1];
+  return typeof clientAuth === 'string' && clientAuth !== '' ? clientAuth : undefined;
+}
+
+/**
  * An Octokit plugin that reports every attempt to `options.observe`. Listed before the throttling
  * and retry plugins, its hook is the innermost: each retry and each page is one event.
  */
@@ -41,7 +55,10 @@ export function observeRequests(octokit: Pick<Octokit, 'hook'>, options: Record<
   if (typeof options['observe'] !== 'function') return;
   const observe = options['observe'] as GitHubObserver;
   octokit.hook.wrap('request', async (request, opts) => {
-    const base = { method: (opts.method ?? 'GET').toUpperCase(), route: routeLabel(opts.url), write: isWriteRequest(opts) };
+    const base = {
+      method: (opts.method ?? 'GET').toUpperCase(), route: routeLabel(opts.url), write: isWriteRequest(opts),
+      account: quotaAccount(tokenOfRequest(opts.headers, options['auth'])),
+    };
     try {
       const res = await request(opts);
       observe({ ...base, status: res.status, headers: res.headers });
