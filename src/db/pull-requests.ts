@@ -179,6 +179,15 @@ export async function outcomesFor(pool: Pool, prId: string): Promise<{ kind: Out
   return r.rows;
 }
 
+/** For each row a newer fix of ours replaced: the PR number of the row that replaced it (null while that one has none). */
+export async function replacementNumbers(pool: Pool, rows: readonly PrRow[]): Promise<Map<string, number | null>> {
+  const ids = [...new Set(rows.flatMap((r) => (r.superseded_by === null ? [] : [r.superseded_by])))];
+  if (ids.length === 0) return new Map();
+  const r = await pool.query<{ id: string; number: number | null }>('SELECT id, number FROM pull_requests WHERE id = ANY($1::bigint[])', [ids]);
+  const numberOf = new Map(r.rows.map((x) => [String(x.id), x.number]));
+  return new Map(rows.flatMap((row) => (row.superseded_by === null ? [] : [[row.id, numberOf.get(String(row.superseded_by)) ?? null] as const])));
+}
+
 export async function listPrRows(pool: Pool, filter: { state?: PrState; repo?: RepoRef; issueNumber?: number } = {}): Promise<PrRow[]> {
   const where: string[] = [];
   const args: unknown[] = [];

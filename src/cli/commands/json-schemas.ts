@@ -114,6 +114,8 @@ export const PrsListJson = doc({
     forge: ForgeKind, repo: z.string(), issue: z.number().int().positive(), number: z.number().int().positive().nullable(),
     state: z.enum(['preview', 'pending', 'draft', 'open', 'merged', 'closed', 'failed']), branch: z.string(), url: z.string().nullable(),
     title: z.string().nullable(), model: z.string().nullable(), last_error: z.string().nullable(), updated_at: iso,
+    /** A newer fix of ours replaced this one; `replaced_by` is its PR number once it has one. */
+    superseded: z.boolean(), replaced_by: z.number().int().positive().nullable(),
   })),
 });
 

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { listPrRows, type PrRow } from '../../db/pull-requests.js';
+import { listPrRows, replacementNumbers, type PrRow } from '../../db/pull-requests.js';
 import { modelOfPr } from '../../contribute/pr-body.js';
 import { withdrawPullRequest } from '../../contribute/withdraw.js';
 import { describeModel } from '../../llm/scripted.js';
@@ -28,17 +28,23 @@ export function parseIssueTarget(text: string): { repo: { owner: string; name: s
   return { repo: repo.data, ...(n !== undefined ? { issueNumber: n } : {}) };
 }
 
-function summary(r: PrRow): Record<string, unknown> {
+/** The PR numbers of the newer fixes that replaced rows (see replacementNumbers). */
+type Replacements = ReadonlyMap<string, number | null>;
+
+function summary(r: PrRow, replacements: Replacements): Record<string, unknown> {
   return {
     forge: r.forge, repo: `${r.owner}/${r.name}`, issue: r.issue_number, number: r.number, state: r.state, branch: r.branch, url: r.url,
     title: r.title, model: modelOfPr(r), last_error: r.last_error?.message ?? null, updated_at: r.updated_at.toISOString(),
+    superseded: r.superseded_by !== null, replaced_by: replacements.get(r.id) ?? null,
   };
 }
 
-/** A row as `prs list` prints it for people: a scripted model says so. */
-function shown(r: PrRow): Record<string, unknown> {
+/** A row as `prs list` prints it for people: a scripted model says so, and a replaced one names its successor. */
+function shown(r: PrRow, replacements: Replacements): Record<string, unknown> {
   const model = modelOfPr(r);
-  return { ...summary(r), model: model === null ? '' : describeModel(model) };
+  const next = replacements.get(r.id);
+  const replacedBy = r.superseded_by === null ? '' : next === null || next === undefined ? 'a newer fix (no PR yet)' : `#${next}`;
+  return { ...summary(r, replacements), model: model === null ? '' : describeModel(model), replaced_by: replacedBy };
 }
 
 /** The text `prs preview` prints for one row: header, body and patch. */
@@ -90,9 +96,12 @@ async function withPool<T>(fn: (pool: Pool) => Promise<T>): Promise<T> {
 export async function prsListAction(opts: { state?: string; json?: boolean }): Promise<void> {
   const state = opts.state === undefined ? undefined : z.enum(PR_STATES).safeParse(opts.state);
   if (state && !state.success) throw new UsageError(`unknown state "${opts.state}" (expected ${PR_STATES.join(', ')})`);
-  const rows = await withPool((pool) => listPrRows(pool, state?.data ? { state: state.data } : {}));
-  if (opts.json) printJson({ pullRequests: rows.map(summary) });
-  else printTable(rows.map(shown), ['repo', 'issue', 'number', 'state', 'branch', 'url', 'model', 'last_error']);
+  const { rows, replacements } = await withPool(async (pool) => {
+    const found = await listPrRows(pool, state?.data ? { state: state.data } : {});
+    return { rows: found, replacements: await replacementNumbers(pool, found) };
+  });
+  if (opts.json) printJson({ pullRequests: rows.map((r) => summary(r, replacements)) });
+  else printTable(rows.map((r) => shown(r, replacements)), ['repo', 'issue', 'number', 'state', 'replaced_by', 'branch', 'url', 'model', 'last_error']);
 }
 
 export async function prsPreviewAction(target?: string): Promise<void> {
