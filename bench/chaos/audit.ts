@@ -13,8 +13,12 @@ export async function lostIssues(pool: Pool, campaign: string, enqueued: number)
 /**
  * Pull requests and commits beyond one per issue, as git and the database hold them: every
  * `globallm/issue-<n>-…` branch is a pull request on the local forge, and a fix is one commit.
+ * A newer fix of ours that replaced an earlier PR is not a duplicate: the earlier row names the
+ * newer one (`superseded_by`) and its PR is closed, so each such replacement accounts for one more
+ * branch and one more row of its issue. An earlier PR still open (its close owed) still counts.
  */
 export async function duplicates(pool: Pool, root: string, repos: readonly string[]): Promise<{ prs: number; commits: number }> {
+  const replaced = await replacedPrs(pool);
   let prs = 0;
   let commits = 0;
   for (const repo of repos) {
@@ -26,11 +30,24 @@ export async function duplicates(pool: Pool, root: string, repos: readonly strin
       perIssue.set(issue, (perIssue.get(issue) ?? 0) + 1);
       commits += Math.max(0, Number((await runGit(['rev-list', '--count', `main..${b}`], { cwd: dir })).trim()) - 1);
     }
-    for (const n of perIssue.values()) prs += n - 1;
+    for (const [issue, n] of perIssue) prs += Math.max(0, n - 1 - (replaced.get(`${repo}#${issue}`) ?? 0));
   }
   const rows = await pool.query<{ n: number }>(
-    `SELECT COALESCE(sum(c - 1), 0)::int AS n FROM (SELECT count(*) AS c FROM pull_requests WHERE number IS NOT NULL GROUP BY forge, owner, name, issue_number) t`);
+    `SELECT COALESCE(sum(GREATEST(c - 1 - replaced, 0)), 0)::int AS n FROM (
+       SELECT count(*) AS c, count(*) FILTER (WHERE ${REPLACED}) AS replaced
+         FROM pull_requests WHERE number IS NOT NULL GROUP BY forge, owner, name, issue_number) t`);
   return { prs: Math.max(prs, rows.rows[0]?.n ?? 0), commits };
+}
+
+/** A row whose PR a newer fix of ours replaced and closed. */
+const REPLACED = `superseded_by IS NOT NULL AND state NOT IN ('draft', 'open')`;
+
+/** Local-forge PRs replaced by a newer fix of ours, by `<repository>#<issue>`. */
+async function replacedPrs(pool: Pool): Promise<Map<string, number>> {
+  const r = await pool.query<{ key: string; n: number }>(
+    `SELECT name || '#' || issue_number AS key, count(*)::int AS n FROM pull_requests
+      WHERE forge = 'local' AND number IS NOT NULL AND ${REPLACED} GROUP BY name, issue_number`);
+  return new Map(r.rows.map((x) => [x.key, x.n]));
 }
 
 /** Tokens charged in PostgreSQL minus the tokens the LLM stand-in's usage log says it served; holds still open alongside. */
