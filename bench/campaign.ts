@@ -21,6 +21,7 @@ import { budgetDrift, duplicates, lostIssues } from './chaos/audit.js';
 import { startScaleStack, type ScaleStack } from './scale/stack.js';
 import { childrenByParent, stat, threadTicksByName, TICKS_PER_S, treeTicks } from './scale/cpu.js';
 import { ChildrenCpuSampler } from './campaign/children-cpu.js';
+import { parseBenchFlags } from './flags.js';
 import { sdkTasks } from './campaign/sdk-tasks.js';
 import { triageRule } from './tokens/answer.js';
 
@@ -35,16 +36,6 @@ const Args = z.object({
   cpuProf: z.string().min(1).optional(),
 });
 type Args = z.infer<typeof Args>;
-
-function parseArgs(argv: string[]): Args {
-  const raw: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i += 2) {
-    const m = /^--(issues|timeout-s|cpu-prof)$/.exec(argv[i] ?? '');
-    if (!m?.[1] || argv[i + 1] === undefined) throw new Error('usage: npm run bench -- campaign [--issues N] [--timeout-s N] [--cpu-prof DIR]');
-    raw[m[1].replace(/-(\w)/g, (_, c: string) => c.toUpperCase())] = argv[i + 1] as string;
-  }
-  return Args.parse(raw);
-}
 
 /** What `campaign start --wait --json` prints once the campaign is done. */
 const Progress = z.object({ phase: z.string(), issues: z.number(), enqueued: z.number(), finished: z.number(), outcomes: z.record(z.string(), z.number()) });
@@ -164,14 +155,8 @@ async function run(args: Args, dir: string, llm: LlmStandIn): Promise<Record<str
 }
 
 export default async function campaign(argv: string[]): Promise<void> {
-  let args: Args;
-  try {
-    args = parseArgs(argv);
-  } catch (err) {
-    process.stderr.write(`${err instanceof z.ZodError ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (err as Error).message}\n`);
-    process.exitCode = 2;
-    return;
-  }
+  const args = parseBenchFlags(argv, ['issues', 'timeout-s', 'cpu-prof'], Args, 'npm run bench -- campaign [--issues N] [--timeout-s N] [--cpu-prof DIR]');
+  if (!args) return;
   buildCli(); // the worker and the command run the compiled CLI, as in production
   const dir = mkdtempSync(join(tmpdir(), 'globallm-bench-campaign-'));
   const llm = await startLlmStandIn({ script: [triageRule(), ...exampleScript()] });

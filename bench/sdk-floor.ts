@@ -19,6 +19,7 @@ import { resolveTemporalBinary } from '../src/stack/temporal-binary.js';
 import { startDevServer } from '../src/stack/temporal-server.js';
 import { freePort } from '../src/util/ports.js';
 import { projectRoot } from '../src/util/project-root.js';
+import { parseBenchFlags } from './flags.js';
 import { stat, TICKS_PER_S } from './scale/cpu.js';
 import { FLOOR_QUEUE, type TaskKind } from './sdk-floor/kinds.js';
 
@@ -26,17 +27,6 @@ const Args = z.object({
   workflows: z.coerce.number().int().min(8).max(10_000).default(100),
   tasks: z.coerce.number().int().min(1).max(100).default(12),
 });
-type Args = z.infer<typeof Args>;
-
-function parseArgs(argv: string[]): Args {
-  const raw: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i += 2) {
-    const m = /^--(workflows|tasks)$/.exec(argv[i] ?? '');
-    if (!m?.[1] || argv[i + 1] === undefined) throw new Error('usage: npm run bench -- sdk-floor [--workflows N] [--tasks N]');
-    raw[m[1]] = argv[i + 1] as string;
-  }
-  return Args.parse(raw);
-}
 
 async function startFloorWorker(address: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'bench', 'sdk-floor', 'worker.ts')], {
@@ -73,14 +63,8 @@ async function idleCpuMsPerS(pid: number, seconds = 3): Promise<number> {
 }
 
 export default async function sdkFloor(argv: string[]): Promise<void> {
-  let args: Args;
-  try {
-    args = parseArgs(argv);
-  } catch (err) {
-    process.stderr.write(`${err instanceof z.ZodError ? err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (err as Error).message}\n`);
-    process.exitCode = 2;
-    return;
-  }
+  const args = parseBenchFlags(argv, ['workflows', 'tasks'], Args, 'npm run bench -- sdk-floor [--workflows N] [--tasks N]');
+  if (!args) return;
   const dir = mkdtempSync(join(tmpdir(), 'globallm-bench-sdk-floor-'));
   const server = await startDevServer({
     binary: resolveTemporalBinary({ TEMPORAL_CLI_PATH: process.env['TEMPORAL_CLI_PATH'], PATH: process.env['PATH'] }),

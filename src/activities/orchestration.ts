@@ -138,9 +138,7 @@ export function createOrchestrationActivities(deps: OrchestrationDeps) {
       return [...byRepo.values()];
     },
 
-    async enqueueRepoIssues(input: Parameters<CampaignActivities['enqueueRepoIssues']>[0]): Promise<void> {
-      await enqueue(input);
-    },
+    enqueueRepoIssues: enqueue,
 
     /** Each repository is told at once; a retry tells them again, which a repository takes as the same claim. */
     async enqueueWave(input: Parameters<CampaignActivities['enqueueWave']>[0]): Promise<void> {

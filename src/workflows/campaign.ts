@@ -119,17 +119,13 @@ class Window {
     if (this.out.delete(issueKey(repo, number))) this.decisionsSinceWave += 1;
   }
 
-  private get outTotal(): number {
-    return this.out.size;
-  }
-
   private sent(key: string): void {
     this.out.add(key);
-    this.progress.peakInFlight = Math.max(this.progress.peakInFlight ?? 0, this.outTotal);
+    this.progress.peakInFlight = Math.max(this.progress.peakInFlight ?? 0, this.out.size);
   }
 
   private waveDue(): boolean {
-    return (this.progress.waiting ?? 0) > 0 && this.decisionsSinceWave > 0 && this.inFlight - this.outTotal >= this.wave;
+    return (this.progress.waiting ?? 0) > 0 && this.decisionsSinceWave > 0 && this.inFlight - this.out.size >= this.wave;
   }
 
   /** Sends waves until every issue is decided, or until the history should continue as new. */
@@ -144,7 +140,7 @@ class Window {
 
   private async sendWave(): Promise<void> {
     const busy = new Set([...this.out].map((key) => key.slice(0, key.lastIndexOf('#'))));
-    const taken = this.backlog.take(this.inFlight - this.outTotal, busy);
+    const taken = this.backlog.take(this.inFlight - this.out.size, busy);
     this.progress.waiting = (this.progress.waiting ?? 0) - taken.length;
     this.decisionsSinceWave = 0;
     // An issue decided while it waited (a report from elsewhere) is not sent again.

@@ -1,14 +1,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openPullRequest, type ContributeDeps } from '../../../src/contribute/contribute.js';
-import type { ContributionRequest } from '../../../src/contribute/schema.js';
 import { LocalForgeWriter } from '../../../src/forge/local/writer.js';
 import { runCli } from '../../helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db.js';
-import { git } from '../../helpers/forge-write.js';
+import { createTypoRepo, typoFix } from '../../helpers/local-typo-repo.js';
 
 // `prs close` on an issue whose newer PR replaced an older one whose close is still owed: both closed, each recorded as ours.
 
@@ -19,30 +18,17 @@ const ref = { owner: 'local', name: 'demo' };
 before(async () => {
   db = await createTestDatabase();
   root = await mkdtemp(path.join(tmpdir(), 'prs-close-'));
-  const dir = path.join(root, 'demo');
-  await mkdir(path.join(dir, '.globallm'), { recursive: true });
-  await git(root, 'init', '--quiet', '-b', 'main', dir);
-  await writeFile(path.join(dir, 'README.md'), '# demo\n');
-  await writeFile(path.join(dir, '.globallm', 'issues.jsonl'), `${JSON.stringify({ number: 1, title: 'Typo in README', createdAt: '2025-01-01T00:00:00Z' })}\n`);
-  await git(dir, 'add', '-A');
-  await git(dir, 'commit', '--quiet', '-m', 'init');
+  await createTypoRepo(root, 'demo');
 });
 after(async () => {
   await db.drop();
   await rm(root, { recursive: true, force: true });
 });
 
-const request = (after: string): ContributionRequest => ({
-  forge: 'local', repo: ref, issue: { number: 1, title: 'Typo in README' },
-  files: [{ path: 'README.md', before: '# demo\n', after }],
-  summary: 'Fix the typo.', evidence: { failedBefore: [], passedAfter: [], newTests: [] },
-  disclosure: { model: 'm', inputTokens: 1, outputTokens: 1, costUsd: 0 },
-});
-
 test('prs close closes our open PR and an older one a newer fix replaced whose close is still owed; a second call finds none', async () => {
   const deps: ContributeDeps = { pool: db.pool, forge: new LocalForgeWriter({ pool: db.pool, root }), caps: { maxOpenPrsPerRepo: 3, maxOpenPrsPerOwner: 5, requireOptIn: false } };
-  const first = await openPullRequest(deps, request('# Demo\n'));
-  const second = await openPullRequest(deps, request('# The demo\n'));
+  const first = await openPullRequest(deps, typoFix('demo', '# Demo\n'));
+  const second = await openPullRequest(deps, typoFix('demo', '# The demo\n'));
   if (first.status !== 'opened' || second.status !== 'opened') throw new Error(`${first.status} ${second.status}`);
   // As if the close of the first had failed: open again on the forge and on record.
   await deps.forge.updatePullRequest(ref, first.pull.number, { state: 'open' });

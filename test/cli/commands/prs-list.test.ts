@@ -1,50 +1,35 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PrsListJson } from '../../../src/cli/commands/json-schemas.js';
 import { openPullRequest, type ContributeDeps } from '../../../src/contribute/contribute.js';
-import type { ContributionRequest } from '../../../src/contribute/schema.js';
 import { LocalForgeWriter } from '../../../src/forge/local/writer.js';
 import { runCli } from '../../helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db.js';
-import { git } from '../../helpers/forge-write.js';
+import { createTypoRepo, typoFix } from '../../helpers/local-typo-repo.js';
 
 // `prs list` on an issue where newer fixes of ours replaced older PRs: each replaced row names the PR that replaced it.
 
 let db: TestDatabase;
 let root: string;
-const ref = { owner: 'local', name: 'listed' };
 
 before(async () => {
   db = await createTestDatabase();
   root = await mkdtemp(path.join(tmpdir(), 'prs-list-'));
-  const dir = path.join(root, 'listed');
-  await mkdir(path.join(dir, '.globallm'), { recursive: true });
-  await git(root, 'init', '--quiet', '-b', 'main', dir);
-  await writeFile(path.join(dir, 'README.md'), '# listed\n');
-  await writeFile(path.join(dir, '.globallm', 'issues.jsonl'), `${JSON.stringify({ number: 1, title: 'Typo in README', createdAt: '2025-01-01T00:00:00Z' })}\n`);
-  await git(dir, 'add', '-A');
-  await git(dir, 'commit', '--quiet', '-m', 'init');
+  await createTypoRepo(root, 'listed');
 });
 after(async () => {
   await db.drop();
   await rm(root, { recursive: true, force: true });
 });
 
-const request = (text: string): ContributionRequest => ({
-  forge: 'local', repo: ref, issue: { number: 1, title: 'Typo in README' },
-  files: [{ path: 'README.md', before: '# listed\n', after: text }],
-  summary: 'Fix the typo.', evidence: { failedBefore: [], passedAfter: [], newTests: [] },
-  disclosure: { model: 'm', inputTokens: 1, outputTokens: 1, costUsd: 0 },
-});
-
 test('prs list names, for each PR a newer fix replaced, the PR that replaced it; the current one names none', async () => {
   const deps: ContributeDeps = { pool: db.pool, forge: new LocalForgeWriter({ pool: db.pool, root }), caps: { maxOpenPrsPerRepo: 3, maxOpenPrsPerOwner: 5, requireOptIn: false } };
   const opened: number[] = [];
   for (const text of ['# Listed\n', '# The listed\n', '# Listed, fixed\n']) {
-    const r = await openPullRequest(deps, request(text));
+    const r = await openPullRequest(deps, typoFix('listed', text));
     if (r.status !== 'opened') throw new Error(r.status);
     opened.push(r.pull.number);
   }
